@@ -1,0 +1,139 @@
+import type { EnvConfig, FeaturesConfig } from '../config/schema.js';
+
+/**
+ * Causal features of a price series: the value at row t uses prices up to and including row t only.
+ * Kept raw (unstandardized) for the whole series; each window standardizes with statistics of its own
+ * training rows (see fitStandardization), so nothing from validation or test leaks into training.
+ */
+export interface FeatureSet {
+  rows: number;
+  dim: number;
+  names: string[];
+  /** Standardization group of each column: lagged returns share one mean and std. */
+  groups: string[];
+  /** rows x dim, row-major; NaN before firstValidRow. */
+  raw: Float32Array;
+  /** First row whose features are all defined. */
+  firstValidRow: number;
+  /** ln(p_t / p_{t-1}); NaN at row 0. */
+  logReturns: Float64Array;
+  /** p_t / p_{t-1} - 1; NaN at row 0. */
+  simpleReturns: Float64Array;
+}
+
+export interface Standardization {
+  /** Rows [start, end) the statistics were computed on. */
+  fittedOn: [number, number];
+  groups: string[];
+  mean: number[];
+  std: number[];
+}
+
+export function computeFeatures(price: Float64Array, env: Pick<EnvConfig, 'lookback'>, features: FeaturesConfig): FeatureSet {
+  const rows = price.length;
+  const logReturns = new Float64Array(rows).fill(NaN);
+  const simpleReturns = new Float64Array(rows).fill(NaN);
+  for (let t = 1; t < rows; t++) {
+    logReturns[t] = Math.log(price[t] / price[t - 1]);
+    simpleReturns[t] = price[t] / price[t - 1] - 1;
+  }
+  const names: string[] = [];
+  const groups: string[] = [];
+  for (let k = env.lookback - 1; k >= 0; k--) {
+    names.push(k === 0 ? 'logReturn_t' : `logReturn_t-${k}`);
+    groups.push('logReturn');
+  }
+  const extras = features.extra.map((name) => extraFeature(name, price, logReturns, features));
+  for (const e of extras) {
+    names.push(e.name);
+    groups.push(e.name);
+  }
+  const firstValidRow = Math.max(env.lookback, ...extras.map((e) => e.firstValidRow));
+  const dim = names.length;
+  const raw = new Float32Array(rows * dim).fill(NaN);
+  for (let t = firstValidRow; t < rows; t++) {
+    const base = t * dim;
+    for (let k = 0; k < env.lookback; k++) raw[base + k] = logReturns[t - env.lookback + 1 + k];
+    for (let e = 0; e < extras.length; e++) raw[base + env.lookback + e] = extras[e].values[t];
+  }
+  return { rows, dim, names, groups, raw, firstValidRow, logReturns, simpleReturns };
+}
+
+interface ExtraFeature {
+  name: string;
+  values: Float64Array;
+  firstValidRow: number;
+}
+
+function extraFeature(name: FeaturesConfig['extra'][number], price: Float64Array, r: Float64Array, f: FeaturesConfig): ExtraFeature {
+  const rows = price.length;
+  const values = new Float64Array(rows).fill(NaN);
+  if (name === 'volatility') {
+    const w = f.volatilityWindow;
+    for (let t = w; t < rows; t++) values[t] = sampleStd(r, t - w + 1, t + 1);
+    return { name: `volatility_${w}`, values, firstValidRow: w };
+  }
+  if (name === 'rsi') {
+    const w = f.rsiWindow;
+    for (let t = w; t < rows; t++) {
+      let gain = 0;
+      let loss = 0;
+      for (let i = t - w + 1; i <= t; i++) {
+        const d = price[i] - price[i - 1];
+        if (d > 0) gain += d;
+        else loss -= d;
+      }
+      values[t] = gain + loss === 0 ? 0.5 : gain / (gain + loss);
+    }
+    return { name: `rsi_${w}`, values, firstValidRow: w };
+  }
+  const w = f.smaWindow;
+  let sum = 0;
+  for (let t = 0; t < rows; t++) {
+    sum += price[t];
+    if (t >= w) sum -= price[t - w];
+    if (t >= w - 1) values[t] = price[t] / (sum / w) - 1;
+  }
+  return { name: `smaRatio_${w}`, values, firstValidRow: w - 1 };
+}
+
+function sampleStd(x: Float64Array, start: number, end: number): number {
+  const n = end - start;
+  let mean = 0;
+  for (let i = start; i < end; i++) mean += x[i];
+  mean /= n;
+  let ss = 0;
+  for (let i = start; i < end; i++) ss += (x[i] - mean) ** 2;
+  return Math.sqrt(ss / (n - 1));
+}
+
+/** Mean and std per feature group over the rows [start, end) only (the training segment). */
+export function fitStandardization(fs: FeatureSet, start: number, end: number): Standardization {
+  const groups = [...new Set(fs.groups)];
+  const from = Math.max(start, fs.firstValidRow);
+  const mean: number[] = [];
+  const std: number[] = [];
+  for (const group of groups) {
+    const column = fs.groups.indexOf(group);
+    // The lagged-return group is the return series itself: use r_t over the training rows.
+    const values: number[] = [];
+    for (let t = from; t < end; t++) values.push(group === 'logReturn' ? fs.logReturns[t] : fs.raw[t * fs.dim + column]);
+    const m = values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
+    const v = values.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(values.length - 1, 1);
+    mean.push(m);
+    std.push(v > 0 ? Math.sqrt(v) : 1);
+  }
+  return { fittedOn: [start, end], groups, mean, std };
+}
+
+/** The whole feature matrix standardized with fixed statistics (NaN rows stay NaN). */
+export function standardize(fs: FeatureSet, stats: Standardization): Float32Array {
+  const out = new Float32Array(fs.raw.length);
+  const mean = fs.groups.map((g) => stats.mean[stats.groups.indexOf(g)]);
+  const std = fs.groups.map((g) => stats.std[stats.groups.indexOf(g)]);
+  for (let i = 0; i < fs.raw.length; i++) {
+    const c = i % fs.dim;
+    out[i] = (fs.raw[i] - mean[c]) / std[c];
+  }
+  return out;
+}

@@ -1,0 +1,80 @@
+import type { DqnAgent, UpdateStats } from '../agent/dqn-agent.js';
+import type { TradingEnv } from '../env/trading-env.js';
+
+/** Where the training loop stands between two steps; with the agent and generator state it resumes a run exactly. */
+export interface LoopState {
+  episode: number;
+  episodeReward: number;
+  envRow: number;
+  envPosition: number;
+  episodeRewards: number[];
+}
+
+export interface StepContext {
+  step: number;
+  agent: DqnAgent;
+  loop: LoopState;
+  update: UpdateStats | null;
+}
+
+/**
+ * Hooks into training; every hook is optional and does nothing by default. onStep runs every step and must be
+ * cheap; onMoment runs every `every` steps and after the final step, and may be async (evaluation, saving).
+ * Returning false from either stops training after that step.
+ */
+export interface TrainCallback {
+  onStep?(ctx: StepContext): boolean | void;
+  onEpisodeEnd?(ctx: StepContext & { reward: number }): void;
+  every?: number;
+  onMoment?(ctx: StepContext): Promise<boolean | void> | boolean | void;
+}
+
+export interface TrainOptions {
+  timesteps: number;
+  callbacks?: TrainCallback[];
+  /** Continue from a saved loop position (the agent's counters must already be restored). */
+  resumeFrom?: LoopState;
+}
+
+export function initialLoopState(env: TradingEnv): LoopState {
+  return { episode: 0, episodeReward: 0, envRow: env.firstDecisionRow, envPosition: 0, episodeRewards: [] };
+}
+
+/** Trains the agent on the environment until agent.numTimesteps reaches `timesteps` or a callback stops it. */
+export async function trainAgent(agent: DqnAgent, env: TradingEnv, options: TrainOptions): Promise<LoopState> {
+  const callbacks = options.callbacks ?? [];
+  const loop: LoopState = options.resumeFrom ? structuredClone(options.resumeFrom) : initialLoopState(env);
+  let obs: Float32Array = env.resetAt(loop.envRow, loop.envPosition);
+  let nextObs: Float32Array = new Float32Array(env.obsDim);
+  while (agent.numTimesteps < options.timesteps) {
+    const action = agent.act(obs);
+    const result = env.step(action);
+    env.observe(nextObs);
+    // The segment's end truncates the episode; nothing terminates it, so targets still bootstrap (SB3's timeout handling).
+    agent.remember(obs, action, result.reward, nextObs, false);
+    loop.episodeReward += result.reward;
+    const update = agent.onStep();
+    const step = agent.numTimesteps;
+    let stop = false;
+    if (result.done) {
+      loop.episodeRewards.push(loop.episodeReward);
+      for (const cb of callbacks) cb.onEpisodeEnd?.({ step, agent, loop, update, reward: loop.episodeReward });
+      loop.episode += 1;
+      loop.episodeReward = 0;
+      env.reset(nextObs);
+    }
+    [obs, nextObs] = [nextObs, obs];
+    loop.envRow = env.currentRow;
+    loop.envPosition = env.currentPosition;
+    const ctx: StepContext = { step, agent, loop, update };
+    for (const cb of callbacks) if (cb.onStep?.(ctx) === false) stop = true;
+    const last = step >= options.timesteps;
+    for (const cb of callbacks) {
+      if (cb.onMoment && ((cb.every && step % cb.every === 0) || last)) {
+        if ((await cb.onMoment(ctx)) === false) stop = true;
+      }
+    }
+    if (stop) break;
+  }
+  return loop;
+}
