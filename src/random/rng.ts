@@ -20,6 +20,11 @@ export class Rng {
     return new Rng(xoroshiro128plusFromState(state));
   }
 
+  /** Continues the stream from a saved state, in place (objects holding this generator follow). */
+  setState(state: readonly number[]): void {
+    this.gen = xoroshiro128plusFromState(state);
+  }
+
   getState(): number[] {
     return [...this.gen.getState()];
   }

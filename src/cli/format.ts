@@ -1,0 +1,44 @@
+import type { PipelineConfig } from '../config/schema.js';
+import type { Window, Segment } from '../windows/build-windows.js';
+import type { ExperimentPlan } from '../walkforward/plan.js';
+
+export function segmentText(s: Segment | null): string {
+  if (!s) return '-';
+  const dates = s.startDate ? ` ${s.startDate}..${s.endDate}` : '';
+  return `[${s.start}, ${s.end})${dates}`;
+}
+
+export function windowsTable(windows: Window[]): string {
+  const header = ['iter', 'train', 'validation', 'test'];
+  const rows = windows.map((w) => [
+    String(w.iteration),
+    segmentText(w.train),
+    segmentText(w.validation),
+    segmentText(w.test) + (w.partial ? ' (partial)' : ''),
+  ]);
+  return table([header, ...rows]);
+}
+
+export function table(rows: string[][]): string {
+  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()).join('\n');
+}
+
+/** The short display printed at start: data, windows, agent, timesteps, destination. */
+export function configDisplay(config: PipelineConfig, plan: ExperimentPlan, destination?: string): string {
+  const { series, windows } = plan;
+  const first = windows[0];
+  const last = windows[windows.length - 1];
+  const span = series.dates ? ` (${series.dates[0]}..${series.dates[series.rows - 1]})` : '';
+  const a = config.agent;
+  const lines = [
+    'Configuration:',
+    `  - Data: ${series.file}, ${series.rows} rows${span}, column ${series.priceColumn}, sha256 ${series.sha256.slice(0, 12)}`,
+    `  - Windows: ${windows.length} ${config.windows.mode} (train ${config.windows.train}, validation ${config.windows.validation}, test ${config.windows.test}, step ${config.windows.step ?? config.windows.test}, gap ${config.windows.gap}); tests cover ${segmentText({ ...first.test, end: last.test.end, endDate: last.test.endDate })}`,
+    `  - Agent: DQN ${a.doubleDqn ? '(double) ' : ''}MLP [${a.layers.join(', ')}], ${a.replay.prioritized ? 'prioritized' : 'uniform'} replay ${a.bufferSize}, batch ${a.batchSize}, lr ${a.learningRate}, gamma ${a.gamma}`,
+    `  - Training: ${config.training.timesteps} steps per iteration, evaluation every ${config.training.evalFreq}, selection by ${config.selection.metric}${config.training.warmStart ? ', warm start' : ''}`,
+    `  - Environment: lookback ${config.env.lookback}${config.features.extra.length ? ` + ${config.features.extra.join(', ')}` : ''}, ${config.env.allowShort ? 'short/flat/long' : 'flat/long'}, costs ${config.env.costBps + config.env.slippageBps} bps`,
+  ];
+  if (destination) lines.push(`  - Results: ${destination}`);
+  return lines.join('\n');
+}

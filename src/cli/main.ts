@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { PipelineError } from '../errors/index.js';
+import { windowsCommand } from './commands/windows.js';
+
+/** The only place that exits: maps typed errors to exit codes (2 usage/config/input, 1 runtime, 130 interrupted). */
+async function main(argv: string[]): Promise<void> {
+  let usageError: string | null = null;
+  const parser = yargs(argv)
+    .scriptName('wfo')
+    .usage('$0 <command> [options]')
+    .command(windowsCommand)
+    .demandCommand(1, 'Name a command; see --help')
+    .strict()
+    .help()
+    .alias('help', 'h')
+    .version(false)
+    .wrap(Math.min(120, process.stdout.columns ?? 120))
+    .fail((message, err) => {
+      if (err) throw err;
+      usageError = message;
+    });
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    report(err);
+    return;
+  }
+  if (usageError) {
+    process.stderr.write(`${await parser.getHelp()}\n\n${usageError}\n`);
+    process.exitCode = 2;
+  }
+}
+
+function report(err: unknown): void {
+  if (err instanceof PipelineError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+await main(hideBin(process.argv));

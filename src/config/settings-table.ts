@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { configSchema } from './schema.js';
+
+interface JsonSchemaNode {
+  type?: string | string[];
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  minimum?: number;
+  maximum?: number;
+  properties?: Record<string, JsonSchemaNode>;
+  items?: JsonSchemaNode;
+  anyOf?: JsonSchemaNode[];
+}
+
+/** The README's settings table, generated from the schema: key, default, allowed values, description. */
+export function settingsTable(): string {
+  const root = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode;
+  const rows: string[] = ['| setting | default | allowed | description |', '|---|---|---|---|'];
+  const walk = (node: JsonSchemaNode, prefix: string) => {
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (child.properties) walk(child, path);
+      else rows.push(`| \`${path}\` | \`${JSON.stringify(child.default)}\` | ${allowed(child)} | ${child.description ?? ''} |`);
+    }
+  };
+  walk(root, '');
+  return rows.join('\n');
+}
+
+function allowed(node: JsonSchemaNode): string {
+  const variants = node.anyOf ?? [node];
+  return variants
+    .map((v) => {
+      if (v.enum) return v.enum.map((e) => `\`${String(e)}\``).join(', ');
+      if (v.type === 'null') return '`null`';
+      if (v.type === 'array') return `list of ${v.items?.enum ? v.items.enum.map((e) => `\`${String(e)}\``).join('/') : describeRange(v.items ?? {})}`;
+      return describeRange(v);
+    })
+    .join(' or ');
+}
+
+function describeRange(v: JsonSchemaNode): string {
+  const type = v.type === 'integer' ? 'integer' : String(v.type ?? 'value');
+  const lo = v.minimum !== undefined && v.minimum > -Number.MAX_SAFE_INTEGER ? v.minimum : undefined;
+  const hi = v.maximum !== undefined && v.maximum < Number.MAX_SAFE_INTEGER ? v.maximum : undefined;
+  if (lo !== undefined && hi !== undefined) return `${type} ${lo}..${hi}`;
+  if (lo !== undefined) return `${type} >= ${lo}`;
+  if (hi !== undefined) return `${type} <= ${hi}`;
+  return type;
+}
+
+export const settingsMarkers = { start: '<!-- settings:start (npm run docs:config) -->', end: '<!-- settings:end -->' };
+
+/** README text with the generated table between the markers. */
+export function withSettingsTable(readme: string): string {
+  const start = readme.indexOf(settingsMarkers.start);
+  const end = readme.indexOf(settingsMarkers.end);
+  if (start < 0 || end < start) throw new Error('README has no settings markers');
+  return `${readme.slice(0, start + settingsMarkers.start.length)}\n${settingsTable()}\n${readme.slice(end)}`;
+}

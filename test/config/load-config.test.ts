@@ -1,0 +1,90 @@
+import { loadConfig, parseSet } from '../../src/config/load-config.js';
+import { ConfigError } from '../../src/errors/index.js';
+import { tempDir, writeFile } from '../helpers/temp.js';
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  const tmp = tempDir();
+  afterAll(tmp.cleanup);
+
+  test('defaults validate and carry documented values', () => {
+    const { config, warnings } = loadConfig();
+    expect(config.env.lookback).toBe(30);
+    expect(config.agent.layers).toEqual([128, 128]);
+    expect(config.agent.replay).toMatchObject({ prioritized: true, alpha: 0.6, betaStart: 0.4 });
+    expect(warnings).toEqual([]);
+  });
+
+  test('sources apply in order: defaults, preset, file, named flags, --set', () => {
+    const file = writeFile(tmp.dir, 'c.yaml', 'windows:\n  train: 700\n  test: 90\nseed: 5\n');
+    const { config } = loadConfig({
+      preset: 'quick',
+      configFile: file,
+      flags: { seed: 6, data: 'x.csv' },
+      sets: ['windows.test=80', 'agent.layers=[32, 16]'],
+    });
+    expect(config.windows).toMatchObject({ train: 700, validation: 100, test: 80 });
+    expect(config.seed).toBe(6);
+    expect(config.data.path).toBe('x.csv');
+    expect(config.agent.layers).toEqual([32, 16]);
+  });
+
+  test('JSON config files work too', () => {
+    const file = writeFile(tmp.dir, 'c.json', JSON.stringify({ env: { costBps: 2 } }));
+    expect(loadConfig({ configFile: file }).config.env.costBps).toBe(2);
+  });
+
+  test.each([
+    ['a value out of range names key, value and bound', ['windows.train=-5'], /^windows\.train: got -5; Too small: expected number to be >=1 \(Rows in the training segment/],
+    ['an enum lists the allowed values', ['windows.mode=weekly'], /^windows\.mode: got "weekly"; .*"rolling"\|"anchored"/],
+    ['a wrong type', ['agent.gamma=high'], /^agent\.gamma: got "high"; expected number/],
+    ['an unknown key lists the allowed keys', ['windows.trian=5'], /^windows\.trian: unknown setting; allowed here: mode, train, validation/],
+    ['a malformed --set', ['windows.train'], /^--set: got "windows\.train"; expected dotted\.key=value/],
+    ['learningStarts must be below timesteps', ['training.timesteps=500'], /agent\.learningStarts \(1000\) must be less than training\.timesteps \(500\)/],
+    ['batch must fit the buffer', ['agent.bufferSize=10'], /agent\.batchSize \(64\) must be at most agent\.bufferSize \(10\)/],
+    ['validation 0 needs selection.on=last', ['windows.validation=0'], /windows\.validation is 0.*selection\.on=last/],
+    ['train must exceed the feature warm-up', ['windows.train=20'], /windows\.train \(20\) must exceed the feature warm-up of 30 rows/],
+  ])('%s', (_name, sets, message) => {
+    const found = problems(() => loadConfig({ sets }));
+    expect(found.some((p) => message.test(p))).toBe(true);
+  });
+
+  test('every problem is reported at once', () => {
+    expect(problems(() => loadConfig({ sets: ['windows.train=-5', 'agent.gamma=2', 'env.costBps=-1'] }))).toHaveLength(3);
+  });
+
+  test.each([
+    ['exploration ending before learning starts', ['agent.explorationFraction=0.01'], /exploration reaches its final epsilon at step 100, before learning starts at step 1000/],
+    ['a target update interval longer than the run', ['agent.targetUpdateInterval=20000'], /targetUpdateInterval \(20000\) exceeds training\.timesteps/],
+    ['an evaluation interval longer than the run', ['training.evalFreq=50000'], /evalFreq \(50000\) exceeds training\.timesteps/],
+  ])('warns on %s', (_name, sets, message) => {
+    const { warnings } = loadConfig({ sets });
+    expect(warnings.some((w) => message.test(w))).toBe(true);
+  });
+
+  test('a bad preset, a missing or malformed file are config errors', () => {
+    expect(problems(() => loadConfig({ preset: 'turbo' }))[0]).toMatch(/--preset: got "turbo"; allowed: quick/);
+    expect(problems(() => loadConfig({ configFile: `${tmp.dir}/none.yaml` }))[0]).toMatch(/cannot read .*none\.yaml: ENOENT/);
+    const bad = writeFile(tmp.dir, 'bad.json', '{ nope');
+    expect(problems(() => loadConfig({ configFile: bad }))[0]).toMatch(/bad\.json is not valid JSON/);
+    const txt = writeFile(tmp.dir, 'c.txt', 'a: 1');
+    expect(problems(() => loadConfig({ configFile: txt }))[0]).toMatch(/must end in \.json, \.yaml or \.yml/);
+  });
+
+  test('--set reads values as YAML scalars and lists', () => {
+    expect(parseSet('a.b.c=12')).toEqual({ a: { b: { c: 12 } } });
+    expect(parseSet('x=true')).toEqual({ x: true });
+    expect(parseSet('x=null')).toEqual({ x: null });
+    expect(parseSet('data.path=my file.csv')).toEqual({ data: { path: 'my file.csv' } });
+    expect(parseSet('l=[1, 2]')).toEqual({ l: [1, 2] });
+  });
+});
