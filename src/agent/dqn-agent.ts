@@ -36,7 +36,6 @@ export class DqnAgent {
   private readonly epsilonAt: (step: number) => number;
   private readonly betaAt: (step: number) => number;
   private readonly batch: ReplayBatch;
-  private readonly actionObs: Float32Array;
   numTimesteps = 0;
   numUpdates = 0;
   lastUpdate: UpdateStats | null = null;
@@ -63,7 +62,6 @@ export class DqnAgent {
     this.epsilonAt = linearSchedule(config.explorationInitial, config.explorationFinal, config.explorationFraction, totalTimesteps);
     this.betaAt = linearSchedule(config.replay.betaStart, config.replay.betaEnd, 1, totalTimesteps);
     this.batch = createBatch(config.batchSize, obsDim);
-    this.actionObs = new Float32Array(obsDim);
   }
 
   get epsilon(): number {
@@ -77,11 +75,7 @@ export class DqnAgent {
   }
 
   greedyAction(obs: Float32Array): number {
-    this.actionObs.set(obs);
-    return tf.tidy(() => {
-      const q = this.online.forward(tf.tensor2d(this.actionObs, [1, this.obsDim]));
-      return tf.argMax(q, 1).dataSync()[0];
-    });
+    return this.online.greedyAction(obs);
   }
 
   /** Q-values of one observation (for diagnostics and tests). */

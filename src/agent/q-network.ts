@@ -59,6 +59,11 @@ export class QNetwork {
     return h;
   }
 
+  /** The action with the highest Q-value for one observation. */
+  greedyAction(obs: Float32Array): number {
+    return tf.tidy(() => tf.argMax(this.forward(tf.tensor2d(obs, [1, this.obsDim])), 1).dataSync()[0]);
+  }
+
   getWeights(): Float32Array[] {
     return this.variables.map((v) => v.dataSync() as Float32Array).map((a) => Float32Array.from(a));
   }

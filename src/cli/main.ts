@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { PipelineError } from '../errors/index.js';
 import { windowsCommand } from './commands/windows.js';
+import { walkforwardCommand } from './commands/walkforward.js';
 
 /** The only place that exits: maps typed errors to exit codes (2 usage/config/input, 1 runtime, 130 interrupted). */
 async function main(argv: string[]): Promise<void> {
@@ -10,6 +11,7 @@ async function main(argv: string[]): Promise<void> {
   const parser = yargs(argv)
     .scriptName('wfo')
     .usage('$0 <command> [options]')
+    .command(walkforwardCommand)
     .command(windowsCommand)
     .demandCommand(1, 'Name a command; see --help')
     .strict()

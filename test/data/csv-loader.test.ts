@@ -2,7 +2,7 @@ import { loadPriceSeries } from '../../src/data/csv-loader.js';
 import { DataError } from '../../src/errors/index.js';
 import { tempDir, writeFile } from '../helpers/temp.js';
 
-const options = { priceColumn: 'close', dateColumn: 'date', fillMissing: 'none' as const };
+const options = { priceColumn: 'close', dateColumn: 'date', fillMissing: 'none' as 'none' | 'ffill' };
 
 describe('loadPriceSeries', () => {
   const tmp = tempDir();

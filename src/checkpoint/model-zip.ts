@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs';
+import { CheckpointCorruptError } from './errors.js';
+import { METADATA_ENTRY, readZip, writeZip } from './zip-store.js';
+
+export const MODEL_ENTRY = 'model.json';
+export const WEIGHTS_ENTRY = 'weights.bin';
+
+/** What every model zip says about itself. */
+export interface ModelMetadata {
+  formatVersion: 1;
+  kind: 'model';
+  experiment: string;
+  iteration: number;
+  step: number;
+  observationDim: number;
+  actions: number[];
+  metrics: Record<string, unknown>;
+  configHash: string;
+  dataSha256: string;
+  backend: string;
+  versions: Record<string, string>;
+  createdAt: string;
+}
+
+/**
+ * Models reach disk through one door: a tfjs IOHandler whose save() writes model.json, weights.bin and
+ * metadata.json into a verified zip, committed atomically.
+ */
+export async function saveModelZip(
+  path: string,
+  model: tf.LayersModel,
+  metadata: ModelMetadata,
+  extraEntries: Record<string, Uint8Array> = {},
+): Promise<{ sha256: string; size: number }> {
+  let written: { sha256: string; size: number } | null = null;
+  await model.save(
+    tf.io.withSaveHandler(async (artifacts) => {
+      const modelJson = {
+        format: 'layers-model',
+        generatedBy: `TensorFlow.js tfjs-layers v${tf.version.tfjs}`,
+        convertedBy: null,
+        modelTopology: artifacts.modelTopology,
+        weightsManifest: [{ paths: [WEIGHTS_ENTRY], weights: artifacts.weightSpecs ?? [] }],
+      };
+      const weights = new Uint8Array(artifacts.weightData as ArrayBuffer);
+      written = await writeZip(path, {
+        [MODEL_ENTRY]: Buffer.from(JSON.stringify(modelJson)),
+        [WEIGHTS_ENTRY]: weights,
+        [METADATA_ENTRY]: Buffer.from(JSON.stringify(metadata, null, 1)),
+        ...extraEntries,
+      });
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
+    }),
+  );
+  if (!written) throw new Error(`model save to ${path} did not run`);
+  return written;
+}
+
+export interface LoadedModel {
+  model: tf.LayersModel;
+  metadata: ModelMetadata;
+  /** Weights in layer order, as flat arrays. */
+  weights: Float32Array[];
+}
+
+/** Loads and verifies a model zip: manifest hashes, then weights whose size must match the topology. */
+export async function loadModelZip(path: string): Promise<LoadedModel> {
+  const entries = await readZip(path, [MODEL_ENTRY, WEIGHTS_ENTRY, METADATA_ENTRY]);
+  const parse = <T>(name: string): T => {
+    try {
+      return JSON.parse(entries[name].toString('utf8')) as T;
+    } catch {
+      throw new CheckpointCorruptError(path, `entry ${name} is not valid JSON`);
+    }
+  };
+  const modelJson = parse<{ modelTopology: object; weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> }>(MODEL_ENTRY);
+  const metadata = parse<ModelMetadata>(METADATA_ENTRY);
+  const specs = modelJson.weightsManifest.flatMap((g) => g.weights);
+  const expectedBytes = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
+  const weightBytes = entries[WEIGHTS_ENTRY];
+  if (weightBytes.byteLength !== expectedBytes) {
+    throw new CheckpointCorruptError(path, `weights.bin has ${weightBytes.byteLength} bytes; the model needs ${expectedBytes}`);
+  }
+  const buffer = weightBytes.buffer.slice(weightBytes.byteOffset, weightBytes.byteOffset + weightBytes.byteLength) as ArrayBuffer;
+  const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology, weightSpecs: specs, weightData: buffer }));
+  const weights: Float32Array[] = [];
+  let offset = 0;
+  for (const s of specs) {
+    const n = s.shape.reduce((a, b) => a * b, 1);
+    weights.push(new Float32Array(buffer.slice(offset, offset + n * 4)));
+    offset += n * 4;
+  }
+  return { model, metadata, weights };
+}

@@ -1,0 +1,19 @@
+import { readFile } from 'node:fs/promises';
+import type { z } from 'zod';
+import { writeFileAtomic } from '../checkpoint/atomic-file.js';
+
+/** Validates against the schema, then writes atomically; a record that does not match its schema is never written. */
+export async function writeJson<S extends z.ZodType>(path: string, schema: S, value: z.input<S>): Promise<z.output<S>> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(`refusing to write ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  await writeFileAtomic(path, JSON.stringify(parsed.data, null, 1) + '\n');
+  return parsed.data;
+}
+
+export async function readJson<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
+  const parsed = schema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+  if (!parsed.success) throw new Error(`${path} does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}

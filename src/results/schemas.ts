@@ -1,0 +1,230 @@
+import { z } from 'zod';
+
+/** Every JSON file the pipeline writes has a schema here and a formatVersion; numbers are finite or null. */
+export const FORMAT_VERSION = 1;
+
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const nullableFinite = finite.nullable();
+
+export const metricsSchema = z.object({
+  bars: z.number().int().min(0),
+  totalReturn: nullableFinite,
+  cagr: nullableFinite,
+  annualVolatility: nullableFinite,
+  sharpe: nullableFinite,
+  sortino: nullableFinite,
+  maxDrawdown: nullableFinite,
+  calmar: nullableFinite,
+  numTrades: z.number().int().min(0),
+  turnover: nullableFinite,
+  exposure: nullableFinite,
+  winRateTrades: nullableFinite,
+  winRatePeriods: nullableFinite,
+  nullReasons: z.record(z.string(), z.string()),
+});
+
+export const segmentSchema = z.object({
+  start: z.number().int().min(0),
+  end: z.number().int().min(0),
+  startDate: z.string().optional(),
+  endDate: z.string().optional(),
+});
+
+export const windowSchema = z.object({
+  iteration: z.number().int().min(1),
+  train: segmentSchema,
+  validation: segmentSchema.nullable(),
+  test: segmentSchema,
+  partial: z.boolean(),
+});
+
+export const candidateSchema = z.object({
+  step: z.number().int().min(0),
+  score: nullableFinite,
+  metrics: metricsSchema,
+});
+
+const segmentMetricsSchema = z.object({
+  train: metricsSchema,
+  validation: metricsSchema.nullable(),
+  test: metricsSchema,
+});
+
+export const outOfSampleSchema = z.object({
+  rows: z.array(z.number().int()),
+  positions: z.array(finite),
+  returns: z.array(finite),
+  /** The instrument's own simple return of each bar (buy-and-hold without costs). */
+  marketReturns: z.array(finite),
+});
+
+export const trainingRecordSchema = z.object({
+  seed: z.number().int(),
+  timesteps: z.number().int(),
+  updates: z.number().int(),
+  episodes: z.number().int(),
+  finalEpsilon: finite,
+  warmStartFrom: z.number().int().nullable(),
+  seconds: finite,
+});
+
+export const selectionRecordSchema = z.object({
+  metric: z.enum(['sharpe', 'sortino', 'totalReturn', 'calmar']),
+  on: z.enum(['best', 'last']),
+  scoredOn: z.enum(['validation', 'train']),
+  minScore: finite,
+  mustBeatBuyAndHold: z.boolean(),
+  buyAndHoldScore: nullableFinite,
+  score: nullableFinite,
+  step: z.number().int().nullable(),
+  qualified: z.boolean(),
+  candidates: z.array(candidateSchema),
+});
+
+const fileRefSchema = z.object({ file: z.string(), sha256: z.string().length(64), size: z.number().int().min(0) });
+
+export const modelRecordSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  kind: z.literal('model'),
+  experiment: z.string(),
+  iteration: z.number().int().min(1),
+  window: windowSchema,
+  model: fileRefSchema,
+  selection: selectionRecordSchema,
+  metrics: segmentMetricsSchema,
+  buyAndHold: segmentMetricsSchema,
+  outOfSample: outOfSampleSchema,
+  training: trainingRecordSchema,
+  createdAt: z.string(),
+});
+
+export const placeholderRecordSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  kind: z.literal('placeholder'),
+  experiment: z.string(),
+  iteration: z.number().int().min(1),
+  window: windowSchema,
+  reason: z.string(),
+  criteria: z.object({ metric: z.string(), minScore: finite, mustBeatBuyAndHold: z.boolean() }),
+  bestCandidate: candidateSchema.nullable(),
+  selection: selectionRecordSchema,
+  fallback: z.enum(['flat', 'buy_and_hold']),
+  metrics: z.object({ test: metricsSchema }),
+  buyAndHold: segmentMetricsSchema,
+  outOfSample: outOfSampleSchema,
+  training: trainingRecordSchema,
+  createdAt: z.string(),
+});
+
+export const iterationRecordSchema = z.discriminatedUnion('kind', [modelRecordSchema, placeholderRecordSchema]);
+
+export const bestModelSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  experiment: z.string(),
+  iteration: z.number().int().min(1),
+  file: z.literal('best_model.zip'),
+  sha256: z.string().length(64),
+  metric: z.string(),
+  score: finite,
+  reason: z.string(),
+  updatedAt: z.string(),
+});
+
+export const runConfigSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  experiment: z.string(),
+  seed: z.number().int(),
+  configHash: z.string().length(64),
+  config: z.record(z.string(), z.unknown()),
+  data: z.object({ file: z.string(), sha256: z.string().length(64), rows: z.number().int(), priceColumn: z.string() }),
+  backend: z.object({ name: z.string(), tfBackend: z.string(), tfjsVersion: z.string() }),
+  versions: z.record(z.string(), z.string()),
+  createdAt: z.string(),
+});
+
+export const statisticSchema = z.object({ value: nullableFinite, reason: z.string().nullable() });
+
+export const iterationSummarySchema = z.object({
+  iteration: z.number().int().min(1),
+  status: z.enum(['model', 'placeholder']),
+  window: windowSchema,
+  selectionScore: nullableFinite,
+  selectionStep: z.number().int().nullable(),
+  validation: metricsSchema.nullable(),
+  test: metricsSchema,
+  buyAndHoldTest: metricsSchema,
+  files: z.array(z.string()),
+  seconds: z.object({ training: finite, evaluation: finite, preservation: finite }),
+});
+
+export const walkforwardSummarySchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  experiment: z.string(),
+  seed: z.number().int(),
+  configHash: z.string().length(64),
+  dataSha256: z.string().length(64),
+  backend: z.string(),
+  windows: z.array(windowSchema),
+  iterations: z.array(iterationSummarySchema),
+  qualified: z.number().int(),
+  placeholders: z.number().int(),
+  stitched: z.object({ bars: z.number().int(), strategy: metricsSchema, buyAndHold: metricsSchema }),
+  walkForwardEfficiency: statisticSchema,
+  tStatistic: statisticSchema,
+  bestIteration: z.number().int().nullable(),
+  totalSeconds: finite,
+  finishedAt: z.string(),
+});
+
+export const checkpointEntrySchema = z.object({
+  iteration: z.number().int().min(1),
+  status: z.enum(['model', 'placeholder']),
+  file: z.string(),
+  size: z.number().int().min(0),
+  sha256: z.string().length(64),
+  validation: metricsSchema.nullable(),
+  test: metricsSchema,
+  best: z.boolean(),
+});
+
+const describeSchema = z.object({
+  count: z.number().int(),
+  mean: nullableFinite,
+  std: nullableFinite,
+  min: nullableFinite,
+  median: nullableFinite,
+  max: nullableFinite,
+});
+
+export const checkpointAnalysisSchema = z.object({
+  iterations: z.number().int(),
+  withModel: z.number().int(),
+  placeholders: z.number().int(),
+  validationSharpe: describeSchema,
+  testSharpe: describeSchema,
+  validationReturn: describeSchema,
+  testReturn: describeSchema,
+  bestByValidation: z.number().int().nullable(),
+  bestByTest: z.number().int().nullable(),
+  testSharpeSlope: statisticSchema,
+  validationTestCorrelation: statisticSchema,
+});
+
+export const checkpointSummarySchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  experiment: z.string(),
+  checkpoints: z.array(checkpointEntrySchema),
+  analysis: checkpointAnalysisSchema,
+  createdAt: z.string(),
+});
+
+export type ModelRecord = z.infer<typeof modelRecordSchema>;
+export type PlaceholderRecord = z.infer<typeof placeholderRecordSchema>;
+export type IterationRecord = z.infer<typeof iterationRecordSchema>;
+export type BestModelRecord = z.infer<typeof bestModelSchema>;
+export type RunConfigRecord = z.infer<typeof runConfigSchema>;
+export type WalkforwardSummary = z.infer<typeof walkforwardSummarySchema>;
+export type CheckpointSummary = z.infer<typeof checkpointSummarySchema>;
+export type CheckpointAnalysis = z.infer<typeof checkpointAnalysisSchema>;
+export type Statistic = z.infer<typeof statisticSchema>;
+export type Candidate = z.infer<typeof candidateSchema>;

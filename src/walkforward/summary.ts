@@ -1,0 +1,80 @@
+import { computeMetrics, type MetricOptions, type Metrics } from '../analysis/metrics.js';
+import { tStatistic } from '../analysis/statistics.js';
+import type { IterationRecord, Statistic } from '../results/schemas.js';
+
+/** One out-of-sample bar of the stitched strategy. */
+export interface StitchedBar {
+  iteration: number;
+  row: number;
+  position: number;
+  strategyReturn: number;
+  buyAndHoldReturn: number;
+}
+
+export interface Stitched {
+  bars: StitchedBar[];
+  strategy: Metrics;
+  buyAndHold: Metrics;
+  tStatistic: Statistic;
+}
+
+/**
+ * Joins the test segments in iteration order into one out-of-sample series. A bar already covered by an earlier
+ * segment (step < test) is taken from the earlier one only. Buy-and-hold is long over the same bars and pays
+ * the entry cost once, on its first bar.
+ */
+export function stitchOutOfSample(records: IterationRecord[], entryCost: number, options: MetricOptions): Stitched {
+  const bars: StitchedBar[] = [];
+  let covered = -1;
+  for (const r of [...records].sort((a, b) => a.iteration - b.iteration)) {
+    const oos = r.outOfSample;
+    oos.rows.forEach((row, i) => {
+      if (row <= covered) return;
+      bars.push({
+        iteration: r.iteration,
+        row,
+        position: oos.positions[i],
+        strategyReturn: oos.returns[i],
+        buyAndHoldReturn: oos.marketReturns[i] - (bars.length === 0 ? entryCost : 0),
+      });
+    });
+    covered = Math.max(covered, ...oos.rows);
+  }
+  const strategyReturns = bars.map((b) => b.strategyReturn);
+  return {
+    bars,
+    strategy: computeMetrics(strategyReturns, bars.map((b) => b.position), options),
+    buyAndHold: computeMetrics(bars.map((b) => b.buyAndHoldReturn), bars.map(() => 1), options),
+    tStatistic: tStatistic(strategyReturns),
+  };
+}
+
+/**
+ * Walk-forward efficiency: annualized out-of-sample return over the mean annualized in-sample (selection segment)
+ * return of the preserved models. Sign-safe: undefined when the in-sample return is not positive, since a ratio
+ * of two losses would read as success.
+ */
+export function walkForwardEfficiency(records: IterationRecord[], oos: Metrics): Statistic {
+  const inSample = records
+    .filter((r) => r.kind === 'model')
+    .map((r) => (r.kind === 'model' ? (r.metrics.validation ?? r.metrics.train).cagr : null))
+    .filter((v): v is number => v !== null);
+  if (inSample.length === 0) return { value: null, reason: 'no iteration has a preserved model' };
+  const mean = inSample.reduce((a, b) => a + b, 0) / inSample.length;
+  if (!(mean > 0)) return { value: null, reason: `mean in-sample annualized return ${mean.toFixed(4)} is not positive` };
+  if (oos.cagr === null) return { value: null, reason: 'out-of-sample annualized return is undefined' };
+  return { value: oos.cagr / mean, reason: null };
+}
+
+/** oos_returns.csv: one row per stitched out-of-sample bar with both equity curves. */
+export function oosCsv(bars: StitchedBar[], dates: readonly string[] | null): string {
+  const lines = ['iteration,row,date,position,strategy_return,buy_and_hold_return,strategy_equity,buy_and_hold_equity'];
+  let strategy = 1;
+  let hold = 1;
+  for (const b of bars) {
+    strategy *= 1 + b.strategyReturn;
+    hold *= 1 + b.buyAndHoldReturn;
+    lines.push([b.iteration, b.row, dates?.[b.row] ?? '', b.position, b.strategyReturn, b.buyAndHoldReturn, strategy, hold].join(','));
+  }
+  return lines.join('\n') + '\n';
+}

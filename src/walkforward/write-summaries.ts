@@ -1,0 +1,97 @@
+import { stat } from 'node:fs/promises';
+import { analyzeRecords } from '../analysis/checkpoint-analysis.js';
+import type { MetricOptions } from '../analysis/metrics.js';
+import { writeFileAtomic } from '../checkpoint/atomic-file.js';
+import type { PipelineConfig } from '../config/schema.js';
+import { writeJson } from '../results/json-file.js';
+import {
+  checkpointSummarySchema,
+  FORMAT_VERSION,
+  walkforwardSummarySchema,
+  type IterationRecord,
+  type WalkforwardSummary,
+} from '../results/schemas.js';
+import { sha256File } from '../util/hash.js';
+import type { Window } from '../windows/build-windows.js';
+import type { ExperimentPaths } from './paths.js';
+import { oosCsv, stitchOutOfSample, walkForwardEfficiency } from './summary.js';
+
+export interface SummaryInputs {
+  paths: ExperimentPaths;
+  experiment: string;
+  config: PipelineConfig;
+  seed: number;
+  configHash: string;
+  dataSha256: string;
+  dates: readonly string[] | null;
+  backend: string;
+  windows: Window[];
+  records: IterationRecord[];
+  timings: Map<number, { training: number; evaluation: number; preservation: number }>;
+  bestIteration: number | null;
+  totalSeconds: number;
+  metricOptions: MetricOptions;
+}
+
+/** Writes oos_returns.csv, walkforward_summary.json and checkpoint_summary.json from the iteration records. */
+export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSummary> {
+  const { paths, records } = s;
+  const entryCost = (s.config.env.costBps + s.config.env.slippageBps) / 1e4;
+  const stitched = stitchOutOfSample(records, entryCost, s.metricOptions);
+  await writeFileAtomic(paths.oosReturns, oosCsv(stitched.bars, s.dates));
+
+  const fileOf = (r: IterationRecord) =>
+    r.kind === 'model' ? [`checkpoints/model_iter_${r.iteration}.zip`, `checkpoints/metrics_iter_${r.iteration}.json`] : [`checkpoints/no_model_iter_${r.iteration}.json`];
+  const summary = await writeJson(paths.summary, walkforwardSummarySchema, {
+    formatVersion: FORMAT_VERSION,
+    experiment: s.experiment,
+    seed: s.seed,
+    configHash: s.configHash,
+    dataSha256: s.dataSha256,
+    backend: s.backend,
+    windows: s.windows,
+    iterations: records.map((r) => ({
+      iteration: r.iteration,
+      status: r.kind,
+      window: r.window,
+      selectionScore: r.selection.score,
+      selectionStep: r.selection.step,
+      validation: r.kind === 'model' ? r.metrics.validation : null,
+      test: r.metrics.test,
+      buyAndHoldTest: r.buyAndHold.test,
+      files: fileOf(r),
+      seconds: s.timings.get(r.iteration) ?? { training: 0, evaluation: 0, preservation: 0 },
+    })),
+    qualified: records.filter((r) => r.kind === 'model').length,
+    placeholders: records.filter((r) => r.kind === 'placeholder').length,
+    stitched: { bars: stitched.bars.length, strategy: stitched.strategy, buyAndHold: stitched.buyAndHold },
+    walkForwardEfficiency: walkForwardEfficiency(records, stitched.strategy),
+    tStatistic: stitched.tStatistic,
+    bestIteration: s.bestIteration,
+    totalSeconds: s.totalSeconds,
+    finishedAt: new Date().toISOString(),
+  });
+
+  const checkpoints = [];
+  for (const r of records) {
+    const file = r.kind === 'model' ? paths.preservedModel(r.iteration) : paths.placeholder(r.iteration);
+    checkpoints.push({
+      iteration: r.iteration,
+      status: r.kind,
+      file: fileOf(r)[0],
+      size: (await stat(file)).size,
+      sha256: await sha256File(file),
+      validation: r.kind === 'model' ? r.metrics.validation : null,
+      test: r.metrics.test,
+      best: r.iteration === s.bestIteration,
+    });
+  }
+  await writeJson(paths.checkpointSummary, checkpointSummarySchema, {
+    formatVersion: FORMAT_VERSION,
+    experiment: s.experiment,
+    checkpoints,
+    analysis: analyzeRecords(records),
+    createdAt: new Date().toISOString(),
+  });
+  return summary;
+}
