@@ -1,0 +1,19 @@
+/**
+ * The library behind the `wfo` command line, for notebooks and scripts. Every function returns plain,
+ * serializable objects; every JSON file the pipeline writes has its zod schema exported here.
+ */
+export { runWalkForward, type WalkForwardOptions, type WalkForwardResult } from './walkforward/pipeline.js';
+export { planExperiment, type ExperimentPlan } from './walkforward/plan.js';
+export { experimentPaths, type ExperimentPaths } from './walkforward/paths.js';
+export { loadConfig, type ConfigSources, type LoadedConfig } from './config/load-config.js';
+export { configSchema, type PipelineConfig, type ConfigInput } from './config/schema.js';
+export { buildWindows, type Window, type Segment, type WindowSpec } from './windows/build-windows.js';
+export { loadPriceSeries } from './data/csv-loader.js';
+export type { PriceSeries } from './data/price-series.js';
+export { computeMetrics, type Metrics, type MetricOptions } from './analysis/metrics.js';
+export { loadModelZip, saveModelZip, type LoadedModel, type ModelMetadata } from './checkpoint/model-zip.js';
+export { readZip } from './checkpoint/zip-store.js';
+export { selectBackend, type BackendInfo } from './backend/select-backend.js';
+export * from './results/schemas.js';
+export * from './errors/index.js';
+export { CheckpointCorruptError } from './checkpoint/errors.js';
