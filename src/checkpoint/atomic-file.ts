@@ -1,5 +1,7 @@
 import { open, rename, rm, readdir, copyFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { CheckpointWriteError, isWriteFailure } from './errors.js';
+import { injectedFault } from './fault-injection.js';
 
 /** Marks a file being written; readers and listings skip such names and a new start removes them. */
 export const TEMP_MARKER = '.tmp-';
@@ -14,8 +16,7 @@ export function isTempName(name: string): boolean {
  * scanner holds the target), then fsync the folder so the rename itself survives a power cut.
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = `${path}${TEMP_MARKER}${process.pid}`;
-  try {
+  await commitThroughTemp(path, async (temp) => {
     const handle = await open(temp, 'w');
     try {
       await handle.writeFile(data);
@@ -23,18 +24,12 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array): 
     } finally {
       await handle.close();
     }
-    await renameWithRetry(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true }).catch(() => undefined);
-    throw err;
-  }
-  await syncFolder(dirname(path));
+  });
 }
 
 /** Copies a committed file to a new name with the same atomic guarantee. */
 export async function copyFileAtomic(from: string, to: string): Promise<void> {
-  const temp = `${to}${TEMP_MARKER}${process.pid}`;
-  try {
+  await commitThroughTemp(to, async (temp) => {
     await copyFile(from, temp);
     const handle = await open(temp, 'r+');
     try {
@@ -42,12 +37,21 @@ export async function copyFileAtomic(from: string, to: string): Promise<void> {
     } finally {
       await handle.close();
     }
-    await renameWithRetry(temp, to);
+  });
+}
+
+async function commitThroughTemp(path: string, fill: (temp: string) => Promise<void>): Promise<void> {
+  const temp = `${path}${TEMP_MARKER}${process.pid}`;
+  try {
+    const fault = injectedFault(path);
+    if (fault) throw fault;
+    await fill(temp);
+    await renameWithRetry(temp, path);
   } catch (err) {
     await rm(temp, { force: true }).catch(() => undefined);
-    throw err;
+    throw isWriteFailure(err) ? new CheckpointWriteError(path, err.code as string) : err;
   }
-  await syncFolder(dirname(to));
+  await syncFolder(dirname(path));
 }
 
 async function renameWithRetry(from: string, to: string): Promise<void> {

@@ -8,7 +8,7 @@ export const WEIGHTS_ENTRY = 'weights.bin';
 /** What every model zip says about itself. */
 export interface ModelMetadata {
   formatVersion: 1;
-  kind: 'model';
+  kind: 'model' | 'training';
   experiment: string;
   iteration: number;
   step: number;
@@ -19,7 +19,6 @@ export interface ModelMetadata {
   dataSha256: string;
   backend: string;
   versions: Record<string, string>;
-  createdAt: string;
 }
 
 /**

@@ -4,6 +4,8 @@ import { hideBin } from 'yargs/helpers';
 import { PipelineError } from '../errors/index.js';
 import { windowsCommand } from './commands/windows.js';
 import { walkforwardCommand } from './commands/walkforward.js';
+import { verifyCommand } from './commands/verify.js';
+import { installSignalHandlers } from './signals.js';
 
 /** The only place that exits: maps typed errors to exit codes (2 usage/config/input, 1 runtime, 130 interrupted). */
 async function main(argv: string[]): Promise<void> {
@@ -13,6 +15,7 @@ async function main(argv: string[]): Promise<void> {
     .usage('$0 <command> [options]')
     .command(walkforwardCommand)
     .command(windowsCommand)
+    .command(verifyCommand)
     .demandCommand(1, 'Name a command; see --help')
     .strict()
     .help()
@@ -45,4 +48,8 @@ function report(err: unknown): void {
   }
 }
 
+installSignalHandlers(
+  (code) => process.exit(code),
+  (line) => process.stderr.write(`${line}\n`),
+);
 await main(hideBin(process.argv));

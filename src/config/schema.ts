@@ -126,6 +126,14 @@ export const checkpointSchema = z
   })
   .strict();
 
+export const savingSchema = z
+  .object({
+    nModelSaves: int().min(1).default(20).describe('Training checkpoints spread evenly over the whole experiment (crash recovery)'),
+    nImageSaves: int().min(1).default(100).describe('Plot refreshes spread evenly over the experiment'),
+    nProgressUpdates: int().min(1).default(50).describe('Progress reports spread evenly over the experiment'),
+  })
+  .strict();
+
 export const backendNames = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 export const configSchema = z
@@ -141,6 +149,7 @@ export const configSchema = z
     training: trainingSchema.prefault({}),
     selection: selectionSchema.prefault({}),
     checkpoint: checkpointSchema.prefault({}),
+    saving: savingSchema.prefault({}),
   })
   .strict();
 

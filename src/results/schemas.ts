@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** Every JSON file the pipeline writes has a schema here and a formatVersion; numbers are finite or null. */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 1 as const;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const nullableFinite = finite.nullable();
@@ -130,6 +130,13 @@ export const bestModelSchema = z.object({
   updatedAt: z.string(),
 });
 
+export const resumeEventSchema = z.object({
+  at: z.string(),
+  forced: z.boolean(),
+  changes: z.array(z.string()),
+  finishedIterations: z.array(z.number().int()),
+});
+
 export const runConfigSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
   experiment: z.string(),
@@ -140,6 +147,8 @@ export const runConfigSchema = z.object({
   backend: z.object({ name: z.string(), tfBackend: z.string(), tfjsVersion: z.string() }),
   versions: z.record(z.string(), z.string()),
   createdAt: z.string(),
+  /** Every restart of the experiment: when, whether it was forced past a change, and what changed. */
+  resumes: z.array(resumeEventSchema),
 });
 
 export const statisticSchema = z.object({ value: nullableFinite, reason: z.string().nullable() });
@@ -172,6 +181,7 @@ export const walkforwardSummarySchema = z.object({
   walkForwardEfficiency: statisticSchema,
   tStatistic: statisticSchema,
   bestIteration: z.number().int().nullable(),
+  resumes: z.array(resumeEventSchema),
   totalSeconds: finite,
   finishedAt: z.string(),
 });
@@ -227,4 +237,30 @@ export type WalkforwardSummary = z.infer<typeof walkforwardSummarySchema>;
 export type CheckpointSummary = z.infer<typeof checkpointSummarySchema>;
 export type CheckpointAnalysis = z.infer<typeof checkpointAnalysisSchema>;
 export type Statistic = z.infer<typeof statisticSchema>;
+export type ResumeEvent = z.infer<typeof resumeEventSchema>;
 export type Candidate = z.infer<typeof candidateSchema>;
+
+export const fileKinds = ['training', 'current_best', 'preserved', 'metrics', 'placeholder', 'best', 'best_record'] as const;
+
+export const indexEntrySchema = z.object({
+  /** Relative to the experiment folder, with forward slashes. */
+  path: z.string(),
+  kind: z.enum(fileKinds),
+  size: z.number().int().min(0),
+  sha256: z.string().length(64),
+  iteration: z.number().int().min(1).nullable(),
+  step: z.number().int().min(0).nullable(),
+  metrics: z.record(z.string(), z.unknown()).nullable(),
+  time: z.string(),
+});
+
+export const checkpointIndexSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  experiment: z.string(),
+  updatedAt: z.string(),
+  entries: z.array(indexEntrySchema),
+});
+
+export type FileKind = (typeof fileKinds)[number];
+export type IndexEntry = z.infer<typeof indexEntrySchema>;
+export type CheckpointIndexFile = z.infer<typeof checkpointIndexSchema>;

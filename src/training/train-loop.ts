@@ -8,6 +8,8 @@ export interface LoopState {
   envRow: number;
   envPosition: number;
   episodeRewards: number[];
+  /** Seconds spent training before the last checkpoint (resumed runs add to it). */
+  elapsedSeconds?: number;
 }
 
 export interface StepContext {

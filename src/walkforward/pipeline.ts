@@ -1,38 +1,33 @@
 import * as tf from '@tensorflow/tfjs';
-import { mkdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
-import { QNetwork } from '../agent/q-network.js';
-import { score, type MetricName } from '../analysis/metrics.js';
+import { readFile, rm, rmdir } from 'node:fs/promises';
 import { selectBackend } from '../backend/select-backend.js';
-import { copyFileAtomic, removeTempLeftovers, writeFileAtomic } from '../checkpoint/atomic-file.js';
-import { loadModelZip, type ModelMetadata } from '../checkpoint/model-zip.js';
-import { computeFeatures } from '../data/features.js';
+import { InterruptedError } from '../checkpoint/errors.js';
+import { loadModelZip } from '../checkpoint/model-zip.js';
 import type { PipelineConfig } from '../config/schema.js';
-import { TradingEnv, type MarketView } from '../env/trading-env.js';
+import { computeFeatures } from '../data/features.js';
+import { createTrace } from '../logging/trace.js';
 import { deriveSeed } from '../random/rng.js';
 import { writeJson } from '../results/json-file.js';
-import {
-  bestModelSchema,
-  FORMAT_VERSION,
-  modelRecordSchema,
-  placeholderRecordSchema,
-  runConfigSchema,
-  type IterationRecord,
-  type WalkforwardSummary,
-} from '../results/schemas.js';
-import { buyAndHold, holdPolicy, runPolicy, type SegmentRun } from '../training/evaluate.js';
-import { sha256, sha256File, stableStringify } from '../util/hash.js';
-import type { Segment, Window } from '../windows/build-windows.js';
+import { FORMAT_VERSION, runConfigSchema, type IterationRecord, type ResumeEvent, type WalkforwardSummary } from '../results/schemas.js';
+import { updateBestModel } from './best-model.js';
+import type { RunContext } from './context.js';
+import { finishIteration } from './finish-iteration.js';
 import { trainIteration, type TrainedIteration } from './iteration.js';
 import { windowMarket } from './market.js';
 import { experimentPaths, type ExperimentPaths } from './paths.js';
 import { planExperiment } from './plan.js';
-import { qualify } from './preservation.js';
+import { savePlan } from './save-plan.js';
+import { resumeHash, startExperiment, type StartOptions } from './start.js';
 import { writeSummaries } from './write-summaries.js';
 
-export interface WalkForwardOptions {
+export interface WalkForwardOptions extends StartOptions {
   experiment: string;
   /** Receives one human-readable line per event. */
   log?: (line: string) => void;
+  /** Aborting stops training at the next step, saves a training checkpoint and rejects with InterruptedError. */
+  signal?: AbortSignal;
+  /** Continue from this training checkpoint (a zip under iterations/iter_N/training/). */
+  resumeFrom?: string;
   /** Called after an iteration's records are on disk and before its temporary folder is removed. */
   beforeIterationCleanup?: (iteration: number, paths: ExperimentPaths) => Promise<void> | void;
 }
@@ -43,9 +38,10 @@ export interface WalkForwardResult {
 }
 
 /**
- * The walk-forward run: for each window, train, keep the iteration's best on validation, preserve it (or write
- * why none qualified) before removing the iteration's temporary files, evaluate it out of sample, track the
- * overall best; then write the summaries.
+ * The walk-forward run: for each window, train (continuing from the newest training checkpoint after a crash),
+ * keep the iteration's best on validation, preserve it (or write why none qualified) before removing the
+ * iteration's temporary files, evaluate it out of sample, track the overall best; then write the summaries.
+ * Running it again on the same experiment resumes where it stopped.
  */
 export async function runWalkForward(config: PipelineConfig, options: WalkForwardOptions): Promise<WalkForwardResult> {
   const started = performance.now();
@@ -54,200 +50,131 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
   const backend = await selectBackend(config.backend);
   const seed = config.seed ?? deriveSeed('experiment', options.experiment);
   const paths = experimentPaths(config.resultsDir, options.experiment);
-  await mkdir(paths.checkpoints, { recursive: true });
-  for (const leftover of await removeTempLeftovers(paths.root)) log(`removed temporary leftover ${leftover}`);
-
-  const configHash = sha256(stableStringify(config));
-  const versions = await versionsInUse();
-  await writeJson(paths.config, runConfigSchema, {
-    formatVersion: FORMAT_VERSION,
-    experiment: options.experiment,
-    seed,
-    configHash,
-    config: config as unknown as Record<string, unknown>,
-    data: { file: plan.series.file, sha256: plan.series.sha256, rows: plan.series.rows, priceColumn: plan.series.priceColumn },
-    backend: { name: backend.name, tfBackend: backend.tfBackend, tfjsVersion: backend.tfjsVersion },
-    versions,
-    createdAt: new Date().toISOString(),
-  });
-  log(`backend ${backend.name}; seed ${seed}; ${plan.windows.length} iterations`);
-
-  const features = computeFeatures(plan.series.price, config.env, config.features);
-  const metricOptions = { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate };
-  const metadataBase: Omit<ModelMetadata, 'iteration' | 'step' | 'metrics' | 'createdAt'> = {
-    formatVersion: 1,
-    kind: 'model',
-    experiment: options.experiment,
-    observationDim: features.dim + 1,
-    actions: config.env.allowShort ? [-1, 0, 1] : [0, 1],
-    configHash,
-    dataSha256: plan.series.sha256,
-    backend: backend.name,
-    versions,
-  };
-
-  const records: IterationRecord[] = [];
-  const timings = new Map<number, { training: number; evaluation: number; preservation: number }>();
-  let best: { iteration: number; score: number } | null = null;
-  let warmStart: { iteration: number; weights: Float32Array[] } | null = null;
-  for (const window of plan.windows) {
-    const n = window.iteration;
-    const { market } = windowMarket(features, window);
-    const trained = await trainIteration({
-      config,
-      window,
-      market,
-      seed: deriveSeed(seed, 'iteration', n),
-      paths,
-      metadata: metadataBase,
-      warmStart: config.training.warmStart ? (warmStart?.weights ?? null) : null,
-      metricOptions,
-    });
-    const evalStarted = performance.now();
-    const segmentEnv = (s: Segment) => new TradingEnv(market, s.start, s.end, config.env);
-    const hold = {
-      train: buyAndHold(segmentEnv(window.train), metricOptions),
-      validation: window.validation ? buyAndHold(segmentEnv(window.validation), metricOptions) : null,
-      test: buyAndHold(segmentEnv(window.test), metricOptions),
-    };
-    const metric = config.selection.metric as MetricName;
-    const holdScoreRun = trained.scoredOn === 'validation' ? hold.validation : hold.train;
-    const holdScore = holdScoreRun ? finiteOrNull(score(holdScoreRun.metrics, metric)) : null;
-    const verdict = qualify(trained.best, holdScore, config);
-    const selection = {
-      metric,
-      on: config.selection.on,
-      scoredOn: trained.scoredOn,
-      minScore: config.selection.minScore,
-      mustBeatBuyAndHold: config.selection.mustBeatBuyAndHold,
-      buyAndHoldScore: holdScore,
-      score: trained.best?.score ?? null,
-      step: trained.best?.step ?? null,
-      qualified: verdict.qualified,
-      candidates: trained.candidates,
-    };
-    const training = trainingRecord(trained, deriveSeed(seed, 'iteration', n), config.training.warmStart ? (warmStart?.iteration ?? null) : null);
-    const buyAndHoldMetrics = { train: hold.train.metrics, validation: hold.validation?.metrics ?? null, test: hold.test.metrics };
-    const preserveStarted = performance.now();
-    let record: IterationRecord;
-    if (verdict.qualified) {
-      await copyFileAtomic(paths.currentBest(n), paths.preservedModel(n));
-      const preserved = await loadModelZip(paths.preservedModel(n));
-      preserved.model.dispose();
-      const runs = evaluatePreserved(preserved.weights, config, market, window, metricOptions);
-      record = await writeJson(paths.metrics(n), modelRecordSchema, {
-        formatVersion: FORMAT_VERSION,
-        kind: 'model',
-        experiment: options.experiment,
-        iteration: n,
-        window,
-        model: { file: `checkpoints/model_iter_${n}.zip`, sha256: await sha256File(paths.preservedModel(n)), size: (await stat(paths.preservedModel(n))).size },
-        selection,
-        metrics: { train: runs.train.metrics, validation: runs.validation?.metrics ?? null, test: runs.test.metrics },
-        buyAndHold: buyAndHoldMetrics,
-        outOfSample: outOfSample(runs.test, market),
-        training,
-        createdAt: new Date().toISOString(),
-      });
-      warmStart = { iteration: n, weights: preserved.weights };
-      const s = trained.best?.score as number;
-      if (best === null || s > best.score) {
-        await copyFileAtomic(paths.preservedModel(n), paths.bestModel);
-        await writeJson(paths.bestModelJson, bestModelSchema, {
-          formatVersion: FORMAT_VERSION,
-          experiment: options.experiment,
-          iteration: n,
-          file: 'best_model.zip',
-          sha256: await sha256File(paths.bestModel),
-          metric,
-          score: s,
-          reason: best === null ? `first qualifying model (${metric} ${s.toFixed(4)} on ${trained.scoredOn})` : `${metric} ${s.toFixed(4)} on ${trained.scoredOn} beats iteration ${best.iteration}'s ${best.score.toFixed(4)}`,
-          updatedAt: new Date().toISOString(),
-        });
-        best = { iteration: n, score: s };
-      }
-    } else {
-      const fallback = config.selection.fallback;
-      const testEnv = segmentEnv(window.test);
-      const run = runPolicy(testEnv, holdPolicy(testEnv, fallback === 'flat' ? 0 : 1), metricOptions);
-      record = await writeJson(paths.placeholder(n), placeholderRecordSchema, {
-        formatVersion: FORMAT_VERSION,
-        kind: 'placeholder',
-        experiment: options.experiment,
-        iteration: n,
-        window,
-        reason: verdict.reason,
-        criteria: { metric, minScore: config.selection.minScore, mustBeatBuyAndHold: config.selection.mustBeatBuyAndHold },
-        bestCandidate: trained.best,
-        selection,
-        fallback,
-        metrics: { test: run.metrics },
-        buyAndHold: buyAndHoldMetrics,
-        outOfSample: outOfSample(run, market),
-        training,
-        createdAt: new Date().toISOString(),
-      });
-    }
-    records.push(record);
-    timings.set(n, { training: trained.seconds, evaluation: (preserveStarted - evalStarted) / 1000, preservation: (performance.now() - preserveStarted) / 1000 });
-    await options.beforeIterationCleanup?.(n, paths);
-    await rm(paths.iterationDir(n), { recursive: true, force: true });
-    log(iterationLine(record, trained));
-  }
-  await rmdir(paths.iterations).catch(() => undefined);
-
-  const summary = await writeSummaries({
-    paths,
-    experiment: options.experiment,
-    config,
-    seed,
-    configHash,
-    dataSha256: plan.series.sha256,
-    dates: plan.series.dates,
-    backend: backend.name,
-    windows: plan.windows,
-    records,
-    timings,
-    bestIteration: best?.iteration ?? null,
-    totalSeconds: (performance.now() - started) / 1000,
-    metricOptions,
-  });
-  return { summary, paths };
-}
-
-function evaluatePreserved(
-  weights: Float32Array[],
-  config: PipelineConfig,
-  market: MarketView,
-  window: Window,
-  metricOptions: { periodsPerYear: number; riskFreeRate: number },
-): { train: SegmentRun; validation: SegmentRun | null; test: SegmentRun } {
-  const positions = config.env.allowShort ? 3 : 2;
-  const net = new QNetwork(market.featureDim + 1, config.agent.layers, positions);
+  const start = await startExperiment(paths, options.experiment, config, plan.series.sha256, plan.windows, options, log);
   try {
-    net.setWeights(weights);
-    const run = (s: Segment) => runPolicy(new TradingEnv(market, s.start, s.end, config.env), (obs) => net.greedyAction(obs), metricOptions);
-    return { train: run(window.train), validation: window.validation ? run(window.validation) : null, test: run(window.test) };
+    const versions = await versionsInUse();
+    const resumes = [...(start.previous?.resumes ?? []), ...(start.resume ? [start.resume] : [])];
+    const configHash = resumeHash(config);
+    await writeJson(paths.config, runConfigSchema, {
+      formatVersion: FORMAT_VERSION,
+      experiment: options.experiment,
+      seed,
+      configHash,
+      config: config as unknown as Record<string, unknown>,
+      data: { file: plan.series.file, sha256: plan.series.sha256, rows: plan.series.rows, priceColumn: plan.series.priceColumn },
+      backend: { name: backend.name, tfBackend: backend.tfBackend, tfjsVersion: backend.tfjsVersion },
+      versions,
+      createdAt: start.previous?.createdAt ?? new Date().toISOString(),
+      resumes,
+    });
+    if (start.resume) log(resumeLine(start.resume, plan.windows.length));
+    if (start.previous && start.previous.backend.name !== backend.name) {
+      log(`warning: this experiment started on the ${start.previous.backend.name} backend and continues on ${backend.name}; numbers may differ in the last digits`);
+    }
+    const features = computeFeatures(plan.series.price, config.env, config.features);
+    const ctx: RunContext = {
+      experiment: options.experiment,
+      config,
+      paths,
+      index: start.index,
+      series: plan.series,
+      features,
+      windows: plan.windows,
+      seed,
+      configHash,
+      metadata: {
+        formatVersion: 1,
+        experiment: options.experiment,
+        observationDim: features.dim + 1,
+        actions: config.env.allowShort ? [-1, 0, 1] : [0, 1],
+        configHash,
+        dataSha256: plan.series.sha256,
+        backend: backend.name,
+        versions,
+      },
+      metricOptions: { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate },
+      modelSaveEvery: savePlan(config, plan.windows.length).modelEvery,
+      log,
+      trace: createTrace(),
+      signal: options.signal,
+      resumeFrom: options.resumeFrom,
+    };
+    log(`backend ${backend.name}; seed ${seed}; ${plan.windows.length} iterations`);
+
+    const records: IterationRecord[] = [];
+    const timings = new Map<number, { training: number; evaluation: number; preservation: number }>();
+    let lastModel: IterationRecord | null = null;
+    for (const window of plan.windows) {
+      const n = window.iteration;
+      if (options.signal?.aborted) {
+        const reason = String(options.signal.reason ?? 'SIGINT');
+        throw new InterruptedError(reason, `interrupted by ${reason} before iteration ${n}: finished iterations are saved; run the same command to resume`);
+      }
+      const done = start.finished.get(n);
+      if (done) {
+        records.push(done);
+        timings.set(n, { training: done.training.seconds, evaluation: 0, preservation: 0 });
+        await clearIterationFolder(ctx, n);
+        if (done.kind === 'model') lastModel = done;
+        continue;
+      }
+      const { market } = windowMarket(features, window);
+      const warmFrom = config.training.warmStart && lastModel ? lastModel.iteration : null;
+      const warmWeights = warmFrom !== null ? await preservedWeights(paths, warmFrom) : null;
+      const trained = await trainIteration(ctx, window, market, warmWeights);
+      const finished = await finishIteration(ctx, window, market, trained, warmFrom);
+      records.push(finished.record);
+      timings.set(n, { training: trained.seconds, ...finished.seconds });
+      if (finished.record.kind === 'model') lastModel = finished.record;
+      await updateBestModel(ctx, records);
+      await options.beforeIterationCleanup?.(n, paths);
+      await clearIterationFolder(ctx, n);
+      log(iterationLine(finished.record, trained));
+    }
+    const best = await updateBestModel(ctx, records);
+    await rmdir(paths.iterations).catch(() => undefined);
+    ctx.trace('summary');
+    const summary = await writeSummaries({
+      paths,
+      experiment: options.experiment,
+      config,
+      seed,
+      configHash,
+      dataSha256: plan.series.sha256,
+      dates: plan.series.dates,
+      backend: backend.name,
+      windows: plan.windows,
+      records,
+      timings,
+      bestIteration: best?.iteration ?? null,
+      resumes,
+      totalSeconds: (performance.now() - started) / 1000,
+      metricOptions: ctx.metricOptions,
+    });
+    ctx.trace('done');
+    return { summary, paths };
   } finally {
-    net.dispose();
+    await start.lock.release();
   }
 }
 
-function outOfSample(run: SegmentRun, market: MarketView) {
-  return {
-    rows: Array.from(run.rows),
-    positions: Array.from(run.positions),
-    returns: Array.from(run.returns),
-    marketReturns: Array.from(run.rows, (row) => market.simpleReturns[row]),
-  };
+/** Removes iterations/iter_N after its records are committed; the index forgets the files first. */
+async function clearIterationFolder(ctx: RunContext, n: number): Promise<void> {
+  await ctx.index.removeUnder(`iterations/iter_${n}/`);
+  await rm(ctx.paths.iterationDir(n), { recursive: true, force: true });
 }
 
-function trainingRecord(t: TrainedIteration, seed: number, warmStartFrom: number | null) {
-  return { seed, timesteps: t.timesteps, updates: t.updates, episodes: t.episodes, finalEpsilon: t.finalEpsilon, warmStartFrom, seconds: t.seconds };
+async function preservedWeights(paths: ExperimentPaths, iteration: number): Promise<Float32Array[]> {
+  const loaded = await loadModelZip(paths.preservedModel(iteration));
+  loaded.model.dispose();
+  return loaded.weights;
 }
 
-function finiteOrNull(x: number): number | null {
-  return Number.isFinite(x) ? x : null;
+function resumeLine(resume: ResumeEvent, total: number): string {
+  const done = resume.finishedIterations;
+  const finished = done.length ? `iterations ${done.join(', ')} of ${total} finished and verified` : `no iteration of ${total} finished yet`;
+  const forced = resume.forced ? ` (forced past changes: ${resume.changes.join('; ')})` : '';
+  return `resuming: ${finished}${forced}`;
 }
 
 function iterationLine(record: IterationRecord, trained: TrainedIteration): string {

@@ -9,6 +9,7 @@ import {
   FORMAT_VERSION,
   walkforwardSummarySchema,
   type IterationRecord,
+  type ResumeEvent,
   type WalkforwardSummary,
 } from '../results/schemas.js';
 import { sha256File } from '../util/hash.js';
@@ -29,6 +30,7 @@ export interface SummaryInputs {
   records: IterationRecord[];
   timings: Map<number, { training: number; evaluation: number; preservation: number }>;
   bestIteration: number | null;
+  resumes: ResumeEvent[];
   totalSeconds: number;
   metricOptions: MetricOptions;
 }
@@ -68,6 +70,7 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
     walkForwardEfficiency: walkForwardEfficiency(records, stitched.strategy),
     tStatistic: stitched.tStatistic,
     bestIteration: s.bestIteration,
+    resumes: s.resumes,
     totalSeconds: s.totalSeconds,
     finishedAt: new Date().toISOString(),
   });

@@ -34,3 +34,35 @@ export function collect(child: ChildProcess): Promise<CliResult> {
     child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
   });
 }
+
+/** Resolves when a line matching `pattern` appears on the child's stderr or stdout. */
+export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    let buffer = '';
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`timed out waiting for ${pattern}; output so far:\n${buffer.slice(-2000)}`));
+    }, timeoutMs);
+    const onData = (d: Buffer) => {
+      buffer += d.toString();
+      const line = buffer.split('\n').find((l) => pattern.test(l));
+      if (line !== undefined) {
+        cleanup();
+        resolvePromise(line);
+      }
+    };
+    const onClose = () => {
+      cleanup();
+      reject(new Error(`process exited before ${pattern}; output:\n${buffer.slice(-2000)}`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.stderr?.off('data', onData);
+      child.off('close', onClose);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('close', onClose);
+  });
+}

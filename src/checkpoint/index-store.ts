@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { checkpointIndexSchema, FORMAT_VERSION, type IndexEntry } from '../results/schemas.js';
+import { writeFileAtomic } from './atomic-file.js';
+
+export const INDEX_FILE = 'checkpoint_index.json';
+
+/**
+ * checkpoint_index.json: every file the experiment owns, with kind, size, sha256, iteration, step and metrics.
+ * Written atomically after a file is committed and before any file is deleted, so it never lists a deleted file
+ * as present for longer than a crash; scanExperiment rebuilds it from disk.
+ */
+export class CheckpointIndex {
+  private byPath = new Map<string, IndexEntry>();
+
+  private constructor(
+    readonly root: string,
+    readonly experiment: string,
+    entries: IndexEntry[],
+  ) {
+    for (const e of entries) this.byPath.set(e.path, e);
+  }
+
+  static empty(root: string, experiment: string): CheckpointIndex {
+    return new CheckpointIndex(root, experiment, []);
+  }
+
+  static from(root: string, experiment: string, entries: IndexEntry[]): CheckpointIndex {
+    return new CheckpointIndex(root, experiment, entries);
+  }
+
+  /** The index on disk, or null when there is none or it does not parse. */
+  static async read(root: string, experiment: string): Promise<CheckpointIndex | null> {
+    try {
+      const parsed = checkpointIndexSchema.safeParse(JSON.parse(await readFile(join(root, INDEX_FILE), 'utf8')));
+      return parsed.success ? new CheckpointIndex(root, experiment, parsed.data.entries) : null;
+    } catch {
+      return null;
+    }
+  }
+
+  get entries(): IndexEntry[] {
+    return [...this.byPath.values()].sort(compareEntries);
+  }
+
+  get(path: string): IndexEntry | undefined {
+    return this.byPath.get(path);
+  }
+
+  /** Records committed files (replacing entries of the same path) and saves the index. */
+  async add(...entries: IndexEntry[]): Promise<void> {
+    for (const e of entries) this.byPath.set(e.path, e);
+    await this.save();
+  }
+
+  /** Drops entries and saves the index; call before deleting the files. */
+  async remove(paths: string[]): Promise<void> {
+    let changed = false;
+    for (const p of paths) changed = this.byPath.delete(p) || changed;
+    if (changed) await this.save();
+  }
+
+  /** Drops every entry under a folder prefix (e.g. iterations/iter_3/) and saves; call before removing it. */
+  async removeUnder(prefix: string): Promise<void> {
+    await this.remove([...this.byPath.keys()].filter((p) => p.startsWith(prefix)));
+  }
+
+  async save(): Promise<void> {
+    const file = { formatVersion: FORMAT_VERSION, experiment: this.experiment, updatedAt: new Date().toISOString(), entries: this.entries };
+    await writeFileAtomic(join(this.root, INDEX_FILE), JSON.stringify(checkpointIndexSchema.parse(file), null, 1) + '\n');
+  }
+}
+
+function compareEntries(a: IndexEntry, b: IndexEntry): number {
+  return (a.iteration ?? 0) - (b.iteration ?? 0) || (a.step ?? 0) - (b.step ?? 0) || a.path.localeCompare(b.path);
+}

@@ -1,0 +1,78 @@
+import { open, readFile, rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic-file.js';
+import { ExperimentLockedError } from './errors.js';
+
+export const LOCK_FILE = '.lock';
+
+export interface LockInfo {
+  pid: number;
+  host: string;
+  startedAt: string;
+  command: string;
+}
+
+export interface ExperimentLock {
+  info: LockInfo;
+  /** Set when a stale lock of a dead process was taken over. */
+  tookOver: LockInfo | null;
+  release(): Promise<void>;
+}
+
+/**
+ * One writer per experiment: `.lock` holds pid, host and start time, created exclusively. A lock whose process
+ * is gone (same host, pid no longer alive) is stale and taken over; any other is refused, naming the holder.
+ */
+export async function acquireLock(root: string, command: string): Promise<ExperimentLock> {
+  const path = join(root, LOCK_FILE);
+  const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
+  let tookOver: LockInfo | null = null;
+  try {
+    const handle = await open(path, 'wx');
+    try {
+      await handle.writeFile(JSON.stringify(info));
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    const holder = await readLock(root);
+    if (holder && isAlive(holder)) {
+      throw new ExperimentLockedError(
+        `experiment ${root} is in use by ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}); wait for it to finish or stop it first`,
+      );
+    }
+    tookOver = holder;
+    await writeFileAtomic(path, JSON.stringify(info));
+  }
+  return {
+    info,
+    tookOver,
+    release: async () => {
+      const current = await readLock(root);
+      if (current && current.pid === info.pid && current.host === info.host) await rm(path, { force: true });
+    },
+  };
+}
+
+export async function readLock(root: string): Promise<LockInfo | null> {
+  try {
+    return JSON.parse(await readFile(join(root, LOCK_FILE), 'utf8')) as LockInfo;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether the lock's process still runs; a lock from another host counts as alive (we cannot tell). */
+export function isAlive(lock: LockInfo): boolean {
+  if (lock.host !== hostname()) return true;
+  if (lock.pid === process.pid) return true;
+  try {
+    process.kill(lock.pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

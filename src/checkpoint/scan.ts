@@ -1,0 +1,103 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { iterationRecordSchema, bestModelSchema, type FileKind, type IndexEntry } from '../results/schemas.js';
+import { sha256 } from '../util/hash.js';
+import { isTempName } from './atomic-file.js';
+import { METADATA_ENTRY, readZip } from './zip-store.js';
+
+export interface ScanResult {
+  /** Files that verify, as index entries. */
+  entries: IndexEntry[];
+  /** Files that belong to the experiment but fail verification, with why. */
+  corrupt: Array<{ path: string; problem: string }>;
+  /** Temporary leftovers of interrupted writes. */
+  temporary: string[];
+}
+
+const patterns: Array<{ kind: FileKind; re: RegExp }> = [
+  { kind: 'preserved', re: /^checkpoints\/model_iter_(\d+)\.zip$/ },
+  { kind: 'metrics', re: /^checkpoints\/metrics_iter_(\d+)\.json$/ },
+  { kind: 'placeholder', re: /^checkpoints\/no_model_iter_(\d+)\.json$/ },
+  { kind: 'current_best', re: /^iterations\/iter_(\d+)\/curr_best_model\.zip$/ },
+  { kind: 'training', re: /^iterations\/iter_(\d+)\/training\/model_step_(\d+)\.zip$/ },
+  { kind: 'best', re: /^best_model\.zip$/ },
+  { kind: 'best_record', re: /^best_model\.json$/ },
+];
+
+/** The kind and iteration of a path the pipeline owns, or null for any other file. */
+export function classify(path: string): { kind: FileKind; iteration: number | null; step: number | null } | null {
+  for (const { kind, re } of patterns) {
+    const m = re.exec(path);
+    if (m) return { kind, iteration: m[1] ? Number(m[1]) : null, step: m[2] ? Number(m[2]) : null };
+  }
+  return null;
+}
+
+/** Reads every owned file of an experiment, verifying zips against their manifests and JSON against its schema. */
+export async function scanExperiment(root: string): Promise<ScanResult> {
+  const result: ScanResult = { entries: [], corrupt: [], temporary: [] };
+  for (const absolute of await listFiles(root)) {
+    const path = relative(root, absolute).split(sep).join('/');
+    if (isTempName(path)) {
+      result.temporary.push(path);
+      continue;
+    }
+    const owned = classify(path);
+    if (!owned) continue;
+    try {
+      result.entries.push(await describeFile(root, path, owned));
+    } catch (err) {
+      result.corrupt.push({ path, problem: (err as Error).message });
+    }
+  }
+  return result;
+}
+
+export async function describeFile(
+  root: string,
+  path: string,
+  owned: { kind: FileKind; iteration: number | null; step: number | null },
+): Promise<IndexEntry> {
+  const absolute = join(root, path);
+  const bytes = await readFile(absolute);
+  const info = await stat(absolute);
+  let iteration = owned.iteration;
+  let step = owned.step;
+  let metrics: Record<string, unknown> | null = null;
+  if (path.endsWith('.zip')) {
+    const entries = await readZip(absolute, [METADATA_ENTRY]);
+    const meta = JSON.parse(entries[METADATA_ENTRY].toString('utf8')) as { iteration?: number; step?: number; metrics?: Record<string, unknown> };
+    iteration = meta.iteration ?? iteration;
+    step = meta.step ?? step;
+    metrics = meta.metrics ?? null;
+  } else {
+    const json = JSON.parse(bytes.toString('utf8'));
+    if (owned.kind === 'best_record') {
+      const best = bestModelSchema.parse(json);
+      iteration = best.iteration;
+      metrics = { [best.metric]: best.score };
+    } else {
+      const record = iterationRecordSchema.parse(json);
+      metrics = { selectionScore: record.selection.score, testSharpe: record.metrics.test.sharpe };
+      step = record.selection.step;
+    }
+  }
+  return { path, kind: owned.kind, size: info.size, sha256: sha256(bytes), iteration, step, metrics, time: info.mtime.toISOString() };
+}
+
+async function listFiles(folder: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const out: string[] = [];
+  for (const e of entries) {
+    const p = join(folder, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}

@@ -1,0 +1,32 @@
+import type { CommandModule } from 'yargs';
+import { verifyExperiment } from '../../checkpoint/verify.js';
+import { PipelineError } from '../../errors/index.js';
+import { experimentPaths } from '../../walkforward/paths.js';
+
+type Args = { experiment: string; resultsDir: string; repair?: boolean; json?: boolean };
+
+class VerifyFailedError extends PipelineError {
+  override readonly name = 'VerifyFailedError' as const;
+}
+
+export const verifyCommand: CommandModule<object, Args> = {
+  command: 'verify',
+  describe: 'Check every checkpoint zip and record of an experiment, and the index against the disk (exit 0 ok, 1 problems)',
+  builder: (y) =>
+    y
+      .option('experiment', { type: 'string', demandOption: true, describe: 'Experiment id' })
+      .option('results-dir', { type: 'string', default: 'results', describe: 'Parent folder of experiment folders' })
+      .option('repair', { type: 'boolean', default: false, describe: 'Rebuild the index from what verifies and remove temporary leftovers' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }) as never,
+  handler: async (args) => {
+    const root = experimentPaths(args.resultsDir, args.experiment).root;
+    const report = await verifyExperiment(root, args.experiment, { repair: args.repair });
+    if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    else {
+      process.stdout.write(`${root}: ${report.verified} files verified, ${report.problems.length} problem(s)\n`);
+      for (const p of report.problems) process.stdout.write(`  - ${p}\n`);
+      for (const r of report.repaired) process.stdout.write(`  repaired: ${r}\n`);
+    }
+    if (!report.ok && !args.repair) throw new VerifyFailedError(`${report.problems.length} problem(s) found in ${root}; --repair rebuilds the index from what verifies`);
+  },
+};

@@ -1,0 +1,31 @@
+import type { MetricOptions } from '../analysis/metrics.js';
+import type { CheckpointIndex } from '../checkpoint/index-store.js';
+import type { ModelMetadata } from '../checkpoint/model-zip.js';
+import type { PipelineConfig } from '../config/schema.js';
+import type { FeatureSet } from '../data/features.js';
+import type { PriceSeries } from '../data/price-series.js';
+import type { Trace } from '../logging/trace.js';
+import type { Window } from '../windows/build-windows.js';
+import type { ExperimentPaths } from './paths.js';
+
+/** What every stage of one walk-forward run shares. */
+export interface RunContext {
+  experiment: string;
+  config: PipelineConfig;
+  paths: ExperimentPaths;
+  index: CheckpointIndex;
+  series: PriceSeries;
+  features: FeatureSet;
+  windows: Window[];
+  seed: number;
+  configHash: string;
+  metadata: Omit<ModelMetadata, 'kind' | 'iteration' | 'step' | 'metrics'>;
+  metricOptions: MetricOptions;
+  /** Steps between training checkpoints within an iteration. */
+  modelSaveEvery: number;
+  log: (line: string) => void;
+  trace: Trace;
+  signal?: AbortSignal;
+  /** An explicit training checkpoint to continue from (--resume). */
+  resumeFrom?: string;
+}

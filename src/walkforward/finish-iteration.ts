@@ -1,0 +1,151 @@
+import { stat } from 'node:fs/promises';
+import { QNetwork } from '../agent/q-network.js';
+import { score, type MetricName } from '../analysis/metrics.js';
+import { copyFileAtomic } from '../checkpoint/atomic-file.js';
+import { loadModelZip } from '../checkpoint/model-zip.js';
+import { TradingEnv, type MarketView } from '../env/trading-env.js';
+import { FORMAT_VERSION, modelRecordSchema, placeholderRecordSchema, type IterationRecord } from '../results/schemas.js';
+import { buyAndHold, holdPolicy, runPolicy, type SegmentRun } from '../training/evaluate.js';
+import { sha256File } from '../util/hash.js';
+import type { Segment, Window } from '../windows/build-windows.js';
+import type { RunContext } from './context.js';
+import { iterationSeed, type TrainedIteration } from './iteration.js';
+import { qualify } from './preservation.js';
+import { commitJson } from './records.js';
+
+export interface FinishedIteration {
+  record: IterationRecord;
+  /** Weights of the preserved model (for warm starts), null for a placeholder. */
+  weights: Float32Array[] | null;
+  seconds: { evaluation: number; preservation: number };
+}
+
+/**
+ * Decides whether the iteration's current best qualifies; if it does, copies it to checkpoints/model_iter_N.zip,
+ * evaluates that preserved file on train, validation and test and writes metrics_iter_N.json; if not, writes
+ * no_model_iter_N.json with the reason and holds selection.fallback in the test segment.
+ */
+export async function finishIteration(
+  ctx: RunContext,
+  window: Window,
+  market: MarketView,
+  trained: TrainedIteration,
+  warmStartFrom: number | null,
+): Promise<FinishedIteration> {
+  const { config, paths } = ctx;
+  const n = window.iteration;
+  const evalStarted = performance.now();
+  const segmentEnv = (s: Segment) => new TradingEnv(market, s.start, s.end, config.env);
+  const hold = {
+    train: buyAndHold(segmentEnv(window.train), ctx.metricOptions),
+    validation: window.validation ? buyAndHold(segmentEnv(window.validation), ctx.metricOptions) : null,
+    test: buyAndHold(segmentEnv(window.test), ctx.metricOptions),
+  };
+  const metric = config.selection.metric as MetricName;
+  const holdScoreRun = trained.scoredOn === 'validation' ? hold.validation : hold.train;
+  const holdScoreValue = holdScoreRun ? score(holdScoreRun.metrics, metric) : -Infinity;
+  const holdScore = Number.isFinite(holdScoreValue) ? holdScoreValue : null;
+  const verdict = qualify(trained.best, holdScore, config);
+  const common = {
+    formatVersion: FORMAT_VERSION,
+    experiment: ctx.experiment,
+    iteration: n,
+    window,
+    selection: {
+      metric,
+      on: config.selection.on,
+      scoredOn: trained.scoredOn,
+      minScore: config.selection.minScore,
+      mustBeatBuyAndHold: config.selection.mustBeatBuyAndHold,
+      buyAndHoldScore: holdScore,
+      score: trained.best?.score ?? null,
+      step: trained.best?.step ?? null,
+      qualified: verdict.qualified,
+      candidates: trained.candidates,
+    },
+    buyAndHold: { train: hold.train.metrics, validation: hold.validation?.metrics ?? null, test: hold.test.metrics },
+    training: {
+      seed: iterationSeed(ctx, n),
+      timesteps: trained.timesteps,
+      updates: trained.updates,
+      episodes: trained.episodes,
+      finalEpsilon: trained.finalEpsilon,
+      warmStartFrom,
+      seconds: trained.seconds,
+    },
+    createdAt: new Date().toISOString(),
+  };
+  const preserveStarted = performance.now();
+  ctx.trace('preservation', { iteration: n });
+  if (!verdict.qualified) {
+    const testEnv = segmentEnv(window.test);
+    const fallback = config.selection.fallback;
+    const run = runPolicy(testEnv, holdPolicy(testEnv, fallback === 'flat' ? 0 : 1), ctx.metricOptions);
+    const record = await commitJson(ctx, paths.placeholder(n), `checkpoints/no_model_iter_${n}.json`, placeholderRecordSchema, 'placeholder', n, null, {
+      ...common,
+      kind: 'placeholder',
+      reason: verdict.reason,
+      criteria: { metric, minScore: config.selection.minScore, mustBeatBuyAndHold: config.selection.mustBeatBuyAndHold },
+      bestCandidate: trained.best,
+      fallback,
+      metrics: { test: run.metrics },
+      outOfSample: outOfSample(run, market),
+    });
+    return { record, weights: null, seconds: timings(evalStarted, preserveStarted) };
+  }
+
+  await copyFileAtomic(paths.currentBest(n), paths.preservedModel(n));
+  const modelFile = { file: `checkpoints/model_iter_${n}.zip`, sha256: await sha256File(paths.preservedModel(n)), size: (await stat(paths.preservedModel(n))).size };
+  await ctx.index.add({
+    path: modelFile.file,
+    kind: 'preserved',
+    size: modelFile.size,
+    sha256: modelFile.sha256,
+    iteration: n,
+    step: trained.best?.step ?? null,
+    metrics: { [metric]: trained.best?.score ?? null },
+    time: new Date().toISOString(),
+  });
+  const preserved = await loadModelZip(paths.preservedModel(n));
+  preserved.model.dispose();
+  const runs = evaluateWeights(preserved.weights, ctx, market, window);
+  const record = await commitJson(ctx, paths.metrics(n), `checkpoints/metrics_iter_${n}.json`, modelRecordSchema, 'metrics', n, trained.best?.step ?? null, {
+    ...common,
+    kind: 'model',
+    model: modelFile,
+    metrics: { train: runs.train.metrics, validation: runs.validation?.metrics ?? null, test: runs.test.metrics },
+    outOfSample: outOfSample(runs.test, market),
+  });
+  return { record, weights: preserved.weights, seconds: timings(evalStarted, preserveStarted) };
+}
+
+function timings(evalStarted: number, preserveStarted: number) {
+  return { evaluation: (preserveStarted - evalStarted) / 1000, preservation: (performance.now() - preserveStarted) / 1000 };
+}
+
+/** Greedy runs of given weights on the window's segments. */
+export function evaluateWeights(
+  weights: Float32Array[],
+  ctx: Pick<RunContext, 'config' | 'metricOptions'>,
+  market: MarketView,
+  window: Window,
+): { train: SegmentRun; validation: SegmentRun | null; test: SegmentRun } {
+  const { config } = ctx;
+  const net = new QNetwork(market.featureDim + 1, config.agent.layers, config.env.allowShort ? 3 : 2);
+  try {
+    net.setWeights(weights);
+    const run = (s: Segment) => runPolicy(new TradingEnv(market, s.start, s.end, config.env), (obs) => net.greedyAction(obs), ctx.metricOptions);
+    return { train: run(window.train), validation: window.validation ? run(window.validation) : null, test: run(window.test) };
+  } finally {
+    net.dispose();
+  }
+}
+
+function outOfSample(run: SegmentRun, market: MarketView) {
+  return {
+    rows: Array.from(run.rows),
+    positions: Array.from(run.positions),
+    returns: Array.from(run.returns),
+    marketReturns: Array.from(run.rows, (row) => market.simpleReturns[row]),
+  };
+}

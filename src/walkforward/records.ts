@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import { writeFileAtomic } from '../checkpoint/atomic-file.js';
+import type { FileKind } from '../results/schemas.js';
+import { sha256 } from '../util/hash.js';
+import type { RunContext } from './context.js';
+
+/** Validates a record against its schema, commits it atomically and lists it in the index. */
+export async function commitJson<S extends z.ZodType>(
+  ctx: RunContext,
+  path: string,
+  relativePath: string,
+  schema: S,
+  kind: FileKind,
+  iteration: number | null,
+  step: number | null,
+  value: z.input<S>,
+): Promise<z.output<S>> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new Error(`refusing to write ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  }
+  const text = JSON.stringify(parsed.data, null, 1) + '\n';
+  await writeFileAtomic(path, text);
+  await ctx.index.add({
+    path: relativePath,
+    kind,
+    size: Buffer.byteLength(text),
+    sha256: sha256(text),
+    iteration,
+    step,
+    metrics: null,
+    time: new Date().toISOString(),
+  });
+  return parsed.data;
+}

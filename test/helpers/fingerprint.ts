@@ -1,0 +1,29 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readZip } from '../../src/checkpoint/zip-store.js';
+import { sha256 } from '../../src/util/hash.js';
+
+/**
+ * What must be identical between an interrupted-and-resumed run and an uninterrupted one: every iteration record
+ * without its timestamps, timings and experiment name (the zips' metadata names the experiment, so records keep
+ * no zip hash here), the exact weights of every preserved model, and oos_returns.csv byte for byte.
+ */
+export async function resultsFingerprint(root: string): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  const dir = join(root, 'checkpoints');
+  for (const file of readdirSync(dir).sort()) {
+    if (file.endsWith('.json')) {
+      const record = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+      delete record.createdAt;
+      delete record.experiment;
+      delete record.training.seconds;
+      if (record.model) record.model = record.model.file;
+      out[file] = record;
+    } else {
+      const entries = await readZip(join(dir, file));
+      out[file] = { weights: sha256(entries['weights.bin']), model: sha256(entries['model.json']) };
+    }
+  }
+  out['oos_returns.csv'] = existsSync(join(root, 'oos_returns.csv')) ? readFileSync(join(root, 'oos_returns.csv'), 'utf8') : null;
+  return out;
+}

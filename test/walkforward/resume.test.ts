@@ -1,0 +1,115 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { verifyExperiment } from '../../src/checkpoint/verify.js';
+import { walkforwardSummarySchema } from '../../src/results/schemas.js';
+import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
+import { smallExperiment } from '../helpers/experiment.js';
+import { resultsFingerprint } from '../helpers/fingerprint.js';
+import { tempDir } from '../helpers/temp.js';
+
+describe('resume, signals, one writer, failed saves (real CLI)', () => {
+  const tmp = tempDir();
+  afterAll(tmp.cleanup);
+  const overrides = {
+    windows: { train: 300, validation: 100, test: 100, maxIterations: 2 },
+    saving: { nModelSaves: 12 },
+  };
+  let exp: ReturnType<typeof smallExperiment>;
+  let reference: Record<string, unknown>;
+  const args = (id: string, ...more: string[]) => ['walkforward', '--experiment', id, '--config', exp.configFile, '--quiet', ...more];
+  const root = (id: string) => join(exp.resultsDir, id);
+
+  beforeAll(async () => {
+    exp = smallExperiment(tmp.dir, overrides);
+    const r = await runCli(args('reference'));
+    expect(r.code).toBe(0);
+    reference = await resultsFingerprint(root('reference'));
+  });
+
+  test('SIGINT saves state and exits 130; the same command resumes and ends equal to an uninterrupted run', async () => {
+    const child = startCli(args('sigint'), { env: { WFO_TRACE: '1' } });
+    const done = collect(child);
+    await waitForOutput(child, /trace phase=evaluation iteration=1 step=900/);
+    child.kill('SIGINT');
+    const first = await done;
+    expect(first.code).toBe(130);
+    expect(first.stderr).toMatch(/interrupted by SIGINT at iteration 1, step \d+: state saved/);
+    expect(existsSync(join(root('sigint'), '.lock'))).toBe(false);
+    const second = await runCli(args('sigint').filter((a) => a !== '--quiet'));
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/iteration 1: resuming from .*model_step_\d{7}\.zip \(step \d+ of 1200\)/);
+    expect(second.stdout).toMatch(/first new training step \d+ ms after the process started/);
+    expect(await resultsFingerprint(root('sigint'))).toEqual(reference);
+    expect((await verifyExperiment(root('sigint'), 'sigint')).problems).toEqual([]);
+  });
+
+  test('a second run of a running experiment is refused with exit 1, naming the holder', async () => {
+    const child = startCli(args('busy'), { env: { WFO_TRACE: '1' } });
+    const done = collect(child);
+    await waitForOutput(child, /trace phase=training iteration=1/);
+    const second = await runCli(args('busy'));
+    expect(second.code).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`is in use by wfo walkforward --experiment busy \\(pid ${child.pid} on `));
+    expect((await done).code).toBe(0);
+    expect(await resultsFingerprint(root('busy'))).toEqual(reference);
+  });
+
+  test('a changed config is refused with the list of changes; --force resumes and is recorded; --fresh moves the old folder aside', async () => {
+    expect((await runCli(args('changed'))).code).toBe(0);
+    const changedConfig = join(tmp.dir, 'changed.json');
+    const base = JSON.parse(readFileSync(exp.configFile, 'utf8'));
+    writeFileSync(changedConfig, JSON.stringify({ ...base, env: { ...base.env, costBps: 5 } }));
+    const cli = (...more: string[]) => runCli(['walkforward', '--experiment', 'changed', '--config', changedConfig, '--quiet', ...more]);
+    const refused = await cli();
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/env\.costBps: 10 -> 5/);
+    expect(refused.stderr).toMatch(/--force/);
+    const forced = await cli('--force');
+    expect(forced.code).toBe(0);
+    const summary = walkforwardSummarySchema.parse(JSON.parse(readFileSync(join(root('changed'), 'walkforward_summary.json'), 'utf8')));
+    expect(summary.resumes.at(-1)).toMatchObject({ forced: true, changes: ['env.costBps: 10 -> 5'], finishedIterations: [1, 2] });
+    const fresh = await cli('--fresh');
+    expect(fresh.code).toBe(0);
+    const moved = readdirSync(exp.resultsDir).filter((d) => d.startsWith('changed.old-'));
+    expect(moved).toHaveLength(1);
+    expect(existsSync(join(exp.resultsDir, moved[0], 'checkpoints', 'metrics_iter_1.json')) || existsSync(join(exp.resultsDir, moved[0], 'checkpoints', 'no_model_iter_1.json'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(root('changed'), 'walkforward_summary.json'), 'utf8')).resumes).toEqual([]);
+  });
+
+  test.each([
+    ['ENOSPC', 'model_iter_2.zip'],
+    ['EACCES', 'metrics_iter_2.json'],
+    ['EIO', 'training/model_step_0001200.zip'],
+  ])('a failed save (%s on %s) stops with exit 1 naming the file; earlier checkpoints stay; the rerun completes equal', async (code, file) => {
+    const id = `fault-${code}`;
+    const failed = await runCli(args(id), { env: { WFO_FAULT_INJECT: `${code}:${file}` } });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(new RegExp(`cannot write \\S*${file.replace(/[./]/g, (c) => `\\${c}`)}: ${code} `));
+    expect(failed.stderr).toMatch(/Earlier checkpoints are intact/);
+    expect(failed.stderr).not.toMatch(/\n\s+at /);
+    const midway = await verifyExperiment(root(id), id);
+    expect(midway.problems).toEqual([]);
+    expect(midway.verified).toBeGreaterThan(0);
+    const rerun = await runCli(args(id));
+    expect(rerun.code).toBe(0);
+    expect(await resultsFingerprint(root(id))).toEqual(reference);
+  });
+
+  test('verify reports a damaged checkpoint by name and --repair rebuilds the index from what verifies', async () => {
+    const id = 'reference';
+    const zips = readdirSync(join(root(id), 'checkpoints')).filter((f) => f.endsWith('.zip'));
+    const r0 = await runCli(['verify', '--experiment', id, '--results-dir', exp.resultsDir]);
+    expect(r0.code).toBe(0);
+    expect(zips.length).toBeGreaterThan(0);
+    const victim = join(root(id), 'checkpoints', zips[0]);
+    const bytes = readFileSync(victim);
+    writeFileSync(victim, bytes.subarray(0, bytes.length - 100));
+    const r1 = await runCli(['verify', '--experiment', id, '--results-dir', exp.resultsDir]);
+    expect(r1.code).toBe(1);
+    expect(r1.stdout).toContain(`checkpoints/${zips[0]}`);
+    const r2 = await runCli(['verify', '--experiment', id, '--results-dir', exp.resultsDir, '--repair']);
+    expect(r2.code).toBe(0);
+    expect(r2.stdout).toMatch(/repaired: checkpoint_index\.json rebuilt/);
+    writeFileSync(victim, bytes);
+  });
+});
