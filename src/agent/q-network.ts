@@ -15,9 +15,12 @@ export class QNetwork {
     readonly nActions: number,
   ) {
     const sizes = [...hidden, nActions];
+    // Fixed names keep model.json byte-identical however many networks this process built before.
     this.model = tf.sequential({
+      name: 'q_network',
       layers: sizes.map((units, i) =>
         tf.layers.dense({
+          name: i < hidden.length ? `hidden_${i + 1}` : 'q_values',
           units,
           activation: i < hidden.length ? 'relu' : 'linear',
           ...(i === 0 ? { inputShape: [obsDim] } : {}),

@@ -1,0 +1,89 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { verifyExperiment } from '../../src/checkpoint/verify.js';
+import { Rng } from '../../src/random/rng.js';
+import { collect, repoRoot, runCli, startCli, waitForOutput } from '../helpers/cli.js';
+import { smallExperiment } from '../helpers/experiment.js';
+import { resultsFingerprint } from '../helpers/fingerprint.js';
+import { tempDir } from '../helpers/temp.js';
+
+interface Kill {
+  attempt: number;
+  target: string;
+  delayMs: number;
+  /** The last phase marker the process printed before it was killed. */
+  landedIn: string;
+}
+
+/**
+ * Kills aimed at each phase, in an order the run can honour: kills inside training first (shuffled), then at
+ * preservation (each waits for an iteration's end), then at summary writing (which exists only once all
+ * iterations are done).
+ */
+function killPlan(rng: Rng): string[] {
+  const training = [...Array(8).fill('training'), ...Array(5).fill('checkpoint-write'), ...Array(3).fill('evaluation')];
+  for (let i = training.length - 1; i > 0; i--) {
+    const j = rng.int(i + 1);
+    [training[i], training[j]] = [training[j], training[i]];
+  }
+  return [...training, ...Array(4).fill('preservation'), ...Array(4).fill('summary')];
+}
+
+describe('crash harness: SIGKILL at seeded random moments, restart until done', () => {
+  const tmp = tempDir();
+  afterAll(tmp.cleanup);
+
+  test('after 20+ kills every zip verifies, the index matches the disk, no temporary file remains, and results equal an uninterrupted run', async () => {
+    const exp = smallExperiment(tmp.dir, {
+      windows: { train: 300, validation: 100, test: 100, maxIterations: 4 },
+      training: { timesteps: 3000, evalFreq: 500 },
+      saving: { nModelSaves: 60 },
+    });
+    const args = (id: string) => ['walkforward', '--experiment', id, '--config', exp.configFile, '--quiet'];
+    const reference = await runCli(args('uninterrupted'));
+    expect(reference.code).toBe(0);
+
+    const rng = Rng.fromSeed(20261122);
+    const kills: Kill[] = [];
+    let attempt = 0;
+    for (const target of killPlan(rng)) {
+      attempt++;
+      const child = startCli(args('crashed'), { env: { WFO_TRACE: '1' } });
+      let lastPhase = 'startup';
+      child.stderr?.on('data', (d: Buffer) => {
+        const phases = [...d.toString().matchAll(/trace phase=(\S+)/g)];
+        if (phases.length) lastPhase = phases[phases.length - 1][1];
+      });
+      const closed = collect(child);
+      const reached = await waitForOutput(child, new RegExp(`trace phase=${target}\\b`)).then(
+        () => true,
+        () => false,
+      );
+      if (!reached) {
+        const r = await closed;
+        throw new Error(`attempt ${attempt}: the run ended (code ${r.code}) before reaching ${target}; kills so far: ${JSON.stringify(kills)}`);
+      }
+      const delayMs = target === 'training' ? rng.int(150) : rng.int(15);
+      await new Promise((r) => setTimeout(r, delayMs));
+      child.kill('SIGKILL');
+      const r = await closed;
+      expect(r.signal).toBe('SIGKILL');
+      kills.push({ attempt, target, delayMs, landedIn: lastPhase });
+    }
+    const final = await runCli(args('crashed'));
+    expect(final.code).toBe(0);
+
+    const landed: Record<string, number> = {};
+    for (const k of kills) landed[k.landedIn] = (landed[k.landedIn] ?? 0) + 1;
+    mkdirSync(join(repoRoot, 'test-output'), { recursive: true });
+    writeFileSync(join(repoRoot, 'test-output', 'crash-harness.json'), JSON.stringify({ kills: kills.length, landed, detail: kills }, null, 1));
+    console.log(`crash harness: ${kills.length} SIGKILLs; last phase before each kill: ${JSON.stringify(landed)}`);
+
+    expect(kills.length).toBeGreaterThanOrEqual(20);
+    for (const phase of ['training', 'checkpoint-write', 'preservation', 'summary']) expect(landed[phase] ?? 0).toBeGreaterThan(0);
+    const report = await verifyExperiment(join(exp.resultsDir, 'crashed'), 'crashed');
+    expect(report.problems).toEqual([]);
+    expect(report.verified).toBeGreaterThan(0);
+    expect(await resultsFingerprint(join(exp.resultsDir, 'crashed'))).toEqual(await resultsFingerprint(join(exp.resultsDir, 'uninterrupted')));
+  }, 300_000);
+});
