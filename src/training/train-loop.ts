@@ -38,6 +38,8 @@ export interface TrainOptions {
   resumeFrom?: LoopState;
 }
 
+const YIELD_EVERY = 32;
+
 export function initialLoopState(env: TradingEnv): LoopState {
   return { episode: 0, episodeReward: 0, envRow: env.firstDecisionRow, envPosition: 0, episodeRewards: [] };
 }
@@ -77,6 +79,8 @@ export async function trainAgent(agent: DqnAgent, env: TradingEnv, options: Trai
       }
     }
     if (stop) break;
+    // Let signal handlers and other callbacks run now and then; costs microseconds, changes no number.
+    if (step % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return loop;
 }

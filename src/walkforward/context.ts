@@ -1,6 +1,7 @@
 import type { MetricOptions } from '../analysis/metrics.js';
 import type { CheckpointIndex } from '../checkpoint/index-store.js';
 import type { ModelMetadata } from '../checkpoint/model-zip.js';
+import type { TrainingSnapshot } from '../checkpoint/training-checkpoint.js';
 import type { PipelineConfig } from '../config/schema.js';
 import type { FeatureSet } from '../data/features.js';
 import type { PriceSeries } from '../data/price-series.js';
@@ -26,6 +27,6 @@ export interface RunContext {
   log: (line: string) => void;
   trace: Trace;
   signal?: AbortSignal;
-  /** An explicit training checkpoint to continue from (--resume). */
-  resumeFrom?: string;
+  /** An explicit training checkpoint to continue from (--resume), already verified; used once. */
+  resumeFrom?: { file: string; iteration: number; snapshot: TrainingSnapshot };
 }

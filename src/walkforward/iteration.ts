@@ -167,11 +167,12 @@ export function iterationSeed(ctx: Pick<RunContext, 'seed'>, n: number): number 
 
 /** The newest training checkpoint of the iteration that verifies (or the one named by --resume). */
 async function findResumePoint(ctx: RunContext, n: number): Promise<{ file: string; snapshot: TrainingSnapshot } | null> {
-  const candidates: string[] = [];
-  if (ctx.resumeFrom) {
-    const { metadata } = await loadTrainingCheckpoint(ctx.resumeFrom);
-    if (metadata.iteration === n) candidates.push(ctx.resumeFrom);
+  if (ctx.resumeFrom?.iteration === n) {
+    const chosen = ctx.resumeFrom;
+    ctx.resumeFrom = undefined;
+    return { file: chosen.file, snapshot: chosen.snapshot };
   }
+  const candidates: string[] = [];
   const folder = `${ctx.paths.iterationDir(n)}/training`;
   const names = await readdir(folder).catch(() => [] as string[]);
   candidates.push(...names.filter((f) => /^model_step_\d+\.zip$/.test(f)).sort().reverse().map((f) => `${folder}/${f}`));

@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { readFile, rm, rmdir } from 'node:fs/promises';
 import { selectBackend } from '../backend/select-backend.js';
-import { InterruptedError } from '../checkpoint/errors.js';
+import { InterruptedError, ResumeRefusedError } from '../checkpoint/errors.js';
+import { loadTrainingCheckpoint } from '../checkpoint/training-checkpoint.js';
+import { UsageError } from '../errors/index.js';
 import { loadModelZip } from '../checkpoint/model-zip.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { computeFeatures } from '../data/features.js';
@@ -97,7 +99,7 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
       log,
       trace: createTrace(),
       signal: options.signal,
-      resumeFrom: options.resumeFrom,
+      resumeFrom: options.resumeFrom ? await explicitResumePoint(options.resumeFrom, configHash, start.finished, options.force) : undefined,
     };
     log(`backend ${backend.name}; seed ${seed}; ${plan.windows.length} iterations`);
 
@@ -156,6 +158,18 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
   } finally {
     await start.lock.release();
   }
+}
+
+/** Verifies a checkpoint named by --resume and checks that it belongs to an unfinished iteration of this config. */
+async function explicitResumePoint(file: string, configHash: string, finished: Map<number, IterationRecord>, force?: boolean) {
+  const { metadata, snapshot } = await loadTrainingCheckpoint(file);
+  if (finished.has(metadata.iteration)) {
+    throw new UsageError(`--resume ${file}: iteration ${metadata.iteration} is already finished; use --fresh to redo the experiment`);
+  }
+  if (metadata.configHash !== configHash && !force) {
+    throw new ResumeRefusedError(`--resume ${file} was written under another configuration; use --force to continue from it anyway`);
+  }
+  return { file, iteration: metadata.iteration, snapshot };
 }
 
 /** Removes iterations/iter_N after its records are committed; the index forgets the files first. */

@@ -43,6 +43,42 @@ describe('resume, signals, one writer, failed saves (real CLI)', () => {
     expect((await verifyExperiment(root('sigint'), 'sigint')).problems).toEqual([]);
   });
 
+  test('SIGTERM stops the same way with exit 143; a second SIGINT exits at once and the experiment stays resumable', async () => {
+    const term = startCli(args('signals'), { env: { WFO_TRACE: '1' } });
+    const termDone = collect(term);
+    await waitForOutput(term, /trace phase=evaluation iteration=1 step=300/);
+    term.kill('SIGTERM');
+    expect((await termDone).code).toBe(143);
+
+    const twice = startCli(args('signals'), { env: { WFO_TRACE: '1' } });
+    const twiceDone = collect(twice);
+    await waitForOutput(twice, /trace phase=training iteration=1/);
+    twice.kill('SIGINT');
+    await waitForOutput(twice, /SIGINT: stopping at the next safe point/);
+    twice.kill('SIGINT');
+    const r = await twiceDone;
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/SIGINT again: exiting now/);
+    const resumed = await runCli(args('signals'));
+    expect(resumed.code).toBe(0);
+    expect(await resultsFingerprint(root('signals'))).toEqual(reference);
+  });
+
+  test('--resume continues from a named training checkpoint', async () => {
+    const child = startCli(args('named'), { env: { WFO_TRACE: '1' } });
+    const done = collect(child);
+    await waitForOutput(child, /trace phase=evaluation iteration=1 step=600/);
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+    const folder = join(root('named'), 'iterations', 'iter_1', 'training');
+    const oldest = readdirSync(folder).sort()[0];
+    const r = await runCli(['walkforward', '--experiment', 'named', '--config', exp.configFile, '--resume', join(folder, oldest)]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`resuming from ${join(folder, oldest)}`);
+    expect(await resultsFingerprint(root('named'))).toEqual(reference);
+  });
+
   test('a second run of a running experiment is refused with exit 1, naming the holder', async () => {
     const child = startCli(args('busy'), { env: { WFO_TRACE: '1' } });
     const done = collect(child);
