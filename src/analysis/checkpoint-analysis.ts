@@ -1,11 +1,11 @@
-import type { CheckpointAnalysis, IterationRecord } from '../results/schemas.js';
+import type { CheckpointAnalysis, IterationDigest } from '../results/schemas.js';
 import { correlation, describe, slope } from './statistics.js';
 
 /** How preserved models did across iterations: spread of scores, trend, and whether validation predicted test. */
-export function analyzeRecords(records: IterationRecord[]): CheckpointAnalysis {
-  const models = records.filter((r) => r.kind === 'model');
-  const valSharpe = models.map((r) => r.metrics.validation?.sharpe ?? null);
-  const testSharpe = models.map((r) => r.metrics.test.sharpe);
+export function analyzeDigests(digests: IterationDigest[]): CheckpointAnalysis {
+  const models = digests.filter((d) => d.status === 'model');
+  const valSharpe = models.map((d) => d.validation?.sharpe ?? null);
+  const testSharpe = models.map((d) => d.test.sharpe);
   const argBest = (values: Array<number | null>) => {
     let best: number | null = null;
     let bestValue = -Infinity;
@@ -18,17 +18,17 @@ export function analyzeRecords(records: IterationRecord[]): CheckpointAnalysis {
     return best;
   };
   return {
-    iterations: records.length,
+    iterations: digests.length,
     withModel: models.length,
-    placeholders: records.length - models.length,
+    placeholders: digests.length - models.length,
     validationSharpe: describe(valSharpe),
     testSharpe: describe(testSharpe),
-    validationReturn: describe(models.map((r) => r.metrics.validation?.totalReturn ?? null)),
-    testReturn: describe(models.map((r) => r.metrics.test.totalReturn)),
-    bestByValidation: argBest(models.map((r) => r.selection.score)),
+    validationReturn: describe(models.map((d) => d.validation?.totalReturn ?? null)),
+    testReturn: describe(models.map((d) => d.test.totalReturn)),
+    bestByValidation: argBest(models.map((d) => d.selectionScore)),
     bestByTest: argBest(testSharpe),
     testSharpeSlope: slope(
-      models.map((r) => r.iteration),
+      models.map((d) => d.iteration),
       testSharpe,
     ),
     validationTestCorrelation: correlation(valSharpe, testSharpe),

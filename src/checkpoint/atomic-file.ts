@@ -1,5 +1,5 @@
-import { open, rename, rm, readdir, copyFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { open, rename, rm, copyFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { CheckpointWriteError, isWriteFailure } from './errors.js';
 import { injectedFault } from './fault-injection.js';
 
@@ -78,24 +78,4 @@ export async function syncFolder(folder: string): Promise<void> {
   } finally {
     await handle?.close();
   }
-}
-
-/** Removes temporary leftovers of interrupted writes under `folder` (recursively); returns what it removed. */
-export async function removeTempLeftovers(folder: string): Promise<string[]> {
-  const removed: string[] = [];
-  let entries;
-  try {
-    entries = await readdir(folder, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return removed;
-    throw err;
-  }
-  for (const entry of entries) {
-    const path = join(folder, entry.name);
-    if (isTempName(basename(path))) {
-      await rm(path, { recursive: true, force: true });
-      removed.push(path);
-    } else if (entry.isDirectory()) removed.push(...(await removeTempLeftovers(path)));
-  }
-  return removed;
 }

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointCorruptError } from './errors.js';
+import type { FeaturesConfig } from '../config/schema.js';
+import type { Standardization } from '../data/features.js';
 import { METADATA_ENTRY, readZip, writeZip } from './zip-store.js';
 
 export const MODEL_ENTRY = 'model.json';
@@ -19,6 +21,13 @@ export interface ModelMetadata {
   dataSha256: string;
   backend: string;
   versions: Record<string, string>;
+  /** How observations are built, so the model can be run on any data: feature settings and the
+   * standardization fitted on its window's training rows. */
+  observation?: {
+    lookback: number;
+    features: FeaturesConfig;
+    standardization: Standardization;
+  };
 }
 
 /**

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { iterationRecordSchema, bestModelSchema, type FileKind, type IndexEntry } from '../results/schemas.js';
 import { sha256 } from '../util/hash.js';
+import { digestOf } from '../results/digest.js';
 import { isTempName } from './atomic-file.js';
 import { METADATA_ENTRY, readZip } from './zip-store.js';
 
@@ -22,6 +23,7 @@ const patterns: Array<{ kind: FileKind; re: RegExp }> = [
   { kind: 'training', re: /^iterations\/iter_(\d+)\/training\/model_step_(\d+)\.zip$/ },
   { kind: 'best', re: /^best_model\.zip$/ },
   { kind: 'best_record', re: /^best_model\.json$/ },
+  { kind: 'archive', re: /^archive\/pruned-[^/]+\.zip$/ },
 ];
 
 /** The kind and iteration of a path the pipeline owns, or null for any other file. */
@@ -78,7 +80,7 @@ export async function describeFile(
       metrics = { [best.metric]: best.score };
     } else {
       const record = iterationRecordSchema.parse(json);
-      metrics = { selectionScore: record.selection.score, testSharpe: record.metrics.test.sharpe };
+      metrics = digestOf(record);
       step = record.selection.step;
     }
   }

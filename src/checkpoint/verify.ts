@@ -4,7 +4,7 @@ import { checkpointSummarySchema, walkforwardSummarySchema, type IndexEntry } fr
 import { readJson } from '../results/json-file.js';
 import { CheckpointIndex, INDEX_FILE } from './index-store.js';
 import { acquireLock } from './lock.js';
-import { removeTempLeftovers } from './atomic-file.js';
+import { removeTempLeftovers } from '../retention/cleanup.js';
 import { scanExperiment } from './scan.js';
 
 export interface VerifyReport {

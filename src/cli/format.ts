@@ -42,3 +42,14 @@ export function configDisplay(config: PipelineConfig, plan: ExperimentPlan, dest
   if (destination) lines.push(`  - Results: ${destination}`);
   return lines.join('\n');
 }
+
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
+export function num(x: number | null | undefined, digits = 3): string {
+  return x === null || x === undefined ? 'n/a' : x.toFixed(digits);
+}

@@ -5,6 +5,11 @@ import { PipelineError } from '../errors/index.js';
 import { windowsCommand } from './commands/windows.js';
 import { walkforwardCommand } from './commands/walkforward.js';
 import { verifyCommand } from './commands/verify.js';
+import { listCommand } from './commands/list.js';
+import { cleanupCommand } from './commands/cleanup.js';
+import { analyzeCommand } from './commands/analyze.js';
+import { experimentsCommand } from './commands/experiments.js';
+import { evaluateCommand } from './commands/evaluate.js';
 import { installSignalHandlers } from './signals.js';
 
 /** The only place that exits: maps typed errors to exit codes (2 usage/config/input, 1 runtime, 130 interrupted). */
@@ -15,7 +20,12 @@ async function main(argv: string[]): Promise<void> {
     .usage('$0 <command> [options]')
     .command(walkforwardCommand)
     .command(windowsCommand)
+    .command(listCommand)
+    .command(analyzeCommand)
+    .command(cleanupCommand)
     .command(verifyCommand)
+    .command(evaluateCommand)
+    .command(experimentsCommand)
     .demandCommand(1, 'Name a command; see --help')
     .strict()
     .help()

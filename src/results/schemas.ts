@@ -186,14 +186,40 @@ export const walkforwardSummarySchema = z.object({
   finishedAt: z.string(),
 });
 
-export const checkpointEntrySchema = z.object({
+/** The few numbers of a metrics record that listings and analyses need, kept in the index. */
+export const metricDigestSchema = z.object({
+  sharpe: nullableFinite,
+  sortino: nullableFinite,
+  totalReturn: nullableFinite,
+  cagr: nullableFinite,
+  maxDrawdown: nullableFinite,
+  annualVolatility: nullableFinite,
+});
+
+/** One iteration's outcome in brief: what the index stores for metrics and placeholder records. */
+export const iterationDigestSchema = z.object({
   iteration: z.number().int().min(1),
   status: z.enum(['model', 'placeholder']),
+  selectionMetric: z.string(),
+  selectionScore: nullableFinite,
+  selectionStep: z.number().int().nullable(),
+  reason: z.string().nullable(),
+  window: windowSchema,
+  validation: metricDigestSchema.nullable(),
+  test: metricDigestSchema,
+  buyAndHoldTest: metricDigestSchema,
+  model: fileRefSchema.nullable(),
+});
+
+export const checkpointEntrySchema = z.object({
+  iteration: z.number().int().min(1),
+  /** pruned: the model zip was removed by cleanup; its record and metrics remain. */
+  status: z.enum(['model', 'placeholder', 'pruned']),
   file: z.string(),
   size: z.number().int().min(0),
   sha256: z.string().length(64),
-  validation: metricsSchema.nullable(),
-  test: metricsSchema,
+  validation: metricDigestSchema.nullable(),
+  test: metricDigestSchema,
   best: z.boolean(),
 });
 
@@ -240,7 +266,9 @@ export type Statistic = z.infer<typeof statisticSchema>;
 export type ResumeEvent = z.infer<typeof resumeEventSchema>;
 export type Candidate = z.infer<typeof candidateSchema>;
 
-export const fileKinds = ['training', 'current_best', 'preserved', 'metrics', 'placeholder', 'best', 'best_record'] as const;
+export const fileKinds = ['training', 'current_best', 'preserved', 'metrics', 'placeholder', 'best', 'best_record', 'archive'] as const;
+
+
 
 export const indexEntrySchema = z.object({
   /** Relative to the experiment folder, with forward slashes. */
@@ -262,5 +290,7 @@ export const checkpointIndexSchema = z.object({
 });
 
 export type FileKind = (typeof fileKinds)[number];
+export type MetricDigest = z.infer<typeof metricDigestSchema>;
+export type IterationDigest = z.infer<typeof iterationDigestSchema>;
 export type IndexEntry = z.infer<typeof indexEntrySchema>;
 export type CheckpointIndexFile = z.infer<typeof checkpointIndexSchema>;

@@ -12,6 +12,7 @@ import type { RunContext } from './context.js';
 import { iterationSeed, type TrainedIteration } from './iteration.js';
 import { qualify } from './preservation.js';
 import { commitJson } from './records.js';
+import { digestOf } from '../results/digest.js';
 
 export interface FinishedIteration {
   record: IterationRecord;
@@ -90,7 +91,7 @@ export async function finishIteration(
       fallback,
       metrics: { test: run.metrics },
       outOfSample: outOfSample(run, market),
-    });
+    }, digestOf);
     return { record, weights: null, seconds: timings(evalStarted, preserveStarted) };
   }
 
@@ -115,7 +116,7 @@ export async function finishIteration(
     model: modelFile,
     metrics: { train: runs.train.metrics, validation: runs.validation?.metrics ?? null, test: runs.test.metrics },
     outOfSample: outOfSample(runs.test, market),
-  });
+  }, digestOf);
   return { record, weights: preserved.weights, seconds: timings(evalStarted, preserveStarted) };
 }
 

@@ -1,15 +1,16 @@
-import { mkdir, readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
+import { deleteFolder, pruneTrainingCheckpoints } from '../retention/cleanup.js';
 import { DqnAgent } from '../agent/dqn-agent.js';
 import { score, type MetricName } from '../analysis/metrics.js';
 import { InterruptedError } from '../checkpoint/errors.js';
 import { saveModelZip } from '../checkpoint/model-zip.js';
 import { loadTrainingCheckpoint, saveTrainingCheckpoint, trainingCheckpointName, type TrainingSnapshot } from '../checkpoint/training-checkpoint.js';
-import { TradingEnv, type MarketView } from '../env/trading-env.js';
+import { TradingEnv } from '../env/trading-env.js';
+import type { WindowData } from './market.js';
 import { deriveSeed, Rng } from '../random/rng.js';
 import type { Candidate, IndexEntry } from '../results/schemas.js';
 import { runPolicy } from '../training/evaluate.js';
 import { trainAgent, type LoopState, type TrainCallback } from '../training/train-loop.js';
-import type { Window } from '../windows/build-windows.js';
 import type { RunContext } from './context.js';
 
 export interface TrainedIteration {
@@ -33,7 +34,8 @@ export interface TrainedIteration {
  * is kept (scored on validation, or on train when there is no validation segment). Training checkpoints are saved
  * every ctx.modelSaveEvery steps, at the end, and when the run is interrupted; the newest keepTraining are kept.
  */
-export async function trainIteration(ctx: RunContext, window: Window, market: MarketView, warmStart: Float32Array[] | null): Promise<TrainedIteration> {
+export async function trainIteration(ctx: RunContext, data: WindowData, warmStart: Float32Array[] | null): Promise<TrainedIteration> {
+  const { window, market } = data;
   const { config, paths } = ctx;
   const started = performance.now();
   const n = window.iteration;
@@ -59,8 +61,7 @@ export async function trainIteration(ctx: RunContext, window: Window, market: Ma
       priorSeconds = resume.snapshot.loop.elapsedSeconds ?? 0;
       ctx.log(`iteration ${n}: resuming from ${resume.file} (step ${agent.numTimesteps} of ${timesteps})`);
     } else {
-      await ctx.index.removeUnder(`iterations/iter_${n}/`);
-      await rm(paths.iterationDir(n), { recursive: true, force: true });
+      await deleteFolder(ctx.index, `iterations/iter_${n}`);
       if (warmStart) {
         agent.online.setWeights(warmStart);
         agent.target.copyFrom(agent.online);
@@ -79,6 +80,7 @@ export async function trainIteration(ctx: RunContext, window: Window, market: Ma
         iteration: n,
         step: candidate.step,
         metrics: { [scoredOn]: candidate.metrics },
+        observation: { lookback: config.env.lookback, features: config.features, standardization: data.standardization },
       });
       await ctx.index.add(entry(`iterations/iter_${n}/curr_best_model.zip`, 'current_best', written, n, candidate.step, { [metric]: candidate.score }));
     };
@@ -119,7 +121,7 @@ export async function trainIteration(ctx: RunContext, window: Window, market: Ma
         config.checkpoint.saveReplayBuffer,
       );
       await ctx.index.add(entry(`iterations/iter_${n}/training/${name}`, 'training', written, n, step, { epsilon: agent.epsilon }));
-      await pruneTrainingCheckpoints(ctx, n);
+      await pruneTrainingCheckpoints(ctx.index, `iterations/iter_${n}/training`, config.checkpoint.keepTraining);
       lastSaved = step;
     };
     const checkpointing: TrainCallback = {
@@ -189,16 +191,6 @@ async function findResumePoint(ctx: RunContext, n: number): Promise<{ file: stri
     }
   }
   return null;
-}
-
-/** Keeps the newest checkpoint.keepTraining training checkpoints; the index is updated before files are deleted. */
-async function pruneTrainingCheckpoints(ctx: RunContext, n: number): Promise<void> {
-  const folder = `${ctx.paths.iterationDir(n)}/training`;
-  const names = (await readdir(folder)).filter((f) => /^model_step_\d+\.zip$/.test(f)).sort();
-  const doomed = names.slice(0, Math.max(0, names.length - ctx.config.checkpoint.keepTraining));
-  if (!doomed.length) return;
-  await ctx.index.remove(doomed.map((f) => `iterations/iter_${n}/training/${f}`));
-  for (const f of doomed) await rm(`${folder}/${f}`, { force: true });
 }
 
 function entry(

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { readFile, rm, rmdir } from 'node:fs/promises';
+import { readFile, rmdir } from 'node:fs/promises';
+import { deleteFolder } from '../retention/cleanup.js';
 import { selectBackend } from '../backend/select-backend.js';
 import { InterruptedError, ResumeRefusedError } from '../checkpoint/errors.js';
 import { loadTrainingCheckpoint } from '../checkpoint/training-checkpoint.js';
@@ -120,11 +121,11 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
         if (done.kind === 'model') lastModel = done;
         continue;
       }
-      const { market } = windowMarket(features, window);
+      const data = windowMarket(features, window);
       const warmFrom = config.training.warmStart && lastModel ? lastModel.iteration : null;
       const warmWeights = warmFrom !== null ? await preservedWeights(paths, warmFrom) : null;
-      const trained = await trainIteration(ctx, window, market, warmWeights);
-      const finished = await finishIteration(ctx, window, market, trained, warmFrom);
+      const trained = await trainIteration(ctx, data, warmWeights);
+      const finished = await finishIteration(ctx, window, data.market, trained, warmFrom);
       records.push(finished.record);
       timings.set(n, { training: trained.seconds, ...finished.seconds });
       if (finished.record.kind === 'model') lastModel = finished.record;
@@ -174,8 +175,7 @@ async function explicitResumePoint(file: string, configHash: string, finished: M
 
 /** Removes iterations/iter_N after its records are committed; the index forgets the files first. */
 async function clearIterationFolder(ctx: RunContext, n: number): Promise<void> {
-  await ctx.index.removeUnder(`iterations/iter_${n}/`);
-  await rm(ctx.paths.iterationDir(n), { recursive: true, force: true });
+  await deleteFolder(ctx.index, `iterations/iter_${n}`);
 }
 
 async function preservedWeights(paths: ExperimentPaths, iteration: number): Promise<Float32Array[]> {

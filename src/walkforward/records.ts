@@ -14,6 +14,7 @@ export async function commitJson<S extends z.ZodType>(
   iteration: number | null,
   step: number | null,
   value: z.input<S>,
+  describe?: (committed: z.output<S>) => Record<string, unknown>,
 ): Promise<z.output<S>> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
@@ -28,7 +29,7 @@ export async function commitJson<S extends z.ZodType>(
     sha256: sha256(text),
     iteration,
     step,
-    metrics: null,
+    metrics: describe ? describe(parsed.data) : null,
     time: new Date().toISOString(),
   });
   return parsed.data;

@@ -2,7 +2,7 @@ import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { CheckpointIndex } from '../checkpoint/index-store.js';
 import { ResumeRefusedError } from '../checkpoint/errors.js';
 import { acquireLock, isAlive, readLock, type ExperimentLock } from '../checkpoint/lock.js';
-import { removeTempLeftovers } from '../checkpoint/atomic-file.js';
+import { removeTempLeftovers } from '../retention/cleanup.js';
 import { scanExperiment } from '../checkpoint/scan.js';
 import { ExperimentLockedError } from '../checkpoint/errors.js';
 import type { PipelineConfig } from '../config/schema.js';

@@ -1,18 +1,15 @@
-import { stat } from 'node:fs/promises';
-import { analyzeRecords } from '../analysis/checkpoint-analysis.js';
+import { createCheckpointSummary } from '../analysis/checkpoint-summary.js';
 import type { MetricOptions } from '../analysis/metrics.js';
 import { writeFileAtomic } from '../checkpoint/atomic-file.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { writeJson } from '../results/json-file.js';
 import {
-  checkpointSummarySchema,
   FORMAT_VERSION,
   walkforwardSummarySchema,
   type IterationRecord,
   type ResumeEvent,
   type WalkforwardSummary,
 } from '../results/schemas.js';
-import { sha256File } from '../util/hash.js';
 import type { Window } from '../windows/build-windows.js';
 import type { ExperimentPaths } from './paths.js';
 import { oosCsv, stitchOutOfSample, walkForwardEfficiency } from './summary.js';
@@ -75,26 +72,6 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
     finishedAt: new Date().toISOString(),
   });
 
-  const checkpoints = [];
-  for (const r of records) {
-    const file = r.kind === 'model' ? paths.preservedModel(r.iteration) : paths.placeholder(r.iteration);
-    checkpoints.push({
-      iteration: r.iteration,
-      status: r.kind,
-      file: fileOf(r)[0],
-      size: (await stat(file)).size,
-      sha256: await sha256File(file),
-      validation: r.kind === 'model' ? r.metrics.validation : null,
-      test: r.metrics.test,
-      best: r.iteration === s.bestIteration,
-    });
-  }
-  await writeJson(paths.checkpointSummary, checkpointSummarySchema, {
-    formatVersion: FORMAT_VERSION,
-    experiment: s.experiment,
-    checkpoints,
-    analysis: analyzeRecords(records),
-    createdAt: new Date().toISOString(),
-  });
+  await createCheckpointSummary(paths.root);
   return summary;
 }

@@ -1,0 +1,86 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { QNetwork } from '../agent/q-network.js';
+import { loadCheckpointModel } from '../checkpoint/load-checkpoint-model.js';
+import { configSchema } from '../config/schema.js';
+import { loadPriceSeries } from '../data/csv-loader.js';
+import { computeFeatures } from '../data/features.js';
+import { TradingEnv } from '../env/trading-env.js';
+import { UsageError } from '../errors/index.js';
+import { runConfigSchema } from '../results/schemas.js';
+import { buyAndHold, runPolicy } from '../training/evaluate.js';
+import { marketView } from '../walkforward/market.js';
+import type { Metrics } from './metrics.js';
+
+export interface EvaluateOptions {
+  /** Another CSV to run on (default: the experiment's data file). */
+  data?: string;
+  /** First bar: a row number or a date (the first row on or after it). Default: the iteration's test segment. */
+  from?: string | number;
+  /** End (exclusive): a row number or a date (rows before it). */
+  to?: string | number;
+}
+
+export interface CheckpointEvaluation {
+  iteration: number;
+  data: string;
+  from: number;
+  to: number;
+  fromDate: string | null;
+  toDate: string | null;
+  bars: number;
+  strategy: Metrics;
+  buyAndHold: Metrics;
+}
+
+/**
+ * Runs a preserved model greedily on any slice of any price file, with the observation settings and the
+ * standardization stored in the model itself, and measures it beside buy-and-hold on the same bars.
+ */
+export async function evaluateCheckpoint(experimentDir: string, iteration: number, options: EvaluateOptions = {}): Promise<CheckpointEvaluation> {
+  const checkpoint = await loadCheckpointModel(experimentDir, iteration);
+  checkpoint.model.dispose();
+  const run = runConfigSchema.parse(JSON.parse(await readFile(join(experimentDir, 'config.json'), 'utf8')));
+  const config = configSchema.parse(run.config);
+  const observation = checkpoint.metadata.observation;
+  if (!observation) throw new UsageError(`${checkpoint.file} does not record how its observations were built; it cannot be evaluated on new data`);
+  const dataPath = options.data ?? config.data.path;
+  const series = loadPriceSeries({ ...config.data, path: dataPath });
+  const features = computeFeatures(series.price, { lookback: observation.lookback }, observation.features);
+  const market = marketView(features, observation.standardization);
+  const record = JSON.parse(await readFile(join(experimentDir, 'checkpoints', `metrics_iter_${iteration}.json`), 'utf8'));
+  const sameData = options.data === undefined;
+  const from = Math.max(resolveRow(options.from, series.dates, sameData ? record.window.test.start : features.firstValidRow + 1, '--from'), features.firstValidRow + 1);
+  const to = Math.min(resolveRow(options.to, series.dates, sameData ? record.window.test.end : series.rows, '--to'), series.rows);
+  if (to - from < 1) throw new UsageError(`the slice [${from}, ${to}) of ${dataPath} holds no bar to trade after the ${features.firstValidRow}-row feature warm-up`);
+  const env = new TradingEnv(market, from, to, config.env);
+  const net = new QNetwork(market.featureDim + 1, config.agent.layers, env.nActions);
+  try {
+    net.setWeights(checkpoint.weights);
+    const metricOptions = { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate };
+    const strategy = runPolicy(env, (obs) => net.greedyAction(obs), metricOptions);
+    return {
+      iteration,
+      data: dataPath,
+      from,
+      to,
+      fromDate: series.dates?.[from] ?? null,
+      toDate: series.dates?.[to - 1] ?? null,
+      bars: strategy.returns.length,
+      strategy: strategy.metrics,
+      buyAndHold: buyAndHold(env, metricOptions).metrics,
+    };
+  } finally {
+    net.dispose();
+  }
+}
+
+function resolveRow(value: string | number | undefined, dates: string[] | null, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value === 'number' || /^\d+$/.test(value)) return Number(value);
+  if (!dates) throw new UsageError(`${flag} ${value}: the data has no date column; give a row number`);
+  const t = Date.parse(value);
+  if (!Number.isFinite(t)) throw new UsageError(`${flag} ${value}: expected a row number or a date such as 2015-01-02`);
+  const row = dates.findIndex((d) => Date.parse(d) >= t);
+  return row < 0 ? dates.length : row;
+}

@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { openExperiment } from '../checkpoint/experiment.js';
+import { walkforwardSummarySchema, type CheckpointAnalysis, type MetricDigest, type Statistic } from '../results/schemas.js';
+import { metricDigest } from '../results/digest.js';
+import { analyzeDigests } from './checkpoint-analysis.js';
+
+export interface IterationPerformance {
+  iteration: number;
+  status: 'model' | 'placeholder';
+  selectionScore: number | null;
+  validationSharpe: number | null;
+  validationReturn: number | null;
+  testSharpe: number | null;
+  testReturn: number | null;
+  testMaxDrawdown: number | null;
+  buyAndHoldTestSharpe: number | null;
+  buyAndHoldTestReturn: number | null;
+}
+
+export interface PerformanceAnalysis {
+  experiment: string;
+  /** Per-iteration validation and test figures; `records` is the same table for DataFrames. */
+  iterations: IterationPerformance[];
+  records: IterationPerformance[];
+  analysis: CheckpointAnalysis;
+  outOfSample: {
+    strategy: MetricDigest;
+    buyAndHold: MetricDigest;
+    bars: number;
+    walkForwardEfficiency: Statistic;
+    tStatistic: Statistic;
+  } | null;
+  /** Why outOfSample is null (the run has not written its summary yet). */
+  outOfSampleReason: string | null;
+}
+
+/**
+ * Which iterations worked and whether validation predicted test: spread of validation and test Sharpe and return,
+ * best iteration by each, the trend of test Sharpe over iterations, their correlation, placeholders, and the
+ * stitched out-of-sample result against buy-and-hold with the walk-forward efficiency.
+ */
+export async function analyzeCheckpointPerformance(experimentDir: string): Promise<PerformanceAnalysis> {
+  const exp = await openExperiment(experimentDir);
+  const iterations: IterationPerformance[] = exp.digests.map((d) => ({
+    iteration: d.iteration,
+    status: d.status,
+    selectionScore: d.selectionScore,
+    validationSharpe: d.validation?.sharpe ?? null,
+    validationReturn: d.validation?.totalReturn ?? null,
+    testSharpe: d.test.sharpe,
+    testReturn: d.test.totalReturn,
+    testMaxDrawdown: d.test.maxDrawdown,
+    buyAndHoldTestSharpe: d.buyAndHoldTest.sharpe,
+    buyAndHoldTestReturn: d.buyAndHoldTest.totalReturn,
+  }));
+  let outOfSample: PerformanceAnalysis['outOfSample'] = null;
+  let outOfSampleReason: string | null = null;
+  const text = await readFile(join(exp.root, 'walkforward_summary.json'), 'utf8').catch(() => null);
+  const parsed = text === null ? null : walkforwardSummarySchema.safeParse(JSON.parse(text));
+  if (parsed?.success) {
+    const summary = parsed.data;
+    outOfSample = {
+      strategy: metricDigest(summary.stitched.strategy),
+      buyAndHold: metricDigest(summary.stitched.buyAndHold),
+      bars: summary.stitched.bars,
+      walkForwardEfficiency: summary.walkForwardEfficiency,
+      tStatistic: summary.tStatistic,
+    };
+  } else {
+    outOfSampleReason =
+      text === null
+        ? 'no walkforward_summary.json yet: the run has not finished'
+        : 'walkforward_summary.json does not match the current format (written by another version); rerun the experiment to refresh it';
+  }
+  return { experiment: exp.experiment, iterations, records: iterations, analysis: analyzeDigests(exp.digests), outOfSample, outOfSampleReason };
+}

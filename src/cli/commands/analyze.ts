@@ -1,0 +1,43 @@
+import type { CommandModule } from 'yargs';
+import { analyzeCheckpointPerformance } from '../../analysis/performance.js';
+import { experimentRoot, withExperimentOptions, type ExperimentArgs } from '../experiment-options.js';
+import { num, table } from '../format.js';
+
+type Args = ExperimentArgs & { json?: boolean };
+
+export const analyzeCommand: CommandModule<object, Args> = {
+  command: 'analyze',
+  describe: 'How the preserved models did: score spreads, best iterations, trend, validation-test correlation, out of sample',
+  builder: (y) => withExperimentOptions(y).option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
+  handler: async (args) => {
+    const a = await analyzeCheckpointPerformance(experimentRoot(args));
+    if (args.json) {
+      process.stdout.write(JSON.stringify(a, null, 2) + '\n');
+      return;
+    }
+    const s = a.analysis;
+    const d = (name: string, x: typeof s.testSharpe) => [name, String(x.count), num(x.mean), num(x.std), num(x.min), num(x.median), num(x.max)];
+    const lines = [
+      `Experiment ${a.experiment}: ${s.iterations} iterations, ${s.withModel} with a model, ${s.placeholders} without`,
+      table([
+        ['', 'count', 'mean', 'std', 'min', 'median', 'max'],
+        d('validation sharpe', s.validationSharpe),
+        d('test sharpe', s.testSharpe),
+        d('validation return', s.validationReturn),
+        d('test return', s.testReturn),
+      ]),
+      `Best iteration by validation: ${s.bestByValidation ?? 'none'}; by test: ${s.bestByTest ?? 'none'}`,
+      `Trend of test sharpe per iteration: ${num(s.testSharpeSlope.value, 4)}${s.testSharpeSlope.reason ? ` (${s.testSharpeSlope.reason})` : ''}`,
+      `Correlation validation vs test sharpe: ${num(s.validationTestCorrelation.value)}${s.validationTestCorrelation.reason ? ` (${s.validationTestCorrelation.reason})` : ''}`,
+    ];
+    if (a.outOfSample) {
+      const o = a.outOfSample;
+      lines.push(
+        `Out of sample (${o.bars} bars): sharpe ${num(o.strategy.sharpe)}, return ${num(o.strategy.totalReturn)}, max drawdown ${num(o.strategy.maxDrawdown)}; ` +
+          `buy-and-hold sharpe ${num(o.buyAndHold.sharpe)}, return ${num(o.buyAndHold.totalReturn)}`,
+        `Walk-forward efficiency: ${num(o.walkForwardEfficiency.value)}${o.walkForwardEfficiency.reason ? ` (${o.walkForwardEfficiency.reason})` : ''}; t-statistic of OOS returns: ${num(o.tStatistic.value)}`,
+      );
+    } else lines.push(`Out of sample: ${a.outOfSampleReason}`);
+    process.stdout.write(lines.join('\n') + '\n');
+  },
+};
