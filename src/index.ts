@@ -3,6 +3,15 @@
  * serializable objects; every JSON file the pipeline writes has its zod schema exported here.
  */
 export { runWalkForward, type WalkForwardOptions, type WalkForwardResult } from './walkforward/pipeline.js';
+export { listCheckpoints, type CheckpointList, type CheckpointRow } from './checkpoint/listing.js';
+export { analyzeCheckpointPerformance, type PerformanceAnalysis, type IterationPerformance } from './analysis/performance.js';
+export { cleanupCheckpoints, type CleanupOptions, type CleanupResult, type CleanupRow } from './retention/cleanup.js';
+export { keepLast, keepEvery, keepBest, anyOf, decide, type Policy } from './retention/policies.js';
+export { loadCheckpointModel, type CheckpointModel } from './checkpoint/load-checkpoint-model.js';
+export { createCheckpointSummary } from './analysis/checkpoint-summary.js';
+export { evaluateCheckpoint, type EvaluateOptions, type CheckpointEvaluation } from './analysis/evaluate-checkpoint.js';
+export { verifyExperiment, type VerifyReport } from './checkpoint/verify.js';
+export { listExperiments, type ExperimentRow } from './checkpoint/experiments.js';
 export { planExperiment, type ExperimentPlan } from './walkforward/plan.js';
 export { experimentPaths, type ExperimentPaths } from './walkforward/paths.js';
 export { loadConfig, type ConfigSources, type LoadedConfig } from './config/load-config.js';
