@@ -2,6 +2,7 @@ import type { AgentState, DqnAgent } from '../agent/dqn-agent.js';
 import type { ReplayState } from '../agent/replay/replay-buffer.js';
 import type { Candidate } from '../results/schemas.js';
 import type { LoopState } from '../training/train-loop.js';
+import type { TrainingHistory } from '../training/history.js';
 import { CheckpointCorruptError } from './errors.js';
 import { saveModelZip, type ModelMetadata } from './model-zip.js';
 import { readZip } from './zip-store.js';
@@ -12,6 +13,7 @@ export interface RunState {
   loop: LoopState;
   candidates: Candidate[];
   best: Candidate | null;
+  history: TrainingHistory;
 }
 
 export interface TrainingSnapshot extends RunState {
@@ -54,6 +56,7 @@ export async function saveTrainingCheckpoint(
     loop: run.loop,
     candidates: run.candidates,
     best: run.best,
+    history: run.history,
     replay: replay && {
       capacity: replay.capacity,
       obsDim: replay.obsDim,
@@ -123,6 +126,7 @@ export async function loadTrainingCheckpoint(path: string): Promise<{ metadata: 
       loop: json.loop,
       candidates: json.candidates,
       best: json.best,
+      history: json.history,
     },
   };
 }

@@ -10,6 +10,7 @@ import { cleanupCommand } from './commands/cleanup.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { experimentsCommand } from './commands/experiments.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { reportCommand } from './commands/report.js';
 import { installSignalHandlers } from './signals.js';
 
 /** The only place that exits: maps typed errors to exit codes (2 usage/config/input, 1 runtime, 130 interrupted). */
@@ -25,6 +26,7 @@ async function main(argv: string[]): Promise<void> {
     .command(cleanupCommand)
     .command(verifyCommand)
     .command(evaluateCommand)
+    .command(reportCommand)
     .command(experimentsCommand)
     .demandCommand(1, 'Name a command; see --help')
     .strict()

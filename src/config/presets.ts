@@ -7,6 +7,7 @@ export const presets: Record<string, ConfigInput> = {
     windows: { train: 500, validation: 100, test: 100, maxIterations: 3 },
     training: { timesteps: 3000, evalFreq: 500 },
     agent: { learningStarts: 500, targetUpdateInterval: 500, bufferSize: 10_000, explorationFraction: 0.2 },
+    saving: { nImageSaves: 10 },
   },
 };
 

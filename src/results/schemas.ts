@@ -58,6 +58,21 @@ export const outOfSampleSchema = z.object({
   marketReturns: z.array(finite),
 });
 
+export const historySchema = z.object({
+  every: z.number().int(),
+  points: z.array(z.object({ step: z.number().int(), loss: nullableFinite, epsilon: finite, maxAbsQ: nullableFinite })),
+  episodes: z.array(z.object({ step: z.number().int(), reward: finite })),
+});
+
+export const performanceSchema = z.object({
+  stepsPerSecond: finite,
+  updatesPerSecond: finite,
+  /** Seconds per phase in this process (a resumed iteration counts only the part after the resume). */
+  phases: z.object({ action: finite, environment: finite, training: finite, evaluation: finite, saving: finite }),
+  rssBytes: z.number().int(),
+  heapUsedBytes: z.number().int(),
+});
+
 export const trainingRecordSchema = z.object({
   seed: z.number().int(),
   timesteps: z.number().int(),
@@ -66,6 +81,8 @@ export const trainingRecordSchema = z.object({
   finalEpsilon: finite,
   warmStartFrom: z.number().int().nullable(),
   seconds: finite,
+  history: historySchema,
+  performance: performanceSchema,
 });
 
 export const selectionRecordSchema = z.object({
@@ -164,6 +181,7 @@ export const iterationSummarySchema = z.object({
   buyAndHoldTest: metricsSchema,
   files: z.array(z.string()),
   seconds: z.object({ training: finite, evaluation: finite, preservation: finite }),
+  performance: performanceSchema,
 });
 
 export const walkforwardSummarySchema = z.object({
@@ -182,6 +200,8 @@ export const walkforwardSummarySchema = z.object({
   tStatistic: statisticSchema,
   bestIteration: z.number().int().nullable(),
   resumes: z.array(resumeEventSchema),
+  /** Largest resident memory any iteration of this experiment reported. */
+  peakRssBytes: z.number().int(),
   totalSeconds: finite,
   finishedAt: z.string(),
 });

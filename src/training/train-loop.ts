@@ -28,7 +28,16 @@ export interface TrainCallback {
   onStep?(ctx: StepContext): boolean | void;
   onEpisodeEnd?(ctx: StepContext & { reward: number }): void;
   every?: number;
+  /** Moments fall where (offset + step) is a multiple of `every`: experiment-wide schedules pass the steps before this iteration. */
+  offset?: number;
   onMoment?(ctx: StepContext): Promise<boolean | void> | boolean | void;
+}
+
+/** Milliseconds spent choosing actions, stepping the environment (and storing transitions) and training. */
+export interface PhaseTimes {
+  action: number;
+  environment: number;
+  training: number;
 }
 
 export interface TrainOptions {
@@ -36,6 +45,8 @@ export interface TrainOptions {
   callbacks?: TrainCallback[];
   /** Continue from a saved loop position (the agent's counters must already be restored). */
   resumeFrom?: LoopState;
+  /** Accumulates time per phase when given. */
+  times?: PhaseTimes;
 }
 
 const YIELD_EVERY = 32;
@@ -50,14 +61,23 @@ export async function trainAgent(agent: DqnAgent, env: TradingEnv, options: Trai
   const loop: LoopState = options.resumeFrom ? structuredClone(options.resumeFrom) : initialLoopState(env);
   let obs: Float32Array = env.resetAt(loop.envRow, loop.envPosition);
   let nextObs: Float32Array = new Float32Array(env.obsDim);
+  const times = options.times;
   while (agent.numTimesteps < options.timesteps) {
+    const t0 = times ? performance.now() : 0;
     const action = agent.act(obs);
+    const t1 = times ? performance.now() : 0;
     const result = env.step(action);
     env.observe(nextObs);
     // The segment's end truncates the episode; nothing terminates it, so targets still bootstrap (SB3's timeout handling).
     agent.remember(obs, action, result.reward, nextObs, false);
     loop.episodeReward += result.reward;
+    const t2 = times ? performance.now() : 0;
     const update = agent.onStep();
+    if (times) {
+      times.action += t1 - t0;
+      times.environment += t2 - t1;
+      times.training += performance.now() - t2;
+    }
     const step = agent.numTimesteps;
     let stop = false;
     if (result.done) {
@@ -74,7 +94,7 @@ export async function trainAgent(agent: DqnAgent, env: TradingEnv, options: Trai
     for (const cb of callbacks) if (cb.onStep?.(ctx) === false) stop = true;
     const last = step >= options.timesteps;
     for (const cb of callbacks) {
-      if (cb.onMoment && ((cb.every && step % cb.every === 0) || last)) {
+      if (cb.onMoment && ((cb.every && ((cb.offset ?? 0) + step) % cb.every === 0) || last)) {
         if ((await cb.onMoment(ctx)) === false) stop = true;
       }
     }

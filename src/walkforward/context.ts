@@ -6,6 +6,9 @@ import type { PipelineConfig } from '../config/schema.js';
 import type { FeatureSet } from '../data/features.js';
 import type { PriceSeries } from '../data/price-series.js';
 import type { Trace } from '../logging/trace.js';
+import type { Logger } from '../logging/logger.js';
+import type { SavePlan } from './save-plan.js';
+import type { ProgressListener } from './progress.js';
 import type { Window } from '../windows/build-windows.js';
 import type { ExperimentPaths } from './paths.js';
 
@@ -22,9 +25,10 @@ export interface RunContext {
   configHash: string;
   metadata: Omit<ModelMetadata, 'kind' | 'iteration' | 'step' | 'metrics'>;
   metricOptions: MetricOptions;
-  /** Steps between training checkpoints within an iteration. */
-  modelSaveEvery: number;
-  log: (line: string) => void;
+  /** Experiment-wide moments for training checkpoints, plots and progress reports. */
+  plan: SavePlan;
+  logger: Logger;
+  onProgress?: ProgressListener;
   trace: Trace;
   signal?: AbortSignal;
   /** An explicit training checkpoint to continue from (--resume), already verified; used once. */

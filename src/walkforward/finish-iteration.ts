@@ -73,6 +73,8 @@ export async function finishIteration(
       finalEpsilon: trained.finalEpsilon,
       warmStartFrom,
       seconds: trained.seconds,
+      history: { every: trained.history.every, points: trained.history.points, episodes: trained.history.episodes },
+      performance: trained.performance,
     },
     createdAt: new Date().toISOString(),
   };

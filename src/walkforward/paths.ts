@@ -20,6 +20,9 @@ export function experimentPaths(resultsDir: string, experiment: string) {
     summary: join(root, 'walkforward_summary.json'),
     checkpointSummary: join(root, 'checkpoint_summary.json'),
     oosReturns: join(root, 'oos_returns.csv'),
+    runLog: join(root, 'run.log'),
+    visualizations: join(root, 'visualizations'),
+    report: join(root, 'report.html'),
   };
 }
 

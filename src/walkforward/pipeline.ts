@@ -22,11 +22,21 @@ import { planExperiment } from './plan.js';
 import { savePlan } from './save-plan.js';
 import { resumeHash, startExperiment, type StartOptions } from './start.js';
 import { writeSummaries } from './write-summaries.js';
+import { createRunLogger, type LogRecord } from '../logging/logger.js';
+import type { ProgressListener } from './progress.js';
+import { ChartWriter, writeExperimentCharts } from '../report/charts-writer.js';
+import { writeReport } from '../report/report.js';
 
 export interface WalkForwardOptions extends StartOptions {
   experiment: string;
-  /** Receives one human-readable line per event. */
-  log?: (line: string) => void;
+  /** Receives every log record (also written as JSON lines to results/<id>/run.log). */
+  onLog?: (record: LogRecord) => void;
+  /** pino level for run.log and onLog (default info). */
+  logLevel?: string;
+  /** Called at evenly spaced moments (saving.nProgressUpdates) and at iteration boundaries. */
+  onProgress?: ProgressListener;
+  /** Write PNG plots during and after the run (default true). */
+  charts?: boolean;
   /** Aborting stops training at the next step, saves a training checkpoint and rejects with InterruptedError. */
   signal?: AbortSignal;
   /** Continue from this training checkpoint (a zip under iterations/iter_N/training/). */
@@ -48,12 +58,15 @@ export interface WalkForwardResult {
  */
 export async function runWalkForward(config: PipelineConfig, options: WalkForwardOptions): Promise<WalkForwardResult> {
   const started = performance.now();
-  const log = options.log ?? (() => undefined);
   const plan = planExperiment(config);
   const backend = await selectBackend(config.backend);
   const seed = config.seed ?? deriveSeed('experiment', options.experiment);
   const paths = experimentPaths(config.resultsDir, options.experiment);
-  const start = await startExperiment(paths, options.experiment, config, plan.series.sha256, plan.windows, options, log);
+  const runId = `${options.experiment}-${Date.now().toString(36)}-${process.pid}`;
+  // Lines from before the lock is held go to the console only; run.log is written once this process owns the folder.
+  const early = createRunLogger({ level: options.logLevel ?? 'info', runId, experiment: options.experiment, sink: options.onLog });
+  const start = await startExperiment(paths, options.experiment, config, plan.series.sha256, plan.windows, options, (line) => early.info({ event: 'start' }, line));
+  const logger = createRunLogger({ level: options.logLevel ?? 'info', runId, experiment: options.experiment, sink: options.onLog, file: paths.runLog });
   try {
     const versions = await versionsInUse();
     const resumes = [...(start.previous?.resumes ?? []), ...(start.resume ? [start.resume] : [])];
@@ -70,9 +83,9 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
       createdAt: start.previous?.createdAt ?? new Date().toISOString(),
       resumes,
     });
-    if (start.resume) log(resumeLine(start.resume, plan.windows.length));
+    if (start.resume) logger.info({ event: 'resume', ...start.resume }, resumeLine(start.resume, plan.windows.length));
     if (start.previous && start.previous.backend.name !== backend.name) {
-      log(`warning: this experiment started on the ${start.previous.backend.name} backend and continues on ${backend.name}; numbers may differ in the last digits`);
+      logger.warn({ event: 'backend-changed' }, `this experiment started on the ${start.previous.backend.name} backend and continues on ${backend.name}; numbers may differ in the last digits`);
     }
     const features = computeFeatures(plan.series.price, config.env, config.features);
     const ctx: RunContext = {
@@ -96,13 +109,16 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
         versions,
       },
       metricOptions: { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate },
-      modelSaveEvery: savePlan(config, plan.windows.length).modelEvery,
-      log,
+      plan: savePlan(config, plan.windows.length),
+      logger,
+      onProgress: options.onProgress,
       trace: createTrace(),
       signal: options.signal,
       resumeFrom: options.resumeFrom ? await explicitResumePoint(options.resumeFrom, configHash, start.finished, options.force) : undefined,
     };
-    log(`backend ${backend.name}; seed ${seed}; ${plan.windows.length} iterations`);
+    logger.info({ event: 'run-start', backend: backend.name, seed, iterations: plan.windows.length, skipped: backend.skipped }, `backend ${backend.name}; seed ${seed}; ${plan.windows.length} iterations`);
+    logger.info({ event: 'save-plan', ...ctx.plan }, saveLine(ctx, paths.root));
+    const charts = options.charts === false ? null : new ChartWriter(paths.visualizations, logger, config.selection.metric, config.training.timesteps);
 
     const records: IterationRecord[] = [];
     const timings = new Map<number, { training: number; evaluation: number; preservation: number }>();
@@ -124,15 +140,29 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
       const data = windowMarket(features, window);
       const warmFrom = config.training.warmStart && lastModel ? lastModel.iteration : null;
       const warmWeights = warmFrom !== null ? await preservedWeights(paths, warmFrom) : null;
-      const trained = await trainIteration(ctx, data, warmWeights);
+      const trained = await trainIteration(ctx, data, warmWeights, charts ? (i, step, history, candidates) => charts.iteration(i, step, history, candidates) : undefined);
       const finished = await finishIteration(ctx, window, data.market, trained, warmFrom);
+      await charts?.iterationRecord(finished.record);
       records.push(finished.record);
       timings.set(n, { training: trained.seconds, ...finished.seconds });
       if (finished.record.kind === 'model') lastModel = finished.record;
       await updateBestModel(ctx, records);
       await options.beforeIterationCleanup?.(n, paths);
       await clearIterationFolder(ctx, n);
-      log(iterationLine(finished.record, trained));
+      logger.info({ event: 'iteration-done', iteration: n, status: finished.record.kind, score: finished.record.selection.score, seconds: trained.seconds, ...trained.performance }, iterationLine(finished.record, trained));
+      options.onProgress?.({
+        iteration: n,
+        iterations: plan.windows.length,
+        step: config.training.timesteps,
+        timesteps: config.training.timesteps,
+        globalStep: n * config.training.timesteps,
+        totalSteps: ctx.plan.totalSteps,
+        stepsPerSecond: trained.performance.stepsPerSecond,
+        epsilon: trained.finalEpsilon,
+        lastScore: trained.candidates.at(-1)?.score ?? null,
+        bestScore: trained.best?.score ?? null,
+        phase: 'iteration-done',
+      });
     }
     const best = await updateBestModel(ctx, records);
     await rmdir(paths.iterations).catch(() => undefined);
@@ -154,9 +184,16 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
       totalSeconds: (performance.now() - started) / 1000,
       metricOptions: ctx.metricOptions,
     });
+    if (charts) await writeExperimentCharts(paths.visualizations, records, config, plan.series.dates, logger);
+    await writeReport(paths.root);
     ctx.trace('done');
+    logger.info({ event: 'run-done', seconds: summary.totalSeconds, qualified: summary.qualified }, `finished in ${summary.totalSeconds.toFixed(1)}s`);
     return { summary, paths };
+  } catch (err) {
+    logger.error({ event: 'run-failed', error: (err as Error).message }, (err as Error).message);
+    throw err;
   } finally {
+    logger.flush();
     await start.lock.release();
   }
 }
@@ -182,6 +219,18 @@ async function preservedWeights(paths: ExperimentPaths, iteration: number): Prom
   const loaded = await loadModelZip(paths.preservedModel(iteration));
   loaded.model.dispose();
   return loaded.weights;
+}
+
+function saveLine(ctx: RunContext, root: string): string {
+  const p = ctx.plan;
+  const count = (every: number) => Math.max(1, Math.floor(p.totalSteps / every));
+  return [
+    'Save configuration:',
+    `  - Model checkpoints: ~${count(p.modelEvery)} saves (every ${p.modelEvery} steps, plus one at the end of each iteration)`,
+    `  - Visualizations: ~${count(p.imageEvery)} saves (every ${p.imageEvery} steps)`,
+    `  - Progress updates: ~${count(p.progressEvery)} times (every ${p.progressEvery} steps)`,
+    `  - All saves in: ${root}/`,
+  ].join('\n');
 }
 
 function resumeLine(resume: ResumeEvent, total: number): string {

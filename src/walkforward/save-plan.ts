@@ -8,8 +8,8 @@ export interface SavePlan {
   progressEvery: number;
 }
 
-/** Minimum spacing (steps) so that tiny runs do not save on every step. */
-const MIN_SPACING = { model: 100, image: 100, progress: 50 };
+/** Minimum spacing (steps): a plot costs about 0.1 s to draw, a checkpoint a few ms, a progress line nothing. */
+const MIN_SPACING = { model: 100, image: 500, progress: 50 };
 
 /**
  * Evenly spaced save moments over the whole experiment: about saving.nModelSaves training checkpoints,

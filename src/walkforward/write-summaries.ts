@@ -60,6 +60,7 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
       buyAndHoldTest: r.buyAndHold.test,
       files: fileOf(r),
       seconds: s.timings.get(r.iteration) ?? { training: 0, evaluation: 0, preservation: 0 },
+      performance: r.training.performance,
     })),
     qualified: records.filter((r) => r.kind === 'model').length,
     placeholders: records.filter((r) => r.kind === 'placeholder').length,
@@ -68,6 +69,7 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
     tStatistic: stitched.tStatistic,
     bestIteration: s.bestIteration,
     resumes: s.resumes,
+    peakRssBytes: Math.max(0, ...records.map((r) => r.training.performance.rssBytes)),
     totalSeconds: s.totalSeconds,
     finishedAt: new Date().toISOString(),
   });

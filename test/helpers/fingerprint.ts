@@ -17,6 +17,7 @@ export async function resultsFingerprint(root: string): Promise<Record<string, u
       delete record.createdAt;
       delete record.experiment;
       delete record.training.seconds;
+      delete record.training.performance;
       if (record.model) record.model = record.model.file;
       out[file] = record;
     } else {

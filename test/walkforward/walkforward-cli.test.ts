@@ -37,7 +37,7 @@ describe('wfo walkforward (real CLI, child process)', () => {
     expect(runConfig.data.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(summary.iterations).toHaveLength(3);
 
-    const expected = new Set(['config.json', 'checkpoints', 'checkpoint_index.json', 'walkforward_summary.json', 'checkpoint_summary.json', 'oos_returns.csv']);
+    const expected = new Set(['config.json', 'checkpoints', 'checkpoint_index.json', 'walkforward_summary.json', 'checkpoint_summary.json', 'oos_returns.csv', 'run.log', 'visualizations', 'report.html']);
     if (summary.bestIteration !== null) ['best_model.zip', 'best_model.json'].forEach((f) => expected.add(f));
     expect(new Set(readdirSync(root))).toEqual(expected);
 

@@ -6,8 +6,9 @@ import { UsageError } from '../../errors/index.js';
 import { resolveConfig, withConfigOptions, type ConfigArgs } from '../options.js';
 import { configDisplay } from '../format.js';
 import { stopSignal } from '../signals.js';
+import { ConsoleOutput } from '../console-output.js';
 
-type Args = ConfigArgs & { experiment: string; quiet?: boolean; fresh?: boolean; force?: boolean; resume?: string };
+type Args = ConfigArgs & { experiment: string; quiet?: boolean; fresh?: boolean; force?: boolean; resume?: string; logLevel: string; charts: boolean };
 
 export const walkforwardCommand: CommandModule<object, Args> = {
   command: 'walkforward',
@@ -18,26 +19,30 @@ export const walkforwardCommand: CommandModule<object, Args> = {
       .option('fresh', { type: 'boolean', default: false, describe: 'Start over; the old folder is moved to <id>.old-<time>, never deleted' })
       .option('force', { type: 'boolean', default: false, describe: 'Resume even though the config or data changed (recorded)' })
       .option('resume', { type: 'string', describe: 'Continue from this training checkpoint zip' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'Print only errors and the final summary' }) as never,
+      .option('quiet', { type: 'boolean', default: false, describe: 'No progress and only warnings, errors and the final summary' })
+      .option('log-level', { type: 'string', default: 'info', choices: ['trace', 'debug', 'info', 'warn', 'error'], describe: 'Level for the console and results/<id>/run.log' })
+      .option('charts', { type: 'boolean', default: true, describe: 'Draw PNG plots and the report (--no-charts to skip)' }) as never,
   handler: async (args) => {
     if (!/^[A-Za-z0-9._-]+$/.test(args.experiment) || args.experiment.startsWith('.')) {
       throw new UsageError(`--experiment "${args.experiment}": use letters, digits, '.', '_' or '-' only, not starting with '.'`);
     }
     if (args.fresh && args.resume) throw new UsageError('--fresh and --resume contradict each other; choose one');
     const { config, warnings } = resolveConfig(args);
-    const say = (line: string) => {
-      if (!args.quiet) process.stdout.write(line + '\n');
-    };
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-    say(configDisplay(config, planExperiment(config), experimentPaths(config.resultsDir, args.experiment).root));
-    const { summary, paths } = await runWalkForward(config, {
+    if (!args.quiet) process.stdout.write(configDisplay(config, planExperiment(config), experimentPaths(config.resultsDir, args.experiment).root) + '\n');
+    const output = new ConsoleOutput(args.quiet ? 'none' : process.stdout.isTTY ? 'bars' : 'lines', !!args.quiet);
+    const run = runWalkForward(config, {
       experiment: args.experiment,
-      log: say,
+      onLog: output.log,
+      onProgress: output.progress,
+      logLevel: args.logLevel,
+      charts: args.charts,
       signal: stopSignal,
       fresh: args.fresh,
       force: args.force,
       resumeFrom: args.resume,
     });
+    const { summary, paths } = await run.finally(() => output.stop());
     const fmt = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
     process.stdout.write(
       [

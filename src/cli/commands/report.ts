@@ -1,0 +1,13 @@
+import type { CommandModule } from 'yargs';
+import { generateReport } from '../../report/generate.js';
+import { experimentRoot, withExperimentOptions, type ExperimentArgs } from '../experiment-options.js';
+
+export const reportCommand: CommandModule<object, ExperimentArgs> = {
+  command: 'report',
+  describe: 'Redraw the PNG plots of an experiment and rebuild its report.html',
+  builder: (y) => withExperimentOptions(y) as never,
+  handler: async (args) => {
+    const path = await generateReport(experimentRoot(args));
+    process.stdout.write(`report: ${path}\n`);
+  },
+};

@@ -1,0 +1,157 @@
+import type { Candidate } from '../results/schemas.js';
+import type { TrainingHistory } from '../training/history.js';
+import type { StitchedBar } from '../walkforward/summary.js';
+import type { ChartSpec } from './render.js';
+
+const WIDTH = 560;
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** Training curves of one iteration: episode reward, loss (log scale), epsilon and validation score over steps. */
+export function iterationSpec(iteration: number, step: number, timesteps: number, h: Pick<TrainingHistory, 'points' | 'episodes'>, candidates: Candidate[], metric: string): ChartSpec {
+  const x = { field: 'step', type: 'quantitative' as const, title: 'step', scale: { domain: [0, timesteps] } };
+  const panel = (title: string, values: object[], y: object, mark: object = { type: 'line', point: values.length < 60 }) => ({
+    title,
+    width: WIDTH,
+    height: 110,
+    data: { values },
+    mark,
+    encoding: { x, y },
+  });
+  return {
+    $schema: SCHEMA,
+    title: `Iteration ${iteration}: training${step < timesteps ? ` (step ${step} of ${timesteps})` : ''}`,
+    vconcat: [
+      panel('Episode reward (sum of log returns after costs)', h.episodes, { field: 'reward', type: 'quantitative', title: 'reward' }),
+      panel(
+        'Loss (Huber, mean per interval; log scale)',
+        h.points.filter((p) => p.loss !== null && p.loss > 0),
+        { field: 'loss', type: 'quantitative', title: 'loss', scale: { type: 'log' } },
+        { type: 'line' },
+      ),
+      panel('Exploration epsilon', h.points, { field: 'epsilon', type: 'quantitative', title: 'epsilon', scale: { domain: [0, 1] } }, { type: 'line' }),
+      panel(`Validation ${metric}`, candidates.filter((c) => c.score !== null), { field: 'score', type: 'quantitative', title: metric }),
+    ],
+  } as ChartSpec;
+}
+
+function xOf(dates: readonly string[] | null) {
+  return dates
+    ? { field: 'date', type: 'temporal' as const, title: null }
+    : { field: 'row', type: 'quantitative' as const, title: 'row' };
+}
+
+interface EquityRow {
+  row: number;
+  date?: string;
+  series: string;
+  value: number;
+}
+
+/** Stitched out-of-sample equity against buy-and-hold, with a rule where each iteration's test segment starts. */
+export function equitySpec(bars: StitchedBar[], dates: readonly string[] | null): ChartSpec {
+  const rows: EquityRow[] = [];
+  let strategy = 1;
+  let hold = 1;
+  for (const b of bars) {
+    strategy *= 1 + b.strategyReturn;
+    hold *= 1 + b.buyAndHoldReturn;
+    const date = dates?.[b.row];
+    rows.push({ row: b.row, date, series: 'strategy', value: strategy }, { row: b.row, date, series: 'buy-and-hold', value: hold });
+  }
+  const starts = bars.filter((b, i) => i === 0 || bars[i - 1].iteration !== b.iteration).map((b) => ({ row: b.row, date: dates?.[b.row], iteration: b.iteration }));
+  const x = xOf(dates);
+  return {
+    $schema: SCHEMA,
+    title: 'Out-of-sample equity (stitched test segments) vs buy-and-hold',
+    width: 760,
+    height: 300,
+    layer: [
+      { data: { values: starts }, mark: { type: 'rule', color: '#bbb', strokeDash: [3, 3] }, encoding: { x } },
+      {
+        data: { values: rows },
+        mark: { type: 'line' },
+        encoding: { x, y: { field: 'value', type: 'quantitative', title: 'equity (start = 1)', scale: { zero: false } }, color: { field: 'series', type: 'nominal', title: null } },
+      },
+    ],
+  } as ChartSpec;
+}
+
+/** Drawdown of the stitched strategy and of buy-and-hold. */
+export function drawdownSpec(bars: StitchedBar[], dates: readonly string[] | null): ChartSpec {
+  const rows: EquityRow[] = [];
+  const state = { strategy: { w: 1, peak: 1 }, 'buy-and-hold': { w: 1, peak: 1 } };
+  for (const b of bars) {
+    for (const [series, r] of [['strategy', b.strategyReturn], ['buy-and-hold', b.buyAndHoldReturn]] as const) {
+      const s = state[series];
+      s.w *= 1 + r;
+      s.peak = Math.max(s.peak, s.w);
+      rows.push({ row: b.row, date: dates?.[b.row], series, value: s.w / s.peak - 1 });
+    }
+  }
+  return {
+    $schema: SCHEMA,
+    title: 'Drawdown (out of sample)',
+    width: 760,
+    height: 200,
+    data: { values: rows },
+    mark: { type: 'line' },
+    encoding: {
+      x: xOf(dates),
+      y: { field: 'value', type: 'quantitative', title: 'drawdown', axis: { format: '%' } },
+      color: { field: 'series', type: 'nominal', title: null },
+    },
+  } as ChartSpec;
+}
+
+/** Validation and test Sharpe of each iteration's preserved model, with buy-and-hold's test Sharpe. */
+export function sharpeSpec(rows: Array<{ iteration: number; series: string; sharpe: number }>): ChartSpec {
+  return {
+    $schema: SCHEMA,
+    title: 'Sharpe by iteration: validation (selection) vs test (out of sample)',
+    width: 760,
+    height: 240,
+    data: { values: rows },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'iteration', type: 'ordinal' },
+      xOffset: { field: 'series', type: 'nominal' },
+      y: { field: 'sharpe', type: 'quantitative', title: 'Sharpe (annualized)' },
+      color: { field: 'series', type: 'nominal', title: null },
+    },
+  } as ChartSpec;
+}
+
+/** Distribution of the strategy's out-of-sample per-bar returns. */
+export function returnsHistogramSpec(bars: StitchedBar[]): ChartSpec {
+  return {
+    $schema: SCHEMA,
+    title: 'Distribution of out-of-sample per-bar returns (strategy)',
+    width: 760,
+    height: 220,
+    data: { values: bars.map((b) => ({ r: b.strategyReturn })) },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'r', type: 'quantitative', bin: { maxbins: 60 }, title: 'return per bar', axis: { format: '%' } },
+      y: { aggregate: 'count', type: 'quantitative', title: 'bars' },
+    },
+  } as ChartSpec;
+}
+
+/** The walk-forward plan as a timeline: one row per iteration, train / validation / test segments. */
+export function windowsSpec(rows: Array<{ iteration: number; segment: string; start: number | string; end: number | string }>, dated: boolean): ChartSpec {
+  const type = dated ? 'temporal' : 'quantitative';
+  return {
+    $schema: SCHEMA,
+    title: 'Walk-forward windows',
+    width: 760,
+    height: Math.max(120, 16 * new Set(rows.map((r) => r.iteration)).size),
+    data: { values: rows },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'iteration', type: 'ordinal' },
+      x: { field: 'start', type, title: null },
+      x2: { field: 'end' },
+      color: { field: 'segment', type: 'nominal', scale: { domain: ['train', 'validation', 'test'], range: ['#9ecae1', '#fdae6b', '#74c476'] }, title: null },
+    },
+  } as ChartSpec;
+}

@@ -1,0 +1,98 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../checkpoint/atomic-file.js';
+import { listCheckpoints } from '../checkpoint/listing.js';
+import { JOURNAL_FILE } from '../retention/cleanup.js';
+import { runConfigSchema, walkforwardSummarySchema, type WalkforwardSummary } from '../results/schemas.js';
+import { experimentChartNames } from './charts-writer.js';
+
+const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
+const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+
+/**
+ * results/<id>/report.html: one self-contained file (pictures inlined, no external URL) with the experiment and
+ * its provenance, the windows, the per-iteration table, the charts, the checkpoints with sizes and hashes, and
+ * the cleanup journal. Built from the files on disk, so `wfo report` can rebuild it at any time.
+ */
+export async function writeReport(experimentDir: string): Promise<string> {
+  const run = runConfigSchema.parse(JSON.parse(await readFile(join(experimentDir, 'config.json'), 'utf8')));
+  const summary: WalkforwardSummary = walkforwardSummarySchema.parse(JSON.parse(await readFile(join(experimentDir, 'walkforward_summary.json'), 'utf8')));
+  const list = await listCheckpoints(experimentDir);
+  const records = new Map<number, { reason?: string }>();
+  for (const r of list.rows) {
+    if (r.status === 'placeholder') records.set(r.iteration, JSON.parse(await readFile(join(experimentDir, r.file), 'utf8')));
+  }
+  const vis = join(experimentDir, 'visualizations');
+  const pictures = new Set(await readdir(vis).catch(() => [] as string[]));
+  const img = async (name: string, alt: string) =>
+    pictures.has(name) ? `<img class="chart" data-chart="${esc(name)}" alt="${esc(alt)}" src="data:image/png;base64,${(await readFile(join(vis, name))).toString('base64')}">` : '';
+  const journal = (await readFile(join(experimentDir, JOURNAL_FILE), 'utf8').catch(() => ''))
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => {
+      try {
+        return JSON.parse(l) as Record<string, unknown>;
+      } catch {
+        return null;
+      }
+    })
+    .filter((x): x is Record<string, unknown> => x !== null);
+  const s = summary.stitched;
+  const charts = await Promise.all(experimentChartNames.map((n) => img(n, n.replace('.png', '').replace(/_/g, ' '))));
+  const iterationCharts = await Promise.all(summary.iterations.map((it) => img(`iter_${String(it.iteration).padStart(3, '0')}.png`, `iteration ${it.iteration} training`)));
+
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Walk-forward report: ${esc(summary.experiment)}</title>
+<style>
+body{font-family:DejaVu Sans,Arial,sans-serif;margin:24px;color:#222;max-width:1200px}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ddd;padding-bottom:4px}
+table{border-collapse:collapse;font-size:12px;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}
+th{background:#f4f4f4}td.l,th.l{text-align:left}.cards{display:flex;gap:12px;flex-wrap:wrap}
+.card{border:1px solid #ddd;border-radius:6px;padding:8px 12px;min-width:160px}.card b{display:block;font-size:18px}
+img.chart{max-width:100%;border:1px solid #eee;margin:6px 0;display:block}.grid{display:grid;grid-template-columns:1fr 1fr;gap:8px}.placeholder{color:#999}pre{background:#f8f8f8;padding:8px;font-size:11px;overflow:auto}
+</style></head><body>
+<h1>Walk-forward report: experiment ${esc(summary.experiment)}</h1>
+<p>Finished ${esc(summary.finishedAt)} in ${num(summary.totalSeconds, 1)} s on the ${esc(summary.backend)} backend; seed ${esc(summary.seed)}.</p>
+<div class="cards">
+<div class="card">Out-of-sample Sharpe<b id="oos-sharpe">${num(s.strategy.sharpe)}</b>buy-and-hold <span id="bh-sharpe">${num(s.buyAndHold.sharpe)}</span></div>
+<div class="card">Out-of-sample return<b id="oos-return">${pct(s.strategy.totalReturn)}</b>buy-and-hold ${pct(s.buyAndHold.totalReturn)}</div>
+<div class="card">Max drawdown<b>${pct(s.strategy.maxDrawdown)}</b>buy-and-hold ${pct(s.buyAndHold.maxDrawdown)}</div>
+<div class="card">Iterations with a model<b id="qualified">${summary.qualified} of ${summary.iterations.length}</b>${s.bars} test bars</div>
+<div class="card">Walk-forward efficiency<b>${num(summary.walkForwardEfficiency.value)}</b>${esc(summary.walkForwardEfficiency.reason ?? '')}</div>
+<div class="card">t-statistic of OOS returns<b>${num(summary.tStatistic.value)}</b>${esc(summary.tStatistic.reason ?? '')}</div>
+</div>
+<h2>Provenance</h2>
+<table><tr><th class="l">data file</th><td class="l">${esc(run.data.file)} (${run.data.rows} rows, column ${esc(run.data.priceColumn)})</td></tr>
+<tr><th class="l">data sha256</th><td class="l"><code>${esc(run.data.sha256)}</code></td></tr>
+<tr><th class="l">config hash</th><td class="l"><code>${esc(run.configHash)}</code></td></tr>
+<tr><th class="l">versions</th><td class="l">${esc(Object.entries(run.versions).map(([k, v]) => `${k} ${v}`).join(', '))}</td></tr>
+<tr><th class="l">resumes</th><td class="l">${run.resumes.length ? run.resumes.map((r) => `${esc(r.at)}${r.forced ? ` (forced: ${esc(r.changes.join('; '))})` : ''}`).join('<br>') : 'none'}</td></tr></table>
+<h2>Windows</h2>${charts[4]}
+<h2>Out of sample</h2>${charts[0]}${charts[1]}${charts[3]}
+<h2>Iterations</h2>${charts[2]}
+<table id="iterations"><thead><tr><th>iter</th><th class="l">status</th><th class="l">test segment</th><th>selection score</th><th>step</th><th>val Sharpe</th><th>test Sharpe</th><th>test return</th><th>B&amp;H test Sharpe</th><th class="l">note</th></tr></thead><tbody>
+${summary.iterations
+  .map((it) => {
+    const row = list.rows.find((r) => r.iteration === it.iteration);
+    const status = row?.status ?? it.status;
+    return `<tr data-iteration="${it.iteration}"><td>${it.iteration}</td><td class="l">${esc(status)}</td><td class="l">${esc(it.window.test.startDate ?? it.window.test.start)}..${esc(it.window.test.endDate ?? it.window.test.end - 1)}</td><td>${num(it.selectionScore)}</td><td>${it.selectionStep ?? ''}</td><td>${num(it.validation?.sharpe)}</td><td class="test-sharpe">${num(it.test.sharpe)}</td><td>${pct(it.test.totalReturn)}</td><td>${num(it.buyAndHoldTest.sharpe)}</td><td class="l">${esc(records.get(it.iteration)?.reason ?? (row?.best ? 'best model' : ''))}</td></tr>`;
+  })
+  .join('\n')}
+</tbody></table>
+<h2>Training, per iteration</h2><div class="grid">${iterationCharts.join('\n')}</div>
+<h2>Checkpoints</h2>
+<table id="checkpoints"><thead><tr><th>iter</th><th class="l">status</th><th class="l">file</th><th>size</th><th class="l">sha256</th></tr></thead><tbody>
+${list.rows.map((r) => `<tr><td>${r.iteration}</td><td class="l">${esc(r.status)}${r.best ? ' (best)' : ''}</td><td class="l">${esc(r.file)}</td><td>${kib(r.size)}</td><td class="l"><code>${esc(r.sha256)}</code></td></tr>`).join('\n')}
+</tbody></table>
+<p>${list.footer.iterations} iterations, ${list.footer.models} models, ${list.footer.placeholders} placeholders, ${list.footer.pruned} pruned; ${kib(list.footer.diskBytes)} on disk.</p>
+<h2>Cleanup journal</h2>
+${journal.length ? `<table id="journal"><thead><tr><th class="l">time</th><th class="l">file</th><th>size</th><th class="l">action</th><th class="l">rule</th></tr></thead><tbody>${journal.map((j) => `<tr><td class="l">${esc(j.time)}</td><td class="l">${esc(j.file)}</td><td>${kib(Number(j.size))}</td><td class="l">${esc(j.action)}${j.archive ? ` to ${esc(j.archive)}` : ''}</td><td class="l">${esc(j.rule)}</td></tr>`).join('')}</tbody></table>` : '<p id="journal">No cleanup has run.</p>'}
+<h2>Configuration</h2><pre>${esc(JSON.stringify(run.config, null, 2))}</pre>
+</body></html>
+`;
+  const path = join(experimentDir, 'report.html');
+  await writeFileAtomic(path, html);
+  return path;
+}
