@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { CheckpointCorruptError } from './errors.js';
+import { selectBackend } from '../backend/select-backend.js';
 import type { FeaturesConfig } from '../config/schema.js';
 import type { Standardization } from '../data/features.js';
 import { METADATA_ENTRY, readZip, writeZip } from './zip-store.js';
@@ -73,6 +74,7 @@ export interface LoadedModel {
 
 /** Loads and verifies a model zip: manifest hashes, then weights whose size must match the topology. */
 export async function loadModelZip(path: string): Promise<LoadedModel> {
+  await selectBackend('auto');
   const entries = await readZip(path, [MODEL_ENTRY, WEIGHTS_ENTRY, METADATA_ENTRY]);
   const parse = <T>(name: string): T => {
     try {
