@@ -1,10 +1,15 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { AgentConfig } from '../config/schema.js';
 import type { Rng } from '../random/rng.js';
-import { Adam, type AdamState } from './adam.js';
+import type { AdamState } from './adam.js';
+import { KernelLearner } from './kernel-learner.js';
+import type { QLearner, UpdateStats } from './learner.js';
 import { QNetwork } from './q-network.js';
 import { createBatch, ReplayBuffer, type ReplayBatch, type ReplayState } from './replay/replay-buffer.js';
 import { linearSchedule } from './schedules.js';
+import { TfjsLearner } from './tfjs-learner.js';
+
+export type { UpdateStats } from './learner.js';
 
 export interface AgentState {
   numTimesteps: number;
@@ -16,23 +21,16 @@ export interface AgentState {
   replay: ReplayState | null;
 }
 
-export interface UpdateStats {
-  loss: number;
-  meanAbsTd: number;
-  maxAbsQ: number;
-}
-
 /**
  * DQN (Mnih et al. 2015) with double-DQN targets, Huber loss, Adam, global-norm gradient clipping and
  * prioritized or uniform replay. Step-counting follows Stable-Baselines3: after every environment step call
  * `onStep()`, which trains every trainFreq steps once learningStarts have passed and copies the target
- * network every targetUpdateInterval steps. All randomness comes from the injected generator.
+ * network every targetUpdateInterval steps. All randomness comes from the injected generator; the arithmetic
+ * runs in the learner chosen by agent.engine.
  */
 export class DqnAgent {
-  readonly online: QNetwork;
-  readonly target: QNetwork;
+  readonly learner: QLearner;
   readonly replay: ReplayBuffer;
-  private readonly optimizer: Adam;
   private readonly epsilonAt: (step: number) => number;
   private readonly betaAt: (step: number) => number;
   private readonly batch: ReplayBatch;
@@ -47,11 +45,15 @@ export class DqnAgent {
     private readonly rng: Rng,
     readonly totalTimesteps: number,
   ) {
-    this.online = new QNetwork(obsDim, config.layers, nActions);
-    this.target = new QNetwork(obsDim, config.layers, nActions);
-    this.online.initialize(rng);
-    this.target.copyFrom(this.online);
-    this.optimizer = new Adam(this.online.variables, config.learningRate);
+    // Initial weights come from the run's generator whatever the engine, so both engines start identically.
+    const init = new QNetwork(obsDim, config.layers, nActions);
+    init.initialize(rng);
+    const initial = init.getWeights();
+    init.dispose();
+    this.learner =
+      config.engine === 'kernel'
+        ? new KernelLearner(obsDim, config.layers, nActions, initial, config.learningRate, config.batchSize)
+        : new TfjsLearner(obsDim, config.layers, nActions, initial, config.learningRate);
     this.replay = new ReplayBuffer({
       capacity: Math.min(config.bufferSize, Math.max(totalTimesteps, config.batchSize)),
       obsDim,
@@ -75,12 +77,12 @@ export class DqnAgent {
   }
 
   greedyAction(obs: Float32Array): number {
-    return this.online.greedyAction(obs);
+    return this.learner.greedyAction(obs);
   }
 
   /** Q-values of one observation (for diagnostics and tests). */
   qValues(obs: Float32Array): Float32Array {
-    return tf.tidy(() => this.online.forward(tf.tensor2d(obs, [1, this.obsDim])).dataSync() as Float32Array).slice();
+    return this.learner.qValues(obs);
   }
 
   remember(obs: Float32Array, action: number, reward: number, nextObs: Float32Array, terminated: boolean): void {
@@ -95,7 +97,7 @@ export class DqnAgent {
     if (this.numTimesteps > c.learningStarts && this.numTimesteps % c.trainFreq === 0 && this.replay.size >= c.batchSize) {
       for (let g = 0; g < c.gradientSteps; g++) stats = this.update();
     }
-    if (this.numTimesteps % c.targetUpdateInterval === 0) this.target.copyFrom(this.online);
+    if (this.numTimesteps % c.targetUpdateInterval === 0) this.learner.syncTarget();
     return stats;
   }
 
@@ -103,58 +105,31 @@ export class DqnAgent {
   update(): UpdateStats {
     const c = this.config;
     const b = this.replay.sample(this.rng, this.betaAt(this.numTimesteps), this.batch);
-    const n = b.size;
-    const summary = tf.tidy(() => {
-      const obs = tf.tensor2d(b.obs, [n, this.obsDim]);
-      const nextObs = tf.tensor2d(b.nextObs, [n, this.obsDim]);
-      const actionMask = tf.oneHot(tf.tensor1d(b.actions, 'int32'), this.nActions);
-      const targetValues = this.targetValues(nextObs, tf.tensor1d(b.rewards), tf.tensor1d(b.dones));
-      const weights = tf.tensor1d(b.weights);
-      const kept: { td?: tf.Tensor; maxAbsQ?: tf.Tensor } = {};
-      const { value: loss, grads } = tf.variableGrads(() => {
-        const q = this.online.forward(obs);
-        const td = tf.sub(tf.sum(tf.mul(q, actionMask), 1), targetValues);
-        kept.td = tf.keep(td);
-        kept.maxAbsQ = tf.keep(tf.max(tf.abs(q)));
-        return tf.mean(tf.mul(weights, huber(td, c.huberDelta))) as tf.Scalar;
-      }, this.online.variables);
-      this.optimizer.apply(clipByGlobalNorm(this.online.variables.map((v) => grads[v.name]), c.maxGradNorm));
-      const td = kept.td as tf.Tensor;
-      const maxAbsQ = kept.maxAbsQ as tf.Tensor;
-      const out = tf.concat([tf.reshape(loss, [1]), tf.reshape(maxAbsQ, [1]), tf.abs(td)]);
-      td.dispose();
-      maxAbsQ.dispose();
-      return out;
-    });
-    const values = summary.dataSync() as Float32Array;
-    summary.dispose();
-    const absTd = values.subarray(2);
+    const { stats, absTd } = this.learner.update(b, { gamma: c.gamma, doubleDqn: c.doubleDqn, huberDelta: c.huberDelta, maxGradNorm: c.maxGradNorm });
     this.replay.updatePriorities(b.indices, absTd);
     this.numUpdates += 1;
-    let sum = 0;
-    for (let i = 0; i < absTd.length; i++) sum += absTd[i];
-    this.lastUpdate = { loss: values[0], maxAbsQ: values[1], meanAbsTd: sum / absTd.length };
-    return this.lastUpdate;
+    this.lastUpdate = stats;
+    return stats;
   }
 
-  /** r + gamma * (1 - done) * Q_target(s', argmax_a Q_online(s', a)) for double DQN, else max_a Q_target. */
-  private targetValues(nextObs: tf.Tensor2D, rewards: tf.Tensor1D, dones: tf.Tensor1D): tf.Tensor1D {
-    const nextTarget = this.target.forward(nextObs);
-    let nextValue: tf.Tensor1D;
-    if (this.config.doubleDqn) {
-      const best = tf.argMax(this.online.forward(nextObs), 1);
-      nextValue = tf.sum(tf.mul(nextTarget, tf.oneHot(best, this.nActions)), 1);
-    } else nextValue = tf.max(nextTarget, 1);
-    return tf.add(rewards, tf.mul(tf.mul(tf.sub(1, dones), this.config.gamma), nextValue));
+  /** Sets online and target weights (warm start from a preserved model). */
+  loadWeights(weights: Float32Array[]): void {
+    this.learner.setOnline(weights);
+    this.learner.syncTarget();
+  }
+
+  /** A tfjs model with the current online weights, for saving. */
+  exportModel(): tf.LayersModel {
+    return this.learner.exportModel();
   }
 
   getState(includeReplay = true): AgentState {
     return {
       numTimesteps: this.numTimesteps,
       numUpdates: this.numUpdates,
-      online: this.online.getWeights(),
-      target: this.target.getWeights(),
-      optimizer: this.optimizer.getState(),
+      online: this.learner.getOnline(),
+      target: this.learner.getTarget(),
+      optimizer: this.learner.getOptimizer(),
       replay: includeReplay ? this.replay.getState() : null,
     };
   }
@@ -162,28 +137,13 @@ export class DqnAgent {
   setState(state: AgentState): void {
     this.numTimesteps = state.numTimesteps;
     this.numUpdates = state.numUpdates;
-    this.online.setWeights(state.online);
-    this.target.setWeights(state.target);
-    this.optimizer.setState(state.optimizer);
+    this.learner.setOnline(state.online);
+    this.learner.setTarget(state.target);
+    this.learner.setOptimizer(state.optimizer);
     if (state.replay) this.replay.setState(state.replay);
   }
 
   dispose(): void {
-    this.online.dispose();
-    this.target.dispose();
-    this.optimizer.dispose();
+    this.learner.dispose();
   }
-}
-
-function huber(x: tf.Tensor, delta: number): tf.Tensor {
-  const a = tf.abs(x);
-  const quadratic = tf.minimum(a, delta);
-  return tf.add(tf.mul(0.5, tf.square(quadratic)), tf.mul(delta, tf.sub(a, quadratic)));
-}
-
-/** PyTorch's clip_grad_norm_: scale every gradient by min(1, maxNorm / (globalNorm + 1e-6)). */
-function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): tf.Tensor[] {
-  const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
-  const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
-  return grads.map((g) => tf.mul(g, scale));
 }

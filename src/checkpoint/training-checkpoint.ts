@@ -74,7 +74,7 @@ export async function saveTrainingCheckpoint(
     [ADAM_V_ENTRY]: concat(state.optimizer.v),
   };
   if (replay) for (const name of replayEntries) extra[replayEntry(name)] = bytesOf(replay[name]);
-  return saveModelZip(path, agent.online.model, metadata, extra);
+  return saveModelZip(path, agent.exportModel(), metadata, extra);
 }
 
 export async function loadTrainingCheckpoint(path: string): Promise<{ metadata: ModelMetadata; snapshot: TrainingSnapshot }> {

@@ -92,6 +92,10 @@ export const agentSchema = z
     maxGradNorm: z.number().positive().default(10).describe('Gradient clipping by global norm'),
     huberDelta: z.number().positive().default(1).describe('Huber loss threshold'),
     replay: replaySchema.prefault({}),
+    engine: z
+      .enum(['kernel', 'tfjs'])
+      .default('kernel')
+      .describe('kernel: fused WebAssembly SIMD update (fast); tfjs: the TensorFlow.js reference on the chosen backend'),
   })
   .strict();
 

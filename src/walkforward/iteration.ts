@@ -77,10 +77,7 @@ export async function trainIteration(ctx: RunContext, data: WindowData, warmStar
       ctx.logger.info({ event: 'resume', iteration: n, step: agent.numTimesteps, file: resume.file }, `iteration ${n}: resuming from ${resume.file} (step ${agent.numTimesteps} of ${timesteps})`);
     } else {
       await deleteFolder(ctx.index, `iterations/iter_${n}`);
-      if (warmStart) {
-        agent.online.setWeights(warmStart);
-        agent.target.copyFrom(agent.online);
-      }
+      if (warmStart) agent.loadWeights(warmStart);
     }
     await mkdir(`${paths.iterationDir(n)}/training`, { recursive: true });
     const startStep = agent.numTimesteps;
@@ -101,7 +98,7 @@ export async function trainIteration(ctx: RunContext, data: WindowData, warmStar
       timed('saving', async () => {
         best = candidate;
         ctx.trace('checkpoint-write', { iteration: n, step: candidate.step, file: 'curr_best_model.zip' });
-        const written = await saveModelZip(paths.currentBest(n), agent.online.model, {
+        const written = await saveModelZip(paths.currentBest(n), agent.exportModel(), {
           ...ctx.metadata,
           kind: 'model',
           iteration: n,
@@ -110,12 +107,14 @@ export async function trainIteration(ctx: RunContext, data: WindowData, warmStar
           observation: { lookback: config.env.lookback, features: config.features, standardization: data.standardization },
         });
         await ctx.index.add(entry(`iterations/iter_${n}/curr_best_model.zip`, 'current_best', written, n, candidate.step, { [metric]: candidate.score }));
+        ctx.trace('training', { iteration: n, step: candidate.step });
       });
     const evaluate = () =>
       timed('evaluation', (): Candidate => {
         ctx.trace('evaluation', { iteration: n, step: agent.numTimesteps });
         const metrics = runPolicy(scoreEnv, (obs) => agent.greedyAction(obs), ctx.metricOptions).metrics;
         const s = score(metrics, metric);
+        ctx.trace('training', { iteration: n, step: agent.numTimesteps });
         return { step: agent.numTimesteps, score: Number.isFinite(s) ? s : null, metrics };
       });
     const selection: TrainCallback =
@@ -152,6 +151,7 @@ export async function trainIteration(ctx: RunContext, data: WindowData, warmStar
         await ctx.index.add(entry(`iterations/iter_${n}/training/${name}`, 'training', written, n, step, { epsilon: agent.epsilon }));
         await pruneTrainingCheckpoints(ctx.index, `iterations/iter_${n}/training`, config.checkpoint.keepTraining);
         lastSaved = step;
+        ctx.trace('training', { iteration: n, step });
       });
     const checkpointing: TrainCallback = { every: ctx.plan.modelEvery, offset, onMoment: ({ loop }) => saveTraining(loop) };
     const interrupt: TrainCallback = { onStep: () => !ctx.signal?.aborted };

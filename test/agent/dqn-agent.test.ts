@@ -40,10 +40,11 @@ describe('DqnAgent', () => {
   });
 
   test.each([
-    ['prioritized replay', true],
-    ['uniform replay', false],
-  ])('saving and restoring mid-run continues exactly as without the stop (%s)', async (_name, prioritized) => {
-    const overrides = { replay: { prioritized } };
+    ['prioritized replay, kernel', true, 'kernel'],
+    ['uniform replay, kernel', false, 'kernel'],
+    ['prioritized replay, tfjs', true, 'tfjs'],
+  ])('saving and restoring mid-run continues exactly as without the stop (%s)', async (_name, prioritized, engine) => {
+    const overrides = { replay: { prioritized }, engine };
     const straight = setup(7, overrides);
     await trainAgent(straight.agent, straight.env, { timesteps: straight.timesteps });
 
