@@ -5,13 +5,23 @@ import { writeFileAtomic } from './atomic-file.js';
 
 export const INDEX_FILE = 'checkpoint_index.json';
 
+/** What writers of the experiment's files need from the index (a worker thread gets a proxy to the real one). */
+export interface IndexWriter {
+  readonly root: string;
+  add(...entries: IndexEntry[]): Promise<void>;
+  remove(paths: string[]): Promise<void>;
+  removeUnder(prefix: string): Promise<void>;
+}
+
 /**
  * checkpoint_index.json: every file the experiment owns, with kind, size, sha256, iteration, step and metrics.
  * Written atomically after a file is committed and before any file is deleted, so it never lists a deleted file
  * as present for longer than a crash; scanExperiment rebuilds it from disk.
  */
-export class CheckpointIndex {
+export class CheckpointIndex implements IndexWriter {
   private byPath = new Map<string, IndexEntry>();
+  /** Saves run one after another: concurrent writers (worker threads) would otherwise share a temporary file. */
+  private saving: Promise<void> = Promise.resolve();
 
   private constructor(
     readonly root: string,
@@ -65,7 +75,13 @@ export class CheckpointIndex {
     await this.remove([...this.byPath.keys()].filter((p) => p.startsWith(prefix)));
   }
 
-  async save(): Promise<void> {
+  save(): Promise<void> {
+    const next = this.saving.then(() => this.write());
+    this.saving = next.catch(() => undefined);
+    return next;
+  }
+
+  private async write(): Promise<void> {
     const file = { formatVersion: FORMAT_VERSION, experiment: this.experiment, updatedAt: new Date().toISOString(), entries: this.entries };
     await writeFileAtomic(join(this.root, INDEX_FILE), JSON.stringify(checkpointIndexSchema.parse(file), null, 1) + '\n');
   }

@@ -40,6 +40,7 @@ export async function saveModelZip(
   model: tf.LayersModel,
   metadata: ModelMetadata,
   extraEntries: Record<string, Uint8Array> = {},
+  options: { store?: boolean } = {},
 ): Promise<{ sha256: string; size: number }> {
   let written: { sha256: string; size: number } | null = null;
   await model.save(
@@ -57,7 +58,7 @@ export async function saveModelZip(
         [WEIGHTS_ENTRY]: weights,
         [METADATA_ENTRY]: Buffer.from(JSON.stringify(metadata, null, 1)),
         ...extraEntries,
-      });
+      }, options);
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
     }),
   );

@@ -24,12 +24,12 @@ export interface Manifest {
 const ENTRY_DATE = new Date('2000-01-01T00:00:00Z');
 
 /** Builds a zip of the entries plus a manifest of their sizes and sha256, in memory. */
-export async function buildZip(entries: Record<string, Uint8Array>): Promise<Buffer> {
+export async function buildZip(entries: Record<string, Uint8Array>, options: { store?: boolean } = {}): Promise<Buffer> {
   const manifest: Manifest = {
     formatVersion: MANIFEST_FORMAT_VERSION,
     entries: Object.entries(entries).map(([name, data]) => ({ name, size: data.byteLength, sha256: sha256(data) })),
   };
-  const archive = new ZipArchive({ zlib: { level: 1 } });
+  const archive = new ZipArchive(options.store ? { store: true } : { zlib: { level: 1 } });
   const chunks: Buffer[] = [];
   archive.on('data', (chunk: Buffer) => chunks.push(chunk));
   const done = new Promise<void>((resolve, reject) => {
@@ -44,8 +44,8 @@ export async function buildZip(entries: Record<string, Uint8Array>): Promise<Buf
 }
 
 /** Writes a zip atomically (temporary name, fsync, rename, fsync folder); returns its bytes' sha256 and size. */
-export async function writeZip(path: string, entries: Record<string, Uint8Array>): Promise<{ sha256: string; size: number }> {
-  const bytes = await buildZip(entries);
+export async function writeZip(path: string, entries: Record<string, Uint8Array>, options: { store?: boolean } = {}): Promise<{ sha256: string; size: number }> {
+  const bytes = await buildZip(entries, options);
   await writeFileAtomic(path, bytes);
   return { sha256: sha256(bytes), size: bytes.byteLength };
 }

@@ -48,13 +48,15 @@ export class ChartWriter {
   }
 }
 
-/** The experiment's plots: equity vs buy-and-hold, drawdown, Sharpe by iteration, returns distribution, windows. */
+/** The experiment's plots: equity vs buy-and-hold, drawdown, Sharpe by iteration, returns distribution, windows;
+ * with `iterations`, each iteration's final training chart too (the run draws those as iterations finish). */
 export async function writeExperimentCharts(
   folder: string,
   records: IterationRecord[],
   config: PipelineConfig,
   dates: readonly string[] | null,
   logger: Logger,
+  options: { iterations?: boolean } = {},
 ): Promise<void> {
   const writer = new ChartWriter(folder, logger, config.selection.metric, config.training.timesteps);
   const entryCost = (config.env.costBps + config.env.slippageBps) / 1e4;
@@ -82,5 +84,5 @@ export async function writeExperimentCharts(
       .map(([segment, s]) => ({ iteration: r.iteration, segment, start: at(s.start), end: at(s.end - 1) })),
   );
   await writer.write('windows.png', windowsSpec(windows, dates !== null));
-  for (const r of records) await writer.iterationRecord(r);
+  if (options.iterations) for (const r of records) await writer.iterationRecord(r);
 }

@@ -21,6 +21,6 @@ export async function generateReport(experimentDir: string, logger: Logger = sil
   } catch {
     logger.warn({ event: 'report-no-dates' }, `${config.data.path} is not readable; plots use row numbers instead of dates`);
   }
-  await writeExperimentCharts(join(experimentDir, 'visualizations'), records, config, dates, logger);
+  await writeExperimentCharts(join(experimentDir, 'visualizations'), records, config, dates, logger, { iterations: true });
   return writeReport(experimentDir);
 }

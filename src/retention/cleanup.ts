@@ -1,7 +1,7 @@
 import { appendFile, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isTempName } from '../checkpoint/atomic-file.js';
-import type { CheckpointIndex } from '../checkpoint/index-store.js';
+import type { IndexWriter } from '../checkpoint/index-store.js';
 import { acquireLock } from '../checkpoint/lock.js';
 import { openExperiment } from '../checkpoint/experiment.js';
 import { METADATA_ENTRY, writeZip } from '../checkpoint/zip-store.js';
@@ -13,20 +13,20 @@ import { anyOf, decide, keepBest, keepEvery, keepLast, type Policy } from './pol
  * The only module that deletes. Every deletion of an owned file updates the index first, so the index never
  * lists a file that is gone; a crash in between leaves a file the next start re-indexes.
  */
-export async function deleteIndexed(index: CheckpointIndex, relativePaths: string[]): Promise<void> {
+export async function deleteIndexed(index: IndexWriter, relativePaths: string[]): Promise<void> {
   if (!relativePaths.length) return;
   await index.remove(relativePaths);
   for (const p of relativePaths) await rm(join(index.root, p), { force: true });
 }
 
 /** Removes a whole folder of the experiment (e.g. iterations/iter_3) after the index forgot everything under it. */
-export async function deleteFolder(index: CheckpointIndex, relativeFolder: string): Promise<void> {
+export async function deleteFolder(index: IndexWriter, relativeFolder: string): Promise<void> {
   await index.removeUnder(`${relativeFolder}/`);
   await rm(join(index.root, relativeFolder), { recursive: true, force: true });
 }
 
 /** Keeps the newest `keep` training checkpoints of a folder (names sort by step). */
-export async function pruneTrainingCheckpoints(index: CheckpointIndex, relativeFolder: string, keep: number): Promise<void> {
+export async function pruneTrainingCheckpoints(index: IndexWriter, relativeFolder: string, keep: number): Promise<void> {
   const names = (await readdir(join(index.root, relativeFolder))).filter((f) => /^model_step_\d+\.zip$/.test(f)).sort();
   const doomed = names.slice(0, Math.max(0, names.length - keep));
   await deleteIndexed(

@@ -1,5 +1,5 @@
 import type { MetricOptions } from '../analysis/metrics.js';
-import type { CheckpointIndex } from '../checkpoint/index-store.js';
+import type { IndexWriter } from '../checkpoint/index-store.js';
 import type { ModelMetadata } from '../checkpoint/model-zip.js';
 import type { TrainingSnapshot } from '../checkpoint/training-checkpoint.js';
 import type { PipelineConfig } from '../config/schema.js';
@@ -17,7 +17,7 @@ export interface RunContext {
   experiment: string;
   config: PipelineConfig;
   paths: ExperimentPaths;
-  index: CheckpointIndex;
+  index: IndexWriter;
   series: PriceSeries;
   features: FeatureSet;
   windows: Window[];

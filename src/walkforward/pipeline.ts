@@ -14,16 +14,16 @@ import { writeJson } from '../results/json-file.js';
 import { FORMAT_VERSION, runConfigSchema, type IterationRecord, type ResumeEvent, type WalkforwardSummary } from '../results/schemas.js';
 import { updateBestModel } from './best-model.js';
 import type { RunContext } from './context.js';
-import { finishIteration } from './finish-iteration.js';
-import { trainIteration, type TrainedIteration } from './iteration.js';
-import { windowMarket } from './market.js';
+import { runOneIteration, type IterationOutcome } from './run-iteration.js';
+import { runInWorkers } from './worker-pool.js';
+import type { WorkerSetup } from './worker-messages.js';
 import { experimentPaths, type ExperimentPaths } from './paths.js';
 import { planExperiment } from './plan.js';
 import { savePlan } from './save-plan.js';
 import { resumeHash, startExperiment, type StartOptions } from './start.js';
 import { writeSummaries } from './write-summaries.js';
 import { createRunLogger, type LogRecord } from '../logging/logger.js';
-import type { ProgressListener } from './progress.js';
+import type { ProgressListener, ProgressState } from './progress.js';
 import { ChartWriter, writeExperimentCharts } from '../report/charts-writer.js';
 import { writeReport } from '../report/report.js';
 
@@ -37,6 +37,8 @@ export interface WalkForwardOptions extends StartOptions {
   onProgress?: ProgressListener;
   /** Write PNG plots during and after the run (default true). */
   charts?: boolean;
+  /** Run independent iterations on this many worker threads (results are identical to 1). */
+  workers?: number;
   /** Aborting stops training at the next step, saves a training checkpoint and rejects with InterruptedError. */
   signal?: AbortSignal;
   /** Continue from this training checkpoint (a zip under iterations/iter_N/training/). */
@@ -120,51 +122,46 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
     logger.info({ event: 'save-plan', ...ctx.plan }, saveLine(ctx, paths.root));
     const charts = options.charts === false ? null : new ChartWriter(paths.visualizations, logger, config.selection.metric, config.training.timesteps);
 
-    const records: IterationRecord[] = [];
+    const done = new Map<number, IterationRecord>();
+    const records = () => [...done.values()].sort((a, b) => a.iteration - b.iteration);
     const timings = new Map<number, { training: number; evaluation: number; preservation: number }>();
-    let lastModel: IterationRecord | null = null;
-    for (const window of plan.windows) {
-      const n = window.iteration;
-      if (options.signal?.aborted) {
-        const reason = String(options.signal.reason ?? 'SIGINT');
-        throw new InterruptedError(reason, `interrupted by ${reason} before iteration ${n}: finished iterations are saved; run the same command to resume`);
-      }
-      const done = start.finished.get(n);
-      if (done) {
-        records.push(done);
-        timings.set(n, { training: done.training.seconds, evaluation: 0, preservation: 0 });
-        await clearIterationFolder(ctx, n);
-        if (done.kind === 'model') lastModel = done;
-        continue;
-      }
-      const data = windowMarket(features, window);
-      const warmFrom = config.training.warmStart && lastModel ? lastModel.iteration : null;
-      const warmWeights = warmFrom !== null ? await preservedWeights(paths, warmFrom) : null;
-      const trained = await trainIteration(ctx, data, warmWeights, charts ? (i, step, history, candidates) => charts.iteration(i, step, history, candidates) : undefined);
-      const finished = await finishIteration(ctx, window, data.market, trained, warmFrom);
-      await charts?.iterationRecord(finished.record);
-      records.push(finished.record);
-      timings.set(n, { training: trained.seconds, ...finished.seconds });
-      if (finished.record.kind === 'model') lastModel = finished.record;
-      await updateBestModel(ctx, records);
+    for (const [n, record] of start.finished) {
+      done.set(n, record);
+      timings.set(n, { training: record.training.seconds, evaluation: 0, preservation: 0 });
+      await clearIterationFolder(ctx, n);
+    }
+    const finishOne = async ({ record, timings: t }: IterationOutcome) => {
+      const n = record.iteration;
+      done.set(n, record);
+      timings.set(n, t);
+      await updateBestModel(ctx, records());
       await options.beforeIterationCleanup?.(n, paths);
       await clearIterationFolder(ctx, n);
-      logger.info({ event: 'iteration-done', iteration: n, status: finished.record.kind, score: finished.record.selection.score, seconds: trained.seconds, ...trained.performance }, iterationLine(finished.record, trained));
-      options.onProgress?.({
-        iteration: n,
-        iterations: plan.windows.length,
-        step: config.training.timesteps,
-        timesteps: config.training.timesteps,
-        globalStep: n * config.training.timesteps,
-        totalSteps: ctx.plan.totalSteps,
-        stepsPerSecond: trained.performance.stepsPerSecond,
-        epsilon: trained.finalEpsilon,
-        lastScore: trained.candidates.at(-1)?.score ?? null,
-        bestScore: trained.best?.score ?? null,
-        phase: 'iteration-done',
-      });
+      logger.info({ event: 'iteration-done', iteration: n, status: record.kind, score: record.selection.score, seconds: record.training.seconds, ...record.training.performance }, iterationLine(record));
+      options.onProgress?.(iterationDone(record, plan.windows.length, ctx.plan.totalSteps, done.size));
+    };
+    const todo = plan.windows.filter((w) => !done.has(w.iteration));
+    const workers = Math.max(1, options.workers ?? 1);
+    if (workers > 1 && config.training.warmStart) {
+      logger.warn({ event: 'workers-sequential' }, 'training.warmStart makes each iteration start from the previous one, so iterations run one at a time');
     }
-    const best = await updateBestModel(ctx, records);
+    if (workers > 1 && !config.training.warmStart && todo.length > 1) {
+      logger.info({ event: 'workers', workers }, `running ${todo.length} iterations on ${Math.min(workers, todo.length)} worker threads`);
+      const setup: WorkerSetup = { experiment: options.experiment, config, seed, configHash, metadata: ctx.metadata, plan: ctx.plan, runId, logLevel: options.logLevel ?? 'info', charts: !!charts };
+      await runInWorkers(ctx, setup, todo.map((w) => w.iteration), workers, finishOne);
+    } else {
+      for (const window of todo) {
+        const n = window.iteration;
+        if (options.signal?.aborted) {
+          const reason = String(options.signal.reason ?? 'SIGINT');
+          throw new InterruptedError(reason, `interrupted by ${reason} before iteration ${n}: finished iterations are saved; run the same command to resume`);
+        }
+        const previous = records().filter((r) => r.kind === 'model' && r.iteration < n).at(-1);
+        const warm = config.training.warmStart && previous ? { iteration: previous.iteration, weights: await preservedWeights(paths, previous.iteration) } : null;
+        await finishOne(await runOneIteration(ctx, window, warm, charts));
+      }
+    }
+    const best = await updateBestModel(ctx, records());
     await rmdir(paths.iterations).catch(() => undefined);
     ctx.trace('summary');
     const summary = await writeSummaries({
@@ -177,14 +174,14 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
       dates: plan.series.dates,
       backend: backend.name,
       windows: plan.windows,
-      records,
+      records: records(),
       timings,
       bestIteration: best?.iteration ?? null,
       resumes,
       totalSeconds: (performance.now() - started) / 1000,
       metricOptions: ctx.metricOptions,
     });
-    if (charts) await writeExperimentCharts(paths.visualizations, records, config, plan.series.dates, logger);
+    if (charts) await writeExperimentCharts(paths.visualizations, records(), config, plan.series.dates, logger);
     await writeReport(paths.root);
     ctx.trace('done');
     logger.info({ event: 'run-done', seconds: summary.totalSeconds, qualified: summary.qualified }, `finished in ${summary.totalSeconds.toFixed(1)}s`);
@@ -240,9 +237,26 @@ function resumeLine(resume: ResumeEvent, total: number): string {
   return `resuming: ${finished}${forced}`;
 }
 
-function iterationLine(record: IterationRecord, trained: TrainedIteration): string {
+function iterationDone(record: IterationRecord, iterations: number, totalSteps: number, finished: number): ProgressState {
+  const t = record.training;
+  return {
+    iteration: finished,
+    iterations,
+    step: t.timesteps,
+    timesteps: t.timesteps,
+    globalStep: finished * t.timesteps,
+    totalSteps,
+    stepsPerSecond: t.performance.stepsPerSecond,
+    epsilon: t.finalEpsilon,
+    lastScore: record.selection.candidates.at(-1)?.score ?? null,
+    bestScore: record.selection.score,
+    phase: 'iteration-done',
+  };
+}
+
+function iterationLine(record: IterationRecord): string {
   const fmt = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
-  const head = `iteration ${record.iteration}: ${trained.timesteps} steps in ${trained.seconds.toFixed(1)}s`;
+  const head = `iteration ${record.iteration}: ${record.training.timesteps} steps in ${record.training.seconds.toFixed(1)}s`;
   if (record.kind === 'model') {
     return `${head}; model preserved (${record.selection.metric} ${fmt(record.selection.score)} on ${record.selection.scoredOn}, step ${record.selection.step}); test sharpe ${fmt(record.metrics.test.sharpe)} vs buy-and-hold ${fmt(record.buyAndHold.test.sharpe)}`;
   }

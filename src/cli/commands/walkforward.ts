@@ -8,7 +8,7 @@ import { configDisplay } from '../format.js';
 import { stopSignal } from '../signals.js';
 import { ConsoleOutput } from '../console-output.js';
 
-type Args = ConfigArgs & { experiment: string; quiet?: boolean; fresh?: boolean; force?: boolean; resume?: string; logLevel: string; charts: boolean };
+type Args = ConfigArgs & { experiment: string; quiet?: boolean; fresh?: boolean; force?: boolean; resume?: string; logLevel: string; charts: boolean; workers: number };
 
 export const walkforwardCommand: CommandModule<object, Args> = {
   command: 'walkforward',
@@ -21,12 +21,14 @@ export const walkforwardCommand: CommandModule<object, Args> = {
       .option('resume', { type: 'string', describe: 'Continue from this training checkpoint zip' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress and only warnings, errors and the final summary' })
       .option('log-level', { type: 'string', default: 'info', choices: ['trace', 'debug', 'info', 'warn', 'error'], describe: 'Level for the console and results/<id>/run.log' })
-      .option('charts', { type: 'boolean', default: true, describe: 'Draw PNG plots and the report (--no-charts to skip)' }) as never,
+      .option('charts', { type: 'boolean', default: true, describe: 'Draw PNG plots and the report (--no-charts to skip)' })
+      .option('workers', { type: 'number', default: 1, describe: 'Run independent iterations on N worker threads; results are identical to 1' }) as never,
   handler: async (args) => {
     if (!/^[A-Za-z0-9._-]+$/.test(args.experiment) || args.experiment.startsWith('.')) {
       throw new UsageError(`--experiment "${args.experiment}": use letters, digits, '.', '_' or '-' only, not starting with '.'`);
     }
     if (args.fresh && args.resume) throw new UsageError('--fresh and --resume contradict each other; choose one');
+    if (!Number.isInteger(args.workers) || args.workers < 1) throw new UsageError(`--workers: got ${args.workers}; expected a whole number >= 1`);
     const { config, warnings } = resolveConfig(args);
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     if (!args.quiet) process.stdout.write(configDisplay(config, planExperiment(config), experimentPaths(config.resultsDir, args.experiment).root) + '\n');
@@ -37,6 +39,7 @@ export const walkforwardCommand: CommandModule<object, Args> = {
       onProgress: output.progress,
       logLevel: args.logLevel,
       charts: args.charts,
+      workers: args.workers,
       signal: stopSignal,
       fresh: args.fresh,
       force: args.force,
