@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { ReplayBatch } from '../replay/replay-buffer.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
@@ -43,15 +44,7 @@ export interface TrainArgs {
   epsilon: number;
 }
 
-export interface KernelBatch {
-  size: number;
-  obs: Float32Array;
-  nextObs: Float32Array;
-  actions: Int32Array;
-  rewards: Float32Array;
-  dones: Float32Array;
-  weights: Float32Array;
-}
+export type KernelBatch = Omit<ReplayBatch, 'indices'>;
 
 /**
  * One MLP (online and target weights, Adam moments, batch buffers) inside its own WebAssembly instance. Weights
