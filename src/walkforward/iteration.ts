@@ -10,7 +10,7 @@ import { deleteFolder, pruneTrainingCheckpoints } from '../retention/cleanup.js'
 import type { Candidate, IndexEntry } from '../results/schemas.js';
 import { runPolicy } from '../training/evaluate.js';
 import { emptyHistory, historyRecorder, type TrainingHistory } from '../training/history.js';
-import { trainAgent, type LoopState, type PhaseTimes, type TrainCallback } from '../training/train-loop.js';
+import { trainAgent, type LoopState, type TrainCallback } from '../training/train-loop.js';
 import type { RunContext } from './context.js';
 import type { WindowData } from './market.js';
 
@@ -49,113 +49,104 @@ export type ChartMoment = (iteration: number, step: number, history: TrainingHis
  * at the experiment's checkpoint moments, at the end, and when the run is interrupted; the newest keepTraining stay.
  */
 export async function trainIteration(ctx: RunContext, data: WindowData, warmStart: Float32Array[] | null, onChart?: ChartMoment): Promise<TrainedIteration> {
-  const { config, paths } = ctx;
-  const { window, market } = data;
-  const n = window.iteration;
-  const started = performance.now();
-  const env = new TradingEnv(market, window.train.start, window.train.end, config.env);
-  const scoreSegment = window.validation ?? window.train;
-  const scoredOn = window.validation ? 'validation' : 'train';
-  const scoreEnv = new TradingEnv(market, scoreSegment.start, scoreSegment.end, config.env);
+  const n = data.window.iteration;
+  const env = new TradingEnv(data.market, data.window.train.start, data.window.train.end, ctx.config.env);
   const rng = Rng.fromSeed(iterationSeed(ctx, n));
-  const timesteps = config.training.timesteps;
-  const offset = (n - 1) * timesteps;
-  const agent = new DqnAgent(config.agent, env.obsDim, env.nActions, rng, timesteps);
+  const agent = new DqnAgent(ctx.config.agent, env.obsDim, env.nActions, rng, ctx.config.training.timesteps);
   try {
     const resume = await findResumePoint(ctx, n);
-    let candidates: Candidate[] = [];
-    let best: Candidate | null = null;
-    let history = emptyHistory(timesteps);
-    let loopState: LoopState | undefined;
-    let priorSeconds = 0;
     if (resume) {
       agent.setState(resume.snapshot.agent);
       rng.setState(resume.snapshot.rng);
-      ({ candidates, best, history } = resume.snapshot);
-      loopState = resume.snapshot.loop;
-      priorSeconds = resume.snapshot.loop.elapsedSeconds ?? 0;
-      ctx.logger.info({ event: 'resume', iteration: n, step: agent.numTimesteps, file: resume.file }, `iteration ${n}: resuming from ${resume.file} (step ${agent.numTimesteps} of ${timesteps})`);
+      ctx.logger.info({ event: 'resume', iteration: n, step: agent.numTimesteps, file: resume.file }, `iteration ${n}: resuming from ${resume.file} (step ${agent.numTimesteps} of ${ctx.config.training.timesteps})`);
     } else {
       await deleteFolder(ctx.index, `iterations/iter_${n}`);
       if (warmStart) agent.loadWeights(warmStart);
     }
-    await mkdir(`${paths.iterationDir(n)}/training`, { recursive: true });
-    const startStep = agent.numTimesteps;
-    const startUpdates = agent.numUpdates;
-    const times: PhaseTimes & { evaluation: number; saving: number } = { action: 0, environment: 0, training: 0, evaluation: 0, saving: 0 };
-    const timed = async <T>(phase: 'evaluation' | 'saving', fn: () => Promise<T> | T): Promise<T> => {
-      const t0 = performance.now();
-      try {
-        return await fn();
-      } finally {
-        times[phase] += performance.now() - t0;
-      }
-    };
-    const elapsed = () => priorSeconds + (performance.now() - started) / 1000;
-    const metric = config.selection.metric as MetricName;
+    await mkdir(`${ctx.paths.iterationDir(n)}/training`, { recursive: true });
+    const trainer = new IterationTrainer(ctx, data, agent, rng, resume, onChart);
+    return await trainer.run(env);
+  } finally {
+    agent.dispose();
+  }
+}
 
-    const saveCurrentBest = (candidate: Candidate) =>
-      timed('saving', async () => {
-        best = candidate;
-        ctx.trace('checkpoint-write', { iteration: n, step: candidate.step, file: 'curr_best_model.zip' });
-        const written = await saveModelZip(paths.currentBest(n), agent.exportModel(), {
-          ...ctx.metadata,
-          kind: 'model',
-          iteration: n,
-          step: candidate.step,
-          metrics: { [scoredOn]: candidate.metrics },
-          observation: { lookback: config.env.lookback, features: config.features, standardization: data.standardization },
-        });
-        await ctx.index.add(entry(`iterations/iter_${n}/curr_best_model.zip`, 'current_best', written, n, candidate.step, { [metric]: candidate.score }));
-        ctx.trace('training', { iteration: n, step: candidate.step });
-      });
-    const evaluate = () =>
-      timed('evaluation', (): Candidate => {
-        ctx.trace('evaluation', { iteration: n, step: agent.numTimesteps });
-        const metrics = runPolicy(scoreEnv, (obs) => agent.greedyAction(obs), ctx.metricOptions).metrics;
-        const s = score(metrics, metric);
-        ctx.trace('training', { iteration: n, step: agent.numTimesteps });
-        return { step: agent.numTimesteps, score: Number.isFinite(s) ? s : null, metrics };
-      });
-    const selection: TrainCallback =
-      config.selection.on === 'best'
-        ? {
-            every: config.training.evalFreq,
-            onMoment: async () => {
-              const candidate = await evaluate();
-              candidates.push(candidate);
-              if (best === null || (candidate.score ?? -Infinity) > (best.score ?? -Infinity)) await saveCurrentBest(candidate);
-            },
-          }
-        : {
-            onMoment: async ({ step }) => {
-              if (step < timesteps) return;
-              const candidate = await evaluate();
-              candidates.push(candidate);
-              await saveCurrentBest(candidate);
-            },
-          };
-    let lastSaved = resume ? agent.numTimesteps : -1;
-    const saveTraining = (loop: LoopState) =>
-      timed('saving', async () => {
-        const step = agent.numTimesteps;
-        const name = trainingCheckpointName(step);
-        ctx.trace('checkpoint-write', { iteration: n, step, file: name });
-        const written = await saveTrainingCheckpoint(
-          `${paths.iterationDir(n)}/training/${name}`,
-          agent,
-          { rng: rng.getState(), loop: { ...loop, elapsedSeconds: elapsed() }, candidates, best, history },
-          { ...ctx.metadata, kind: 'training', iteration: n, step, metrics: best ? { [metric]: (best as Candidate).score } : {} },
-          config.checkpoint.saveReplayBuffer,
-        );
-        await ctx.index.add(entry(`iterations/iter_${n}/training/${name}`, 'training', written, n, step, { epsilon: agent.epsilon }));
-        await pruneTrainingCheckpoints(ctx.index, `iterations/iter_${n}/training`, config.checkpoint.keepTraining);
-        lastSaved = step;
-        ctx.trace('training', { iteration: n, step });
-      });
-    const checkpointing: TrainCallback = { every: ctx.plan.modelEvery, offset, onMoment: ({ loop }) => saveTraining(loop) };
+/** The state of one iteration's training and the callbacks that evaluate, save, report and draw along the way. */
+class IterationTrainer {
+  private readonly n: number;
+  private readonly started = performance.now();
+  private readonly startStep: number;
+  private readonly startUpdates: number;
+  private readonly scoredOn: 'validation' | 'train';
+  private readonly scoreEnv: TradingEnv;
+  private readonly metric: MetricName;
+  private readonly timesteps: number;
+  private readonly offset: number;
+  private readonly times = { action: 0, environment: 0, training: 0, evaluation: 0, saving: 0 };
+  private candidates: Candidate[];
+  private best: Candidate | null;
+  private history: TrainingHistory;
+  private loopState: LoopState | undefined;
+  private priorSeconds: number;
+  private lastSaved: number;
+
+  constructor(
+    private readonly ctx: RunContext,
+    private readonly data: WindowData,
+    private readonly agent: DqnAgent,
+    private readonly rng: Rng,
+    private readonly resume: { file: string; snapshot: TrainingSnapshot } | null,
+    private readonly onChart?: ChartMoment,
+  ) {
+    const { config } = ctx;
+    const w = data.window;
+    this.n = w.iteration;
+    this.timesteps = config.training.timesteps;
+    this.offset = (this.n - 1) * this.timesteps;
+    this.scoredOn = w.validation ? 'validation' : 'train';
+    const scored = w.validation ?? w.train;
+    this.scoreEnv = new TradingEnv(data.market, scored.start, scored.end, config.env);
+    this.metric = config.selection.metric as MetricName;
+    const snap = resume?.snapshot;
+    this.candidates = snap?.candidates ?? [];
+    this.best = snap?.best ?? null;
+    this.history = snap?.history ?? emptyHistory(this.timesteps);
+    this.loopState = snap?.loop;
+    this.priorSeconds = snap?.loop.elapsedSeconds ?? 0;
+    this.lastSaved = resume ? agent.numTimesteps : -1;
+    this.startStep = agent.numTimesteps;
+    this.startUpdates = agent.numUpdates;
+  }
+
+  async run(env: TradingEnv): Promise<TrainedIteration> {
+    const { ctx, agent, n } = this;
+    ctx.trace('training', { iteration: n, step: agent.numTimesteps });
+    const loop = await trainAgent(agent, env, { timesteps: this.timesteps, callbacks: this.callbacks(), resumeFrom: this.loopState, times: this.times });
+    if (ctx.signal?.aborted && agent.numTimesteps < this.timesteps) {
+      if (this.lastSaved !== agent.numTimesteps) await this.saveTraining(loop);
+      const reason = String(ctx.signal.reason ?? 'SIGINT');
+      throw new InterruptedError(reason, `interrupted by ${reason} at iteration ${n}, step ${agent.numTimesteps}: state saved; run the same command to resume`);
+    }
+    if (this.lastSaved !== agent.numTimesteps) await this.saveTraining(loop);
+    return {
+      candidates: this.candidates,
+      best: this.best,
+      scoredOn: this.scoredOn,
+      timesteps: agent.numTimesteps,
+      updates: agent.numUpdates,
+      episodes: loop.episode,
+      finalEpsilon: agent.epsilon,
+      seconds: this.elapsed(),
+      history: this.history,
+      performance: this.performance(),
+      resumedFrom: this.resume?.file ?? null,
+    };
+  }
+
+  private callbacks(): TrainCallback[] {
+    const { ctx, n, offset } = this;
     const interrupt: TrainCallback = { onStep: () => !ctx.signal?.aborted };
-    let overheadReported = !resume;
+    let overheadReported = !this.resume;
     const resumeOverhead: TrainCallback = {
       onStep: () => {
         if (overheadReported) return;
@@ -164,77 +155,126 @@ export async function trainIteration(ctx: RunContext, data: WindowData, warmStar
         ctx.logger.info({ event: 'resume-overhead', iteration: n, ms }, `iteration ${n}: first new training step ${ms} ms after the process started`);
       },
     };
-    const recorder = historyRecorder(history, n, { warn: (msg, fields) => ctx.logger.warn({ event: 'training-warning', iteration: n, ...fields }, msg) });
-    const progress: TrainCallback = {
-      every: ctx.plan.progressEvery,
-      offset,
-      onMoment: ({ step, agent: a }) => {
-        const seconds = (performance.now() - started) / 1000;
-        ctx.onProgress?.({
-          iteration: n,
-          iterations: ctx.windows.length,
-          step,
-          timesteps,
-          globalStep: offset + step,
-          totalSteps: ctx.plan.totalSteps,
-          stepsPerSecond: seconds > 0 ? (step - startStep) / seconds : 0,
-          epsilon: a.epsilon,
-          lastScore: candidates.at(-1)?.score ?? null,
-          bestScore: best?.score ?? null,
-          phase: 'training',
-        });
-      },
-    };
+    const recorder = historyRecorder(this.history, n, { warn: (msg, fields) => ctx.logger.warn({ event: 'training-warning', iteration: n, ...fields }, msg) });
+    const selection: TrainCallback =
+      ctx.config.selection.on === 'best'
+        ? { every: ctx.config.training.evalFreq, onMoment: () => this.evaluateAndKeepBest() }
+        : { onMoment: ({ step }) => (step < this.timesteps ? undefined : this.evaluateAndKeepLast()) };
+    const checkpointing: TrainCallback = { every: ctx.plan.modelEvery, offset, onMoment: ({ loop }) => this.saveTraining(loop) };
+    const progress: TrainCallback = { every: ctx.plan.progressEvery, offset, onMoment: ({ step }) => this.reportProgress(step) };
     const charts: TrainCallback = {
       every: ctx.plan.imageEvery,
       offset,
       onMoment: async ({ step }) => {
-        if (onChart && step < timesteps) await timed('saving', () => onChart(n, step, history, candidates));
+        if (this.onChart && step < this.timesteps) await this.timed('saving', () => this.onChart?.(n, step, this.history, this.candidates));
       },
     };
+    return [interrupt, resumeOverhead, recorder, selection, checkpointing, progress, charts];
+  }
 
-    ctx.trace('training', { iteration: n, step: agent.numTimesteps });
-    const loop = await trainAgent(agent, env, {
-      timesteps,
-      callbacks: [interrupt, resumeOverhead, recorder, selection, checkpointing, progress, charts],
-      resumeFrom: loopState,
-      times,
+  private async evaluateAndKeepBest(): Promise<void> {
+    const candidate = await this.evaluate();
+    this.candidates.push(candidate);
+    if (this.best === null || (candidate.score ?? -Infinity) > (this.best.score ?? -Infinity)) await this.saveCurrentBest(candidate);
+  }
+
+  private async evaluateAndKeepLast(): Promise<void> {
+    const candidate = await this.evaluate();
+    this.candidates.push(candidate);
+    await this.saveCurrentBest(candidate);
+  }
+
+  private evaluate(): Promise<Candidate> {
+    return this.timed('evaluation', () => {
+      const { ctx, agent, n } = this;
+      ctx.trace('evaluation', { iteration: n, step: agent.numTimesteps });
+      const metrics = runPolicy(this.scoreEnv, (obs) => agent.greedyAction(obs), ctx.metricOptions).metrics;
+      const s = score(metrics, this.metric);
+      ctx.trace('training', { iteration: n, step: agent.numTimesteps });
+      return { step: agent.numTimesteps, score: Number.isFinite(s) ? s : null, metrics };
     });
-    if (ctx.signal?.aborted && agent.numTimesteps < timesteps) {
-      if (lastSaved !== agent.numTimesteps) await saveTraining(loop);
-      const reason = String(ctx.signal.reason ?? 'SIGINT');
-      throw new InterruptedError(reason, `interrupted by ${reason} at iteration ${n}, step ${agent.numTimesteps}: state saved; run the same command to resume`);
+  }
+
+  private saveCurrentBest(candidate: Candidate): Promise<void> {
+    return this.timed('saving', async () => {
+      const { ctx, n } = this;
+      const { config } = ctx;
+      this.best = candidate;
+      ctx.trace('checkpoint-write', { iteration: n, step: candidate.step, file: 'curr_best_model.zip' });
+      const written = await saveModelZip(ctx.paths.currentBest(n), this.agent.exportModel(), {
+        ...ctx.metadata,
+        kind: 'model',
+        iteration: n,
+        step: candidate.step,
+        metrics: { [this.scoredOn]: candidate.metrics },
+        observation: { lookback: config.env.lookback, features: config.features, standardization: this.data.standardization },
+      });
+      await ctx.index.add(entry(`iterations/iter_${n}/curr_best_model.zip`, 'current_best', written, n, candidate.step, { [this.metric]: candidate.score }));
+      ctx.trace('training', { iteration: n, step: candidate.step });
+    });
+  }
+
+  private saveTraining(loop: LoopState): Promise<void> {
+    return this.timed('saving', async () => {
+      const { ctx, agent, n } = this;
+      const step = agent.numTimesteps;
+      const name = trainingCheckpointName(step);
+      ctx.trace('checkpoint-write', { iteration: n, step, file: name });
+      const written = await saveTrainingCheckpoint(
+        `${ctx.paths.iterationDir(n)}/training/${name}`,
+        agent,
+        { rng: this.rng.getState(), loop: { ...loop, elapsedSeconds: this.elapsed() }, candidates: this.candidates, best: this.best, history: this.history },
+        { ...ctx.metadata, kind: 'training', iteration: n, step, metrics: this.best ? { [this.metric]: this.best.score } : {} },
+        ctx.config.checkpoint.saveReplayBuffer,
+      );
+      await ctx.index.add(entry(`iterations/iter_${n}/training/${name}`, 'training', written, n, step, { epsilon: agent.epsilon }));
+      await pruneTrainingCheckpoints(ctx.index, `iterations/iter_${n}/training`, ctx.config.checkpoint.keepTraining);
+      this.lastSaved = step;
+      ctx.trace('training', { iteration: n, step });
+    });
+  }
+
+  private reportProgress(step: number): void {
+    const seconds = (performance.now() - this.started) / 1000;
+    this.ctx.onProgress?.({
+      iteration: this.n,
+      iterations: this.ctx.windows.length,
+      step,
+      timesteps: this.timesteps,
+      globalStep: this.offset + step,
+      totalSteps: this.ctx.plan.totalSteps,
+      stepsPerSecond: seconds > 0 ? (step - this.startStep) / seconds : 0,
+      epsilon: this.agent.epsilon,
+      lastScore: this.candidates.at(-1)?.score ?? null,
+      bestScore: this.best?.score ?? null,
+      phase: 'training',
+    });
+  }
+
+  private async timed<T>(phase: 'evaluation' | 'saving', fn: () => Promise<T> | T): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.times[phase] += performance.now() - t0;
     }
-    if (lastSaved !== agent.numTimesteps) await saveTraining(loop);
-    const seconds = (performance.now() - started) / 1000;
+  }
+
+  private elapsed(): number {
+    return this.priorSeconds + (performance.now() - this.started) / 1000;
+  }
+
+  private performance(): IterationPerformance {
+    const seconds = (performance.now() - this.started) / 1000;
     const memory = process.memoryUsage();
+    const ms = (x: number) => x / 1000;
     return {
-      candidates,
-      best,
-      scoredOn,
-      timesteps: agent.numTimesteps,
-      updates: agent.numUpdates,
-      episodes: loop.episode,
-      finalEpsilon: agent.epsilon,
-      seconds: elapsed(),
-      history,
-      performance: {
-        stepsPerSecond: seconds > 0 ? (agent.numTimesteps - startStep) / seconds : 0,
-        updatesPerSecond: seconds > 0 ? (agent.numUpdates - startUpdates) / seconds : 0,
-        phases: {
-          action: times.action / 1000,
-          environment: times.environment / 1000,
-          training: times.training / 1000,
-          evaluation: times.evaluation / 1000,
-          saving: times.saving / 1000,
-        },
-        rssBytes: memory.rss,
-        heapUsedBytes: memory.heapUsed,
-      },
-      resumedFrom: resume?.file ?? null,
+      stepsPerSecond: seconds > 0 ? (this.agent.numTimesteps - this.startStep) / seconds : 0,
+      updatesPerSecond: seconds > 0 ? (this.agent.numUpdates - this.startUpdates) / seconds : 0,
+      phases: { action: ms(this.times.action), environment: ms(this.times.environment), training: ms(this.times.training), evaluation: ms(this.times.evaluation), saving: ms(this.times.saving) },
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
     };
-  } finally {
-    agent.dispose();
   }
 }
 
