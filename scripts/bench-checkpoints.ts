@@ -13,8 +13,8 @@ import { listCheckpoints } from '../src/checkpoint/listing.js';
 import { CheckpointIndex } from '../src/checkpoint/index-store.js';
 import { buildZip } from '../src/checkpoint/zip-store.js';
 import { cleanupCheckpoints } from '../src/retention/cleanup.js';
-import { digestOf } from '../src/results/digest.js';
-import { FORMAT_VERSION, modelRecordSchema, walkforwardSummarySchema, type IndexEntry, type ModelRecord } from '../src/results/schemas.js';
+import { digestOf } from '../src/records/digest.js';
+import { FORMAT_VERSION, modelRecordSchema, walkforwardSummarySchema, type IndexEntry, type ModelRecord } from '../src/records/schemas.js';
 import { Rng } from '../src/random/rng.js';
 import { sha256 } from '../src/util/hash.js';
 

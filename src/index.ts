@@ -23,6 +23,6 @@ export { computeMetrics, type Metrics, type MetricOptions } from './analysis/met
 export { loadModelZip, saveModelZip, type LoadedModel, type ModelMetadata } from './checkpoint/model-zip.js';
 export { readZip } from './checkpoint/zip-store.js';
 export { selectBackend, type BackendInfo } from './backend/select-backend.js';
-export * from './results/schemas.js';
+export * from './records/schemas.js';
 export * from './errors/index.js';
 export { CheckpointCorruptError } from './checkpoint/errors.js';

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { listCheckpoints } from '../checkpoint/listing.js';
 import { openExperiment } from '../checkpoint/experiment.js';
-import { writeJson } from '../results/json-file.js';
-import { checkpointSummarySchema, FORMAT_VERSION, type CheckpointSummary } from '../results/schemas.js';
+import { writeJson } from '../records/json-file.js';
+import { checkpointSummarySchema, FORMAT_VERSION, type CheckpointSummary } from '../records/schemas.js';
 import { analyzeDigests } from './checkpoint-analysis.js';
 
 /** Builds checkpoint_summary.json from the index (every checkpoint and the analysis across iterations), writes it and returns it. */

@@ -7,7 +7,7 @@ import { loadPriceSeries } from '../data/csv-loader.js';
 import { computeFeatures } from '../data/features.js';
 import { TradingEnv } from '../env/trading-env.js';
 import { UsageError } from '../errors/index.js';
-import { runConfigSchema } from '../results/schemas.js';
+import { runConfigSchema } from '../records/schemas.js';
 import { buyAndHold, runPolicy } from '../training/evaluate.js';
 import { marketView } from '../walkforward/market.js';
 import type { Metrics } from './metrics.js';

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openExperiment } from '../checkpoint/experiment.js';
-import { walkforwardSummarySchema, type CheckpointAnalysis, type MetricDigest, type Statistic } from '../results/schemas.js';
-import { metricDigest } from '../results/digest.js';
+import { walkforwardSummarySchema, type CheckpointAnalysis, type MetricDigest, type Statistic } from '../records/schemas.js';
+import { metricDigest } from '../records/digest.js';
 import { analyzeDigests } from './checkpoint-analysis.js';
 
 export interface IterationPerformance {

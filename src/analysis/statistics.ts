@@ -1,4 +1,4 @@
-import type { Statistic } from '../results/schemas.js';
+import type { Statistic } from '../records/schemas.js';
 
 export interface Description {
   count: number;

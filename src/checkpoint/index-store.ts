@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkpointIndexSchema, FORMAT_VERSION, type IndexEntry } from '../results/schemas.js';
+import { checkpointIndexSchema, FORMAT_VERSION, type IndexEntry } from '../records/schemas.js';
 import { writeFileAtomic } from './atomic-file.js';
 
 export const INDEX_FILE = 'checkpoint_index.json';

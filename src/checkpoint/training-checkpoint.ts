@@ -1,6 +1,6 @@
 import type { AgentState, DqnAgent } from '../agent/dqn-agent.js';
 import type { ReplayState } from '../agent/replay/replay-buffer.js';
-import type { Candidate } from '../results/schemas.js';
+import type { Candidate } from '../records/schemas.js';
 import type { LoopState } from '../training/train-loop.js';
 import type { TrainingHistory } from '../training/history.js';
 import { CheckpointCorruptError } from './errors.js';

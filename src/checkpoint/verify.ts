@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkpointSummarySchema, walkforwardSummarySchema, type IndexEntry } from '../results/schemas.js';
-import { readJson } from '../results/json-file.js';
+import { checkpointSummarySchema, walkforwardSummarySchema, type IndexEntry } from '../records/schemas.js';
+import { readJson } from '../records/json-file.js';
 import { CheckpointIndex, INDEX_FILE } from './index-store.js';
 import { acquireLock } from './lock.js';
 import { removeTempLeftovers } from '../retention/cleanup.js';

@@ -1,4 +1,4 @@
-import type { Candidate } from '../results/schemas.js';
+import type { Candidate } from '../records/schemas.js';
 import type { TrainingHistory } from '../training/history.js';
 import type { StitchedBar } from '../walkforward/summary.js';
 import type { ChartSpec } from './render.js';

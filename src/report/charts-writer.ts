@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CheckpointWriteError } from '../checkpoint/errors.js';
 import type { PipelineConfig } from '../config/schema.js';
 import type { Logger } from '../logging/logger.js';
-import type { Candidate, IterationRecord } from '../results/schemas.js';
+import type { Candidate, IterationRecord } from '../records/schemas.js';
 import type { TrainingHistory } from '../training/history.js';
 import { stitchOutOfSample } from '../walkforward/summary.js';
 import { drawdownSpec, equitySpec, iterationSpec, returnsHistogramSpec, sharpeSpec, windowsSpec } from './chart-specs.js';

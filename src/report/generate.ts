@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { configSchema } from '../config/schema.js';
 import { loadPriceSeries } from '../data/csv-loader.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { iterationRecordSchema, runConfigSchema, type IterationRecord } from '../results/schemas.js';
+import { iterationRecordSchema, runConfigSchema, type IterationRecord } from '../records/schemas.js';
 import { writeExperimentCharts } from './charts-writer.js';
 import { writeReport } from './report.js';
 

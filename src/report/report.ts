@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../checkpoint/atomic-file.js';
 import { listCheckpoints } from '../checkpoint/listing.js';
 import { JOURNAL_FILE } from '../retention/cleanup.js';
-import { runConfigSchema, walkforwardSummarySchema, type WalkforwardSummary } from '../results/schemas.js';
+import { runConfigSchema, walkforwardSummarySchema, type WalkforwardSummary } from '../records/schemas.js';
 import { experimentChartNames } from './charts-writer.js';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

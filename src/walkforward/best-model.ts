@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { copyFileAtomic } from '../checkpoint/atomic-file.js';
-import { bestModelSchema, FORMAT_VERSION, type IterationRecord, type ModelRecord } from '../results/schemas.js';
+import { bestModelSchema, FORMAT_VERSION, type IterationRecord, type ModelRecord } from '../records/schemas.js';
 import { sha256File } from '../util/hash.js';
 import type { RunContext } from './context.js';
 import { commitJson } from './records.js';

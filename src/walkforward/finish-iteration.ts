@@ -4,7 +4,7 @@ import { score, type MetricName } from '../analysis/metrics.js';
 import { copyFileAtomic } from '../checkpoint/atomic-file.js';
 import { loadModelZip } from '../checkpoint/model-zip.js';
 import { TradingEnv, type MarketView } from '../env/trading-env.js';
-import { FORMAT_VERSION, modelRecordSchema, placeholderRecordSchema, type IterationRecord } from '../results/schemas.js';
+import { FORMAT_VERSION, modelRecordSchema, placeholderRecordSchema, type IterationRecord } from '../records/schemas.js';
 import { buyAndHold, holdPolicy, runPolicy, type SegmentRun } from '../training/evaluate.js';
 import { sha256File } from '../util/hash.js';
 import type { Segment, Window } from '../windows/build-windows.js';
@@ -12,7 +12,7 @@ import type { RunContext } from './context.js';
 import { iterationSeed, type TrainedIteration } from './iteration.js';
 import { qualify } from './preservation.js';
 import { commitJson } from './records.js';
-import { digestOf } from '../results/digest.js';
+import { digestOf } from '../records/digest.js';
 
 export interface FinishedIteration {
   record: IterationRecord;

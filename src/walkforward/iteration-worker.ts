@@ -10,7 +10,7 @@ import { loadTrainingCheckpoint } from '../checkpoint/training-checkpoint.js';
 import { createRunLogger } from '../logging/logger.js';
 import { createTrace } from '../logging/trace.js';
 import { ChartWriter } from '../report/charts-writer.js';
-import type { IndexEntry } from '../results/schemas.js';
+import type { IndexEntry } from '../records/schemas.js';
 import type { RunContext } from './context.js';
 import { experimentPaths } from './paths.js';
 import { planExperiment } from './plan.js';

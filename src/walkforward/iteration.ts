@@ -7,7 +7,7 @@ import { loadTrainingCheckpoint, saveTrainingCheckpoint, trainingCheckpointName,
 import { TradingEnv } from '../env/trading-env.js';
 import { deriveSeed, Rng } from '../random/rng.js';
 import { deleteFolder, pruneTrainingCheckpoints } from '../retention/cleanup.js';
-import type { Candidate, IndexEntry } from '../results/schemas.js';
+import type { Candidate, IndexEntry } from '../records/schemas.js';
 import { runPolicy } from '../training/evaluate.js';
 import { emptyHistory, historyRecorder, type TrainingHistory } from '../training/history.js';
 import { trainAgent, type LoopState, type TrainCallback } from '../training/train-loop.js';

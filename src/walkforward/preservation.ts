@@ -1,5 +1,5 @@
 import type { PipelineConfig } from '../config/schema.js';
-import type { Candidate } from '../results/schemas.js';
+import type { Candidate } from '../records/schemas.js';
 
 export interface Qualification {
   qualified: boolean;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { writeFileAtomic } from '../checkpoint/atomic-file.js';
-import type { FileKind } from '../results/schemas.js';
+import type { FileKind } from '../records/schemas.js';
 import { sha256 } from '../util/hash.js';
 import type { RunContext } from './context.js';
 

@@ -1,5 +1,5 @@
 import type { ChartWriter } from '../report/charts-writer.js';
-import type { IterationRecord } from '../results/schemas.js';
+import type { IterationRecord } from '../records/schemas.js';
 import type { Window } from '../windows/build-windows.js';
 import type { RunContext } from './context.js';
 import { finishIteration } from './finish-iteration.js';

@@ -2,7 +2,7 @@ import { loadModelZip } from '../checkpoint/model-zip.js';
 import { InterruptedError } from '../checkpoint/errors.js';
 import type { ChartWriter } from '../report/charts-writer.js';
 import { deleteFolder } from '../retention/cleanup.js';
-import type { IterationRecord } from '../results/schemas.js';
+import type { IterationRecord } from '../records/schemas.js';
 import { updateBestModel } from './best-model.js';
 import type { RunContext } from './context.js';
 import type { ExperimentPaths } from './paths.js';
@@ -49,16 +49,16 @@ export async function runIterations(ctx: RunContext, finished: Map<number, Itera
     logger.info({ event: 'iteration-done', iteration: n, status: record.kind, score: record.selection.score, seconds: record.training.seconds, ...record.training.performance }, iterationLine(record));
     ctx.onProgress?.(iterationDone(record, ctx.windows.length, ctx.plan.totalSteps, done.size));
   };
-  const todo = ctx.windows.filter((w) => !done.has(w.iteration));
+  const remaining = ctx.windows.filter((w) => !done.has(w.iteration));
   if (options.workers > 1 && config.training.warmStart) {
     logger.warn({ event: 'workers-sequential' }, 'training.warmStart makes each iteration start from the previous one, so iterations run one at a time');
   }
-  if (options.workers > 1 && !config.training.warmStart && todo.length > 1) {
-    logger.info({ event: 'workers', workers: options.workers }, `running ${todo.length} iterations on ${Math.min(options.workers, todo.length)} worker threads`);
+  if (options.workers > 1 && !config.training.warmStart && remaining.length > 1) {
+    logger.info({ event: 'workers', workers: options.workers }, `running ${remaining.length} iterations on ${Math.min(options.workers, remaining.length)} worker threads`);
     const setup: WorkerSetup = { experiment: options.experiment, config, seed: ctx.seed, configHash: ctx.configHash, metadata: ctx.metadata, plan: ctx.plan, runId: options.runId, logLevel: options.logLevel, charts: !!charts };
-    await runInWorkers(ctx, setup, todo.map((w) => w.iteration), options.workers, finishOne);
+    await runInWorkers(ctx, setup, remaining.map((w) => w.iteration), options.workers, finishOne);
   } else {
-    for (const window of todo) {
+    for (const window of remaining) {
       const n = window.iteration;
       if (ctx.signal?.aborted) {
         const reason = String(ctx.signal.reason ?? 'SIGINT');

@@ -6,7 +6,7 @@ import { removeTempLeftovers } from '../retention/cleanup.js';
 import { scanExperiment } from '../checkpoint/scan.js';
 import { ExperimentLockedError } from '../checkpoint/errors.js';
 import type { PipelineConfig } from '../config/schema.js';
-import { iterationRecordSchema, runConfigSchema, type IterationRecord, type ResumeEvent, type RunConfigRecord } from '../results/schemas.js';
+import { iterationRecordSchema, runConfigSchema, type IterationRecord, type ResumeEvent, type RunConfigRecord } from '../records/schemas.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import type { Window } from '../windows/build-windows.js';
 import type { ExperimentPaths } from './paths.js';

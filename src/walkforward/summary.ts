@@ -1,6 +1,6 @@
 import { computeMetrics, type MetricOptions, type Metrics } from '../analysis/metrics.js';
 import { tStatistic } from '../analysis/statistics.js';
-import type { IterationRecord, Statistic } from '../results/schemas.js';
+import type { IterationRecord, Statistic } from '../records/schemas.js';
 
 /** One out-of-sample bar of the stitched strategy. */
 export interface StitchedBar {

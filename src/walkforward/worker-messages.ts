@@ -1,7 +1,7 @@
 import type { ModelMetadata } from '../checkpoint/model-zip.js';
 import type { PipelineConfig } from '../config/schema.js';
 import type { LogRecord } from '../logging/logger.js';
-import type { IndexEntry } from '../results/schemas.js';
+import type { IndexEntry } from '../records/schemas.js';
 import type { IterationOutcome } from './run-iteration.js';
 import type { ProgressState } from './progress.js';
 import type { SavePlan } from './save-plan.js';

@@ -2,14 +2,14 @@ import { createCheckpointSummary } from '../analysis/checkpoint-summary.js';
 import type { MetricOptions } from '../analysis/metrics.js';
 import { writeFileAtomic } from '../checkpoint/atomic-file.js';
 import type { PipelineConfig } from '../config/schema.js';
-import { writeJson } from '../results/json-file.js';
+import { writeJson } from '../records/json-file.js';
 import {
   FORMAT_VERSION,
   walkforwardSummarySchema,
   type IterationRecord,
   type ResumeEvent,
   type WalkforwardSummary,
-} from '../results/schemas.js';
+} from '../records/schemas.js';
 import type { Window } from '../windows/build-windows.js';
 import type { ExperimentPaths } from './paths.js';
 import { oosCsv, stitchOutOfSample, walkForwardEfficiency } from './summary.js';
