@@ -57,6 +57,11 @@ export async function runIterations(ctx: RunContext, finished: Map<number, Itera
     logger.info({ event: 'workers', workers: options.workers }, `running ${remaining.length} iterations on ${Math.min(options.workers, remaining.length)} worker threads`);
     const setup: WorkerSetup = { experiment: options.experiment, config, seed: ctx.seed, configHash: ctx.configHash, metadata: ctx.metadata, plan: ctx.plan, runId: options.runId, logLevel: options.logLevel, charts: !!charts };
     await runInWorkers(ctx, setup, remaining.map((w) => w.iteration), options.workers, finishOne);
+    const missing = remaining.filter((w) => !done.has(w.iteration));
+    if (missing.length && ctx.signal?.aborted) {
+      const reason = String(ctx.signal.reason ?? 'SIGINT');
+      throw new InterruptedError(reason, `interrupted by ${reason} before iteration ${missing[0].iteration}: finished iterations are saved; run the same command to resume`);
+    }
   } else {
     for (const window of remaining) {
       const n = window.iteration;

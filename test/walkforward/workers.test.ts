@@ -31,6 +31,7 @@ describe('--workers: independent iterations on worker threads', () => {
     expect(stopped.code).toBe(130);
     expect(stopped.stderr).toMatch(/interrupted by SIGINT at iteration \d, step \d+: state saved/);
     const resumed = await runCli(args('stopped', 2));
+    expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
     expect(await resultsFingerprint(join(exp.resultsDir, 'stopped'))).toEqual(reference);
     expect((await verifyExperiment(join(exp.resultsDir, 'stopped'), 'stopped')).problems).toEqual([]);
