@@ -36,7 +36,6 @@ export class DqnAgent {
   private readonly batch: ReplayBatch;
   numTimesteps = 0;
   numUpdates = 0;
-  lastUpdate: UpdateStats | null = null;
 
   constructor(
     private readonly config: AgentConfig,
@@ -108,7 +107,6 @@ export class DqnAgent {
     const { stats, absTd } = this.learner.update(b, { gamma: c.gamma, doubleDqn: c.doubleDqn, huberDelta: c.huberDelta, maxGradNorm: c.maxGradNorm });
     this.replay.updatePriorities(b.indices, absTd);
     this.numUpdates += 1;
-    this.lastUpdate = stats;
     return stats;
   }
 

@@ -35,10 +35,6 @@ export class QNetwork {
     return this.variables.map((v) => v.shape);
   }
 
-  get parameterCount(): number {
-    return this.variables.reduce((n, v) => n + v.size, 0);
-  }
-
   /** Glorot-uniform kernels and zero biases (the Keras defaults) drawn from the run's generator. */
   initialize(rng: Rng): void {
     const arrays = this.shapes.map((shape) => {

@@ -284,6 +284,7 @@ export type CheckpointSummary = z.infer<typeof checkpointSummarySchema>;
 export type CheckpointAnalysis = z.infer<typeof checkpointAnalysisSchema>;
 export type Statistic = z.infer<typeof statisticSchema>;
 export type ResumeEvent = z.infer<typeof resumeEventSchema>;
+export type IterationPerformance = z.infer<typeof performanceSchema>;
 export type Candidate = z.infer<typeof candidateSchema>;
 
 export const fileKinds = ['training', 'current_best', 'preserved', 'metrics', 'placeholder', 'best', 'best_record', 'archive'] as const;

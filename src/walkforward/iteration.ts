@@ -7,20 +7,12 @@ import { loadTrainingCheckpoint, saveTrainingCheckpoint, trainingCheckpointName,
 import { TradingEnv } from '../env/trading-env.js';
 import { deriveSeed, Rng } from '../random/rng.js';
 import { deleteFolder, pruneTrainingCheckpoints } from '../retention/cleanup.js';
-import type { Candidate, IndexEntry } from '../records/schemas.js';
+import type { Candidate, IndexEntry, IterationPerformance } from '../records/schemas.js';
 import { runPolicy } from '../training/evaluate.js';
 import { emptyHistory, historyRecorder, type TrainingHistory } from '../training/history.js';
 import { trainAgent, type LoopState, type TrainCallback } from '../training/train-loop.js';
 import type { RunContext } from './context.js';
 import type { WindowData } from './market.js';
-
-export interface IterationPerformance {
-  stepsPerSecond: number;
-  updatesPerSecond: number;
-  phases: { action: number; environment: number; training: number; evaluation: number; saving: number };
-  rssBytes: number;
-  heapUsedBytes: number;
-}
 
 export interface TrainedIteration {
   candidates: Candidate[];

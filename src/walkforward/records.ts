@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { writeFileAtomic } from '../checkpoint/atomic-file.js';
 import type { FileKind } from '../records/schemas.js';
 import { sha256 } from '../util/hash.js';
+import { validated } from '../records/json-file.js';
 import type { RunContext } from './context.js';
 
 /** Validates a record against its schema, commits it atomically and lists it in the index. */
@@ -16,11 +17,7 @@ export async function commitJson<S extends z.ZodType>(
   value: z.input<S>,
   describe?: (committed: z.output<S>) => Record<string, unknown>,
 ): Promise<z.output<S>> {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    throw new Error(`refusing to write ${path}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const text = JSON.stringify(parsed.data, null, 1) + '\n';
+  const { data, text } = validated(path, schema, value);
   await writeFileAtomic(path, text);
   await ctx.index.add({
     path: relativePath,
@@ -29,8 +26,8 @@ export async function commitJson<S extends z.ZodType>(
     sha256: sha256(text),
     iteration,
     step,
-    metrics: describe ? describe(parsed.data) : null,
+    metrics: describe ? describe(data) : null,
     time: new Date().toISOString(),
   });
-  return parsed.data;
+  return data;
 }

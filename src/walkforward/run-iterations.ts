@@ -58,23 +58,22 @@ export async function runIterations(ctx: RunContext, finished: Map<number, Itera
     const setup: WorkerSetup = { experiment: options.experiment, config, seed: ctx.seed, configHash: ctx.configHash, metadata: ctx.metadata, plan: ctx.plan, runId: options.runId, logLevel: options.logLevel, charts: !!charts };
     await runInWorkers(ctx, setup, remaining.map((w) => w.iteration), options.workers, finishOne);
     const missing = remaining.filter((w) => !done.has(w.iteration));
-    if (missing.length && ctx.signal?.aborted) {
-      const reason = String(ctx.signal.reason ?? 'SIGINT');
-      throw new InterruptedError(reason, `interrupted by ${reason} before iteration ${missing[0].iteration}: finished iterations are saved; run the same command to resume`);
-    }
+    if (missing.length && ctx.signal?.aborted) throw stoppedBefore(ctx.signal, missing[0].iteration);
   } else {
     for (const window of remaining) {
       const n = window.iteration;
-      if (ctx.signal?.aborted) {
-        const reason = String(ctx.signal.reason ?? 'SIGINT');
-        throw new InterruptedError(reason, `interrupted by ${reason} before iteration ${n}: finished iterations are saved; run the same command to resume`);
-      }
+      if (ctx.signal?.aborted) throw stoppedBefore(ctx.signal, n);
       const previous = records().filter((r) => r.kind === 'model' && r.iteration < n).at(-1);
       const warm = config.training.warmStart && previous ? { iteration: previous.iteration, weights: await preservedWeights(paths, previous.iteration) } : null;
       await finishOne(await runOneIteration(ctx, window, warm, charts));
     }
   }
   return { records: records(), timings };
+}
+
+function stoppedBefore(signal: AbortSignal, iteration: number): InterruptedError {
+  const reason = String(signal.reason ?? 'SIGINT');
+  return new InterruptedError(reason, `interrupted by ${reason} before iteration ${iteration}: finished iterations are saved; run the same command to resume`);
 }
 
 /** Removes iterations/iter_N after its records are committed; the index forgets the files first. */
