@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.js';
 
 export interface AdamState {
   step: number;
@@ -13,11 +14,11 @@ export interface AdamState {
  */
 export class Adam {
   private step = 0;
-  private readonly m: tf.Variable[];
-  private readonly v: tf.Variable[];
+  private readonly m: TF.Variable[];
+  private readonly v: TF.Variable[];
 
   constructor(
-    private readonly params: tf.Variable[],
+    private readonly params: TF.Variable[],
     private readonly learningRate: number,
     private readonly beta1 = 0.9,
     private readonly beta2 = 0.999,
@@ -27,7 +28,7 @@ export class Adam {
     this.v = params.map((p) => tf.variable(tf.zerosLike(p), false));
   }
 
-  apply(grads: tf.Tensor[]): void {
+  apply(grads: TF.Tensor[]): void {
     this.step += 1;
     const stepSize = this.learningRate / (1 - this.beta1 ** this.step);
     const rootCorrection = Math.sqrt(1 - this.beta2 ** this.step);
@@ -44,7 +45,7 @@ export class Adam {
   }
 
   getState(): AdamState {
-    const read = (vs: tf.Variable[]) => vs.map((x) => Float32Array.from(x.dataSync() as Float32Array));
+    const read = (vs: TF.Variable[]) => vs.map((x) => Float32Array.from(x.dataSync() as Float32Array));
     return { step: this.step, m: read(this.m), v: read(this.v) };
   }
 

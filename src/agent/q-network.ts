@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.js';
 import type { Rng } from '../random/rng.js';
 
 /**
@@ -6,8 +7,8 @@ import type { Rng } from '../random/rng.js';
  * ops in the hot path: dense layers with ReLU between them, linear output, one Q-value per action.
  */
 export class QNetwork {
-  readonly model: tf.Sequential;
-  readonly variables: tf.Variable[];
+  readonly model: TF.Sequential;
+  readonly variables: TF.Variable[];
 
   constructor(
     readonly obsDim: number,
@@ -27,7 +28,7 @@ export class QNetwork {
         }),
       ),
     });
-    this.variables = this.model.trainableWeights.map((w) => w.read() as tf.Variable);
+    this.variables = this.model.trainableWeights.map((w) => w.read() as TF.Variable);
   }
 
   /** Shapes of [kernel0, bias0, kernel1, bias1, ...]. */
@@ -48,11 +49,11 @@ export class QNetwork {
     this.setWeights(arrays);
   }
 
-  forward(x: tf.Tensor2D): tf.Tensor2D {
-    let h: tf.Tensor2D = x;
+  forward(x: TF.Tensor2D): TF.Tensor2D {
+    let h: TF.Tensor2D = x;
     const layers = this.variables.length / 2;
     for (let l = 0; l < layers; l++) {
-      h = tf.add(tf.matMul(h, this.variables[2 * l] as tf.Tensor2D), this.variables[2 * l + 1]);
+      h = tf.add(tf.matMul(h, this.variables[2 * l] as TF.Tensor2D), this.variables[2 * l + 1]);
       if (l < layers - 1) h = tf.relu(h);
     }
     return h;

@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.js';
 import { Adam, type AdamState } from './adam.js';
 import type { QLearner, StepSettings } from './learner.js';
 import { QNetwork } from './q-network.js';
@@ -36,17 +37,17 @@ export class TfjsLearner implements QLearner {
       const actionMask = tf.oneHot(tf.tensor1d(b.actions, 'int32'), this.nActions);
       const targetValues = this.targetValues(nextObs, tf.tensor1d(b.rewards), tf.tensor1d(b.dones), s);
       const weights = tf.tensor1d(b.weights);
-      const kept: { td?: tf.Tensor; maxAbsQ?: tf.Tensor } = {};
+      const kept: { td?: TF.Tensor; maxAbsQ?: TF.Tensor } = {};
       const { value: loss, grads } = tf.variableGrads(() => {
         const q = this.online.forward(obs);
         const td = tf.sub(tf.sum(tf.mul(q, actionMask), 1), targetValues);
         kept.td = tf.keep(td);
         kept.maxAbsQ = tf.keep(tf.max(tf.abs(q)));
-        return tf.mean(tf.mul(weights, huber(td, s.huberDelta))) as tf.Scalar;
+        return tf.mean(tf.mul(weights, huber(td, s.huberDelta))) as TF.Scalar;
       }, this.online.variables);
       this.optimizer.apply(clipByGlobalNorm(this.online.variables.map((v) => grads[v.name]), s.maxGradNorm));
-      const td = kept.td as tf.Tensor;
-      const maxAbsQ = kept.maxAbsQ as tf.Tensor;
+      const td = kept.td as TF.Tensor;
+      const maxAbsQ = kept.maxAbsQ as TF.Tensor;
       const out = tf.concat([tf.reshape(loss, [1]), tf.reshape(maxAbsQ, [1]), tf.abs(td)]);
       td.dispose();
       maxAbsQ.dispose();
@@ -61,9 +62,9 @@ export class TfjsLearner implements QLearner {
   }
 
   /** r + gamma * (1 - done) * Q_target(s', argmax_a Q_online(s', a)) for double DQN, else max_a Q_target. */
-  private targetValues(nextObs: tf.Tensor2D, rewards: tf.Tensor1D, dones: tf.Tensor1D, s: StepSettings): tf.Tensor1D {
+  private targetValues(nextObs: TF.Tensor2D, rewards: TF.Tensor1D, dones: TF.Tensor1D, s: StepSettings): TF.Tensor1D {
     const nextTarget = this.target.forward(nextObs);
-    let nextValue: tf.Tensor1D;
+    let nextValue: TF.Tensor1D;
     if (s.doubleDqn) {
       const best = tf.argMax(this.online.forward(nextObs), 1);
       nextValue = tf.sum(tf.mul(nextTarget, tf.oneHot(best, this.nActions)), 1);
@@ -99,7 +100,7 @@ export class TfjsLearner implements QLearner {
     this.optimizer.setState(state);
   }
 
-  exportModel(): tf.LayersModel {
+  exportModel(): TF.LayersModel {
     return this.online.model;
   }
 
@@ -110,14 +111,14 @@ export class TfjsLearner implements QLearner {
   }
 }
 
-function huber(x: tf.Tensor, delta: number): tf.Tensor {
+function huber(x: TF.Tensor, delta: number): TF.Tensor {
   const a = tf.abs(x);
   const quadratic = tf.minimum(a, delta);
   return tf.add(tf.mul(0.5, tf.square(quadratic)), tf.mul(delta, tf.sub(a, quadratic)));
 }
 
 /** PyTorch's clip_grad_norm_: scale every gradient by min(1, maxNorm / (globalNorm + 1e-6)). */
-function clipByGlobalNorm(grads: tf.Tensor[], maxNorm: number): tf.Tensor[] {
+function clipByGlobalNorm(grads: TF.Tensor[], maxNorm: number): TF.Tensor[] {
   const norm = tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g)))));
   const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
   return grads.map((g) => tf.mul(g, scale));

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { requireTf, tf } from './tf.js';
 import { BackendUnavailableError } from '../errors/index.js';
 import type { BackendName } from '../config/schema.js';
 
@@ -50,13 +50,11 @@ export async function selectBackend(requested: BackendName = 'auto'): Promise<Ba
 async function activate(name: Concrete): Promise<void> {
   const native = nativePackages[name];
   if (native) {
-    // A variable specifier keeps the optional native packages out of type checking and bundling.
-    const specifier: string = native;
-    await import(specifier);
+    requireTf(native);
     if (!(await tf.setBackend('tensorflow'))) throw new Error(`${native} loaded but its backend did not start`);
-    if (name === 'tensorflow-gpu' && !(await hasGpu())) throw new Error('no CUDA device visible to TensorFlow');
+    if (name === 'tensorflow-gpu' && !hasGpu()) throw new Error('no CUDA device visible to TensorFlow');
   } else {
-    if (name === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
+    if (name === 'wasm') requireTf('@tensorflow/tfjs-backend-wasm');
     if (!(await tf.setBackend(name))) throw new Error(`tf.setBackend('${name}') failed`);
   }
   await tf.ready();
@@ -64,9 +62,8 @@ async function activate(name: Concrete): Promise<void> {
   tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync());
 }
 
-async function hasGpu(): Promise<boolean> {
-  const specifier: string = '@tensorflow/tfjs-node-gpu';
-  const mod = (await import(specifier)) as { getGpuDevices?: () => unknown[] };
+function hasGpu(): boolean {
+  const mod = requireTf('@tensorflow/tfjs-node-gpu') as { getGpuDevices?: () => unknown[] };
   const devices = typeof mod.getGpuDevices === 'function' ? mod.getGpuDevices() : [];
   return Array.isArray(devices) && devices.length > 0;
 }

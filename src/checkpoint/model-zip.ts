@@ -1,4 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
+import type * as TF from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.js';
 import { CheckpointCorruptError } from './errors.js';
 import { selectBackend } from '../backend/select-backend.js';
 import type { FeaturesConfig } from '../config/schema.js';
@@ -37,7 +38,7 @@ export interface ModelMetadata {
  */
 export async function saveModelZip(
   path: string,
-  model: tf.LayersModel,
+  model: TF.LayersModel,
   metadata: ModelMetadata,
   extraEntries: Record<string, Uint8Array> = {},
   options: { store?: boolean } = {},
@@ -67,7 +68,7 @@ export async function saveModelZip(
 }
 
 export interface LoadedModel {
-  model: tf.LayersModel;
+  model: TF.LayersModel;
   metadata: ModelMetadata;
   /** Weights in layer order, as flat arrays. */
   weights: Float32Array[];
@@ -84,7 +85,7 @@ export async function loadModelZip(path: string): Promise<LoadedModel> {
       throw new CheckpointCorruptError(path, `entry ${name} is not valid JSON`);
     }
   };
-  const modelJson = parse<{ modelTopology: object; weightsManifest: Array<{ weights: tf.io.WeightsManifestEntry[] }> }>(MODEL_ENTRY);
+  const modelJson = parse<{ modelTopology: object; weightsManifest: Array<{ weights: TF.io.WeightsManifestEntry[] }> }>(MODEL_ENTRY);
   const metadata = parse<ModelMetadata>(METADATA_ENTRY);
   const specs = modelJson.weightsManifest.flatMap((g) => g.weights);
   const expectedBytes = specs.reduce((n, s) => n + s.shape.reduce((a, b) => a * b, 1) * 4, 0);
