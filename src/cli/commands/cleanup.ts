@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { cleanupCheckpoints } from '../../retention/cleanup.js';
 import { experimentRoot, withExperimentOptions, type ExperimentArgs } from '../experiment-options.js';
 import { bytes } from '../format.js';
 
@@ -17,6 +16,7 @@ export const cleanupCommand: CommandModule<object, Args> = {
       .option('archive', { type: 'boolean', default: false, describe: 'Move pruned zips into archive/pruned-<time>.zip instead of deleting' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (args) => {
+    const { cleanupCheckpoints } = await import('../../retention/cleanup.js');
     const result = await cleanupCheckpoints(experimentRoot(args), {
       keepEvery: args.keepEvery,
       keepLast: args.keepLast,

@@ -1,6 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { evaluateCheckpoint } from '../../analysis/evaluate-checkpoint.js';
-import { selectBackend } from '../../backend/select-backend.js';
 import { experimentRoot, withExperimentOptions, type ExperimentArgs } from '../experiment-options.js';
 import { num, table } from '../format.js';
 
@@ -17,6 +15,7 @@ export const evaluateCommand: CommandModule<object, Args> = {
       .option('to', { type: 'string', describe: 'End, exclusive: row number or date' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (args) => {
+    const [{ evaluateCheckpoint }, { selectBackend }] = await Promise.all([import('../../analysis/evaluate-checkpoint.js'), import('../../backend/select-backend.js')]);
     await selectBackend('auto');
     const r = await evaluateCheckpoint(experimentRoot(args), args.iteration, { data: args.data, from: args.from, to: args.to });
     if (args.json) {

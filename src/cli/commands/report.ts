@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { generateReport } from '../../report/generate.js';
 import { experimentRoot, withExperimentOptions, type ExperimentArgs } from '../experiment-options.js';
 
 export const reportCommand: CommandModule<object, ExperimentArgs> = {
@@ -7,6 +6,7 @@ export const reportCommand: CommandModule<object, ExperimentArgs> = {
   describe: 'Redraw the PNG plots of an experiment and rebuild its report.html',
   builder: (y) => withExperimentOptions(y) as never,
   handler: async (args) => {
+    const { generateReport } = await import('../../report/generate.js');
     const path = await generateReport(experimentRoot(args));
     process.stdout.write(`report: ${path}\n`);
   },
