@@ -1,13 +1,15 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configSchema } from '../config/schema.js';
-import { loadPriceSeries } from '../data/csv-loader.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { iterationRecordSchema, runConfigSchema, type IterationRecord } from '../records/schemas.js';
-import { writeExperimentCharts } from './charts-writer.js';
+import { planExperiment, type ExperimentPlan } from '../walkforward/plan.js';
+import { savePlan } from '../walkforward/save-plan.js';
+import { experimentChartJobs, iterationChartJobs } from './chart-jobs.js';
+import { ChartWriter } from './charts-writer.js';
 import { writeReport } from './report.js';
 
-/** Redraws every plot of a finished experiment from its records and rebuilds report.html. */
+/** Redraws every plot of an experiment (snapshots included) from its records and rebuilds report.html. */
 export async function generateReport(experimentDir: string, logger: Logger = silentLogger()): Promise<string> {
   const run = runConfigSchema.parse(JSON.parse(await readFile(join(experimentDir, 'config.json'), 'utf8')));
   const config = configSchema.parse(run.config);
@@ -15,12 +17,15 @@ export async function generateReport(experimentDir: string, logger: Logger = sil
   const records: IterationRecord[] = [];
   for (const f of files) records.push(iterationRecordSchema.parse(JSON.parse(await readFile(join(experimentDir, 'checkpoints', f), 'utf8'))));
   records.sort((a, b) => a.iteration - b.iteration);
-  let dates: string[] | null = null;
+  let plan: ExperimentPlan | null = null;
   try {
-    dates = loadPriceSeries(config.data).dates;
+    plan = planExperiment(config);
   } catch {
-    logger.warn({ event: 'report-no-dates' }, `${config.data.path} is not readable; plots use row numbers instead of dates`);
+    logger.warn({ event: 'report-no-data' }, `${config.data.path} is not readable; plots use row numbers instead of dates and training snapshots are not redrawn`);
   }
-  await writeExperimentCharts(join(experimentDir, 'visualizations'), records, config, dates, logger, { iterations: true });
+  const writer = new ChartWriter(join(experimentDir, 'visualizations'), logger);
+  await writer.writeAll(experimentChartJobs(records, config, plan?.series.dates ?? null));
+  const imageEvery = plan ? savePlan(config, plan.windows.length).imageEvery : null;
+  for (const record of records) await writer.writeAll(iterationChartJobs(record, config.training.timesteps, imageEvery));
   return writeReport(experimentDir);
 }

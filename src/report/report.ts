@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../checkpoint/atomic-file.js';
 import { listCheckpoints } from '../checkpoint/listing.js';
 import { JOURNAL_FILE } from '../retention/cleanup.js';
 import { runConfigSchema, walkforwardSummarySchema, type WalkforwardSummary } from '../records/schemas.js';
-import { experimentChartNames } from './charts-writer.js';
+import { experimentChartNames } from './chart-jobs.js';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));

@@ -1,6 +1,7 @@
 /**
- * A worker thread that runs whole iterations for the pipeline. It writes the iteration's own files itself; every
- * change to the index goes to the main thread (the one writer of checkpoint_index.json) and is awaited.
+ * A worker thread of the pipeline: it runs whole iterations and draws plots. It loads the data as soon as it
+ * starts and waits for the run's setup; it writes an iteration's own files itself, and every change to the index
+ * goes to the main thread (the one writer of checkpoint_index.json) and is awaited.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backend/select-backend.js';
@@ -15,10 +16,10 @@ import type { RunContext } from './context.js';
 import { experimentPaths } from './paths.js';
 import { planExperiment } from './plan.js';
 import { runOneIteration } from './run-iteration.js';
-import type { FromWorker, ToWorker, WorkerSetup } from './worker-messages.js';
+import type { FromWorker, ToWorker, WorkerData, WorkerSetup } from './worker-messages.js';
 
 const port = parentPort as NonNullable<typeof parentPort>;
-const setup = workerData as WorkerSetup;
+const { experiment, config } = workerData as WorkerData;
 const post = (message: FromWorker) => port.postMessage(message);
 const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
 let nextId = 0;
@@ -35,60 +36,83 @@ function call(message: WithoutId<IndexRequest>): Promise<void> {
   });
 }
 
+const paths = experimentPaths(config.resultsDir, experiment);
 const index: IndexWriter = {
-  root: experimentPaths(setup.config.resultsDir, setup.experiment).root,
+  root: paths.root,
   add: (...entries: IndexEntry[]) => call({ type: 'index', op: 'add', entries }),
   remove: (paths: string[]) => call({ type: 'index', op: 'remove', paths }),
   removeUnder: (prefix: string) => call({ type: 'index', op: 'removeUnder', prefix }),
 };
 
-await selectBackend(setup.config.backend);
-const plan = planExperiment(setup.config);
-const logger = createRunLogger({ level: setup.logLevel, runId: setup.runId, experiment: setup.experiment, sink: (record) => post({ type: 'log', record }) });
-const paths = experimentPaths(setup.config.resultsDir, setup.experiment);
-const ctx: RunContext = {
-  experiment: setup.experiment,
-  config: setup.config,
-  paths,
-  index,
-  series: plan.series,
-  features: computeFeatures(plan.series.price, setup.config.env, setup.config.features),
-  windows: plan.windows,
-  seed: setup.seed,
-  configHash: setup.configHash,
-  metadata: setup.metadata,
-  metricOptions: { periodsPerYear: setup.config.data.periodsPerYear, riskFreeRate: setup.config.data.riskFreeRate },
-  plan: setup.plan,
-  logger,
-  onProgress: (state) => post({ type: 'progress', state }),
-  trace: createTrace(),
-  signal: controller.signal,
-};
-const charts = setup.charts ? new ChartWriter(paths.visualizations, logger, setup.config.selection.metric, setup.config.training.timesteps) : null;
+await selectBackend(config.backend);
+const plan = planExperiment(config);
+const features = computeFeatures(plan.series.price, config.env, config.features);
+let ctx: RunContext | null = null;
+let charts: ChartWriter | null = null;
+
+function configure(setup: WorkerSetup): void {
+  const logger = createRunLogger({ level: setup.logLevel, runId: setup.runId, experiment, sink: (record) => post({ type: 'log', record }) });
+  ctx = {
+    experiment,
+    config,
+    paths,
+    index,
+    series: plan.series,
+    features,
+    windows: plan.windows,
+    seed: setup.seed,
+    configHash: setup.configHash,
+    metadata: setup.metadata,
+    metricOptions: { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate },
+    plan: setup.plan,
+    logger,
+    onProgress: (state) => post({ type: 'progress', state }),
+    trace: createTrace(),
+    signal: controller.signal,
+  };
+  charts = new ChartWriter(paths.visualizations, logger);
+}
+
+async function runIteration(context: RunContext, iteration: number, resumeFrom: string | null): Promise<void> {
+  const window = plan.windows.find((w) => w.iteration === iteration);
+  if (!window) throw new Error(`iteration ${iteration} is not in the plan`);
+  if (resumeFrom) {
+    const { metadata, snapshot } = await loadTrainingCheckpoint(resumeFrom);
+    context.resumeFrom = { file: resumeFrom, iteration: metadata.iteration, snapshot };
+  }
+  // The main thread draws this iteration's plots from its record, on whichever worker is free.
+  const outcome = await runOneIteration(context, window, null, null);
+  post({ type: 'done', iteration, outcome });
+}
 
 port.on('message', async (message: ToWorker) => {
-  if (message.type === 'ack') {
-    const waiter = pending.get(message.id);
-    pending.delete(message.id);
-    if (message.error) waiter?.reject(new Error(message.error));
-    else waiter?.resolve();
-    return;
-  }
-  if (message.type === 'abort') {
-    controller.abort(message.reason);
-    return;
-  }
-  const window = plan.windows.find((w) => w.iteration === message.iteration);
   try {
-    if (!window) throw new Error(`iteration ${message.iteration} is not in the plan`);
-    if (message.resumeFrom) {
-      const { metadata, snapshot } = await loadTrainingCheckpoint(message.resumeFrom);
-      ctx.resumeFrom = { file: message.resumeFrom, iteration: metadata.iteration, snapshot };
+    switch (message.type) {
+      case 'ack': {
+        const waiter = pending.get(message.id);
+        pending.delete(message.id);
+        if (message.error) waiter?.reject(new Error(message.error));
+        else waiter?.resolve();
+        return;
+      }
+      case 'abort':
+        controller.abort(message.reason);
+        return;
+      case 'setup':
+        configure(message.setup);
+        return;
+      case 'run':
+        if (!ctx) throw new Error('a worker was given an iteration before the run was set up');
+        await runIteration(ctx, message.iteration, message.resumeFrom);
+        return;
+      case 'chart':
+        if (!charts) throw new Error('a worker was given a plot before the run was set up');
+        await charts.write(message.job);
+        post({ type: 'chart-done', file: message.job.file });
+        return;
     }
-    const outcome = await runOneIteration(ctx, window, null, charts);
-    post({ type: 'done', iteration: message.iteration, outcome });
   } catch (err) {
     const e = err as Error & { signal?: string; file?: string; code?: string };
-    post({ type: 'error', iteration: message.iteration, error: { name: e.name, message: e.message, signal: e.signal, file: e.file, code: e.code } });
+    post({ type: 'error', error: { name: e.name, message: e.message, signal: e.signal, file: e.file, code: e.code } });
   }
 });

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import { tf } from '../backend/tf.js';
 import { readFile, rmdir } from 'node:fs/promises';
 import { selectBackend, type BackendInfo } from '../backend/select-backend.js';
 import { ResumeRefusedError } from '../checkpoint/errors.js';
@@ -20,8 +20,10 @@ import { resumeHash, startExperiment, type StartOptions } from './start.js';
 import { writeSummaries } from './write-summaries.js';
 import { createRunLogger, type LogRecord } from '../logging/logger.js';
 import type { ProgressListener } from './progress.js';
-import { ChartWriter, writeExperimentCharts } from '../report/charts-writer.js';
+import { experimentChartJobs } from '../report/chart-jobs.js';
+import { ChartWriter } from '../report/charts-writer.js';
 import { writeReport } from '../report/report.js';
+import { startWorkers, type WorkerPool } from './worker-pool.js';
 
 export interface WalkForwardOptions extends StartOptions {
   experiment: string;
@@ -35,6 +37,8 @@ export interface WalkForwardOptions extends StartOptions {
   charts?: boolean;
   /** Run independent iterations on this many worker threads (results are identical to 1). */
   workers?: number;
+  /** Worker threads the caller spawned ahead with startWorkers (null: none); the run closes them. */
+  pool?: WorkerPool | null;
   /** Aborting stops training at the next step, saves a training checkpoint and rejects with InterruptedError. */
   signal?: AbortSignal;
   /** Continue from this training checkpoint (a zip under iterations/iter_N/training/). */
@@ -57,6 +61,15 @@ export interface WalkForwardResult {
 export async function runWalkForward(config: PipelineConfig, options: WalkForwardOptions): Promise<WalkForwardResult> {
   const started = performance.now();
   const plan = planExperiment(config);
+  const pool = options.pool === undefined ? startWorkers(config, options.experiment, options.workers ?? 1, plan.windows.length) : options.pool;
+  try {
+    return await runWithPool(config, options, started, plan, pool);
+  } finally {
+    await pool?.close();
+  }
+}
+
+async function runWithPool(config: PipelineConfig, options: WalkForwardOptions, started: number, plan: ExperimentPlan, pool: WorkerPool | null): Promise<WalkForwardResult> {
   const backend = await selectBackend(config.backend);
   const seed = config.seed ?? deriveSeed('experiment', options.experiment);
   const paths = experimentPaths(config.resultsDir, options.experiment);
@@ -107,13 +120,14 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
     logger.info({ event: 'save-plan', ...ctx.plan }, saveLine(ctx, paths.root));
     const charts = options.charts === false ? null : new ChartWriter(paths.visualizations, logger, config.selection.metric, config.training.timesteps);
 
-    const { records, timings } = await runIterations(ctx, start.finished, charts, {
-      experiment: options.experiment,
-      workers: options.workers ?? 1,
-      runId,
-      logLevel: options.logLevel ?? 'info',
-      beforeIterationCleanup: options.beforeIterationCleanup,
-    });
+    if ((options.workers ?? 1) > 1 && config.training.warmStart) {
+      logger.warn({ event: 'workers-sequential' }, 'training.warmStart makes each iteration start from the previous one, so iterations run one at a time');
+    }
+    pool?.setup(ctx, { seed, configHash, metadata: ctx.metadata, plan: ctx.plan, runId, logLevel: options.logLevel ?? 'info' });
+    const { records, timings } = await runIterations(ctx, start.finished, charts, { pool, beforeIterationCleanup: options.beforeIterationCleanup });
+    const experimentCharts = charts ? experimentChartJobs(records, config, plan.series.dates) : [];
+    // With workers the experiment's plots are drawn while this thread writes the summaries.
+    pool?.drawCharts(experimentCharts);
     const best = await updateBestModel(ctx, records);
     await rmdir(paths.iterations).catch(() => undefined);
     ctx.trace('summary');
@@ -134,7 +148,8 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
       totalSeconds: (performance.now() - started) / 1000,
       metricOptions: ctx.metricOptions,
     });
-    if (charts) await writeExperimentCharts(paths.visualizations, records, config, plan.series.dates, logger);
+    if (pool) await pool.chartsDrawn();
+    else await charts?.writeAll(experimentCharts);
     await writeReport(paths.root);
     ctx.trace('done');
     logger.info({ event: 'run-done', seconds: summary.totalSeconds, qualified: summary.qualified }, `finished in ${summary.totalSeconds.toFixed(1)}s`);
@@ -143,6 +158,7 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
     logger.error({ event: 'run-failed', error: (err as Error).message }, (err as Error).message);
     throw err;
   } finally {
+    await pool?.close();
     logger.flush();
     await start.lock.release();
   }

@@ -1,3 +1,4 @@
+import { iterationChartJobs } from '../report/chart-jobs.js';
 import type { ChartWriter } from '../report/charts-writer.js';
 import type { IterationRecord } from '../records/schemas.js';
 import type { Window } from '../windows/build-windows.js';
@@ -21,6 +22,6 @@ export async function runOneIteration(
   const data = windowMarket(ctx.features, window);
   const trained = await trainIteration(ctx, data, warmStart?.weights ?? null, charts ? (i, step, history, candidates) => charts.iteration(i, step, history, candidates) : undefined);
   const finished = await finishIteration(ctx, window, data.market, trained, warmStart?.iteration ?? null);
-  await charts?.iterationRecord(finished.record);
+  await charts?.writeAll(iterationChartJobs(finished.record, ctx.config.training.timesteps, null));
   return { record: finished.record, timings: { training: trained.seconds, ...finished.seconds } };
 }

@@ -1,5 +1,6 @@
 import { loadModelZip } from '../checkpoint/model-zip.js';
 import { InterruptedError } from '../checkpoint/errors.js';
+import { iterationChartJobs, missingCharts } from '../report/chart-jobs.js';
 import type { ChartWriter } from '../report/charts-writer.js';
 import { deleteFolder } from '../retention/cleanup.js';
 import type { IterationRecord } from '../records/schemas.js';
@@ -8,14 +9,11 @@ import type { RunContext } from './context.js';
 import type { ExperimentPaths } from './paths.js';
 import type { ProgressState } from './progress.js';
 import { runOneIteration, type IterationOutcome } from './run-iteration.js';
-import type { WorkerSetup } from './worker-messages.js';
-import { runInWorkers } from './worker-pool.js';
+import type { WorkerPool } from './worker-pool.js';
 
 export interface IterationsOptions {
-  experiment: string;
-  workers: number;
-  runId: string;
-  logLevel: string;
+  /** Worker threads, already set up, when the iterations may run in parallel. */
+  pool: WorkerPool | null;
   beforeIterationCleanup?: (iteration: number, paths: ExperimentPaths) => Promise<void> | void;
 }
 
@@ -27,17 +25,22 @@ export interface IterationsResult {
 /**
  * Runs every iteration not finished yet: in order in this thread, or on worker threads when asked and the
  * iterations are independent (no warm start). After each: the best model is updated, the hook runs, and only
- * then is the iteration's temporary folder removed.
+ * then is the iteration's temporary folder removed. Plots a stopped run did not draw are drawn first.
  */
 export async function runIterations(ctx: RunContext, finished: Map<number, IterationRecord>, charts: ChartWriter | null, options: IterationsOptions): Promise<IterationsResult> {
   const { config, logger, paths } = ctx;
   const done = new Map<number, IterationRecord>();
   const records = () => [...done.values()].sort((a, b) => a.iteration - b.iteration);
   const timings: IterationsResult['timings'] = new Map();
+  const { pool } = options;
+  const plots = (record: IterationRecord) => iterationChartJobs(record, config.training.timesteps, ctx.plan.imageEvery);
   for (const [n, record] of finished) {
     done.set(n, record);
     timings.set(n, { training: record.training.seconds, evaluation: 0, preservation: 0 });
     await clearIterationFolder(ctx, n);
+    const missing = charts ? missingCharts(paths.visualizations, plots(record)) : [];
+    if (pool) pool.drawCharts(missing);
+    else await charts?.writeAll(missing);
   }
   const finishOne = async ({ record, timings: t }: IterationOutcome) => {
     const n = record.iteration;
@@ -48,15 +51,12 @@ export async function runIterations(ctx: RunContext, finished: Map<number, Itera
     await clearIterationFolder(ctx, n);
     logger.info({ event: 'iteration-done', iteration: n, status: record.kind, score: record.selection.score, seconds: record.training.seconds, ...record.training.performance }, iterationLine(record));
     ctx.onProgress?.(iterationDone(record, ctx.windows.length, ctx.plan.totalSteps, done.size));
+    if (pool && charts) pool.drawCharts(plots(record));
   };
   const remaining = ctx.windows.filter((w) => !done.has(w.iteration));
-  if (options.workers > 1 && config.training.warmStart) {
-    logger.warn({ event: 'workers-sequential' }, 'training.warmStart makes each iteration start from the previous one, so iterations run one at a time');
-  }
-  if (options.workers > 1 && !config.training.warmStart && remaining.length > 1) {
-    logger.info({ event: 'workers', workers: options.workers }, `running ${remaining.length} iterations on ${Math.min(options.workers, remaining.length)} worker threads`);
-    const setup: WorkerSetup = { experiment: options.experiment, config, seed: ctx.seed, configHash: ctx.configHash, metadata: ctx.metadata, plan: ctx.plan, runId: options.runId, logLevel: options.logLevel, charts: !!charts };
-    await runInWorkers(ctx, setup, remaining.map((w) => w.iteration), options.workers, finishOne);
+  if (pool) {
+    logger.info({ event: 'workers', workers: pool.size }, `running ${remaining.length} iterations on ${pool.size} worker threads`);
+    await pool.runIterations(remaining.map((w) => w.iteration), finishOne);
     const missing = remaining.filter((w) => !done.has(w.iteration));
     if (missing.length && ctx.signal?.aborted) throw stoppedBefore(ctx.signal, missing[0].iteration);
   } else {

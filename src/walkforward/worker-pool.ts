@@ -1,97 +1,227 @@
 import { Worker } from 'node:worker_threads';
 import { CheckpointWriteError, InterruptedError } from '../checkpoint/errors.js';
 import { TrainingDivergedError } from '../errors/index.js';
+import type { PipelineConfig } from '../config/schema.js';
+import type { ChartJob } from '../report/chart-jobs.js';
 import type { RunContext } from './context.js';
 import type { IterationOutcome } from './run-iteration.js';
-import type { FromWorker, ToWorker, WorkerSetup } from './worker-messages.js';
+import type { FromWorker, ToWorker, WorkerData, WorkerError, WorkerSetup } from './worker-messages.js';
 
 const levelNames: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
+type Task = { kind: 'iteration'; iteration: number } | { kind: 'chart'; job: ChartJob };
+
+interface Lane {
+  worker: Worker;
+  task: Task | null;
+  /** When the current task was handed out, and milliseconds spent on each kind of task. */
+  since: number;
+  busy: { iteration: number; chart: number };
+}
+
 /**
- * Runs independent iterations on worker threads, `workers` at a time, handing out iterations in order. The main
- * thread stays the one writer of the index (workers ask for every change and wait for it) and receives each
- * finished iteration through onOutcome. On a signal every worker saves its state before the run stops; the first
- * error of any worker ends the run once all workers have stopped.
+ * Worker threads that run independent iterations and draw plots. Workers start loading the data as soon as the
+ * pool is spawned, while the main thread takes the lock and prepares the run. The main thread stays the one writer
+ * of the index (workers ask for every change and wait for it) and handles each finished iteration in turn.
+ *
+ * A free worker takes a plot before a new iteration, so pictures appear as the run goes, except when no more
+ * iterations are waiting than there are workers: then the last iterations start at once and the plots fill the
+ * time in which the other workers would have nothing to do.
  */
-export async function runInWorkers(
-  ctx: RunContext,
-  setup: WorkerSetup,
-  iterations: number[],
-  workers: number,
-  onOutcome: (outcome: IterationOutcome) => Promise<void>,
-): Promise<void> {
-  const queue = [...iterations];
-  const entry = workerEntry();
-  let firstError: Error | null = null;
-  let closing = false;
-  const pool = Array.from({ length: Math.min(workers, queue.length) }, () => new Worker(entry.url, { workerData: setup, execArgv: entry.execArgv }));
-  const send = (w: Worker, m: ToWorker) => w.postMessage(m);
-  const abortAll = (reason: string) => pool.forEach((w) => send(w, { type: 'abort', reason }));
-  const onAbort = () => abortAll(String(ctx.signal?.reason ?? 'SIGINT'));
-  ctx.signal?.addEventListener('abort', onAbort);
-  try {
-    await Promise.all(
-      pool.map(
-        (worker) =>
-          new Promise<void>((resolve) => {
-            const next = () => {
-              const iteration = firstError || ctx.signal?.aborted ? undefined : queue.shift();
-              if (iteration === undefined) return resolve();
-              const resumeFrom = ctx.resumeFrom?.iteration === iteration ? ctx.resumeFrom.file : null;
-              send(worker, { type: 'run', iteration, resumeFrom });
-            };
-            const fail = (error: Error) => {
-              firstError ??= error;
-              abortAll('error');
-              resolve();
-            };
-            worker.on('message', async (m: FromWorker) => {
-              switch (m.type) {
-                case 'index':
-                  try {
-                    if (m.op === 'add') await ctx.index.add(...m.entries);
-                    else if (m.op === 'remove') await ctx.index.remove(m.paths);
-                    else await ctx.index.removeUnder(m.prefix);
-                    send(worker, { type: 'ack', id: m.id });
-                  } catch (err) {
-                    send(worker, { type: 'ack', id: m.id, error: (err as Error).message });
-                  }
-                  return;
-                case 'log': {
-                  const { level, msg, time: _time, runId: _run, experiment: _exp, ...fields } = m.record;
-                  ctx.logger[levelNames[level] ?? 'info'](fields, msg);
-                  return;
-                }
-                case 'progress':
-                  ctx.onProgress?.(m.state);
-                  return;
-                case 'done':
-                  try {
-                    await onOutcome(m.outcome);
-                    next();
-                  } catch (err) {
-                    fail(err as Error);
-                  }
-                  return;
-                case 'error':
-                  fail(revive(m.error));
-                  return;
-              }
-            });
-            worker.on('error', fail);
-            worker.on('exit', (code) => {
-              if (!closing) fail(new Error(`a worker thread stopped unexpectedly (exit code ${code})`));
-            });
-            next();
-          }),
-      ),
-    );
-  } finally {
-    closing = true;
-    ctx.signal?.removeEventListener('abort', onAbort);
-    await Promise.all(pool.map((w) => w.terminate()));
+export class WorkerPool {
+  private readonly lanes: Lane[];
+  private readonly iterations: number[] = [];
+  private readonly charts: ChartJob[] = [];
+  private ctx: RunContext | null = null;
+  private onOutcome: (outcome: IterationOutcome) => Promise<void> = async () => undefined;
+  /** Finished iterations are handled one at a time, in the order they finish, without holding up the workers. */
+  private outcomes: Promise<void> = Promise.resolve();
+  private handling = 0;
+  private firstError: Error | null = null;
+  private closing = false;
+  private closed = false;
+  private waiters: Array<{ until: () => boolean; resolve: () => void; reject: (e: Error) => void }> = [];
+
+  private constructor(size: number, data: WorkerData) {
+    const entry = workerEntry();
+    this.lanes = Array.from({ length: size }, () => ({ worker: new Worker(entry.url, { workerData: data, execArgv: entry.execArgv }), task: null, since: 0, busy: { iteration: 0, chart: 0 } }));
+    for (const lane of this.lanes) {
+      lane.worker.on('message', (m: FromWorker) => void this.receive(lane, m));
+      lane.worker.on('error', (err) => this.fail(lane, err));
+      lane.worker.on('exit', (code) => {
+        if (!this.closed) this.fail(lane, new Error(`a worker thread stopped unexpectedly (exit code ${code})`));
+      });
+    }
   }
-  if (firstError) throw firstError;
+
+  static spawn(size: number, data: WorkerData): WorkerPool {
+    return new WorkerPool(size, data);
+  }
+
+  get size(): number {
+    return this.lanes.length;
+  }
+
+  /** Gives the workers the run context; nothing runs before this. */
+  setup(ctx: RunContext, setup: WorkerSetup): void {
+    this.ctx = ctx;
+    for (const lane of this.lanes) this.send(lane, { type: 'setup', setup });
+  }
+
+  /**
+   * Runs the iterations and hands each outcome to onOutcome. Resolves once every iteration handed out has finished
+   * and been handled; on a signal no new iteration starts and every running one saves its state. The first error
+   * of any worker or of onOutcome rejects, after every worker has stopped what it was doing.
+   */
+  async runIterations(iterations: number[], onOutcome: (outcome: IterationOutcome) => Promise<void>): Promise<void> {
+    const signal = this.ctx?.signal;
+    const onAbort = () => this.lanes.forEach((lane) => this.send(lane, { type: 'abort', reason: String(signal?.reason ?? 'SIGINT') }));
+    signal?.addEventListener('abort', onAbort);
+    this.onOutcome = onOutcome;
+    this.iterations.push(...iterations);
+    this.dispatch();
+    try {
+      await this.until(() => (this.iterations.length === 0 || !!signal?.aborted) && !this.lanes.some((l) => l.task?.kind === 'iteration') && this.handling === 0);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** Queues plots; a render failure is a warning, a failed write stops the run. */
+  drawCharts(jobs: ChartJob[]): void {
+    this.charts.push(...jobs);
+    this.dispatch();
+  }
+
+  /** Resolves when every queued plot is drawn. */
+  chartsDrawn(): Promise<void> {
+    return this.until(() => this.charts.length === 0 && !this.lanes.some((l) => l.task?.kind === 'chart'));
+  }
+
+  /** Lets plots being drawn finish (a plot takes a fraction of a second), then stops the workers. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    await this.until(() => !this.lanes.some((l) => l.task)).catch(() => undefined);
+    this.closed = true;
+    const busy = this.lanes.map((l) => ({ iterationSeconds: l.busy.iteration / 1000, chartSeconds: l.busy.chart / 1000 }));
+    this.ctx?.logger.debug({ event: 'workers-busy', workers: busy }, `worker threads busy: ${busy.map((b) => `${(b.iterationSeconds + b.chartSeconds).toFixed(1)}s`).join(', ')}`);
+    await Promise.all(this.lanes.map((lane) => lane.worker.terminate()));
+  }
+
+  private nextTask(): Task | undefined {
+    const stopping = this.closing || !!this.firstError || !!this.ctx?.signal?.aborted;
+    if (stopping) return undefined;
+    const lastRound = this.iterations.length <= this.lanes.length;
+    if (this.charts.length && !(lastRound && this.iterations.length)) return { kind: 'chart', job: this.charts.shift() as ChartJob };
+    const iteration = this.iterations.shift();
+    return iteration === undefined ? undefined : { kind: 'iteration', iteration };
+  }
+
+  private dispatch(): void {
+    if (!this.ctx) return;
+    for (const lane of this.lanes) {
+      if (lane.task) continue;
+      const task = this.nextTask();
+      if (!task) break;
+      lane.task = task;
+      lane.since = performance.now();
+      if (task.kind === 'chart') this.send(lane, { type: 'chart', job: task.job });
+      else this.send(lane, { type: 'run', iteration: task.iteration, resumeFrom: this.ctx.resumeFrom?.iteration === task.iteration ? this.ctx.resumeFrom.file : null });
+    }
+    this.settle();
+  }
+
+  private async receive(lane: Lane, m: FromWorker): Promise<void> {
+    const ctx = this.ctx;
+    if (!ctx) return;
+    switch (m.type) {
+      case 'index':
+        try {
+          if (m.op === 'add') await ctx.index.add(...m.entries);
+          else if (m.op === 'remove') await ctx.index.remove(m.paths);
+          else await ctx.index.removeUnder(m.prefix);
+          this.send(lane, { type: 'ack', id: m.id });
+        } catch (err) {
+          this.send(lane, { type: 'ack', id: m.id, error: (err as Error).message });
+        }
+        return;
+      case 'log': {
+        const { level, msg, time: _time, runId: _run, experiment: _exp, ...fields } = m.record;
+        ctx.logger[levelNames[level] ?? 'info'](fields, msg);
+        return;
+      }
+      case 'progress':
+        ctx.onProgress?.(m.state);
+        return;
+      case 'done':
+        this.handling++;
+        this.outcomes = this.outcomes
+          .then(() => this.onOutcome(m.outcome))
+          .catch((err: Error) => this.fail(null, err))
+          .finally(() => {
+            this.handling--;
+            this.settle();
+          });
+        lane.busy.iteration += performance.now() - lane.since;
+        lane.task = null;
+        this.dispatch();
+        return;
+      case 'chart-done':
+        lane.busy.chart += performance.now() - lane.since;
+        lane.task = null;
+        this.dispatch();
+        return;
+      case 'error':
+        this.fail(lane, revive(m.error));
+        return;
+    }
+  }
+
+  /** Records the first error, stops every worker's work, and frees the lane that failed. */
+  private fail(lane: Lane | null, error: Error): void {
+    if (!this.firstError) {
+      this.firstError = error;
+      for (const l of this.lanes) this.send(l, { type: 'abort', reason: 'error' });
+    }
+    if (lane) lane.task = null;
+    this.settle();
+  }
+
+  private until(done: () => boolean): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.waiters.push({ until: done, resolve, reject });
+      this.settle();
+    });
+  }
+
+  private settle(): void {
+    const busy = this.lanes.some((l) => l.task) || this.handling > 0;
+    this.waiters = this.waiters.filter((w) => {
+      if (this.firstError) {
+        if (busy) return true;
+        w.reject(this.firstError);
+        return false;
+      }
+      if (!w.until()) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  private send(lane: Lane, message: ToWorker): void {
+    if (!this.closed) lane.worker.postMessage(message);
+  }
+}
+
+/**
+ * Worker threads for a run when more than one is asked for and the iterations are independent (a warm start
+ * chains them); none otherwise. Spawn them as early as possible: they load the code and data while the caller
+ * loads its own and takes the experiment's lock.
+ */
+export function startWorkers(config: PipelineConfig, experiment: string, requested: number, iterations: number): WorkerPool | null {
+  const workers = Math.min(requested, iterations);
+  return workers > 1 && !config.training.warmStart ? WorkerPool.spawn(workers, { experiment, config }) : null;
 }
 
 /** The worker's file: compiled JavaScript once built; from TypeScript source, a bootstrap that registers tsx. */
@@ -102,7 +232,7 @@ function workerEntry(): { url: URL; execArgv: string[] } {
 }
 
 /** The typed error a worker reported, rebuilt on this thread so exit codes stay right. */
-function revive(e: { name: string; message: string; signal?: string; file?: string; code?: string }): Error {
+function revive(e: WorkerError): Error {
   if (e.name === 'InterruptedError') return new InterruptedError(e.signal ?? 'SIGINT', e.message);
   if (e.name === 'CheckpointWriteError' && e.file && e.code) return new CheckpointWriteError(e.file, e.code);
   if (e.name === 'TrainingDivergedError') return new TrainingDivergedError(e.message);

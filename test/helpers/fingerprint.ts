@@ -28,3 +28,9 @@ export async function resultsFingerprint(root: string): Promise<Record<string, u
   out['oos_returns.csv'] = existsSync(join(root, 'oos_returns.csv')) ? readFileSync(join(root, 'oos_returns.csv'), 'utf8') : null;
   return out;
 }
+
+/** Every plot in visualizations/ by name, with the sha256 of its bytes. */
+export function plotsFingerprint(root: string): Record<string, string> {
+  const dir = join(root, 'visualizations');
+  return Object.fromEntries(readdirSync(dir).sort().map((file) => [file, sha256(readFileSync(join(dir, file)))]));
+}

@@ -2,9 +2,10 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:f
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { walkforwardSummarySchema } from '../../src/records/schemas.js';
-import { experimentChartNames } from '../../src/report/charts-writer.js';
+import { experimentChartNames } from '../../src/report/chart-jobs.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { finishedExperiment } from '../helpers/finished-experiment.js';
+import { plotsFingerprint } from '../helpers/fingerprint.js';
 import { tempDir } from '../helpers/temp.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -14,6 +15,7 @@ describe('plots and the HTML report', () => {
   let browser: Browser;
   let root: string;
   let results: string;
+  let configFile: string;
   afterAll(async () => {
     await browser?.close();
     tmp.cleanup();
@@ -23,6 +25,7 @@ describe('plots and the HTML report', () => {
     const exp = await finishedExperiment(tmp.dir);
     root = exp.paths.root;
     results = exp.resultsDir;
+    configFile = exp.configFile;
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -64,13 +67,25 @@ describe('plots and the HTML report', () => {
     await page.close();
   });
 
-  test('wfo report redraws the plots and rebuilds the report from the files on disk', async () => {
+  test('wfo report redraws every plot, training snapshots included, identical to the ones drawn during the run', async () => {
+    const drawn = plotsFingerprint(root);
+    expect(Object.keys(drawn).filter((f) => /_step_/.test(f)).length).toBeGreaterThan(4);
     rmSync(join(root, 'visualizations'), { recursive: true });
     rmSync(join(root, 'report.html'));
     const r = await runCli(['report', '--experiment', 'managed', '--results-dir', results]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/report: .*report\.html/);
     expect(existsSync(join(root, 'report.html'))).toBe(true);
-    for (const name of [...experimentChartNames, 'iter_002.png']) expect(existsSync(join(root, 'visualizations', name))).toBe(true);
+    expect(plotsFingerprint(root)).toEqual(drawn);
+  });
+
+  test('running the experiment again draws the plots a stopped run left undrawn', async () => {
+    const drawn = plotsFingerprint(root);
+    const lost = Object.keys(drawn).filter((f) => f.startsWith('iter_002') || f === 'equity.png');
+    for (const f of lost) rmSync(join(root, 'visualizations', f));
+    const r = await runCli(['walkforward', '--experiment', 'managed', '--results-dir', results, '--config', configFile, '--quiet']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(plotsFingerprint(root)).toEqual(drawn);
   });
 });

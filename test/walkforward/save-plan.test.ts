@@ -1,5 +1,5 @@
 import { configSchema } from '../../src/config/schema.js';
-import { iterationChartName } from '../../src/report/charts-writer.js';
+import { iterationChartName, snapshotSteps } from '../../src/report/chart-jobs.js';
 import { trainingCheckpointName } from '../../src/checkpoint/training-checkpoint.js';
 import { savePlan } from '../../src/walkforward/save-plan.js';
 
@@ -20,5 +20,15 @@ describe('save plan', () => {
     expect(charts[2]).toBe('iter_003_step_0012000.png');
     expect([...charts].sort()).toEqual(charts);
     expect(iterationChartName(12)).toBe('iter_012.png');
+  });
+
+  test('snapshot plots fall on the experiment-wide image moments inside each iteration, not on its last step', () => {
+    expect(snapshotSteps(1, 10_000, 1500)).toEqual([1500, 3000, 4500, 6000, 7500, 9000]);
+    expect(snapshotSteps(2, 10_000, 1500)).toEqual([500, 2000, 3500, 5000, 6500, 8000, 9500]);
+    expect(snapshotSteps(3, 10_000, 1500)).toEqual([1000, 2500, 4000, 5500, 7000, 8500]);
+    // The default run: 100 moments over 150,000 steps, less the 5 that land on an iteration's last step.
+    const all = Array.from({ length: 15 }, (_, i) => snapshotSteps(i + 1, 10_000, 1500).length);
+    expect(all.reduce((a, b) => a + b, 0)).toBe(95);
+    expect(snapshotSteps(1, 400, 500)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { verifyExperiment } from '../../src/checkpoint/verify.js';
 import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
-import { resultsFingerprint } from '../helpers/fingerprint.js';
+import { plotsFingerprint, resultsFingerprint } from '../helpers/fingerprint.js';
 import { tempDir } from '../helpers/temp.js';
 
 describe('--workers: independent iterations on worker threads', () => {
@@ -10,7 +10,7 @@ describe('--workers: independent iterations on worker threads', () => {
   afterAll(tmp.cleanup);
   const overrides = { windows: { train: 300, validation: 100, test: 100, maxIterations: 4 }, training: { timesteps: 2000, evalFreq: 500 } };
 
-  test('gives results identical to one worker; SIGINT stops every worker with its state saved and the rerun completes identically', async () => {
+  test('gives results and plots identical to one worker; SIGINT stops every worker with its state saved and the rerun completes identically', async () => {
     const exp = smallExperiment(tmp.dir, overrides);
     const args = (id: string, workers: number) => ['walkforward', '--experiment', id, '--config', exp.configFile, '--quiet', '--workers', String(workers)];
     const one = await runCli(args('one', 1));
@@ -21,6 +21,9 @@ describe('--workers: independent iterations on worker threads', () => {
     expect(two.stdout).toMatch(/running 4 iterations on 2 worker threads/);
     const reference = await resultsFingerprint(join(exp.resultsDir, 'one'));
     expect(await resultsFingerprint(join(exp.resultsDir, 'two'))).toEqual(reference);
+    const plots = plotsFingerprint(join(exp.resultsDir, 'one'));
+    expect(Object.keys(plots).filter((f) => /^iter_\d{3}_step_\d{7}\.png$/.test(f)).length).toBeGreaterThan(4);
+    expect(plotsFingerprint(join(exp.resultsDir, 'two'))).toEqual(plots);
     expect((await verifyExperiment(join(exp.resultsDir, 'two'), 'two')).problems).toEqual([]);
 
     const child = startCli(args('stopped', 2), { env: { WFO_TRACE: '1' } });
@@ -34,6 +37,7 @@ describe('--workers: independent iterations on worker threads', () => {
     expect(resumed.stderr).toBe('');
     expect(resumed.code).toBe(0);
     expect(await resultsFingerprint(join(exp.resultsDir, 'stopped'))).toEqual(reference);
+    expect(plotsFingerprint(join(exp.resultsDir, 'stopped'))).toEqual(plots);
     expect((await verifyExperiment(join(exp.resultsDir, 'stopped'), 'stopped')).problems).toEqual([]);
   }, 240_000);
 

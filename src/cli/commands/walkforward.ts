@@ -1,12 +1,11 @@
 import type { CommandModule } from 'yargs';
-import { runWalkForward } from '../../walkforward/pipeline.js';
 import { planExperiment } from '../../walkforward/plan.js';
 import { experimentPaths } from '../../walkforward/paths.js';
 import { UsageError } from '../../errors/index.js';
 import { resolveConfig, withConfigOptions, type ConfigArgs } from '../options.js';
 import { configDisplay } from '../format.js';
 import { stopSignal } from '../signals.js';
-import { ConsoleOutput } from '../console-output.js';
+import { startWorkers } from '../../walkforward/worker-pool.js';
 
 type Args = ConfigArgs & { experiment: string; quiet?: boolean; fresh?: boolean; force?: boolean; resume?: string; logLevel: string; charts: boolean; workers: number };
 
@@ -31,9 +30,17 @@ export const walkforwardCommand: CommandModule<object, Args> = {
     if (!Number.isInteger(args.workers) || args.workers < 1) throw new UsageError(`--workers: got ${args.workers}; expected a whole number >= 1`);
     const { config, warnings } = resolveConfig(args);
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-    if (!args.quiet) process.stdout.write(configDisplay(config, planExperiment(config), experimentPaths(config.resultsDir, args.experiment).root) + '\n');
+    const plan = planExperiment(config);
+    // Workers start loading before this thread loads the pipeline, which takes a good part of a second.
+    const pool = startWorkers(config, args.experiment, args.workers, plan.windows.length);
+    if (!args.quiet) process.stdout.write(configDisplay(config, plan, experimentPaths(config.resultsDir, args.experiment).root) + '\n');
+    const [{ runWalkForward }, { ConsoleOutput }] = await Promise.all([import('../../walkforward/pipeline.js'), import('../console-output.js')]).catch(async (err) => {
+      await pool?.close();
+      throw err;
+    });
     const output = new ConsoleOutput(args.quiet ? 'none' : process.stdout.isTTY ? 'bars' : 'lines', !!args.quiet);
     const run = runWalkForward(config, {
+      pool,
       experiment: args.experiment,
       onLog: output.log,
       onProgress: output.progress,

@@ -1,0 +1,81 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PipelineConfig } from '../config/schema.js';
+import type { IterationRecord } from '../records/schemas.js';
+import { stitchOutOfSample } from '../walkforward/summary.js';
+import { drawdownSpec, equitySpec, iterationSpec, returnsHistogramSpec, sharpeSpec, windowsSpec } from './chart-specs.js';
+import type { ChartSpec } from './render.js';
+
+/** One PNG to draw: its file name in visualizations/ and the vega-lite spec, which holds all its data. */
+export interface ChartJob {
+  file: string;
+  spec: ChartSpec;
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
+export const iterationChartName = (iteration: number, step?: number) =>
+  step === undefined ? `iter_${pad(iteration, 3)}.png` : `iter_${pad(iteration, 3)}_step_${pad(step, 7)}.png`;
+
+export const experimentChartNames = ['equity.png', 'drawdown.png', 'sharpe_by_iteration.png', 'oos_returns_hist.png', 'windows.png'] as const;
+
+/** The steps of an iteration at which the run draws a snapshot: experiment-wide multiples of `imageEvery` before its last step. */
+export function snapshotSteps(iteration: number, timesteps: number, imageEvery: number): number[] {
+  const offset = (iteration - 1) * timesteps;
+  const steps: number[] = [];
+  for (let step = imageEvery - (offset % imageEvery); step < timesteps; step += imageEvery) steps.push(step);
+  return steps;
+}
+
+/**
+ * Every plot of a finished iteration, rebuilt from its record: the snapshots exactly as they were drawn during
+ * training (the history and candidates up to each step; none when `imageEvery` is null) and the final chart.
+ */
+export function iterationChartJobs(record: IterationRecord, timesteps: number, imageEvery: number | null): ChartJob[] {
+  const n = record.iteration;
+  const { history } = record.training;
+  const { candidates, metric } = record.selection;
+  const upTo = (step: number) => ({ points: history.points.filter((p) => p.step <= step), episodes: history.episodes.filter((e) => e.step <= step) });
+  const snapshots = (imageEvery === null ? [] : snapshotSteps(n, timesteps, imageEvery)).map((step) => ({
+    file: iterationChartName(n, step),
+    spec: iterationSpec(n, step, timesteps, upTo(step), candidates.filter((c) => c.step <= step), metric),
+  }));
+  return [...snapshots, { file: iterationChartName(n), spec: iterationSpec(n, timesteps, timesteps, history, candidates, metric) }];
+}
+
+/** The experiment's plots: equity vs buy-and-hold, drawdown, Sharpe by iteration, returns distribution, windows. */
+export function experimentChartJobs(records: IterationRecord[], config: PipelineConfig, dates: readonly string[] | null): ChartJob[] {
+  const entryCost = (config.env.costBps + config.env.slippageBps) / 1e4;
+  const stitched = stitchOutOfSample(records, entryCost, { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate });
+  const sharpe = records.flatMap((r) => {
+    const rows: Array<{ iteration: number; series: string; sharpe: number }> = [];
+    const val = r.kind === 'model' ? r.metrics.validation?.sharpe : null;
+    if (val !== null && val !== undefined) rows.push({ iteration: r.iteration, series: 'validation', sharpe: val });
+    if (r.kind === 'model' && r.metrics.test.sharpe !== null) rows.push({ iteration: r.iteration, series: 'test', sharpe: r.metrics.test.sharpe });
+    if (r.buyAndHold.test.sharpe !== null) rows.push({ iteration: r.iteration, series: 'buy-and-hold test', sharpe: r.buyAndHold.test.sharpe });
+    return rows;
+  });
+  const at = (row: number) => (dates ? dates[Math.min(row, dates.length - 1)] : row);
+  const windows = records.flatMap((r) =>
+    [
+      ['train', r.window.train],
+      ['validation', r.window.validation],
+      ['test', r.window.test],
+    ]
+      .filter((x): x is [string, { start: number; end: number }] => x[1] !== null)
+      .map(([segment, s]) => ({ iteration: r.iteration, segment, start: at(s.start), end: at(s.end - 1) })),
+  );
+  const specs: Record<(typeof experimentChartNames)[number], ChartSpec> = {
+    'equity.png': equitySpec(stitched.bars, dates),
+    'drawdown.png': drawdownSpec(stitched.bars, dates),
+    'sharpe_by_iteration.png': sharpeSpec(sharpe),
+    'oos_returns_hist.png': returnsHistogramSpec(stitched.bars),
+    'windows.png': windowsSpec(windows, dates !== null),
+  };
+  return experimentChartNames.map((file) => ({ file, spec: specs[file] }));
+}
+
+/** The jobs whose PNG is not in `folder` yet (a run stopped before drawing them). */
+export function missingCharts(folder: string, jobs: ChartJob[]): ChartJob[] {
+  return jobs.filter((job) => !existsSync(join(folder, job.file)));
+}
