@@ -33,15 +33,73 @@ function renderers() {
 }
 
 /** A vega-lite spec as SVG text, rendered by vega without a browser. */
-export async function toSvg(spec: ChartSpec): Promise<string> {
-  const { vega, vl } = await renderers();
-  const compiled = vl.compile({ ...spec, config: { ...theme, ...(spec.config ?? {}) } } as ChartSpec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
+async function toSvg(spec: ChartSpec): Promise<string> {
+  const { skeleton, datasets, title } = separateData(spec);
+  const key = JSON.stringify(skeleton);
+  let template = templates.get(key);
+  if (!template) {
+    const { vega, vl } = await renderers();
+    const compiled = vl.compile({ ...skeleton, config: { ...theme, ...(skeleton.config ?? {}) } } as ChartSpec).spec;
+    template = { view: new vega.View(vega.parse(compiled), { renderer: 'none' }), turn: Promise.resolve() };
+    if (templates.size >= MAX_TEMPLATES) forgetChartTemplates();
+    templates.set(key, template);
   }
+  const { view } = template;
+  const render = template.turn.then(async () => {
+    for (const [name, values] of Object.entries(datasets)) view.data(name, values);
+    if (title !== undefined) view.signal(TITLE_SIGNAL, title);
+    // A kept view keeps its last layout unless told to fit its new axis labels and title again.
+    view.resize();
+    await view.runAsync();
+    return view.toSVG();
+  });
+  template.turn = render.then(
+    () => undefined,
+    () => {
+      // A view that failed mid-run is not reused.
+      if (templates.get(key) === template) templates.delete(key);
+      view.finalize();
+    },
+  );
+  return render;
+}
+
+/** Compiling a vega-lite spec and building its vega view took half of vega's time per plot and most of the
+ * compiler work of the threads that draw; the views are kept, a few dozen at most. */
+const MAX_TEMPLATES = 32;
+const TITLE_SIGNAL = 'chart_title';
+const templates = new Map<string, { view: import('vega').View; turn: Promise<void> }>();
+
+/** Lets go of the kept vega views (they are rebuilt on the next plot). */
+export function forgetChartTemplates(): void {
+  for (const t of templates.values()) void t.turn.then(() => t.view.finalize());
+  templates.clear();
+}
+
+/**
+ * A spec without its data: every inline `data.values` becomes a named dataset and a plain-text title becomes a
+ * signal, so plots of the same shape (every training snapshot, every iteration) share one compiled vega view.
+ */
+function separateData(spec: ChartSpec): { skeleton: ChartSpec; datasets: Record<string, unknown[]>; title?: string } {
+  const datasets: Record<string, unknown[]> = {};
+  const strip = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(strip);
+    if (node === null || typeof node !== 'object') return node;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'data' && v && typeof v === 'object' && Array.isArray((v as { values?: unknown }).values)) {
+        const name = `data_values_${Object.keys(datasets).length}`;
+        datasets[name] = (v as { values: unknown[] }).values;
+        out[k] = { name };
+      } else out[k] = strip(v);
+    }
+    return out;
+  };
+  const skeleton = strip(spec) as ChartSpec & { title?: unknown; params?: unknown[] };
+  if (typeof spec.title !== 'string') return { skeleton, datasets };
+  skeleton.title = { text: { expr: TITLE_SIGNAL } };
+  skeleton.params = [...(skeleton.params ?? []), { name: TITLE_SIGNAL, value: '' }];
+  return { skeleton, datasets, title: spec.title };
 }
 
 /** A vega-lite spec as PNG bytes (vega -> SVG -> resvg), at twice the spec's size for sharp text. */
