@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../config/schema.js';
-import type { IterationRecord } from '../records/schemas.js';
+import type { Candidate, IterationRecord } from '../records/schemas.js';
+import type { TrainingHistory } from '../training/history.js';
 import { stitchOutOfSample } from '../walkforward/summary.js';
 import { drawdownSpec, equitySpec, iterationSpec, returnsHistogramSpec, sharpeSpec, windowsSpec } from './chart-specs.js';
 import type { ChartSpec } from './render.js';
@@ -10,6 +11,11 @@ import type { ChartSpec } from './render.js';
 export interface ChartJob {
   file: string;
   spec: ChartSpec;
+}
+
+/** Where plots go: drawn at once (ChartWriter) or handed to whichever worker thread is free. */
+export interface ChartSink {
+  write(job: ChartJob): Promise<void>;
 }
 
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
@@ -36,11 +42,15 @@ export function iterationChartJobs(record: IterationRecord, timesteps: number, i
   const { history } = record.training;
   const { candidates, metric } = record.selection;
   const upTo = (step: number) => ({ points: history.points.filter((p) => p.step <= step), episodes: history.episodes.filter((e) => e.step <= step) });
-  const snapshots = (imageEvery === null ? [] : snapshotSteps(n, timesteps, imageEvery)).map((step) => ({
-    file: iterationChartName(n, step),
-    spec: iterationSpec(n, step, timesteps, upTo(step), candidates.filter((c) => c.step <= step), metric),
-  }));
-  return [...snapshots, { file: iterationChartName(n), spec: iterationSpec(n, timesteps, timesteps, history, candidates, metric) }];
+  const snapshots = (imageEvery === null ? [] : snapshotSteps(n, timesteps, imageEvery)).map((step) =>
+    trainingChart(n, step, timesteps, upTo(step), candidates.filter((c) => c.step <= step), metric),
+  );
+  return [...snapshots, trainingChart(n, timesteps, timesteps, history, candidates, metric)];
+}
+
+/** An iteration's training curves at `step`: a snapshot while it trains, its final chart at the last step. */
+export function trainingChart(iteration: number, step: number, timesteps: number, history: Pick<TrainingHistory, 'points' | 'episodes'>, candidates: Candidate[], metric: string): ChartJob {
+  return { file: iterationChartName(iteration, step < timesteps ? step : undefined), spec: iterationSpec(iteration, step, timesteps, history, candidates, metric) };
 }
 
 /** The experiment's plots: equity vs buy-and-hold, drawdown, Sharpe by iteration, returns distribution, windows. */

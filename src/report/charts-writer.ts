@@ -2,10 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CheckpointWriteError } from '../checkpoint/errors.js';
 import type { Logger } from '../logging/logger.js';
-import type { Candidate } from '../records/schemas.js';
-import type { TrainingHistory } from '../training/history.js';
-import { iterationChartName, type ChartJob } from './chart-jobs.js';
-import { iterationSpec } from './chart-specs.js';
+import type { ChartJob } from './chart-jobs.js';
 import { writePng } from './render.js';
 
 /**
@@ -16,14 +13,7 @@ export class ChartWriter {
   constructor(
     private readonly folder: string,
     private readonly logger: Logger,
-    private readonly metric = 'sharpe',
-    private readonly timesteps = 0,
   ) {}
-
-  /** A snapshot of an iteration's training curves, drawn while it trains. */
-  async iteration(iteration: number, step: number, history: TrainingHistory, candidates: Candidate[]): Promise<void> {
-    await this.write({ file: iterationChartName(iteration, step), spec: iterationSpec(iteration, step, this.timesteps, history, candidates, this.metric) });
-  }
 
   async writeAll(jobs: ChartJob[]): Promise<void> {
     for (const job of jobs) await this.write(job);

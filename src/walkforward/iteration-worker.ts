@@ -10,6 +10,7 @@ import type { IndexWriter } from '../checkpoint/index-store.js';
 import { loadTrainingCheckpoint } from '../checkpoint/training-checkpoint.js';
 import { createRunLogger } from '../logging/logger.js';
 import { createTrace } from '../logging/trace.js';
+import type { ChartSink } from '../report/chart-jobs.js';
 import { ChartWriter } from '../report/charts-writer.js';
 import type { IndexEntry } from '../records/schemas.js';
 import type { RunContext } from './context.js';
@@ -49,6 +50,8 @@ const plan = planExperiment(config);
 const features = computeFeatures(plan.series.price, config.env, config.features);
 let ctx: RunContext | null = null;
 let charts: ChartWriter | null = null;
+/** Plots of the iteration in progress go to the main thread, which hands them to whichever worker is free. */
+let chartRequests: ChartSink | null = null;
 
 function configure(setup: WorkerSetup): void {
   const logger = createRunLogger({ level: setup.logLevel, runId: setup.runId, experiment, sink: (record) => post({ type: 'log', record }) });
@@ -71,6 +74,7 @@ function configure(setup: WorkerSetup): void {
     signal: controller.signal,
   };
   charts = new ChartWriter(paths.visualizations, logger);
+  chartRequests = setup.charts ? { write: async (job) => post({ type: 'chart-request', job }) } : null;
 }
 
 async function runIteration(context: RunContext, iteration: number, resumeFrom: string | null): Promise<void> {
@@ -80,8 +84,7 @@ async function runIteration(context: RunContext, iteration: number, resumeFrom: 
     const { metadata, snapshot } = await loadTrainingCheckpoint(resumeFrom);
     context.resumeFrom = { file: resumeFrom, iteration: metadata.iteration, snapshot };
   }
-  // The main thread draws this iteration's plots from its record, on whichever worker is free.
-  const outcome = await runOneIteration(context, window, null, null);
+  const outcome = await runOneIteration(context, window, null, chartRequests);
   post({ type: 'done', iteration, outcome });
 }
 

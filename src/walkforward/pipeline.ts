@@ -118,12 +118,12 @@ async function runWithPool(config: PipelineConfig, options: WalkForwardOptions, 
     };
     logger.info({ event: 'run-start', backend: backend.name, seed, iterations: plan.windows.length, skipped: backend.skipped }, `backend ${backend.name}; seed ${seed}; ${plan.windows.length} iterations`);
     logger.info({ event: 'save-plan', ...ctx.plan }, saveLine(ctx, paths.root));
-    const charts = options.charts === false ? null : new ChartWriter(paths.visualizations, logger, config.selection.metric, config.training.timesteps);
+    const charts = options.charts === false ? null : new ChartWriter(paths.visualizations, logger);
 
     if ((options.workers ?? 1) > 1 && config.training.warmStart) {
       logger.warn({ event: 'workers-sequential' }, 'training.warmStart makes each iteration start from the previous one, so iterations run one at a time');
     }
-    pool?.setup(ctx, { seed, configHash, metadata: ctx.metadata, plan: ctx.plan, runId, logLevel: options.logLevel ?? 'info' });
+    pool?.setup(ctx, { seed, configHash, metadata: ctx.metadata, plan: ctx.plan, runId, logLevel: options.logLevel ?? 'info', charts: !!charts });
     const { records, timings } = await runIterations(ctx, start.finished, charts, { pool, beforeIterationCleanup: options.beforeIterationCleanup });
     const experimentCharts = charts ? experimentChartJobs(records, config, plan.series.dates) : [];
     // With workers the experiment's plots are drawn while this thread writes the summaries.

@@ -1,6 +1,6 @@
-import { iterationChartJobs } from '../report/chart-jobs.js';
-import type { ChartWriter } from '../report/charts-writer.js';
-import type { IterationRecord } from '../records/schemas.js';
+import { iterationChartJobs, trainingChart, type ChartSink } from '../report/chart-jobs.js';
+import type { Candidate, IterationRecord } from '../records/schemas.js';
+import type { TrainingHistory } from '../training/history.js';
 import type { Window } from '../windows/build-windows.js';
 import type { RunContext } from './context.js';
 import { finishIteration } from './finish-iteration.js';
@@ -12,16 +12,18 @@ export interface IterationOutcome {
   timings: { training: number; evaluation: number; preservation: number };
 }
 
-/** One whole iteration: train (or resume), preserve or explain, evaluate out of sample, draw its chart. */
+/** One whole iteration: train (or resume) with snapshots of its curves, preserve or explain, evaluate out of sample, chart it. */
 export async function runOneIteration(
   ctx: RunContext,
   window: Window,
   warmStart: { iteration: number; weights: Float32Array[] } | null,
-  charts: ChartWriter | null,
+  charts: ChartSink | null,
 ): Promise<IterationOutcome> {
   const data = windowMarket(ctx.features, window);
-  const trained = await trainIteration(ctx, data, warmStart?.weights ?? null, charts ? (i, step, history, candidates) => charts.iteration(i, step, history, candidates) : undefined);
+  const { timesteps } = ctx.config.training;
+  const snapshot = charts ? (i: number, step: number, history: TrainingHistory, candidates: Candidate[]) => charts.write(trainingChart(i, step, timesteps, history, candidates, ctx.config.selection.metric)) : undefined;
+  const trained = await trainIteration(ctx, data, warmStart?.weights ?? null, snapshot);
   const finished = await finishIteration(ctx, window, data.market, trained, warmStart?.iteration ?? null);
-  await charts?.writeAll(iterationChartJobs(finished.record, ctx.config.training.timesteps, null));
+  for (const job of iterationChartJobs(finished.record, timesteps, null)) await charts?.write(job);
   return { record: finished.record, timings: { training: trained.seconds, ...finished.seconds } };
 }

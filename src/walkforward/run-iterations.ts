@@ -51,7 +51,8 @@ export async function runIterations(ctx: RunContext, finished: Map<number, Itera
     await clearIterationFolder(ctx, n);
     logger.info({ event: 'iteration-done', iteration: n, status: record.kind, score: record.selection.score, seconds: record.training.seconds, ...record.training.performance }, iterationLine(record));
     ctx.onProgress?.(iterationDone(record, ctx.windows.length, ctx.plan.totalSteps, done.size));
-    if (pool && charts) pool.drawCharts(plots(record));
+    // The worker asked for its plots as it went; any that did not make it (a run stopped and resumed) are drawn now.
+    if (pool && charts) pool.drawCharts(missingCharts(paths.visualizations, plots(record)));
   };
   const remaining = ctx.windows.filter((w) => !done.has(w.iteration));
   if (pool) {

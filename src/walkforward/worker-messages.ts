@@ -21,6 +21,8 @@ export interface WorkerSetup {
   plan: SavePlan;
   runId: string;
   logLevel: string;
+  /** Whether the run draws plots. */
+  charts: boolean;
 }
 
 export type ToWorker =
@@ -45,5 +47,6 @@ export type FromWorker =
   | { type: 'log'; record: LogRecord }
   | { type: 'progress'; state: ProgressState }
   | { type: 'done'; iteration: number; outcome: IterationOutcome }
+  | { type: 'chart-request'; job: ChartJob }
   | { type: 'chart-done'; file: string }
   | { type: 'error'; error: WorkerError };

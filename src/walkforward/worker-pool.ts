@@ -24,9 +24,9 @@ interface Lane {
  * pool is spawned, while the main thread takes the lock and prepares the run. The main thread stays the one writer
  * of the index (workers ask for every change and wait for it) and handles each finished iteration in turn.
  *
- * A free worker takes a plot before a new iteration, so pictures appear as the run goes, except when no more
- * iterations are waiting than there are workers: then the last iterations start at once and the plots fill the
- * time in which the other workers would have nothing to do.
+ * Training workers hand their plots over instead of drawing them. A free worker takes a plot before a new
+ * iteration, so pictures appear as the run goes, except when no more iterations are waiting than there are workers:
+ * then the last iterations start at once and the plots fill the time in which the other workers would be idle.
  */
 export class WorkerPool {
   private readonly lanes: Lane[];
@@ -87,9 +87,10 @@ export class WorkerPool {
     }
   }
 
-  /** Queues plots; a render failure is a warning, a failed write stops the run. */
+  /** Queues plots, less those already queued or being drawn; a render failure is a warning, a failed write stops the run. */
   drawCharts(jobs: ChartJob[]): void {
-    this.charts.push(...jobs);
+    const pending = new Set([...this.charts.map((j) => j.file), ...this.lanes.flatMap((l) => (l.task?.kind === 'chart' ? [l.task.job.file] : []))]);
+    this.charts.push(...jobs.filter((job) => !pending.has(job.file)));
     this.dispatch();
   }
 
@@ -166,6 +167,9 @@ export class WorkerPool {
         lane.busy.iteration += performance.now() - lane.since;
         lane.task = null;
         this.dispatch();
+        return;
+      case 'chart-request':
+        this.drawCharts([m.job]);
         return;
       case 'chart-done':
         lane.busy.chart += performance.now() - lane.since;
