@@ -1,7 +1,7 @@
 import { tf } from '../backend/tf.js';
 import { readFile, rmdir } from 'node:fs/promises';
 import { selectBackend, type BackendInfo } from '../backend/select-backend.js';
-import { ResumeRefusedError } from '../checkpoint/errors.js';
+import { InterruptedError, ResumeRefusedError } from '../checkpoint/errors.js';
 import { loadTrainingCheckpoint } from '../checkpoint/training-checkpoint.js';
 import { UsageError } from '../errors/index.js';
 import type { PipelineConfig } from '../config/schema.js';
@@ -148,8 +148,13 @@ async function runWithPool(config: PipelineConfig, options: WalkForwardOptions, 
       totalSeconds: (performance.now() - started) / 1000,
       metricOptions: ctx.metricOptions,
     });
-    if (pool) await pool.chartsDrawn();
+    let undrawn = 0;
+    if (pool) undrawn = await pool.chartsDrawn();
     else await charts?.writeAll(experimentCharts);
+    if (undrawn > 0 && options.signal?.aborted) {
+      const reason = String(options.signal.reason ?? 'SIGINT');
+      throw new InterruptedError(reason, `interrupted by ${reason} with ${undrawn} plots left to draw; the results are saved; run the same command to draw them`);
+    }
     await writeReport(paths.root);
     ctx.trace('done');
     logger.info({ event: 'run-done', seconds: summary.totalSeconds, qualified: summary.qualified }, `finished in ${summary.totalSeconds.toFixed(1)}s`);

@@ -94,9 +94,10 @@ export class WorkerPool {
     this.dispatch();
   }
 
-  /** Resolves when every queued plot is drawn. */
-  chartsDrawn(): Promise<void> {
-    return this.until(() => this.charts.length === 0 && !this.lanes.some((l) => l.task?.kind === 'chart'));
+  /** Resolves when every queued plot is drawn, or, once the run is told to stop, with the number left undrawn. */
+  async chartsDrawn(): Promise<number> {
+    await this.until(() => (this.charts.length === 0 || !!this.ctx?.signal?.aborted) && !this.lanes.some((l) => l.task?.kind === 'chart'));
+    return this.charts.length;
   }
 
   /** Lets plots being drawn finish (a plot takes a fraction of a second), then stops the workers. */

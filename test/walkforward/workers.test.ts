@@ -38,6 +38,19 @@ describe('--workers: independent iterations on worker threads', () => {
     expect(resumed.code).toBe(0);
     expect(await resultsFingerprint(join(exp.resultsDir, 'stopped'))).toEqual(reference);
     expect(plotsFingerprint(join(exp.resultsDir, 'stopped'))).toEqual(plots);
+
+    // A stop while the workers draw the last plots ends the run promptly; the rerun draws what is missing.
+    const late = startCli(args('late', 2), { env: { WFO_TRACE: '1' } });
+    const lateDone = collect(late);
+    await waitForOutput(late, /trace phase=summary/);
+    late.kill('SIGINT');
+    const lateStopped = await lateDone;
+    expect([0, 130]).toContain(lateStopped.code);
+    if (lateStopped.code === 130) expect(lateStopped.stderr).toMatch(/plots left to draw; the results are saved; run the same command/);
+    const lateRerun = await runCli(args('late', 2));
+    expect(lateRerun.code).toBe(0);
+    expect(plotsFingerprint(join(exp.resultsDir, 'late'))).toEqual(plots);
+    expect(await resultsFingerprint(join(exp.resultsDir, 'late'))).toEqual(reference);
     expect((await verifyExperiment(join(exp.resultsDir, 'stopped'), 'stopped')).problems).toEqual([]);
   }, 240_000);
 
