@@ -115,7 +115,7 @@ let fonts: { loadSystemFonts: boolean; fontFiles?: string[]; defaultFontFamily: 
 
 /**
  * The charts' font files, looked up once: letting resvg load the system fonts scans every font file on every plot
- * (about 7 ms of a plot's 80). Without DejaVu Sans, the system fonts it is.
+ * (about 7 ms a plot). Without DejaVu Sans, the system fonts it is.
  */
 function fontOptions() {
   if (!fonts) {
