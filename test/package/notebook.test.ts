@@ -1,13 +1,33 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyzeCheckpointPerformance } from '../../src/analysis/performance.js';
 import { repoRoot } from '../helpers/cli.js';
 import { finishedExperiment } from '../helpers/finished-experiment.js';
 import { tempDir } from '../helpers/temp.js';
 
-const npm = (args: string[], cwd: string) =>
-  execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, npm_config_update_notifier: 'false' } });
+const repoModules = join(repoRoot, 'node_modules');
+
+/**
+ * Installs a packed tarball into `project` without the registry and without npm's cache: the tarball is unpacked as
+ * npm would unpack it, and each of its declared runtime dependencies is linked from this repository's own
+ * node_modules (which `npm ci` filled from the same lock file). Only declared dependencies are linked, so an import
+ * the package forgot to declare fails here as it would for a user.
+ */
+function installPacked(tarball: string, project: string): string {
+  const target = join(project, 'node_modules', 'wfo-rl');
+  mkdirSync(target, { recursive: true });
+  execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
+  const manifest = JSON.parse(readFileSync(join(target, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  for (const name of Object.keys(manifest.dependencies)) {
+    const source = join(repoModules, name);
+    if (!existsSync(source)) throw new Error(`dependency ${name} of the packed package is not in ${repoModules}`);
+    const link = join(project, 'node_modules', name);
+    mkdirSync(join(link, '..'), { recursive: true });
+    symlinkSync(source, link, 'dir');
+  }
+  return target;
+}
 
 describe('the packed package, installed into a separate project, used the way a notebook would', () => {
   const tmp = tempDir();
@@ -15,13 +35,14 @@ describe('the packed package, installed into a separate project, used the way a 
 
   test('import { analyzeCheckpointPerformance, listCheckpoints } from the installed package answers about a real experiment', async () => {
     const exp = await finishedExperiment(tmp.dir);
-    npm(['pack', '--pack-destination', tmp.dir], repoRoot);
+    // An empty cache of its own: the test must not lean on what earlier installs left in the user's npm cache.
+    const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_cache: join(tmp.dir, 'npm-cache') };
+    execFileSync('npm', ['pack', '--pack-destination', tmp.dir], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const tarball = readdirSync(tmp.dir).find((f) => f.endsWith('.tgz')) as string;
     const project = join(tmp.dir, 'notebook');
-    execFileSync('mkdir', ['-p', project]);
+    mkdirSync(project);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'notebook', private: true, type: 'module' }));
-    // Offline: every dependency is already in npm's cache from installing this repository; no network in tests.
-    npm(['install', '--offline', '--omit=optional', '--no-audit', '--no-fund', join(tmp.dir, tarball)], project);
+    const installed = installPacked(join(tmp.dir, tarball), project);
     const script = `
       import { analyzeCheckpointPerformance, listCheckpoints } from 'wfo-rl';
       const analysis = await analyzeCheckpointPerformance(${JSON.stringify(exp.paths.root)});
@@ -35,7 +56,6 @@ describe('the packed package, installed into a separate project, used the way a 
     expect(out.analysis.records).toEqual(JSON.parse(JSON.stringify(direct.records)));
     expect(out.analysis.analysis).toEqual(JSON.parse(JSON.stringify(direct.analysis)));
     expect(out.analysis.outOfSample.bars).toBe(400);
-    const types = readdirSync(join(project, 'node_modules', 'wfo-rl', 'dist'));
-    expect(types).toContain('index.d.ts');
+    expect(readdirSync(join(installed, 'dist'))).toContain('index.d.ts');
   }, 240_000);
 });
