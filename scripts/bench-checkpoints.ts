@@ -7,13 +7,13 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeCheckpointPerformance } from '../src/analysis/performance.js';
+import { analyzeCheckpointPerformance } from '../src/inspect/performance.js';
 import { computeMetrics } from '../src/analysis/metrics.js';
-import { listCheckpoints } from '../src/checkpoint/listing.js';
-import { CheckpointIndex } from '../src/checkpoint/index-store.js';
-import { buildZip } from '../src/checkpoint/zip-store.js';
+import { listCheckpoints } from '../src/inspect/listing.js';
+import { CheckpointIndex } from '../src/store/index-store.js';
+import { buildZip } from '../src/store/zip-store.js';
 import { cleanupCheckpoints } from '../src/retention/cleanup.js';
-import { digestOf } from '../src/records/digest.js';
+import { digestOf } from '../src/analysis/digest.js';
 import { FORMAT_VERSION, modelRecordSchema, walkforwardSummarySchema, type IndexEntry, type ModelRecord } from '../src/records/schemas.js';
 import { Rng } from '../src/random/rng.js';
 import { sha256 } from '../src/util/hash.js';

@@ -21,7 +21,7 @@ import { computeFeatures, fitStandardization } from '../src/data/features.js';
 import { TradingEnv } from '../src/env/trading-env.js';
 import { Rng } from '../src/random/rng.js';
 import { trainAgent, type PhaseTimes } from '../src/training/train-loop.js';
-import { marketView } from '../src/walkforward/market.js';
+import { marketView } from '../src/env/market.js';
 
 const { values } = parseArgs({
   options: {

@@ -3,16 +3,16 @@
  * serializable objects; every JSON file the pipeline writes has its zod schema exported here.
  */
 export { runWalkForward, type WalkForwardOptions, type WalkForwardResult } from './walkforward/pipeline.js';
-export { listCheckpoints, type CheckpointList, type CheckpointRow } from './checkpoint/listing.js';
-export { analyzeCheckpointPerformance, type PerformanceAnalysis, type IterationPerformance } from './analysis/performance.js';
+export { listCheckpoints, type CheckpointList, type CheckpointRow } from './inspect/listing.js';
+export { analyzeCheckpointPerformance, type PerformanceAnalysis, type IterationPerformance } from './inspect/performance.js';
 export { cleanupCheckpoints, type CleanupOptions, type CleanupResult, type CleanupRow } from './retention/cleanup.js';
 export { keepLast, keepEvery, keepBest, anyOf, decide, type Policy } from './retention/policies.js';
-export { loadCheckpointModel, type CheckpointModel } from './checkpoint/load-checkpoint-model.js';
-export { createCheckpointSummary } from './analysis/checkpoint-summary.js';
-export { evaluateCheckpoint, type EvaluateOptions, type CheckpointEvaluation } from './analysis/evaluate-checkpoint.js';
-export { verifyExperiment, type VerifyReport } from './checkpoint/verify.js';
-export { listExperiments, type ExperimentRow } from './checkpoint/experiments.js';
-export { planExperiment, type ExperimentPlan } from './walkforward/plan.js';
+export { loadCheckpointModel, type CheckpointModel } from './inspect/load-checkpoint-model.js';
+export { createCheckpointSummary } from './inspect/checkpoint-summary.js';
+export { evaluateCheckpoint, type EvaluateOptions, type CheckpointEvaluation } from './inspect/evaluate-checkpoint.js';
+export { verifyExperiment, type VerifyReport } from './inspect/verify.js';
+export { listExperiments, type ExperimentRow } from './inspect/experiments.js';
+export { planExperiment, type ExperimentPlan } from './plan/plan.js';
 export { experimentPaths, type ExperimentPaths } from './walkforward/paths.js';
 export { loadConfig, type ConfigSources, type LoadedConfig } from './config/load-config.js';
 export { configSchema, type PipelineConfig, type ConfigInput } from './config/schema.js';
@@ -20,9 +20,9 @@ export { buildWindows, type Window, type Segment, type WindowSpec } from './wind
 export { loadPriceSeries } from './data/csv-loader.js';
 export type { PriceSeries } from './data/price-series.js';
 export { computeMetrics, type Metrics, type MetricOptions } from './analysis/metrics.js';
-export { loadModelZip, saveModelZip, type LoadedModel, type ModelMetadata } from './checkpoint/model-zip.js';
-export { readZip } from './checkpoint/zip-store.js';
+export { loadModelZip, saveModelZip, type LoadedModel, type ModelMetadata } from './store/model-zip.js';
+export { readZip } from './store/zip-store.js';
 export { selectBackend, type BackendInfo } from './backend/select-backend.js';
 export * from './records/schemas.js';
 export * from './errors/index.js';
-export { CheckpointCorruptError } from './checkpoint/errors.js';
+export { CheckpointCorruptError } from './store/errors.js';

@@ -1,6 +1,6 @@
 import type { PipelineConfig } from '../config/schema.js';
 import type { Window, Segment } from '../windows/build-windows.js';
-import type { ExperimentPlan } from '../walkforward/plan.js';
+import type { ExperimentPlan } from '../plan/plan.js';
 
 export function segmentText(s: Segment | null): string {
   if (!s) return '-';

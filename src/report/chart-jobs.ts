@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { PipelineConfig } from '../config/schema.js';
 import type { Candidate, IterationRecord } from '../records/schemas.js';
 import type { TrainingHistory } from '../training/history.js';
-import { stitchOutOfSample } from '../walkforward/summary.js';
+import { stitchOutOfSample } from '../analysis/out-of-sample.js';
 import { drawdownSpec, equitySpec, iterationSpec, returnsHistogramSpec, sharpeSpec, windowsSpec } from './chart-specs.js';
 import type { ChartSpec } from './render.js';
 

@@ -1,6 +1,6 @@
 import type { Candidate } from '../records/schemas.js';
 import type { TrainingHistory } from '../training/history.js';
-import type { StitchedBar } from '../walkforward/summary.js';
+import type { StitchedBar } from '../analysis/out-of-sample.js';
 import type { ChartSpec } from './render.js';
 
 const WIDTH = 560;

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type * as vl from 'vega-lite';
-import { writeFileAtomic } from '../checkpoint/atomic-file.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
 
 export type ChartSpec = vl.TopLevelSpec;
 

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../checkpoint/atomic-file.js';
-import { listCheckpoints } from '../checkpoint/listing.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
+import { listCheckpoints } from '../inspect/listing.js';
 import { JOURNAL_FILE } from '../retention/cleanup.js';
 import { runConfigSchema, walkforwardSummarySchema, type WalkforwardSummary } from '../records/schemas.js';
 import { experimentChartNames } from './chart-jobs.js';

@@ -1,10 +1,10 @@
 import { appendFile, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { isTempName } from '../checkpoint/atomic-file.js';
-import type { IndexWriter } from '../checkpoint/index-store.js';
-import { acquireLock } from '../checkpoint/lock.js';
-import { openExperiment } from '../checkpoint/experiment.js';
-import { METADATA_ENTRY, writeZip } from '../checkpoint/zip-store.js';
+import { isTempName } from '../store/atomic-file.js';
+import type { IndexWriter } from '../store/index-store.js';
+import { acquireLock } from '../store/lock.js';
+import { openExperiment } from '../store/experiment.js';
+import { METADATA_ENTRY, writeZip } from '../store/zip-store.js';
 import { UsageError } from '../errors/index.js';
 import { sha256 } from '../util/hash.js';
 import { anyOf, decide, keepBest, keepEvery, keepLast, type Policy } from './policies.js';

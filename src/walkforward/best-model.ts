@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { copyFileAtomic } from '../checkpoint/atomic-file.js';
+import { copyFileAtomic } from '../store/atomic-file.js';
 import { bestModelSchema, FORMAT_VERSION, type IterationRecord, type ModelRecord } from '../records/schemas.js';
 import { sha256File } from '../util/hash.js';
 import type { RunContext } from './context.js';

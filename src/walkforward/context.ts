@@ -1,13 +1,13 @@
 import type { MetricOptions } from '../analysis/metrics.js';
-import type { IndexWriter } from '../checkpoint/index-store.js';
-import type { ModelMetadata } from '../checkpoint/model-zip.js';
-import type { TrainingSnapshot } from '../checkpoint/training-checkpoint.js';
+import type { IndexWriter } from '../store/index-store.js';
+import type { ModelMetadata } from '../store/model-zip.js';
+import type { TrainingSnapshot } from '../store/training-checkpoint.js';
 import type { PipelineConfig } from '../config/schema.js';
 import type { FeatureSet } from '../data/features.js';
 import type { PriceSeries } from '../data/price-series.js';
 import type { Trace } from '../logging/trace.js';
 import type { Logger } from '../logging/logger.js';
-import type { SavePlan } from './save-plan.js';
+import type { SavePlan } from '../plan/save-plan.js';
 import type { ProgressListener } from './progress.js';
 import type { Window } from '../windows/build-windows.js';
 import type { ExperimentPaths } from './paths.js';

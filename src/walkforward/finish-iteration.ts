@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { QNetwork } from '../agent/q-network.js';
 import { score, type MetricName } from '../analysis/metrics.js';
-import { copyFileAtomic } from '../checkpoint/atomic-file.js';
-import { loadModelZip } from '../checkpoint/model-zip.js';
+import { copyFileAtomic } from '../store/atomic-file.js';
+import { loadModelZip } from '../store/model-zip.js';
 import { TradingEnv, type MarketView } from '../env/trading-env.js';
 import { FORMAT_VERSION, modelRecordSchema, placeholderRecordSchema, type IterationRecord } from '../records/schemas.js';
 import { buyAndHold, holdPolicy, runPolicy, type SegmentRun } from '../training/evaluate.js';
@@ -12,7 +12,7 @@ import type { RunContext } from './context.js';
 import { iterationSeed, type TrainedIteration } from './iteration.js';
 import { qualify } from './preservation.js';
 import { commitJson } from './records.js';
-import { digestOf } from '../records/digest.js';
+import { digestOf } from '../analysis/digest.js';
 
 export interface FinishedIteration {
   record: IterationRecord;

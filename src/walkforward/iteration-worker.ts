@@ -6,8 +6,8 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backend/select-backend.js';
 import { computeFeatures } from '../data/features.js';
-import type { IndexWriter } from '../checkpoint/index-store.js';
-import { loadTrainingCheckpoint } from '../checkpoint/training-checkpoint.js';
+import type { IndexWriter } from '../store/index-store.js';
+import { loadTrainingCheckpoint } from '../store/training-checkpoint.js';
 import { createRunLogger } from '../logging/logger.js';
 import { createTrace } from '../logging/trace.js';
 import type { ChartSink } from '../report/chart-jobs.js';
@@ -15,7 +15,7 @@ import { ChartWriter } from '../report/charts-writer.js';
 import type { IndexEntry } from '../records/schemas.js';
 import type { RunContext } from './context.js';
 import { experimentPaths } from './paths.js';
-import { planExperiment } from './plan.js';
+import { planExperiment } from '../plan/plan.js';
 import { runOneIteration } from './run-iteration.js';
 import type { FromWorker, ToWorker, WorkerData, WorkerSetup } from './worker-messages.js';
 

@@ -1,9 +1,9 @@
 import { mkdir, readdir } from 'node:fs/promises';
 import { DqnAgent } from '../agent/dqn-agent.js';
 import { score, type MetricName } from '../analysis/metrics.js';
-import { InterruptedError } from '../checkpoint/errors.js';
-import { saveModelZip } from '../checkpoint/model-zip.js';
-import { loadTrainingCheckpoint, saveTrainingCheckpoint, trainingCheckpointName, type TrainingSnapshot } from '../checkpoint/training-checkpoint.js';
+import { InterruptedError } from '../store/errors.js';
+import { saveModelZip } from '../store/model-zip.js';
+import { loadTrainingCheckpoint, saveTrainingCheckpoint, trainingCheckpointName, type TrainingSnapshot } from '../store/training-checkpoint.js';
 import { TradingEnv } from '../env/trading-env.js';
 import { deriveSeed, Rng } from '../random/rng.js';
 import { deleteFolder, pruneTrainingCheckpoints } from '../retention/cleanup.js';
@@ -12,7 +12,7 @@ import { runPolicy } from '../training/evaluate.js';
 import { emptyHistory, historyRecorder, type TrainingHistory } from '../training/history.js';
 import { trainAgent, type LoopState, type TrainCallback } from '../training/train-loop.js';
 import type { RunContext } from './context.js';
-import type { WindowData } from './market.js';
+import type { WindowData } from '../env/market.js';
 
 export interface TrainedIteration {
   candidates: Candidate[];

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { writeFileAtomic } from '../checkpoint/atomic-file.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
 import type { FileKind } from '../records/schemas.js';
 import { sha256 } from '../util/hash.js';
-import { validated } from '../records/json-file.js';
+import { validated } from '../store/json-file.js';
 import type { RunContext } from './context.js';
 
 /** Validates a record against its schema, commits it atomically and lists it in the index. */

@@ -5,7 +5,7 @@ import type { Window } from '../windows/build-windows.js';
 import type { RunContext } from './context.js';
 import { finishIteration } from './finish-iteration.js';
 import { trainIteration } from './iteration.js';
-import { windowMarket } from './market.js';
+import { windowMarket } from '../env/market.js';
 
 export interface IterationOutcome {
   record: IterationRecord;

@@ -1,5 +1,5 @@
-import { loadModelZip } from '../checkpoint/model-zip.js';
-import { InterruptedError } from '../checkpoint/errors.js';
+import { loadModelZip } from '../store/model-zip.js';
+import { InterruptedError } from '../store/errors.js';
 import { iterationChartJobs, missingCharts } from '../report/chart-jobs.js';
 import type { ChartWriter } from '../report/charts-writer.js';
 import { deleteFolder } from '../retention/cleanup.js';

@@ -1,10 +1,10 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
-import { CheckpointIndex } from '../checkpoint/index-store.js';
-import { ResumeRefusedError } from '../checkpoint/errors.js';
-import { acquireLock, isAlive, readLock, type ExperimentLock } from '../checkpoint/lock.js';
+import { CheckpointIndex } from '../store/index-store.js';
+import { ResumeRefusedError } from '../store/errors.js';
+import { acquireLock, isAlive, readLock, type ExperimentLock } from '../store/lock.js';
 import { removeTempLeftovers } from '../retention/cleanup.js';
-import { scanExperiment } from '../checkpoint/scan.js';
-import { ExperimentLockedError } from '../checkpoint/errors.js';
+import { scanExperiment } from '../store/scan.js';
+import { ExperimentLockedError } from '../store/errors.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { iterationRecordSchema, runConfigSchema, type IterationRecord, type ResumeEvent, type RunConfigRecord } from '../records/schemas.js';
 import { sha256, stableStringify } from '../util/hash.js';

@@ -1,11 +1,11 @@
-import type { ModelMetadata } from '../checkpoint/model-zip.js';
+import type { ModelMetadata } from '../store/model-zip.js';
 import type { PipelineConfig } from '../config/schema.js';
 import type { LogRecord } from '../logging/logger.js';
 import type { IndexEntry } from '../records/schemas.js';
 import type { ChartJob } from '../report/chart-jobs.js';
 import type { IterationOutcome } from './run-iteration.js';
 import type { ProgressState } from './progress.js';
-import type { SavePlan } from './save-plan.js';
+import type { SavePlan } from '../plan/save-plan.js';
 
 /** What a worker needs at start to load the experiment's data while the main thread prepares the run. */
 export interface WorkerData {

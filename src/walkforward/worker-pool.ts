@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { CheckpointWriteError, InterruptedError } from '../checkpoint/errors.js';
+import { CheckpointWriteError, InterruptedError } from '../store/errors.js';
 import { TrainingDivergedError } from '../errors/index.js';
 import type { PipelineConfig } from '../config/schema.js';
 import type { ChartJob } from '../report/chart-jobs.js';

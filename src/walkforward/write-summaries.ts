@@ -1,8 +1,8 @@
-import { createCheckpointSummary } from '../analysis/checkpoint-summary.js';
+import { createCheckpointSummary } from '../inspect/checkpoint-summary.js';
 import type { MetricOptions } from '../analysis/metrics.js';
-import { writeFileAtomic } from '../checkpoint/atomic-file.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
 import type { PipelineConfig } from '../config/schema.js';
-import { writeJson } from '../records/json-file.js';
+import { writeJson } from '../store/json-file.js';
 import {
   FORMAT_VERSION,
   walkforwardSummarySchema,
@@ -12,7 +12,7 @@ import {
 } from '../records/schemas.js';
 import type { Window } from '../windows/build-windows.js';
 import type { ExperimentPaths } from './paths.js';
-import { oosCsv, stitchOutOfSample, walkForwardEfficiency } from './summary.js';
+import { oosCsv, stitchOutOfSample, walkForwardEfficiency } from '../analysis/out-of-sample.js';
 
 export interface SummaryInputs {
   paths: ExperimentPaths;

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifyExperiment } from '../../src/checkpoint/verify.js';
+import { verifyExperiment } from '../../src/inspect/verify.js';
 import { Rng } from '../../src/random/rng.js';
 import { collect, repoRoot, runCli, startCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';

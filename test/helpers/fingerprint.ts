@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readZip } from '../../src/checkpoint/zip-store.js';
+import { readZip } from '../../src/store/zip-store.js';
 import { sha256 } from '../../src/util/hash.js';
 
 /**

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyzeCheckpointPerformance } from '../../src/analysis/performance.js';
+import { analyzeCheckpointPerformance } from '../../src/inspect/performance.js';
 import { repoRoot } from '../helpers/cli.js';
 import { finishedExperiment } from '../helpers/finished-experiment.js';
 import { tempDir } from '../helpers/temp.js';

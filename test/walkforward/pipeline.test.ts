@@ -1,6 +1,6 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { loadConfig } from '../../src/config/load-config.js';
-import { loadModelZip } from '../../src/checkpoint/model-zip.js';
+import { loadModelZip } from '../../src/store/model-zip.js';
 import { selectBackend } from '../../src/backend/select-backend.js';
 import { runWalkForward } from '../../src/walkforward/pipeline.js';
 import { smallExperiment } from '../helpers/experiment.js';

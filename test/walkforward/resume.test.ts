@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { verifyExperiment } from '../../src/checkpoint/verify.js';
+import { verifyExperiment } from '../../src/inspect/verify.js';
 import { walkforwardSummarySchema } from '../../src/records/schemas.js';
 import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadModelZip } from '../../src/checkpoint/model-zip.js';
+import { loadModelZip } from '../../src/store/model-zip.js';
 import { selectBackend } from '../../src/backend/select-backend.js';
 import { computeMetrics } from '../../src/analysis/metrics.js';
 import {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { verifyExperiment } from '../../src/checkpoint/verify.js';
+import { verifyExperiment } from '../../src/inspect/verify.js';
 import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { plotsFingerprint, resultsFingerprint } from '../helpers/fingerprint.js';

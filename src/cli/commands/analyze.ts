@@ -9,7 +9,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
   describe: 'How the preserved models did: score spreads, best iterations, trend, validation-test correlation, out of sample',
   builder: (y) => withExperimentOptions(y).option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (args) => {
-    const { analyzeCheckpointPerformance } = await import('../../analysis/performance.js');
+    const { analyzeCheckpointPerformance } = await import('../../inspect/performance.js');
     const a = await analyzeCheckpointPerformance(experimentRoot(args));
     if (args.json) {
       process.stdout.write(JSON.stringify(a, null, 2) + '\n');

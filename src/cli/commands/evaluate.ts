@@ -15,7 +15,7 @@ export const evaluateCommand: CommandModule<object, Args> = {
       .option('to', { type: 'string', describe: 'End, exclusive: row number or date' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (args) => {
-    const [{ evaluateCheckpoint }, { selectBackend }] = await Promise.all([import('../../analysis/evaluate-checkpoint.js'), import('../../backend/select-backend.js')]);
+    const [{ evaluateCheckpoint }, { selectBackend }] = await Promise.all([import('../../inspect/evaluate-checkpoint.js'), import('../../backend/select-backend.js')]);
     await selectBackend('auto');
     const r = await evaluateCheckpoint(experimentRoot(args), args.iteration, { data: args.data, from: args.from, to: args.to });
     if (args.json) {

@@ -11,7 +11,7 @@ export const experimentsCommand: CommandModule<object, Args> = {
       .option('results-dir', { type: 'string', default: 'results', describe: 'Parent folder of experiment folders' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (args) => {
-    const { listExperiments } = await import('../../checkpoint/experiments.js');
+    const { listExperiments } = await import('../../inspect/experiments.js');
     const rows = await listExperiments(args.resultsDir);
     if (args.json) {
       process.stdout.write(JSON.stringify(rows, null, 2) + '\n');

@@ -12,7 +12,7 @@ export const listCommand: CommandModule<object, Args> = {
       .option('detailed', { type: 'boolean', default: false, describe: 'Add sha256 and window dates' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (args) => {
-    const { listCheckpoints } = await import('../../checkpoint/listing.js');
+    const { listCheckpoints } = await import('../../inspect/listing.js');
     const list = await listCheckpoints(experimentRoot(args));
     if (args.json) {
       process.stdout.write(JSON.stringify(list, null, 2) + '\n');

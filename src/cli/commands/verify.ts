@@ -18,7 +18,7 @@ export const verifyCommand: CommandModule<object, Args> = {
       .option('repair', { type: 'boolean', default: false, describe: 'Rebuild the index from what verifies and remove temporary leftovers' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }) as never,
   handler: async (args) => {
-    const { verifyExperiment } = await import('../../checkpoint/verify.js');
+    const { verifyExperiment } = await import('../../inspect/verify.js');
     const root = experimentPaths(args.resultsDir, args.experiment).root;
     const report = await verifyExperiment(root, args.experiment, { repair: args.repair });
     if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { planExperiment } from '../../walkforward/plan.js';
+import { planExperiment } from '../../plan/plan.js';
 import { experimentPaths } from '../../walkforward/paths.js';
 import { UsageError } from '../../errors/index.js';
 import { resolveConfig, withConfigOptions, type ConfigArgs } from '../options.js';

@@ -1,11 +1,11 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkpointSummarySchema, walkforwardSummarySchema, type IndexEntry } from '../records/schemas.js';
-import { readJson } from '../records/json-file.js';
-import { CheckpointIndex, INDEX_FILE } from './index-store.js';
-import { acquireLock } from './lock.js';
+import { readJson } from '../store/json-file.js';
+import { CheckpointIndex, INDEX_FILE } from '../store/index-store.js';
+import { acquireLock } from '../store/lock.js';
 import { removeTempLeftovers } from '../retention/cleanup.js';
-import { scanExperiment } from './scan.js';
+import { scanExperiment } from '../store/scan.js';
 
 export interface VerifyReport {
   experiment: string;

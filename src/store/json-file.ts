@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { z } from 'zod';
-import { writeFileAtomic } from '../checkpoint/atomic-file.js';
+import { writeFileAtomic } from './atomic-file.js';
 
 /** The record as it will be written, or an error naming the file and every field that does not match its schema. */
 export function validated<S extends z.ZodType>(path: string, schema: S, value: z.input<S>): { data: z.output<S>; text: string } {

@@ -1,5 +1,5 @@
-import { computeMetrics, type MetricOptions, type Metrics } from '../analysis/metrics.js';
-import { tStatistic } from '../analysis/statistics.js';
+import { computeMetrics, type MetricOptions, type Metrics } from './metrics.js';
+import { tStatistic } from './statistics.js';
 import type { IterationRecord, Statistic } from '../records/schemas.js';
 
 /** One out-of-sample bar of the stitched strategy. */

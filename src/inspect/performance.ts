@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { openExperiment } from '../checkpoint/experiment.js';
+import { openExperiment } from '../store/experiment.js';
 import { walkforwardSummarySchema, type CheckpointAnalysis, type MetricDigest, type Statistic } from '../records/schemas.js';
-import { metricDigest } from '../records/digest.js';
-import { analyzeDigests } from './checkpoint-analysis.js';
+import { metricDigest } from '../analysis/digest.js';
+import { analyzeDigests } from '../analysis/checkpoint-analysis.js';
 
 export interface IterationPerformance {
   iteration: number;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JOURNAL_FILE } from '../retention/cleanup.js';
-import { openExperiment } from './experiment.js';
+import { openExperiment } from '../store/experiment.js';
 
 /** One row per iteration: a flat record any DataFrame library loads as is. */
 export interface CheckpointRow {

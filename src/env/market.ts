@@ -1,5 +1,5 @@
 import { fitStandardization, standardize, type FeatureSet, type Standardization } from '../data/features.js';
-import type { MarketView } from '../env/trading-env.js';
+import type { MarketView } from './trading-env.js';
 import type { Window } from '../windows/build-windows.js';
 
 /** A window with the market it trades and the standardization that market was built with. */

@@ -2,7 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { iterationRecordSchema, bestModelSchema, type FileKind, type IndexEntry } from '../records/schemas.js';
 import { sha256 } from '../util/hash.js';
-import { digestOf } from '../records/digest.js';
+import { digestOf } from '../analysis/digest.js';
 import { isTempName } from './atomic-file.js';
 import { METADATA_ENTRY, readZip } from './zip-store.js';
 

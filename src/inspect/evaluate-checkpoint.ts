@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { QNetwork } from '../agent/q-network.js';
-import { loadCheckpointModel } from '../checkpoint/load-checkpoint-model.js';
+import { loadCheckpointModel } from './load-checkpoint-model.js';
 import { configSchema } from '../config/schema.js';
 import { loadPriceSeries } from '../data/csv-loader.js';
 import { computeFeatures } from '../data/features.js';
@@ -9,8 +9,8 @@ import { TradingEnv } from '../env/trading-env.js';
 import { UsageError } from '../errors/index.js';
 import { runConfigSchema } from '../records/schemas.js';
 import { buyAndHold, runPolicy } from '../training/evaluate.js';
-import { marketView } from '../walkforward/market.js';
-import type { Metrics } from './metrics.js';
+import { marketView } from '../env/market.js';
+import type { Metrics } from '../analysis/metrics.js';
 
 export interface EvaluateOptions {
   /** Another CSV to run on (default: the experiment's data file). */

@@ -1,7 +1,7 @@
 import { configSchema } from '../../src/config/schema.js';
 import { iterationChartName, snapshotSteps } from '../../src/report/chart-jobs.js';
-import { trainingCheckpointName } from '../../src/checkpoint/training-checkpoint.js';
-import { savePlan } from '../../src/walkforward/save-plan.js';
+import { trainingCheckpointName } from '../../src/store/training-checkpoint.js';
+import { savePlan } from '../../src/plan/save-plan.js';
 
 describe('save plan', () => {
   test.each([

@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { UsageError } from '../errors/index.js';
-import { openExperiment } from './experiment.js';
-import { loadModelZip, type ModelMetadata } from './model-zip.js';
+import { openExperiment } from '../store/experiment.js';
+import { loadModelZip, type ModelMetadata } from '../store/model-zip.js';
 
 export interface CheckpointModel {
   iteration: number;

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ExperimentLockedError } from '../../src/checkpoint/errors.js';
-import { acquireLock, LOCK_FILE, readLock } from '../../src/checkpoint/lock.js';
+import { ExperimentLockedError } from '../../src/store/errors.js';
+import { acquireLock, LOCK_FILE, readLock } from '../../src/store/lock.js';
 import { tempDir } from '../helpers/temp.js';
 
 describe('experiment lock', () => {

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { listCheckpoints } from '../checkpoint/listing.js';
-import { openExperiment } from '../checkpoint/experiment.js';
-import { writeJson } from '../records/json-file.js';
+import { listCheckpoints } from './listing.js';
+import { openExperiment } from '../store/experiment.js';
+import { writeJson } from '../store/json-file.js';
 import { checkpointSummarySchema, FORMAT_VERSION, type CheckpointSummary } from '../records/schemas.js';
-import { analyzeDigests } from './checkpoint-analysis.js';
+import { analyzeDigests } from '../analysis/checkpoint-analysis.js';
 
 /** Builds checkpoint_summary.json from the index (every checkpoint and the analysis across iterations), writes it and returns it. */
 export async function createCheckpointSummary(experimentDir: string): Promise<CheckpointSummary> {

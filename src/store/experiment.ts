@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { PipelineError } from '../errors/index.js';
 import { bestModelSchema, iterationDigestSchema, iterationRecordSchema, type IndexEntry, type IterationDigest } from '../records/schemas.js';
-import { digestOf } from '../records/digest.js';
+import { digestOf } from '../analysis/digest.js';
 import { CheckpointIndex } from './index-store.js';
 import { scanExperiment } from './scan.js';
 

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isAlive, readLock } from './lock.js';
+import { isAlive, readLock } from '../store/lock.js';
 
 export interface ExperimentRow {
   experiment: string;
