@@ -13,7 +13,7 @@ export { evaluateCheckpoint, type EvaluateOptions, type CheckpointEvaluation } f
 export { verifyExperiment, type VerifyReport } from './inspect/verify.js';
 export { listExperiments, type ExperimentRow } from './inspect/experiments.js';
 export { planExperiment, type ExperimentPlan } from './plan/plan.js';
-export { experimentPaths, type ExperimentPaths } from './walkforward/paths.js';
+export { experimentPaths, type ExperimentPaths } from './store/layout.js';
 export { loadConfig, type ConfigSources, type LoadedConfig } from './config/load-config.js';
 export { configSchema, type PipelineConfig, type ConfigInput } from './config/schema.js';
 export { buildWindows, type Window, type Segment, type WindowSpec } from './windows/build-windows.js';
@@ -25,4 +25,4 @@ export { readZip } from './store/zip-store.js';
 export { selectBackend, type BackendInfo } from './backend/select-backend.js';
 export * from './records/schemas.js';
 export * from './errors/index.js';
-export { CheckpointCorruptError } from './store/errors.js';
+export { CheckpointCorruptError } from './errors/index.js';

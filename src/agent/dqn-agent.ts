@@ -1,25 +1,17 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { AgentConfig } from '../config/schema.js';
 import type { Rng } from '../random/rng.js';
-import type { AdamState } from './adam.js';
 import { KernelLearner } from './kernel-learner.js';
 import type { QLearner, UpdateStats } from './learner.js';
 import { QNetwork } from './q-network.js';
-import { createBatch, ReplayBuffer, type ReplayBatch, type ReplayState } from './replay/replay-buffer.js';
+import { createBatch, ReplayBuffer, type ReplayBatch } from './replay/replay-buffer.js';
+import { agentStateFromParts, agentStateToParts, type AgentState, type StateParts } from './state.js';
 import { linearSchedule } from './schedules.js';
 import { TfjsLearner } from './tfjs-learner.js';
 
 export type { UpdateStats } from './learner.js';
+export type { AgentState } from './state.js';
 
-export interface AgentState {
-  numTimesteps: number;
-  numUpdates: number;
-  online: Float32Array[];
-  target: Float32Array[];
-  optimizer: AdamState;
-  /** Null when the checkpoint was written without the replay buffer. */
-  replay: ReplayState | null;
-}
 
 /**
  * DQN (Mnih et al. 2015) with double-DQN targets, Huber loss, Adam, global-norm gradient clipping and
@@ -139,6 +131,16 @@ export class DqnAgent {
     this.learner.setTarget(state.target);
     this.learner.setOptimizer(state.optimizer);
     if (state.replay) this.replay.setState(state.replay);
+  }
+
+  /** The whole state as JSON plus arrays, for the store to write without knowing the agent's fields. */
+  saveState(includeReplay: boolean): StateParts {
+    return agentStateToParts(this.getState(includeReplay));
+  }
+
+  /** Restores what saveState gave; throws AgentStateError when the parts do not fit this agent. */
+  restoreState(parts: StateParts): void {
+    this.setState(agentStateFromParts(parts));
   }
 
   dispose(): void {

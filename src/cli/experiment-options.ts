@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import { experimentPaths } from '../walkforward/paths.js';
+import { experimentPaths } from '../store/layout.js';
 
 export interface ExperimentArgs {
   experiment: string;

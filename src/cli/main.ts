@@ -16,7 +16,9 @@ import { installSignalHandlers } from './signals.js';
 /** The only place that exits: maps typed errors to exit codes (2 usage/config/input, 1 runtime, 130 interrupted). */
 async function main(argv: string[]): Promise<void> {
   let usageError: string | null = null;
+  // English whatever the user's locale: messages are part of the interface (tests and scripts match them).
   const parser = yargs(argv)
+    .locale('en')
     .scriptName('wfo')
     .usage('$0 <command> [options]')
     .command(walkforwardCommand)

@@ -11,6 +11,7 @@ import { runConfigSchema } from '../records/schemas.js';
 import { buyAndHold, runPolicy } from '../training/evaluate.js';
 import { marketView } from '../env/market.js';
 import type { Metrics } from '../analysis/metrics.js';
+import { layout } from '../store/layout.js';
 
 export interface EvaluateOptions {
   /** Another CSV to run on (default: the experiment's data file). */
@@ -48,7 +49,7 @@ export async function evaluateCheckpoint(experimentDir: string, iteration: numbe
   const series = loadPriceSeries({ ...config.data, path: dataPath });
   const features = computeFeatures(series.price, { lookback: observation.lookback }, observation.features);
   const market = marketView(features, observation.standardization);
-  const record = JSON.parse(await readFile(join(experimentDir, 'checkpoints', `metrics_iter_${iteration}.json`), 'utf8'));
+  const record = JSON.parse(await readFile(join(experimentDir, layout.metrics(iteration)), 'utf8'));
   const sameData = options.data === undefined;
   const from = Math.max(resolveRow(options.from, series.dates, sameData ? record.window.test.start : features.firstValidRow + 1, '--from'), features.firstValidRow + 1);
   const to = Math.min(resolveRow(options.to, series.dates, sameData ? record.window.test.end : series.rows, '--to'), series.rows);

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isAlive, readLock } from '../store/lock.js';
+import { iterationRecordNames, layout } from '../store/layout.js';
 
 export interface ExperimentRow {
   experiment: string;
@@ -22,7 +23,7 @@ export async function listExperiments(resultsDir: string): Promise<ExperimentRow
     if (!files.includes('config.json')) continue;
     const lock = await readLock(root);
     const finished = files.includes('walkforward_summary.json') && !files.includes('iterations');
-    const records = (await readdir(join(root, 'checkpoints')).catch(() => [] as string[])).filter((f) => /^(metrics|no_model)_iter_\d+\.json$/.test(f));
+    const records = iterationRecordNames(await readdir(join(root, layout.checkpoints)).catch(() => [] as string[]));
     const { size, newest } = await folderSize(root);
     rows.push({
       experiment: entry.name,

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { JOURNAL_FILE } from '../retention/cleanup.js';
 import { openExperiment } from '../store/experiment.js';
+import { layout } from '../store/layout.js';
 
 /** One row per iteration: a flat record any DataFrame library loads as is. */
 export interface CheckpointRow {
@@ -51,7 +51,7 @@ export async function listCheckpoints(experimentDir: string): Promise<Checkpoint
   const archived = await archivedFiles(exp.root);
   const latest = exp.digests.length ? exp.digests[exp.digests.length - 1].iteration : null;
   const rows: CheckpointRow[] = exp.digests.map((d) => {
-    const recordPath = d.status === 'model' ? `checkpoints/metrics_iter_${d.iteration}.json` : `checkpoints/no_model_iter_${d.iteration}.json`;
+    const recordPath = layout.record(d.iteration, d.status === 'model' ? 'model' : 'placeholder');
     const model = d.model ? byPath.get(d.model.file) : undefined;
     const status = d.status === 'placeholder' ? 'placeholder' : model ? 'model' : 'pruned';
     const shown = model ?? byPath.get(recordPath);
@@ -96,7 +96,7 @@ export async function listCheckpoints(experimentDir: string): Promise<Checkpoint
 /** file -> archive, from the cleanup journal. */
 async function archivedFiles(root: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  const text = await readFile(join(root, JOURNAL_FILE), 'utf8').catch(() => '');
+  const text = await readFile(join(root, layout.journal), 'utf8').catch(() => '');
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
     try {

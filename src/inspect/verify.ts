@@ -2,10 +2,11 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkpointSummarySchema, walkforwardSummarySchema, type IndexEntry } from '../records/schemas.js';
 import { readJson } from '../store/json-file.js';
-import { CheckpointIndex, INDEX_FILE } from '../store/index-store.js';
+import { CheckpointIndex } from '../store/index-store.js';
 import { acquireLock } from '../store/lock.js';
 import { removeTempLeftovers } from '../retention/cleanup.js';
 import { scanExperiment } from '../store/scan.js';
+import { layout } from '../store/layout.js';
 
 export interface VerifyReport {
   experiment: string;
@@ -33,7 +34,7 @@ export async function verifyExperiment(root: string, experiment: string, options
     for (const c of scan.corrupt) problems.push(`${c.path}: ${c.problem}`);
     for (const t of scan.temporary) problems.push(`${t}: temporary leftover of an interrupted write`);
     const index = await CheckpointIndex.read(root, experiment);
-    if (!index) problems.push(`${INDEX_FILE}: missing or unreadable`);
+    if (!index) problems.push(`${layout.index}: missing or unreadable`);
     else problems.push(...compareIndex(index.entries, scan.entries));
     for (const [file, schema] of [
       ['walkforward_summary.json', walkforwardSummarySchema],
@@ -48,7 +49,7 @@ export async function verifyExperiment(root: string, experiment: string, options
     }
     if (options.repair && problems.length) {
       await CheckpointIndex.from(root, experiment, scan.entries).save();
-      repaired.push(`${INDEX_FILE} rebuilt from ${scan.entries.length} verified files`);
+      repaired.push(`${layout.index} rebuilt from ${scan.entries.length} verified files`);
       for (const t of await removeTempLeftovers(root)) repaired.push(`removed ${t}`);
     }
     return { experiment, ok: problems.length === 0, verified: scan.entries.length, problems, repaired };

@@ -16,10 +16,6 @@ export class Rng {
     return new Rng(xoroshiro128plus(seed | 0));
   }
 
-  static fromState(state: readonly number[]): Rng {
-    return new Rng(xoroshiro128plusFromState(state));
-  }
-
   /** Continues the stream from a saved state, in place (objects holding this generator follow). */
   setState(state: readonly number[]): void {
     this.gen = xoroshiro128plusFromState(state);

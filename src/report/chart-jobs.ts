@@ -6,6 +6,7 @@ import type { TrainingHistory } from '../training/history.js';
 import { stitchOutOfSample } from '../analysis/out-of-sample.js';
 import { drawdownSpec, equitySpec, iterationSpec, returnsHistogramSpec, sharpeSpec, windowsSpec } from './chart-specs.js';
 import type { ChartSpec } from './render.js';
+import { layout } from '../store/layout.js';
 
 /** One PNG to draw: its file name in visualizations/ and the vega-lite spec, which holds all its data. */
 export interface ChartJob {
@@ -18,12 +19,7 @@ export interface ChartSink {
   write(job: ChartJob): Promise<void>;
 }
 
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
-
-export const iterationChartName = (iteration: number, step?: number) =>
-  step === undefined ? `iter_${pad(iteration, 3)}.png` : `iter_${pad(iteration, 3)}_step_${pad(step, 7)}.png`;
-
-export const experimentChartNames = ['equity.png', 'drawdown.png', 'sharpe_by_iteration.png', 'oos_returns_hist.png', 'windows.png'] as const;
+export const iterationChartName = (iteration: number, step?: number) => (step === undefined ? layout.iterationChart(iteration) : layout.snapshotChart(iteration, step));
 
 /** The steps of an iteration at which the run draws a snapshot: experiment-wide multiples of `imageEvery` before its last step. */
 export function snapshotSteps(iteration: number, timesteps: number, imageEvery: number): number[] {
@@ -75,17 +71,20 @@ export function experimentChartJobs(records: IterationRecord[], config: Pipeline
       .filter((x): x is [string, { start: number; end: number }] => x[1] !== null)
       .map(([segment, s]) => ({ iteration: r.iteration, segment, start: at(s.start), end: at(s.end - 1) })),
   );
-  const specs: Record<(typeof experimentChartNames)[number], ChartSpec> = {
-    'equity.png': equitySpec(stitched.bars, dates),
-    'drawdown.png': drawdownSpec(stitched.bars, dates),
-    'sharpe_by_iteration.png': sharpeSpec(sharpe),
-    'oos_returns_hist.png': returnsHistogramSpec(stitched.bars),
-    'windows.png': windowsSpec(windows, dates !== null),
-  };
-  return experimentChartNames.map((file) => ({ file, spec: specs[file] }));
+  const names = layout.experimentCharts;
+  return [
+    { file: names.equity, spec: equitySpec(stitched.bars, dates) },
+    { file: names.drawdown, spec: drawdownSpec(stitched.bars, dates) },
+    { file: names.sharpe, spec: sharpeSpec(sharpe) },
+    { file: names.returns, spec: returnsHistogramSpec(stitched.bars) },
+    { file: names.windows, spec: windowsSpec(windows, dates !== null) },
+  ];
 }
 
 /** The jobs whose PNG is not in `folder` yet (a run stopped before drawing them). */
 export function missingCharts(folder: string, jobs: ChartJob[]): ChartJob[] {
   return jobs.filter((job) => !existsSync(join(folder, job.file)));
 }
+
+/** The file names of the experiment's own plots, in the order they are drawn. */
+export const experimentChartNames = Object.values(layout.experimentCharts);

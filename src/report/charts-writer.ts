@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CheckpointWriteError } from '../store/errors.js';
+import { CheckpointWriteError } from '../errors/index.js';
 import type { Logger } from '../logging/logger.js';
 import type { ChartJob } from './chart-jobs.js';
 import { writePng } from './render.js';

@@ -8,12 +8,13 @@ import { savePlan } from '../plan/save-plan.js';
 import { experimentChartJobs, iterationChartJobs } from './chart-jobs.js';
 import { ChartWriter } from './charts-writer.js';
 import { writeReport } from './report.js';
+import { iterationRecordNames, layout } from '../store/layout.js';
 
 /** Redraws every plot of an experiment (snapshots included) from its records and rebuilds report.html. */
 export async function generateReport(experimentDir: string, logger: Logger = silentLogger()): Promise<string> {
   const run = runConfigSchema.parse(JSON.parse(await readFile(join(experimentDir, 'config.json'), 'utf8')));
   const config = configSchema.parse(run.config);
-  const files = (await readdir(join(experimentDir, 'checkpoints'))).filter((f) => /^(metrics|no_model)_iter_\d+\.json$/.test(f));
+  const files = iterationRecordNames(await readdir(join(experimentDir, layout.checkpoints))).map((f) => f.name);
   const records: IterationRecord[] = [];
   for (const f of files) records.push(iterationRecordSchema.parse(JSON.parse(await readFile(join(experimentDir, 'checkpoints', f), 'utf8'))));
   records.sort((a, b) => a.iteration - b.iteration);

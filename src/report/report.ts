@@ -2,9 +2,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { listCheckpoints } from '../inspect/listing.js';
-import { JOURNAL_FILE } from '../retention/cleanup.js';
 import { runConfigSchema, walkforwardSummarySchema, type WalkforwardSummary } from '../records/schemas.js';
-import { experimentChartNames } from './chart-jobs.js';
+import { layout } from '../store/layout.js';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
@@ -24,11 +23,11 @@ export async function writeReport(experimentDir: string): Promise<string> {
   for (const r of list.rows) {
     if (r.status === 'placeholder') records.set(r.iteration, JSON.parse(await readFile(join(experimentDir, r.file), 'utf8')));
   }
-  const vis = join(experimentDir, 'visualizations');
+  const vis = join(experimentDir, layout.visualizations);
   const pictures = new Set(await readdir(vis).catch(() => [] as string[]));
   const img = async (name: string, alt: string) =>
     pictures.has(name) ? `<img class="chart" data-chart="${esc(name)}" alt="${esc(alt)}" src="data:image/png;base64,${(await readFile(join(vis, name))).toString('base64')}">` : '';
-  const journal = (await readFile(join(experimentDir, JOURNAL_FILE), 'utf8').catch(() => ''))
+  const journal = (await readFile(join(experimentDir, layout.journal), 'utf8').catch(() => ''))
     .split('\n')
     .filter((l) => l.trim())
     .map((l) => {
@@ -40,8 +39,10 @@ export async function writeReport(experimentDir: string): Promise<string> {
     })
     .filter((x): x is Record<string, unknown> => x !== null);
   const s = summary.stitched;
-  const charts = await Promise.all(experimentChartNames.map((n) => img(n, n.replace('.png', '').replace(/_/g, ' '))));
-  const iterationCharts = await Promise.all(summary.iterations.map((it) => img(`iter_${String(it.iteration).padStart(3, '0')}.png`, `iteration ${it.iteration} training`)));
+  const names = layout.experimentCharts;
+  const chart = (key: keyof typeof names) => img(names[key], names[key].replace('.png', '').replace(/_/g, ' '));
+  const charts = { equity: await chart('equity'), drawdown: await chart('drawdown'), sharpe: await chart('sharpe'), returns: await chart('returns'), windows: await chart('windows') };
+  const iterationCharts = await Promise.all(summary.iterations.map((it) => img(layout.iterationChart(it.iteration), `iteration ${it.iteration} training`)));
 
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Walk-forward report: ${esc(summary.experiment)}</title>
@@ -69,9 +70,9 @@ img.chart{max-width:100%;border:1px solid #eee;margin:6px 0;display:block}.grid{
 <tr><th class="l">config hash</th><td class="l"><code>${esc(run.configHash)}</code></td></tr>
 <tr><th class="l">versions</th><td class="l">${esc(Object.entries(run.versions).map(([k, v]) => `${k} ${v}`).join(', '))}</td></tr>
 <tr><th class="l">resumes</th><td class="l">${run.resumes.length ? run.resumes.map((r) => `${esc(r.at)}${r.forced ? ` (forced: ${esc(r.changes.join('; '))})` : ''}`).join('<br>') : 'none'}</td></tr></table>
-<h2>Windows</h2>${charts[4]}
-<h2>Out of sample</h2>${charts[0]}${charts[1]}${charts[3]}
-<h2>Iterations</h2>${charts[2]}
+<h2>Windows</h2>${charts.windows}
+<h2>Out of sample</h2>${charts.equity}${charts.drawdown}${charts.returns}
+<h2>Iterations</h2>${charts.sharpe}
 <table id="iterations"><thead><tr><th>iter</th><th class="l">status</th><th class="l">test segment</th><th>selection score</th><th>step</th><th>val Sharpe</th><th>test Sharpe</th><th>test return</th><th>B&amp;H test Sharpe</th><th class="l">note</th></tr></thead><tbody>
 ${summary.iterations
   .map((it) => {

@@ -5,6 +5,8 @@ import type { IndexWriter } from '../store/index-store.js';
 import { acquireLock } from '../store/lock.js';
 import { openExperiment } from '../store/experiment.js';
 import { METADATA_ENTRY, writeZip } from '../store/zip-store.js';
+import { layout } from '../store/layout.js';
+import type { TrainingStore } from '../store/training-store.js';
 import { UsageError } from '../errors/index.js';
 import { sha256 } from '../util/hash.js';
 import { anyOf, decide, keepBest, keepEvery, keepLast, type Policy } from './policies.js';
@@ -25,13 +27,13 @@ export async function deleteFolder(index: IndexWriter, relativeFolder: string): 
   await rm(join(index.root, relativeFolder), { recursive: true, force: true });
 }
 
-/** Keeps the newest `keep` training checkpoints of a folder (names sort by step). */
-export async function pruneTrainingCheckpoints(index: IndexWriter, relativeFolder: string, keep: number): Promise<void> {
-  const names = (await readdir(join(index.root, relativeFolder))).filter((f) => /^model_step_\d+\.zip$/.test(f)).sort();
-  const doomed = names.slice(0, Math.max(0, names.length - keep));
+/** Removes the training checkpoints of an iteration that the policy does not keep (policies order them by step). */
+export async function pruneTraining(index: IndexWriter, training: TrainingStore, policy: Policy): Promise<void> {
+  const steps = (await training.steps()).map((step) => ({ iteration: step }));
+  const doomed = decide(steps, [policy]).filter((d) => !d.keep);
   await deleteIndexed(
     index,
-    doomed.map((f) => `${relativeFolder}/${f}`),
+    doomed.map((d) => layout.trainingCheckpoint(training.iteration, d.candidate.iteration)),
   );
 }
 
@@ -91,8 +93,6 @@ export interface CleanupResult {
   journal: string;
 }
 
-export const JOURNAL_FILE = 'cleanup_journal.jsonl';
-
 /**
  * Prunes preserved models (checkpoints/model_iter_N.zip) by retention policy. It only ever removes preserved model
  * zips that the index lists and whose bytes still match it; never best_model.zip, the newest iteration's model, a
@@ -136,7 +136,7 @@ export async function cleanupCheckpoints(experimentDir: string, options: Cleanup
       removed: [],
       bytesFreed: doomed.reduce((n, r) => n + r.size, 0),
       archive: null,
-      journal: join(exp.root, JOURNAL_FILE),
+      journal: join(exp.root, layout.journal),
     };
     if (options.dryRun || !doomed.length) return result;
 
@@ -145,11 +145,12 @@ export async function cleanupCheckpoints(experimentDir: string, options: Cleanup
       const bytes = await readFile(join(exp.root, r.file)).catch(() => null);
       if (bytes && sha256(bytes) === r.sha256) verified.push(r);
     }
-    const time = now().toISOString();
+    const at = now();
+    const time = at.toISOString();
     let archive: string | null = null;
     if (options.archive && verified.length) {
-      archive = `archive/pruned-${time.replace(/[:.]/g, '-')}.zip`;
-      await mkdir(join(exp.root, 'archive'), { recursive: true });
+      archive = layout.archive(at);
+      await mkdir(join(exp.root, layout.archiveFolder), { recursive: true });
       const entries: Record<string, Uint8Array> = {};
       for (const r of verified) entries[basename(r.file)] = await readFile(join(exp.root, r.file));
       const metadata = { kind: 'archive', experiment: exp.experiment, createdAt: time, rule: `not kept by ${rules}`, files: verified.map((r) => r.file) };

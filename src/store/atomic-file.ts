@@ -1,6 +1,6 @@
 import { open, rename, rm, copyFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CheckpointWriteError, isWriteFailure } from './errors.js';
+import { CheckpointWriteError, isWriteFailure } from '../errors/index.js';
 import { injectedFault } from './fault-injection.js';
 
 /** Marks a file being written; readers and listings skip such names and a new start removes them. */

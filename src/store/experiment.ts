@@ -1,16 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { PipelineError } from '../errors/index.js';
+import { ExperimentNotFoundError } from '../errors/index.js';
 import { bestModelSchema, iterationDigestSchema, iterationRecordSchema, type IndexEntry, type IterationDigest } from '../records/schemas.js';
 import { digestOf } from '../analysis/digest.js';
 import { CheckpointIndex } from './index-store.js';
 import { scanExperiment } from './scan.js';
-
-/** The folder given is not an experiment of this pipeline. */
-export class ExperimentNotFoundError extends PipelineError {
-  override readonly name = 'ExperimentNotFoundError' as const;
-  override readonly exitCode = 2;
-}
+import { layout } from './layout.js';
 
 export interface OpenedExperiment {
   root: string;
@@ -32,7 +27,7 @@ export async function openExperiment(experimentDir: string): Promise<OpenedExper
   let index = await CheckpointIndex.read(root, experiment);
   let rebuilt = false;
   if (!index) {
-    const hasConfig = await readFile(join(root, 'config.json')).then(
+    const hasConfig = await readFile(join(root, layout.config)).then(
       () => true,
       () => false,
     );
@@ -40,7 +35,7 @@ export async function openExperiment(experimentDir: string): Promise<OpenedExper
     index = CheckpointIndex.from(root, experiment, (await scanExperiment(root)).entries);
     rebuilt = true;
   }
-  const best = await readFile(join(root, 'best_model.json'), 'utf8')
+  const best = await readFile(join(root, layout.bestModelJson), 'utf8')
     .then((t) => bestModelSchema.parse(JSON.parse(t)).iteration)
     .catch(() => null);
   return { root, experiment, index, rebuilt, bestIteration: best, digests: await digestsOf(root, index.entries) };

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkpointIndexSchema, FORMAT_VERSION, type IndexEntry } from '../records/schemas.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { layout } from './layout.js';
 
-export const INDEX_FILE = 'checkpoint_index.json';
 
 /** What writers of the experiment's files need from the index (a worker thread gets a proxy to the real one). */
 export interface IndexWriter {
@@ -27,23 +27,20 @@ export class CheckpointIndex implements IndexWriter {
     readonly root: string,
     readonly experiment: string,
     entries: IndexEntry[],
+    private readonly now: () => Date,
   ) {
     for (const e of entries) this.byPath.set(e.path, e);
   }
 
-  static empty(root: string, experiment: string): CheckpointIndex {
-    return new CheckpointIndex(root, experiment, []);
-  }
-
-  static from(root: string, experiment: string, entries: IndexEntry[]): CheckpointIndex {
-    return new CheckpointIndex(root, experiment, entries);
+  static from(root: string, experiment: string, entries: IndexEntry[], now: () => Date = () => new Date()): CheckpointIndex {
+    return new CheckpointIndex(root, experiment, entries, now);
   }
 
   /** The index on disk, or null when there is none or it does not parse. */
   static async read(root: string, experiment: string): Promise<CheckpointIndex | null> {
     try {
-      const parsed = checkpointIndexSchema.safeParse(JSON.parse(await readFile(join(root, INDEX_FILE), 'utf8')));
-      return parsed.success ? new CheckpointIndex(root, experiment, parsed.data.entries) : null;
+      const parsed = checkpointIndexSchema.safeParse(JSON.parse(await readFile(join(root, layout.index), 'utf8')));
+      return parsed.success ? new CheckpointIndex(root, experiment, parsed.data.entries, () => new Date()) : null;
     } catch {
       return null;
     }
@@ -82,8 +79,8 @@ export class CheckpointIndex implements IndexWriter {
   }
 
   private async write(): Promise<void> {
-    const file = { formatVersion: FORMAT_VERSION, experiment: this.experiment, updatedAt: new Date().toISOString(), entries: this.entries };
-    await writeFileAtomic(join(this.root, INDEX_FILE), JSON.stringify(checkpointIndexSchema.parse(file), null, 1) + '\n');
+    const file = { formatVersion: FORMAT_VERSION, experiment: this.experiment, updatedAt: this.now().toISOString(), entries: this.entries };
+    await writeFileAtomic(join(this.root, layout.index), JSON.stringify(checkpointIndexSchema.parse(file), null, 1) + '\n');
   }
 }
 

@@ -2,9 +2,9 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
-import { ExperimentLockedError } from './errors.js';
+import { ExperimentLockedError } from '../errors/index.js';
+import { layout } from './layout.js';
 
-export const LOCK_FILE = '.lock';
 
 export interface LockInfo {
   pid: number;
@@ -24,9 +24,9 @@ export interface ExperimentLock {
  * One writer per experiment: `.lock` holds pid, host and start time, created exclusively. A lock whose process
  * is gone (same host, pid no longer alive) is stale and taken over; any other is refused, naming the holder.
  */
-export async function acquireLock(root: string, command: string): Promise<ExperimentLock> {
-  const path = join(root, LOCK_FILE);
-  const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), command };
+export async function acquireLock(root: string, command: string, now: () => Date = () => new Date()): Promise<ExperimentLock> {
+  const path = join(root, layout.lock);
+  const info: LockInfo = { pid: process.pid, host: hostname(), startedAt: now().toISOString(), command };
   let tookOver: LockInfo | null = null;
   try {
     const handle = await open(path, 'wx');
@@ -59,7 +59,7 @@ export async function acquireLock(root: string, command: string): Promise<Experi
 
 export async function readLock(root: string): Promise<LockInfo | null> {
   try {
-    return JSON.parse(await readFile(join(root, LOCK_FILE), 'utf8')) as LockInfo;
+    return JSON.parse(await readFile(join(root, layout.lock), 'utf8')) as LockInfo;
   } catch {
     return null;
   }

@@ -1,6 +1,6 @@
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend/tf.js';
-import { CheckpointCorruptError } from './errors.js';
+import { CheckpointCorruptError } from '../errors/index.js';
 import { selectBackend } from '../backend/select-backend.js';
 import type { FeaturesConfig } from '../config/schema.js';
 import type { Standardization } from '../data/features.js';

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import yauzl from 'yauzl';
 import { sha256 } from '../util/hash.js';
 import { writeFileAtomic } from './atomic-file.js';
-import { CheckpointCorruptError } from './errors.js';
+import { CheckpointCorruptError } from '../errors/index.js';
 
 export const MANIFEST_ENTRY = 'manifest.json';
 export const METADATA_ENTRY = 'metadata.json';

@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { copyFileAtomic } from '../store/atomic-file.js';
 import { bestModelSchema, FORMAT_VERSION, type IterationRecord, type ModelRecord } from '../records/schemas.js';
+import { layout } from '../store/layout.js';
 import { sha256File } from '../util/hash.js';
 import type { RunContext } from './context.js';
-import { commitJson } from './records.js';
 
 /** The preserved model with the highest selection score (the earliest on ties), or null when none qualified. */
 export function bestRecord(records: IterationRecord[]): ModelRecord | null {
@@ -22,7 +21,8 @@ export function bestRecord(records: IterationRecord[]): ModelRecord | null {
 export async function updateBestModel(ctx: RunContext, records: IterationRecord[]): Promise<ModelRecord | null> {
   const best = bestRecord(records);
   if (!best) return null;
-  const { paths } = ctx;
+  const { store } = ctx;
+  const { paths } = store;
   const current = await readFile(paths.bestModelJson, 'utf8')
     .then((t) => bestModelSchema.parse(JSON.parse(t)))
     .catch(() => null);
@@ -30,21 +30,11 @@ export async function updateBestModel(ctx: RunContext, records: IterationRecord[
   if (current?.iteration === best.iteration && current.sha256 === best.model.sha256 && zipOk) return best;
   ctx.trace('best-model', { iteration: best.iteration });
   if (!zipOk) {
-    await copyFileAtomic(paths.preservedModel(best.iteration), paths.bestModel);
-    await ctx.index.add({
-      path: 'best_model.zip',
-      kind: 'best',
-      size: best.model.size,
-      sha256: best.model.sha256,
-      iteration: best.iteration,
-      step: best.selection.step,
-      metrics: { [best.selection.metric]: best.selection.score },
-      time: new Date().toISOString(),
-    });
+    await store.copy(layout.preservedModel(best.iteration), layout.bestModel, { iteration: best.iteration, step: best.selection.step, metrics: { [best.selection.metric]: best.selection.score } });
   }
   const count = records.filter((r) => r.kind === 'model').length;
   const score = best.selection.score as number;
-  await commitJson(ctx, paths.bestModelJson, 'best_model.json', bestModelSchema, 'best_record', best.iteration, null, {
+  await store.commitJson(layout.bestModelJson, bestModelSchema, {
     formatVersion: FORMAT_VERSION,
     experiment: ctx.experiment,
     iteration: best.iteration,
@@ -53,7 +43,7 @@ export async function updateBestModel(ctx: RunContext, records: IterationRecord[
     metric: best.selection.metric,
     score,
     reason: `highest ${best.selection.metric} on ${best.selection.scoredOn} (${score.toFixed(4)}, step ${best.selection.step}) of ${count} preserved model${count === 1 ? '' : 's'} so far`,
-    updatedAt: new Date().toISOString(),
-  });
+    updatedAt: store.now().toISOString(),
+  }, { iteration: best.iteration });
   return best;
 }

@@ -1,7 +1,7 @@
 import type { MetricOptions } from '../analysis/metrics.js';
-import type { IndexWriter } from '../store/index-store.js';
+import type { StateParts } from '../agent/state.js';
 import type { ModelMetadata } from '../store/model-zip.js';
-import type { TrainingSnapshot } from '../store/training-checkpoint.js';
+import type { ExperimentStore } from '../store/experiment-store.js';
 import type { PipelineConfig } from '../config/schema.js';
 import type { FeatureSet } from '../data/features.js';
 import type { PriceSeries } from '../data/price-series.js';
@@ -10,14 +10,13 @@ import type { Logger } from '../logging/logger.js';
 import type { SavePlan } from '../plan/save-plan.js';
 import type { ProgressListener } from './progress.js';
 import type { Window } from '../windows/build-windows.js';
-import type { ExperimentPaths } from './paths.js';
 
 /** What every stage of one walk-forward run shares. */
 export interface RunContext {
   experiment: string;
   config: PipelineConfig;
-  paths: ExperimentPaths;
-  index: IndexWriter;
+  /** The experiment's files: layout, index and every write. */
+  store: ExperimentStore;
   series: PriceSeries;
   features: FeatureSet;
   windows: Window[];
@@ -32,5 +31,5 @@ export interface RunContext {
   trace: Trace;
   signal?: AbortSignal;
   /** An explicit training checkpoint to continue from (--resume), already verified; used once. */
-  resumeFrom?: { file: string; iteration: number; snapshot: TrainingSnapshot };
+  resumeFrom?: { file: string; iteration: number; state: StateParts };
 }

@@ -1,18 +1,15 @@
-import { stat } from 'node:fs/promises';
 import { QNetwork } from '../agent/q-network.js';
 import { score, type MetricName } from '../analysis/metrics.js';
-import { copyFileAtomic } from '../store/atomic-file.js';
 import { loadModelZip } from '../store/model-zip.js';
 import { TradingEnv, type MarketView } from '../env/trading-env.js';
 import { FORMAT_VERSION, modelRecordSchema, placeholderRecordSchema, type IterationRecord } from '../records/schemas.js';
 import { buyAndHold, holdPolicy, runPolicy, type SegmentRun } from '../training/evaluate.js';
-import { sha256File } from '../util/hash.js';
 import type { Segment, Window } from '../windows/build-windows.js';
 import type { RunContext } from './context.js';
 import { iterationSeed, type TrainedIteration } from './iteration.js';
 import { qualify } from './preservation.js';
-import { commitJson } from './records.js';
 import { digestOf } from '../analysis/digest.js';
+import { layout } from '../store/layout.js';
 
 export interface FinishedIteration {
   record: IterationRecord;
@@ -33,7 +30,8 @@ export async function finishIteration(
   trained: TrainedIteration,
   warmStartFrom: number | null,
 ): Promise<FinishedIteration> {
-  const { config, paths } = ctx;
+  const { config, store } = ctx;
+  const { paths } = store;
   const n = window.iteration;
   const evalStarted = performance.now();
   const segmentEnv = (s: Segment) => new TradingEnv(market, s.start, s.end, config.env);
@@ -76,7 +74,7 @@ export async function finishIteration(
       history: { every: trained.history.every, points: trained.history.points, episodes: trained.history.episodes },
       performance: trained.performance,
     },
-    createdAt: new Date().toISOString(),
+    createdAt: store.now().toISOString(),
   };
   const preserveStarted = performance.now();
   ctx.trace('preservation', { iteration: n });
@@ -84,7 +82,7 @@ export async function finishIteration(
     const testEnv = segmentEnv(window.test);
     const fallback = config.selection.fallback;
     const run = runPolicy(testEnv, holdPolicy(testEnv, fallback === 'flat' ? 0 : 1), ctx.metricOptions);
-    const record = await commitJson(ctx, paths.placeholder(n), `checkpoints/no_model_iter_${n}.json`, placeholderRecordSchema, 'placeholder', n, null, {
+    const record = await store.commitJson(layout.placeholder(n), placeholderRecordSchema, {
       ...common,
       kind: 'placeholder',
       reason: verdict.reason,
@@ -93,32 +91,22 @@ export async function finishIteration(
       fallback,
       metrics: { test: run.metrics },
       outOfSample: outOfSample(run, market),
-    }, digestOf);
+    }, { step: null, describe: digestOf });
     return { record, weights: null, seconds: timings(evalStarted, preserveStarted) };
   }
 
-  await copyFileAtomic(paths.currentBest(n), paths.preservedModel(n));
-  const modelFile = { file: `checkpoints/model_iter_${n}.zip`, sha256: await sha256File(paths.preservedModel(n)), size: (await stat(paths.preservedModel(n))).size };
-  await ctx.index.add({
-    path: modelFile.file,
-    kind: 'preserved',
-    size: modelFile.size,
-    sha256: modelFile.sha256,
-    iteration: n,
-    step: trained.best?.step ?? null,
-    metrics: { [metric]: trained.best?.score ?? null },
-    time: new Date().toISOString(),
-  });
+  const copied = await store.copy(layout.currentBest(n), layout.preservedModel(n), { step: trained.best?.step ?? null, metrics: { [metric]: trained.best?.score ?? null } });
+  const modelFile = { file: copied.path, sha256: copied.sha256, size: copied.size };
   const preserved = await loadModelZip(paths.preservedModel(n));
   preserved.model.dispose();
   const runs = evaluateWeights(preserved.weights, ctx, market, window);
-  const record = await commitJson(ctx, paths.metrics(n), `checkpoints/metrics_iter_${n}.json`, modelRecordSchema, 'metrics', n, trained.best?.step ?? null, {
+  const record = await store.commitJson(layout.metrics(n), modelRecordSchema, {
     ...common,
     kind: 'model',
     model: modelFile,
     metrics: { train: runs.train.metrics, validation: runs.validation?.metrics ?? null, test: runs.test.metrics },
     outOfSample: outOfSample(runs.test, market),
-  }, digestOf);
+  }, { step: trained.best?.step ?? null, describe: digestOf });
   return { record, weights: preserved.weights, seconds: timings(evalStarted, preserveStarted) };
 }
 

@@ -5,19 +5,18 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { selectBackend } from '../backend/select-backend.js';
-import { computeFeatures } from '../data/features.js';
+import { fromWire, toWire } from '../errors/wire.js';
 import type { IndexWriter } from '../store/index-store.js';
-import { loadTrainingCheckpoint } from '../store/training-checkpoint.js';
 import { createRunLogger } from '../logging/logger.js';
-import { createTrace } from '../logging/trace.js';
 import type { ChartSink } from '../report/chart-jobs.js';
 import { ChartWriter } from '../report/charts-writer.js';
 import type { IndexEntry } from '../records/schemas.js';
 import type { RunContext } from './context.js';
-import { experimentPaths } from './paths.js';
-import { planExperiment } from '../plan/plan.js';
+import { experimentPaths } from '../store/layout.js';
+import { explicitResumePoint } from './resume-point.js';
+import { buildRunContext, loadRunData, type RunSetup } from './run-context.js';
 import { runOneIteration } from './run-iteration.js';
-import type { FromWorker, ToWorker, WorkerData, WorkerSetup } from './worker-messages.js';
+import type { FromWorker, ToWorker, WorkerData } from './worker-messages.js';
 
 const port = parentPort as NonNullable<typeof parentPort>;
 const { experiment, config } = workerData as WorkerData;
@@ -37,54 +36,32 @@ function call(message: WithoutId<IndexRequest>): Promise<void> {
   });
 }
 
-const paths = experimentPaths(config.resultsDir, experiment);
 const index: IndexWriter = {
-  root: paths.root,
+  root: experimentPaths(config.resultsDir, experiment).root,
   add: (...entries: IndexEntry[]) => call({ type: 'index', op: 'add', entries }),
   remove: (paths: string[]) => call({ type: 'index', op: 'remove', paths }),
   removeUnder: (prefix: string) => call({ type: 'index', op: 'removeUnder', prefix }),
 };
 
 await selectBackend(config.backend);
-const plan = planExperiment(config);
-const features = computeFeatures(plan.series.price, config.env, config.features);
+const data = loadRunData(config);
 let ctx: RunContext | null = null;
 let charts: ChartWriter | null = null;
 /** Plots of the iteration in progress go to the main thread, which hands them to whichever worker is free. */
 let chartRequests: ChartSink | null = null;
 
-function configure(setup: WorkerSetup): void {
+function configure(setup: RunSetup): void {
   const logger = createRunLogger({ level: setup.logLevel, runId: setup.runId, experiment, sink: (record) => post({ type: 'log', record }) });
-  ctx = {
-    experiment,
-    config,
-    paths,
-    index,
-    series: plan.series,
-    features,
-    windows: plan.windows,
-    seed: setup.seed,
-    configHash: setup.configHash,
-    metadata: setup.metadata,
-    metricOptions: { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate },
-    plan: setup.plan,
-    logger,
-    onProgress: (state) => post({ type: 'progress', state }),
-    trace: createTrace(),
-    signal: controller.signal,
-  };
-  charts = new ChartWriter(paths.visualizations, logger);
+  ctx = buildRunContext(data, setup, { index, logger, now: () => new Date(), onProgress: (state) => post({ type: 'progress', state }), signal: controller.signal });
+  charts = new ChartWriter(ctx.store.paths.visualizations, logger);
   chartRequests = setup.charts ? { write: async (job) => post({ type: 'chart-request', job }) } : null;
 }
 
 async function runIteration(context: RunContext, iteration: number, resumeFrom: string | null): Promise<void> {
-  const window = plan.windows.find((w) => w.iteration === iteration);
+  const window = context.windows.find((w) => w.iteration === iteration);
   if (!window) throw new Error(`iteration ${iteration} is not in the plan`);
-  if (resumeFrom) {
-    const { metadata, snapshot } = await loadTrainingCheckpoint(resumeFrom);
-    context.resumeFrom = { file: resumeFrom, iteration: metadata.iteration, snapshot };
-  }
-  const outcome = await runOneIteration(context, window, null, chartRequests);
+  const explicit = resumeFrom ? await explicitResumePoint(resumeFrom) : undefined;
+  const outcome = await runOneIteration({ ...context, resumeFrom: explicit }, window, null, chartRequests);
   post({ type: 'done', iteration, outcome });
 }
 
@@ -94,7 +71,7 @@ port.on('message', async (message: ToWorker) => {
       case 'ack': {
         const waiter = pending.get(message.id);
         pending.delete(message.id);
-        if (message.error) waiter?.reject(new Error(message.error));
+        if (message.error) waiter?.reject(fromWire(message.error));
         else waiter?.resolve();
         return;
       }
@@ -115,7 +92,6 @@ port.on('message', async (message: ToWorker) => {
         return;
     }
   } catch (err) {
-    const e = err as Error & { signal?: string; file?: string; code?: string };
-    post({ type: 'error', error: { name: e.name, message: e.message, signal: e.signal, file: e.file, code: e.code } });
+    post({ type: 'error', error: toWire(err) });
   }
 });

@@ -1,29 +1,28 @@
 import { tf } from '../backend/tf.js';
 import { readFile, rmdir } from 'node:fs/promises';
 import { selectBackend, type BackendInfo } from '../backend/select-backend.js';
-import { InterruptedError, ResumeRefusedError } from '../store/errors.js';
-import { loadTrainingCheckpoint } from '../store/training-checkpoint.js';
-import { UsageError } from '../errors/index.js';
+import { InterruptedError, ResumeRefusedError, UsageError } from '../errors/index.js';
 import type { PipelineConfig } from '../config/schema.js';
-import { computeFeatures } from '../data/features.js';
-import { createTrace } from '../logging/trace.js';
 import { deriveSeed } from '../random/rng.js';
 import { writeJson } from '../store/json-file.js';
 import { FORMAT_VERSION, runConfigSchema, type IterationRecord, type ResumeEvent, type WalkforwardSummary } from '../records/schemas.js';
 import { updateBestModel } from './best-model.js';
 import type { RunContext } from './context.js';
+import type { IterationExecutor } from './executor.js';
 import { runIterations } from './run-iterations.js';
-import { experimentPaths, type ExperimentPaths } from './paths.js';
-import { planExperiment, type ExperimentPlan } from '../plan/plan.js';
+import { experimentPaths, type ExperimentPaths } from '../store/layout.js';
+import type { ExperimentPlan } from '../plan/plan.js';
 import { savePlan } from '../plan/save-plan.js';
 import { resumeHash, startExperiment, type StartOptions } from './start.js';
 import { writeSummaries } from './write-summaries.js';
 import { createRunLogger, type LogRecord } from '../logging/logger.js';
 import type { ProgressListener } from './progress.js';
 import { experimentChartJobs } from '../report/chart-jobs.js';
-import { ChartWriter } from '../report/charts-writer.js';
 import { writeReport } from '../report/report.js';
-import { startWorkers, type WorkerPool } from './worker-pool.js';
+import { explicitResumePoint } from './resume-point.js';
+import { buildRunContext, loadRunData, type RunData, type RunSetup } from './run-context.js';
+import { checkRunOptions } from './run-options.js';
+import { startExecutor } from './worker-pool.js';
 
 export interface WalkForwardOptions extends StartOptions {
   experiment: string;
@@ -37,8 +36,8 @@ export interface WalkForwardOptions extends StartOptions {
   charts?: boolean;
   /** Run independent iterations on this many worker threads (results are identical to 1). */
   workers?: number;
-  /** Worker threads the caller spawned ahead with startWorkers (null: none); the run closes them. */
-  pool?: WorkerPool | null;
+  /** Where iterations run, started ahead by the caller with startExecutor (it must match `workers`); the run closes it. */
+  executor?: IterationExecutor;
   /** Aborting stops training at the next step, saves a training checkpoint and rejects with InterruptedError. */
   signal?: AbortSignal;
   /** Continue from this training checkpoint (a zip under iterations/iter_N/training/). */
@@ -60,154 +59,146 @@ export interface WalkForwardResult {
  */
 export async function runWalkForward(config: PipelineConfig, options: WalkForwardOptions): Promise<WalkForwardResult> {
   const started = performance.now();
-  const plan = planExperiment(config);
-  const pool = options.pool === undefined ? startWorkers(config, options.experiment, options.workers ?? 1, plan.windows.length) : options.pool;
+  checkRunOptions(options);
+  const data = loadRunData(config);
+  const choice = options.executor ? { executor: options.executor, warning: null } : startExecutor(config, options.experiment, options.workers ?? 1, data.plan.windows.length);
   try {
-    return await runWithPool(config, options, started, plan, pool);
+    return await runOn(choice.executor, choice.warning, config, options, started, data);
   } finally {
-    await pool?.close();
+    await choice.executor.close();
   }
 }
 
-async function runWithPool(config: PipelineConfig, options: WalkForwardOptions, started: number, plan: ExperimentPlan, pool: WorkerPool | null): Promise<WalkForwardResult> {
+async function runOn(executor: IterationExecutor, warning: string | null, config: PipelineConfig, options: WalkForwardOptions, started: number, data: RunData): Promise<WalkForwardResult> {
+  const { plan } = data;
+  const now = options.now ?? (() => new Date());
   const backend = await selectBackend(config.backend);
   const seed = config.seed ?? deriveSeed('experiment', options.experiment);
   const paths = experimentPaths(config.resultsDir, options.experiment);
-  const runId = `${options.experiment}-${Date.now().toString(36)}-${process.pid}`;
+  const runId = `${options.experiment}-${now().getTime().toString(36)}-${process.pid}`;
+  const logLevel = options.logLevel ?? 'info';
   // Lines from before the lock is held go to the console only; run.log is written once this process owns the folder.
-  const early = createRunLogger({ level: options.logLevel ?? 'info', runId, experiment: options.experiment, sink: options.onLog });
-  const start = await startExperiment(paths, options.experiment, config, plan.series.sha256, plan.windows, options, (line) => early.info({ event: 'start' }, line));
-  const logger = createRunLogger({ level: options.logLevel ?? 'info', runId, experiment: options.experiment, sink: options.onLog, file: paths.runLog });
+  const early = createRunLogger({ level: logLevel, runId, experiment: options.experiment, sink: options.onLog });
+  const start = await startExperiment(paths, options.experiment, config, plan.series.sha256, plan.windows, { ...options, now }, (line) => early.info({ event: 'start' }, line));
+  const logger = createRunLogger({ level: logLevel, runId, experiment: options.experiment, sink: options.onLog, file: paths.runLog });
   try {
     const versions = await versionsInUse();
     const resumes = [...(start.previous?.resumes ?? []), ...(start.resume ? [start.resume] : [])];
     const configHash = resumeHash(config);
-    await writeRunConfig(paths, options.experiment, config, seed, configHash, plan, backend, versions, start.previous?.createdAt, resumes);
+    await writeRunConfig(paths, { experiment: options.experiment, config, seed, configHash, plan, backend, versions, resumes, createdAt: start.previous?.createdAt ?? now().toISOString() });
     if (start.resume) logger.info({ event: 'resume', ...start.resume }, resumeLine(start.resume, plan.windows.length));
     if (start.previous && start.previous.backend.name !== backend.name) {
       logger.warn({ event: 'backend-changed' }, `this experiment started on the ${start.previous.backend.name} backend and continues on ${backend.name}; numbers may differ in the last digits`);
     }
-    const features = computeFeatures(plan.series.price, config.env, config.features);
-    const ctx: RunContext = {
+    const setup: RunSetup = {
       experiment: options.experiment,
       config,
-      paths,
-      index: start.index,
-      series: plan.series,
-      features,
-      windows: plan.windows,
       seed,
       configHash,
-      metadata: {
-        formatVersion: 1,
-        experiment: options.experiment,
-        observationDim: features.dim + 1,
-        actions: config.env.allowShort ? [-1, 0, 1] : [0, 1],
-        configHash,
-        dataSha256: plan.series.sha256,
-        backend: backend.name,
-        versions,
-      },
-      metricOptions: { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate },
+      metadata: { formatVersion: 1, experiment: options.experiment, observationDim: data.features.dim + 1, actions: config.env.allowShort ? [-1, 0, 1] : [0, 1], configHash, dataSha256: plan.series.sha256, backend: backend.name, versions },
       plan: savePlan(config, plan.windows.length),
-      logger,
-      onProgress: options.onProgress,
-      trace: createTrace(),
-      signal: options.signal,
-      resumeFrom: options.resumeFrom ? await explicitResumePoint(options.resumeFrom, configHash, start.finished, options.force) : undefined,
+      runId,
+      logLevel,
+      charts: options.charts !== false,
     };
+    const resumeFrom = options.resumeFrom ? await checkedResumePoint(options.resumeFrom, configHash, start.finished, options.force) : undefined;
+    const ctx = buildRunContext(data, setup, { index: start.index, logger, now, onProgress: options.onProgress, signal: options.signal, resumeFrom });
     logger.info({ event: 'run-start', backend: backend.name, seed, iterations: plan.windows.length, skipped: backend.skipped }, `backend ${backend.name}; seed ${seed}; ${plan.windows.length} iterations`);
     logger.info({ event: 'save-plan', ...ctx.plan }, saveLine(ctx, paths.root));
-    const charts = options.charts === false ? null : new ChartWriter(paths.visualizations, logger);
-
-    if ((options.workers ?? 1) > 1 && config.training.warmStart) {
-      logger.warn({ event: 'workers-sequential' }, 'training.warmStart makes each iteration start from the previous one, so iterations run one at a time');
-    }
-    pool?.setup(ctx, { seed, configHash, metadata: ctx.metadata, plan: ctx.plan, runId, logLevel: options.logLevel ?? 'info', charts: !!charts });
-    const { records, timings } = await runIterations(ctx, start.finished, charts, { pool, beforeIterationCleanup: options.beforeIterationCleanup });
-    const experimentCharts = charts ? experimentChartJobs(records, config, plan.series.dates) : [];
-    // With workers the experiment's plots are drawn while this thread writes the summaries.
-    pool?.drawCharts(experimentCharts);
-    const best = await updateBestModel(ctx, records);
-    await rmdir(paths.iterations).catch(() => undefined);
-    ctx.trace('summary');
-    const summary = await writeSummaries({
-      paths,
-      experiment: options.experiment,
-      config,
-      seed,
-      configHash,
-      dataSha256: plan.series.sha256,
-      dates: plan.series.dates,
-      backend: backend.name,
-      windows: plan.windows,
-      records,
-      timings,
-      bestIteration: best?.iteration ?? null,
-      resumes,
-      totalSeconds: (performance.now() - started) / 1000,
-      metricOptions: ctx.metricOptions,
-    });
-    let undrawn = 0;
-    if (pool) undrawn = await pool.chartsDrawn();
-    else await charts?.writeAll(experimentCharts);
-    if (undrawn > 0 && options.signal?.aborted) {
-      const reason = String(options.signal.reason ?? 'SIGINT');
-      throw new InterruptedError(reason, `interrupted by ${reason} with ${undrawn} plots left to draw; the results are saved; run the same command to draw them`);
-    }
-    await writeReport(paths.root);
-    ctx.trace('done');
-    logger.info({ event: 'run-done', seconds: summary.totalSeconds, qualified: summary.qualified }, `finished in ${summary.totalSeconds.toFixed(1)}s`);
-    return { summary, paths };
+    if (warning) logger.warn({ event: 'workers-sequential' }, warning);
+    executor.setup(ctx, setup);
+    const { records, timings } = await runIterations(ctx, start.finished, executor, { beforeIterationCleanup: options.beforeIterationCleanup });
+    return await finishRun(ctx, executor, { records, timings, resumes, started, backend });
   } catch (err) {
     logger.error({ event: 'run-failed', error: (err as Error).message }, (err as Error).message);
     throw err;
   } finally {
-    await pool?.close();
+    await executor.close();
     logger.flush();
     await start.lock.release();
   }
 }
 
-async function writeRunConfig(
-  paths: ExperimentPaths,
-  experiment: string,
-  config: PipelineConfig,
-  seed: number,
-  configHash: string,
-  plan: ExperimentPlan,
-  backend: BackendInfo,
-  versions: Record<string, string>,
-  createdAt: string | undefined,
-  resumes: ResumeEvent[],
-): Promise<void> {
+/** After the last iteration: best model, summaries, the experiment's plots (drawn meanwhile on workers) and the report. */
+async function finishRun(
+  ctx: RunContext,
+  executor: IterationExecutor,
+  done: { records: IterationRecord[]; timings: Awaited<ReturnType<typeof runIterations>>['timings']; resumes: ResumeEvent[]; started: number; backend: BackendInfo },
+): Promise<WalkForwardResult> {
+  const { config, store, series } = ctx;
+  const { paths } = store;
+  if (executor.charts) executor.drawCharts(experimentChartJobs(done.records, config, series.dates));
+  const best = await updateBestModel(ctx, done.records);
+  await rmdir(paths.iterations).catch(() => undefined);
+  ctx.trace('summary');
+  const summary = await writeSummaries({
+    paths,
+    experiment: ctx.experiment,
+    config,
+    seed: ctx.seed,
+    configHash: ctx.configHash,
+    dataSha256: series.sha256,
+    dates: series.dates,
+    backend: done.backend.name,
+    windows: ctx.windows,
+    records: done.records,
+    timings: done.timings,
+    bestIteration: best?.iteration ?? null,
+    resumes: done.resumes,
+    totalSeconds: (performance.now() - done.started) / 1000,
+    metricOptions: ctx.metricOptions,
+    now: store.now,
+  });
+  const undrawn = await executor.chartsDrawn();
+  if (undrawn > 0) {
+    const reason = String(ctx.signal?.reason ?? 'SIGINT');
+    throw new InterruptedError(reason, `interrupted by ${reason} with ${undrawn} plots left to draw; the results are saved; run the same command to draw them`);
+  }
+  await writeReport(paths.root);
+  ctx.trace('done');
+  ctx.logger.info({ event: 'run-done', seconds: summary.totalSeconds, qualified: summary.qualified }, `finished in ${summary.totalSeconds.toFixed(1)}s`);
+  return { summary, paths };
+}
+
+interface RunConfigFacts {
+  experiment: string;
+  config: PipelineConfig;
+  seed: number;
+  configHash: string;
+  plan: ExperimentPlan;
+  backend: BackendInfo;
+  versions: Record<string, string>;
+  createdAt: string;
+  resumes: ResumeEvent[];
+}
+
+async function writeRunConfig(paths: ExperimentPaths, f: RunConfigFacts): Promise<void> {
+  const { series } = f.plan;
   await writeJson(paths.config, runConfigSchema, {
     formatVersion: FORMAT_VERSION,
-    experiment,
-    seed,
-    configHash,
-    config: config as unknown as Record<string, unknown>,
-    data: { file: plan.series.file, sha256: plan.series.sha256, rows: plan.series.rows, priceColumn: plan.series.priceColumn },
-    backend: { name: backend.name, tfBackend: backend.tfBackend, tfjsVersion: backend.tfjsVersion },
-    versions,
-    createdAt: createdAt ?? new Date().toISOString(),
-    resumes,
+    experiment: f.experiment,
+    seed: f.seed,
+    configHash: f.configHash,
+    config: f.config as unknown as Record<string, unknown>,
+    data: { file: series.file, sha256: series.sha256, rows: series.rows, priceColumn: series.priceColumn },
+    backend: { name: f.backend.name, tfBackend: f.backend.tfBackend, tfjsVersion: f.backend.tfjsVersion },
+    versions: f.versions,
+    createdAt: f.createdAt,
+    resumes: f.resumes,
   });
 }
 
-/** Verifies a checkpoint named by --resume and checks that it belongs to an unfinished iteration of this config. */
-async function explicitResumePoint(file: string, configHash: string, finished: Map<number, IterationRecord>, force?: boolean) {
-  const { metadata, snapshot } = await loadTrainingCheckpoint(file);
-  if (finished.has(metadata.iteration)) {
-    throw new UsageError(`--resume ${file}: iteration ${metadata.iteration} is already finished; use --fresh to redo the experiment`);
+/** The checkpoint named by --resume: it must verify, belong to an unfinished iteration and to this config (or be forced). */
+async function checkedResumePoint(file: string, configHash: string, finished: Map<number, IterationRecord>, force?: boolean) {
+  const point = await explicitResumePoint(file);
+  if (finished.has(point.iteration)) {
+    throw new UsageError(`--resume ${file}: iteration ${point.iteration} is already finished; use --fresh to redo the experiment`);
   }
-  if (metadata.configHash !== configHash && !force) {
+  if (point.configHash !== configHash && !force) {
     throw new ResumeRefusedError(`--resume ${file} was written under another configuration; use --force to continue from it anyway`);
   }
-  return { file, iteration: metadata.iteration, snapshot };
+  return { file, iteration: point.iteration, state: point.state };
 }
-
-
 
 function saveLine(ctx: RunContext, root: string): string {
   const p = ctx.plan;

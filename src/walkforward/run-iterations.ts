@@ -1,19 +1,17 @@
+import { InterruptedError } from '../errors/index.js';
 import { loadModelZip } from '../store/model-zip.js';
-import { InterruptedError } from '../store/errors.js';
+import { layout, type ExperimentPaths } from '../store/layout.js';
 import { iterationChartJobs, missingCharts } from '../report/chart-jobs.js';
-import type { ChartWriter } from '../report/charts-writer.js';
 import { deleteFolder } from '../retention/cleanup.js';
 import type { IterationRecord } from '../records/schemas.js';
 import { updateBestModel } from './best-model.js';
 import type { RunContext } from './context.js';
-import type { ExperimentPaths } from './paths.js';
+import type { IterationExecutor } from './executor.js';
 import type { ProgressState } from './progress.js';
 import { runOneIteration, type IterationOutcome } from './run-iteration.js';
-import type { WorkerPool } from './worker-pool.js';
 
 export interface IterationsOptions {
-  /** Worker threads, already set up, when the iterations may run in parallel. */
-  pool: WorkerPool | null;
+  /** Called after an iteration's records are on disk and before its temporary folder is removed. */
   beforeIterationCleanup?: (iteration: number, paths: ExperimentPaths) => Promise<void> | void;
 }
 
@@ -23,67 +21,56 @@ export interface IterationsResult {
 }
 
 /**
- * Runs every iteration not finished yet: in order in this thread, or on worker threads when asked and the
- * iterations are independent (no warm start). After each: the best model is updated, the hook runs, and only
- * then is the iteration's temporary folder removed. Plots a stopped run did not draw are drawn first.
+ * Runs every iteration not finished yet on the executor. After each: the best model is updated, the hook runs,
+ * and only then is the iteration's temporary folder removed. Plots a stopped run did not draw are queued again.
  */
-export async function runIterations(ctx: RunContext, finished: Map<number, IterationRecord>, charts: ChartWriter | null, options: IterationsOptions): Promise<IterationsResult> {
-  const { config, logger, paths } = ctx;
+export async function runIterations(ctx: RunContext, finished: Map<number, IterationRecord>, executor: IterationExecutor, options: IterationsOptions): Promise<IterationsResult> {
+  const { config, logger } = ctx;
   const done = new Map<number, IterationRecord>();
   const records = () => [...done.values()].sort((a, b) => a.iteration - b.iteration);
   const timings: IterationsResult['timings'] = new Map();
-  const { pool } = options;
-  const plots = (record: IterationRecord) => iterationChartJobs(record, config.training.timesteps, ctx.plan.imageEvery);
+  const queueMissingPlots = (record: IterationRecord) => {
+    if (executor.charts) executor.drawCharts(missingCharts(ctx.store.paths.visualizations, iterationChartJobs(record, config.training.timesteps, ctx.plan.imageEvery)));
+  };
   for (const [n, record] of finished) {
     done.set(n, record);
     timings.set(n, { training: record.training.seconds, evaluation: 0, preservation: 0 });
-    await clearIterationFolder(ctx, n);
-    const missing = charts ? missingCharts(paths.visualizations, plots(record)) : [];
-    if (pool) pool.drawCharts(missing);
-    else await charts?.writeAll(missing);
+    await deleteFolder(ctx.store.index, layout.iterationFolder(n));
+    queueMissingPlots(record);
   }
-  const finishOne = async ({ record, timings: t }: IterationOutcome) => {
+  const handle = async ({ record, timings: t }: IterationOutcome) => {
     const n = record.iteration;
     done.set(n, record);
     timings.set(n, t);
     await updateBestModel(ctx, records());
-    await options.beforeIterationCleanup?.(n, paths);
-    await clearIterationFolder(ctx, n);
+    await options.beforeIterationCleanup?.(n, ctx.store.paths);
+    await deleteFolder(ctx.store.index, layout.iterationFolder(n));
     logger.info({ event: 'iteration-done', iteration: n, status: record.kind, score: record.selection.score, seconds: record.training.seconds, ...record.training.performance }, iterationLine(record));
     ctx.onProgress?.(iterationDone(record, ctx.windows.length, ctx.plan.totalSteps, done.size));
-    // The worker asked for its plots as it went; any that did not make it (a run stopped and resumed) are drawn now.
-    if (pool && charts) pool.drawCharts(missingCharts(paths.visualizations, plots(record)));
+    // Plots of a run stopped and resumed in the middle of this iteration may be missing; they are drawn now.
+    queueMissingPlots(record);
   };
-  const remaining = ctx.windows.filter((w) => !done.has(w.iteration));
-  if (pool) {
-    logger.info({ event: 'workers', workers: pool.size }, `running ${remaining.length} iterations on ${pool.size} worker threads`);
-    await pool.runIterations(remaining.map((w) => w.iteration), finishOne);
-    const missing = remaining.filter((w) => !done.has(w.iteration));
-    if (missing.length && ctx.signal?.aborted) throw stoppedBefore(ctx.signal, missing[0].iteration);
-  } else {
-    for (const window of remaining) {
-      const n = window.iteration;
-      if (ctx.signal?.aborted) throw stoppedBefore(ctx.signal, n);
-      const previous = records().filter((r) => r.kind === 'model' && r.iteration < n).at(-1);
-      const warm = config.training.warmStart && previous ? { iteration: previous.iteration, weights: await preservedWeights(paths, previous.iteration) } : null;
-      await finishOne(await runOneIteration(ctx, window, warm, charts));
-    }
+  const runHere = async (n: number) => {
+    const window = ctx.windows.find((w) => w.iteration === n);
+    if (!window) throw new Error(`iteration ${n} is not in the plan`);
+    const previous = records().filter((r) => r.kind === 'model' && r.iteration < n).at(-1);
+    const warm = config.training.warmStart && previous ? { iteration: previous.iteration, weights: await preservedWeights(ctx, previous.iteration) } : null;
+    return runOneIteration(ctx, window, warm, executor.charts);
+  };
+  const remaining = ctx.windows.filter((w) => !done.has(w.iteration)).map((w) => w.iteration);
+  const where = executor.describe(remaining.length);
+  if (where) logger.info({ event: 'workers', iterations: remaining.length }, where);
+  await executor.run(remaining, handle, runHere);
+  const missing = remaining.filter((n) => !done.has(n));
+  if (missing.length) {
+    const reason = String(ctx.signal?.reason ?? 'SIGINT');
+    throw new InterruptedError(reason, `interrupted by ${reason} before iteration ${missing[0]}: finished iterations are saved; run the same command to resume`);
   }
   return { records: records(), timings };
 }
 
-function stoppedBefore(signal: AbortSignal, iteration: number): InterruptedError {
-  const reason = String(signal.reason ?? 'SIGINT');
-  return new InterruptedError(reason, `interrupted by ${reason} before iteration ${iteration}: finished iterations are saved; run the same command to resume`);
-}
-
-/** Removes iterations/iter_N after its records are committed; the index forgets the files first. */
-async function clearIterationFolder(ctx: RunContext, n: number): Promise<void> {
-  await deleteFolder(ctx.index, `iterations/iter_${n}`);
-}
-
-async function preservedWeights(paths: ExperimentPaths, iteration: number): Promise<Float32Array[]> {
-  const loaded = await loadModelZip(paths.preservedModel(iteration));
+async function preservedWeights(ctx: RunContext, iteration: number): Promise<Float32Array[]> {
+  const loaded = await loadModelZip(ctx.store.paths.preservedModel(iteration));
   loaded.model.dispose();
   return loaded.weights;
 }

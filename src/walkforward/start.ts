@@ -1,21 +1,23 @@
 import { mkdir, readFile, rename, stat } from 'node:fs/promises';
 import { CheckpointIndex } from '../store/index-store.js';
-import { ResumeRefusedError } from '../store/errors.js';
+import { ResumeRefusedError } from '../errors/index.js';
 import { acquireLock, isAlive, readLock, type ExperimentLock } from '../store/lock.js';
 import { removeTempLeftovers } from '../retention/cleanup.js';
 import { scanExperiment } from '../store/scan.js';
-import { ExperimentLockedError } from '../store/errors.js';
+import { ExperimentLockedError } from '../errors/index.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { iterationRecordSchema, runConfigSchema, type IterationRecord, type ResumeEvent, type RunConfigRecord } from '../records/schemas.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import type { Window } from '../windows/build-windows.js';
-import type { ExperimentPaths } from './paths.js';
+import { layout, type ExperimentPaths } from '../store/layout.js';
 
 export interface StartOptions {
   /** Move an existing experiment folder aside (never deleted) and start over. */
   fresh?: boolean;
   /** Resume even though the config or data changed; recorded in the summary. */
   force?: boolean;
+  /** The clock for every time the run records (default: the system clock). */
+  now?: () => Date;
 }
 
 export interface StartedExperiment {
@@ -47,18 +49,19 @@ export async function startExperiment(
   options: StartOptions,
   log: (line: string) => void,
 ): Promise<StartedExperiment> {
+  const now = options.now ?? (() => new Date());
   let movedTo: string | null = null;
   if (options.fresh && (await exists(paths.root))) {
     const holder = await readLock(paths.root);
     if (holder && isAlive(holder)) {
       throw new ExperimentLockedError(`experiment ${paths.root} is in use by pid ${holder.pid} on ${holder.host}; --fresh cannot move it`);
     }
-    movedTo = `${paths.root}.old-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    movedTo = `${paths.root}.old-${now().toISOString().replace(/[:.]/g, '-')}`;
     await rename(paths.root, movedTo);
     log(`moved the previous experiment folder to ${movedTo}`);
   }
   await mkdir(paths.checkpoints, { recursive: true });
-  const lock = await acquireLock(paths.root, `wfo walkforward --experiment ${experiment}`);
+  const lock = await acquireLock(paths.root, `wfo walkforward --experiment ${experiment}`, now);
   try {
     if (lock.tookOver) log(`warning: took over a stale lock of pid ${lock.tookOver.pid} (started ${lock.tookOver.startedAt}); that run is gone`);
     for (const leftover of await removeTempLeftovers(paths.root)) log(`removed temporary leftover ${leftover}`);
@@ -73,7 +76,7 @@ export async function startExperiment(
             '\nUse --force to resume anyway (recorded in the summary), --fresh to start over, or another --experiment id.',
         );
       }
-      resume = { at: new Date().toISOString(), forced: changes.length > 0, changes, finishedIterations: [] };
+      resume = { at: now().toISOString(), forced: changes.length > 0, changes, finishedIterations: [] };
     }
     const scan = await scanExperiment(paths.root);
     for (const bad of scan.corrupt) log(`warning: ${bad.path} fails verification and is ignored: ${bad.problem}`);
@@ -82,7 +85,7 @@ export async function startExperiment(
       const known = old?.get(e.path);
       return known && known.sha256 === e.sha256 ? { ...e, time: known.time } : e;
     });
-    const index = CheckpointIndex.from(paths.root, experiment, entries);
+    const index = CheckpointIndex.from(paths.root, experiment, entries, now);
     await index.save();
     const finished = await finishedIterations(paths, index, windows);
     if (resume) resume.finishedIterations = [...finished.keys()];
@@ -133,10 +136,10 @@ async function finishedIterations(paths: ExperimentPaths, index: CheckpointIndex
   const finished = new Map<number, IterationRecord>();
   for (const w of windows) {
     const n = w.iteration;
-    for (const [kind, file] of [['metrics', `checkpoints/metrics_iter_${n}.json`], ['placeholder', `checkpoints/no_model_iter_${n}.json`]] as const) {
+    for (const [kind, file] of [['metrics', layout.metrics(n)], ['placeholder', layout.placeholder(n)]] as const) {
       if (index.get(file)?.kind !== kind) continue;
-      const record = iterationRecordSchema.parse(JSON.parse(await readFile(kind === 'metrics' ? paths.metrics(n) : paths.placeholder(n), 'utf8')));
-      if (record.kind === 'model' && index.get(`checkpoints/model_iter_${n}.zip`)?.sha256 !== record.model.sha256) continue;
+      const record = iterationRecordSchema.parse(JSON.parse(await readFile(paths.at(file), 'utf8')));
+      if (record.kind === 'model' && index.get(layout.preservedModel(n))?.sha256 !== record.model.sha256) continue;
       finished.set(n, record);
     }
   }

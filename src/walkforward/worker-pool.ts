@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads';
-import { CheckpointWriteError, InterruptedError } from '../store/errors.js';
-import { TrainingDivergedError } from '../errors/index.js';
 import type { PipelineConfig } from '../config/schema.js';
-import type { ChartJob } from '../report/chart-jobs.js';
+import { fromWire, toWire } from '../errors/wire.js';
+import type { ChartJob, ChartSink } from '../report/chart-jobs.js';
 import type { RunContext } from './context.js';
+import { InlineExecutor, type IterationExecutor } from './executor.js';
+import type { RunSetup } from './run-context.js';
 import type { IterationOutcome } from './run-iteration.js';
-import type { FromWorker, ToWorker, WorkerData, WorkerError, WorkerSetup } from './worker-messages.js';
+import type { FromWorker, ToWorker, WorkerData } from './worker-messages.js';
 
 const levelNames: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
 
@@ -28,10 +29,10 @@ interface Lane {
  * iteration, so pictures appear as the run goes, except when no more iterations are waiting than there are workers:
  * then the last iterations start at once and the plots fill the time in which the other workers would be idle.
  */
-export class WorkerPool {
+export class WorkerPool implements IterationExecutor {
   private readonly lanes: Lane[];
   private readonly iterations: number[] = [];
-  private readonly charts: ChartJob[] = [];
+  private readonly chartQueue: ChartJob[] = [];
   private ctx: RunContext | null = null;
   private onOutcome: (outcome: IterationOutcome) => Promise<void> = async () => undefined;
   /** Finished iterations are handled one at a time, in the order they finish, without holding up the workers. */
@@ -41,6 +42,7 @@ export class WorkerPool {
   private closing = false;
   private closed = false;
   private waiters: Array<{ until: () => boolean; resolve: () => void; reject: (e: Error) => void }> = [];
+  private chartSink: ChartSink | null = null;
 
   private constructor(size: number, data: WorkerData) {
     const entry = workerEntry();
@@ -62,10 +64,24 @@ export class WorkerPool {
     return this.lanes.length;
   }
 
+  /** Plots of this thread go to the queue like the workers' own. */
+  get charts(): ChartSink | null {
+    return this.chartSink;
+  }
+
+  describe(iterations: number): string {
+    return `running ${iterations} iterations on ${this.size} worker threads`;
+  }
+
   /** Gives the workers the run context; nothing runs before this. */
-  setup(ctx: RunContext, setup: WorkerSetup): void {
+  setup(ctx: RunContext, setup: RunSetup): void {
     this.ctx = ctx;
+    this.chartSink = setup.charts ? { write: async (job) => this.drawCharts([job]) } : null;
     for (const lane of this.lanes) this.send(lane, { type: 'setup', setup });
+  }
+
+  run(iterations: number[], handle: (outcome: IterationOutcome) => Promise<void>): Promise<void> {
+    return this.runIterations(iterations, handle);
   }
 
   /**
@@ -89,15 +105,15 @@ export class WorkerPool {
 
   /** Queues plots, less those already queued or being drawn; a render failure is a warning, a failed write stops the run. */
   drawCharts(jobs: ChartJob[]): void {
-    const pending = new Set([...this.charts.map((j) => j.file), ...this.lanes.flatMap((l) => (l.task?.kind === 'chart' ? [l.task.job.file] : []))]);
-    this.charts.push(...jobs.filter((job) => !pending.has(job.file)));
+    const pending = new Set([...this.chartQueue.map((j) => j.file), ...this.lanes.flatMap((l) => (l.task?.kind === 'chart' ? [l.task.job.file] : []))]);
+    this.chartQueue.push(...jobs.filter((job) => !pending.has(job.file)));
     this.dispatch();
   }
 
   /** Resolves when every queued plot is drawn, or, once the run is told to stop, with the number left undrawn. */
   async chartsDrawn(): Promise<number> {
-    await this.until(() => (this.charts.length === 0 || !!this.ctx?.signal?.aborted) && !this.lanes.some((l) => l.task?.kind === 'chart'));
-    return this.charts.length;
+    await this.until(() => (this.chartQueue.length === 0 || !!this.ctx?.signal?.aborted) && !this.lanes.some((l) => l.task?.kind === 'chart'));
+    return this.chartQueue.length;
   }
 
   /** Lets plots being drawn finish (a plot takes a fraction of a second), then stops the workers. */
@@ -115,7 +131,7 @@ export class WorkerPool {
     const stopping = this.closing || !!this.firstError || !!this.ctx?.signal?.aborted;
     if (stopping) return undefined;
     const lastRound = this.iterations.length <= this.lanes.length;
-    if (this.charts.length && !(lastRound && this.iterations.length)) return { kind: 'chart', job: this.charts.shift() as ChartJob };
+    if (this.chartQueue.length && !(lastRound && this.iterations.length)) return { kind: 'chart', job: this.chartQueue.shift() as ChartJob };
     const iteration = this.iterations.shift();
     return iteration === undefined ? undefined : { kind: 'iteration', iteration };
   }
@@ -140,12 +156,12 @@ export class WorkerPool {
     switch (m.type) {
       case 'index':
         try {
-          if (m.op === 'add') await ctx.index.add(...m.entries);
-          else if (m.op === 'remove') await ctx.index.remove(m.paths);
-          else await ctx.index.removeUnder(m.prefix);
+          if (m.op === 'add') await ctx.store.index.add(...m.entries);
+          else if (m.op === 'remove') await ctx.store.index.remove(m.paths);
+          else await ctx.store.index.removeUnder(m.prefix);
           this.send(lane, { type: 'ack', id: m.id });
         } catch (err) {
-          this.send(lane, { type: 'ack', id: m.id, error: (err as Error).message });
+          this.send(lane, { type: 'ack', id: m.id, error: toWire(err) });
         }
         return;
       case 'log': {
@@ -178,7 +194,7 @@ export class WorkerPool {
         this.dispatch();
         return;
       case 'error':
-        this.fail(lane, revive(m.error));
+        this.fail(lane, fromWire(m.error));
         return;
     }
   }
@@ -219,14 +235,23 @@ export class WorkerPool {
   }
 }
 
+export interface ExecutorChoice {
+  executor: IterationExecutor;
+  /** Why fewer workers run than were asked for, when that is worth a warning. */
+  warning: string | null;
+}
+
 /**
  * Worker threads for a run when more than one is asked for and the iterations are independent (a warm start
- * chains them); none otherwise. Spawn them as early as possible: they load the code and data while the caller
- * loads its own and takes the experiment's lock.
+ * chains them); the calling thread otherwise. Start them as early as possible: they load the code and data while
+ * the caller loads its own and takes the experiment's lock.
  */
-export function startWorkers(config: PipelineConfig, experiment: string, requested: number, iterations: number): WorkerPool | null {
+export function startExecutor(config: PipelineConfig, experiment: string, requested: number, iterations: number): ExecutorChoice {
+  if (requested > 1 && config.training.warmStart) {
+    return { executor: new InlineExecutor(), warning: 'training.warmStart makes each iteration start from the previous one, so iterations run one at a time' };
+  }
   const workers = Math.min(requested, iterations);
-  return workers > 1 && !config.training.warmStart ? WorkerPool.spawn(workers, { experiment, config }) : null;
+  return { executor: workers > 1 ? WorkerPool.spawn(workers, { experiment, config }) : new InlineExecutor(), warning: null };
 }
 
 /** The worker's file: compiled JavaScript once built; from TypeScript source, a bootstrap that registers tsx. */
@@ -234,12 +259,4 @@ function workerEntry(): { url: URL; execArgv: string[] } {
   const fromSource = import.meta.url.endsWith('.ts');
   const url = new URL(fromSource ? './iteration-worker-source.mjs' : './iteration-worker.js', import.meta.url);
   return { url, execArgv: fromSource ? [] : process.execArgv };
-}
-
-/** The typed error a worker reported, rebuilt on this thread so exit codes stay right. */
-function revive(e: WorkerError): Error {
-  if (e.name === 'InterruptedError') return new InterruptedError(e.signal ?? 'SIGINT', e.message);
-  if (e.name === 'CheckpointWriteError' && e.file && e.code) return new CheckpointWriteError(e.file, e.code);
-  if (e.name === 'TrainingDivergedError') return new TrainingDivergedError(e.message);
-  return new Error(e.message);
 }

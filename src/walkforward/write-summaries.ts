@@ -11,7 +11,7 @@ import {
   type WalkforwardSummary,
 } from '../records/schemas.js';
 import type { Window } from '../windows/build-windows.js';
-import type { ExperimentPaths } from './paths.js';
+import { layout, type ExperimentPaths } from '../store/layout.js';
 import { oosCsv, stitchOutOfSample, walkForwardEfficiency } from '../analysis/out-of-sample.js';
 
 export interface SummaryInputs {
@@ -30,6 +30,7 @@ export interface SummaryInputs {
   resumes: ResumeEvent[];
   totalSeconds: number;
   metricOptions: MetricOptions;
+  now: () => Date;
 }
 
 /** Writes oos_returns.csv, walkforward_summary.json and checkpoint_summary.json from the iteration records. */
@@ -39,8 +40,7 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
   const stitched = stitchOutOfSample(records, entryCost, s.metricOptions);
   await writeFileAtomic(paths.oosReturns, oosCsv(stitched.bars, s.dates));
 
-  const fileOf = (r: IterationRecord) =>
-    r.kind === 'model' ? [`checkpoints/model_iter_${r.iteration}.zip`, `checkpoints/metrics_iter_${r.iteration}.json`] : [`checkpoints/no_model_iter_${r.iteration}.json`];
+  const fileOf = (r: IterationRecord) => (r.kind === 'model' ? [layout.preservedModel(r.iteration), layout.metrics(r.iteration)] : [layout.placeholder(r.iteration)]);
   const summary = await writeJson(paths.summary, walkforwardSummarySchema, {
     formatVersion: FORMAT_VERSION,
     experiment: s.experiment,
@@ -71,7 +71,7 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
     resumes: s.resumes,
     peakRssBytes: Math.max(0, ...records.map((r) => r.training.performance.rssBytes)),
     totalSeconds: s.totalSeconds,
-    finishedAt: new Date().toISOString(),
+    finishedAt: s.now().toISOString(),
   });
 
   await createCheckpointSummary(paths.root);

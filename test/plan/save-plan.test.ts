@@ -1,6 +1,8 @@
 import { configSchema } from '../../src/config/schema.js';
 import { iterationChartName, snapshotSteps } from '../../src/report/chart-jobs.js';
-import { trainingCheckpointName } from '../../src/store/training-checkpoint.js';
+import { layout } from '../../src/store/layout.js';
+
+const trainingCheckpointName = (step: number) => layout.trainingCheckpoint(1, step).split('/').pop();
 import { savePlan } from '../../src/plan/save-plan.js';
 
 describe('save plan', () => {

@@ -6,7 +6,7 @@ import { listCheckpoints } from '../../src/inspect/listing.js';
 import { readZip } from '../../src/store/zip-store.js';
 import { verifyExperiment } from '../../src/inspect/verify.js';
 import { UsageError } from '../../src/errors/index.js';
-import { ExperimentLockedError } from '../../src/store/errors.js';
+import { ExperimentLockedError } from '../../src/errors/index.js';
 import { cleanupCheckpoints } from '../../src/retention/cleanup.js';
 import { finishedExperiment } from '../helpers/finished-experiment.js';
 import { tempDir } from '../helpers/temp.js';

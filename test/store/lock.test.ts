@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { ExperimentLockedError } from '../../src/store/errors.js';
-import { acquireLock, LOCK_FILE, readLock } from '../../src/store/lock.js';
+import { ExperimentLockedError } from '../../src/errors/index.js';
+import { acquireLock, readLock } from '../../src/store/lock.js';
+import { layout } from '../../src/store/layout.js';
 import { tempDir } from '../helpers/temp.js';
 
 describe('experiment lock', () => {
@@ -16,7 +17,7 @@ describe('experiment lock', () => {
     await expect(acquireLock(tmp.dir, 'second')).rejects.toThrow(ExperimentLockedError);
     await expect(acquireLock(tmp.dir, 'second')).rejects.toThrow(new RegExp(`in use by first \\(pid ${process.pid} on ${hostname()}`));
     await lock.release();
-    expect(existsSync(join(tmp.dir, LOCK_FILE))).toBe(false);
+    expect(existsSync(join(tmp.dir, layout.lock))).toBe(false);
     const again = await acquireLock(tmp.dir, 'third');
     expect(again.tookOver).toBeNull();
     await again.release();
@@ -25,7 +26,7 @@ describe('experiment lock', () => {
   test('a lock left by a dead process is taken over, and says whose it was', async () => {
     const dead = spawnSync(process.execPath, ['-e', 'process.exit(0)']).pid as number;
     const stale = { pid: dead, host: hostname(), startedAt: '2020-01-01T00:00:00.000Z', command: 'crashed run' };
-    writeFileSync(join(tmp.dir, LOCK_FILE), JSON.stringify(stale));
+    writeFileSync(join(tmp.dir, layout.lock), JSON.stringify(stale));
     const lock = await acquireLock(tmp.dir, 'new run');
     expect(lock.tookOver).toEqual(stale);
     expect((await readLock(tmp.dir))?.pid).toBe(process.pid);
@@ -33,7 +34,7 @@ describe('experiment lock', () => {
   });
 
   test('a lock from another host is respected', async () => {
-    writeFileSync(join(tmp.dir, LOCK_FILE), JSON.stringify({ pid: 1, host: 'elsewhere', startedAt: 'x', command: 'remote run' }));
+    writeFileSync(join(tmp.dir, layout.lock), JSON.stringify({ pid: 1, host: 'elsewhere', startedAt: 'x', command: 'remote run' }));
     await expect(acquireLock(tmp.dir, 'local')).rejects.toThrow(/remote run \(pid 1 on elsewhere/);
   });
 });

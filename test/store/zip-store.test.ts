@@ -1,7 +1,7 @@
 import { ZipArchive } from 'archiver';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CheckpointCorruptError } from '../../src/store/errors.js';
+import { CheckpointCorruptError } from '../../src/errors/index.js';
 import { buildZip, readZip, writeZip } from '../../src/store/zip-store.js';
 import { sha256 } from '../../src/util/hash.js';
 import { tempDir } from '../helpers/temp.js';

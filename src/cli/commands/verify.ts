@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { PipelineError } from '../../errors/index.js';
-import { experimentPaths } from '../../walkforward/paths.js';
+import { experimentPaths } from '../../store/layout.js';
 
 type Args = { experiment: string; resultsDir: string; repair?: boolean; json?: boolean };
 

@@ -1,11 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { planExperiment } from '../../plan/plan.js';
-import { experimentPaths } from '../../walkforward/paths.js';
-import { UsageError } from '../../errors/index.js';
+import { experimentPaths } from '../../store/layout.js';
 import { resolveConfig, withConfigOptions, type ConfigArgs } from '../options.js';
 import { configDisplay } from '../format.js';
 import { stopSignal } from '../signals.js';
-import { startWorkers } from '../../walkforward/worker-pool.js';
+import { checkRunOptions } from '../../walkforward/run-options.js';
+import { startExecutor } from '../../walkforward/worker-pool.js';
 
 type Args = ConfigArgs & { experiment: string; quiet?: boolean; fresh?: boolean; force?: boolean; resume?: string; logLevel: string; charts: boolean; workers: number };
 
@@ -23,24 +23,21 @@ export const walkforwardCommand: CommandModule<object, Args> = {
       .option('charts', { type: 'boolean', default: true, describe: 'Draw PNG plots and the report (--no-charts to skip)' })
       .option('workers', { type: 'number', default: 1, describe: 'Run independent iterations on N worker threads; results are identical to 1' }) as never,
   handler: async (args) => {
-    if (!/^[A-Za-z0-9._-]+$/.test(args.experiment) || args.experiment.startsWith('.')) {
-      throw new UsageError(`--experiment "${args.experiment}": use letters, digits, '.', '_' or '-' only, not starting with '.'`);
-    }
-    if (args.fresh && args.resume) throw new UsageError('--fresh and --resume contradict each other; choose one');
-    if (!Number.isInteger(args.workers) || args.workers < 1) throw new UsageError(`--workers: got ${args.workers}; expected a whole number >= 1`);
+    checkRunOptions({ experiment: args.experiment, workers: args.workers, fresh: args.fresh, resumeFrom: args.resume });
     const { config, warnings } = resolveConfig(args);
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
     const plan = planExperiment(config);
     // Workers start loading before this thread loads the pipeline, which takes a good part of a second.
-    const pool = startWorkers(config, args.experiment, args.workers, plan.windows.length);
+    const { executor, warning } = startExecutor(config, args.experiment, args.workers, plan.windows.length);
+    if (warning) process.stderr.write(`warning: ${warning}\n`);
     if (!args.quiet) process.stdout.write(configDisplay(config, plan, experimentPaths(config.resultsDir, args.experiment).root) + '\n');
     const [{ runWalkForward }, { ConsoleOutput }] = await Promise.all([import('../../walkforward/pipeline.js'), import('../console-output.js')]).catch(async (err) => {
-      await pool?.close();
+      await executor.close();
       throw err;
     });
     const output = new ConsoleOutput(args.quiet ? 'none' : process.stdout.isTTY ? 'bars' : 'lines', !!args.quiet);
     const run = runWalkForward(config, {
-      pool,
+      executor,
       experiment: args.experiment,
       onLog: output.log,
       onProgress: output.progress,

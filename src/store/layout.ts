@@ -1,0 +1,117 @@
+import { join } from 'node:path';
+import { UsageError } from '../errors/index.js';
+import type { FileKind } from '../records/schemas.js';
+
+/**
+ * Every name inside results/<id>/, built and parsed here and nowhere else (in the spirit of Orbax's NameFormat).
+ * Relative names use '/' whatever the platform: they are what the index records. `experimentPaths` gives the same
+ * names as absolute paths.
+ */
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+const iterationFolder = (n: number) => `iterations/iter_${n}`;
+const trainingFolder = (n: number) => `${iterationFolder(n)}/training`;
+
+export const layout = {
+  config: 'config.json',
+  index: 'checkpoint_index.json',
+  lock: '.lock',
+  journal: 'cleanup_journal.jsonl',
+  runLog: 'run.log',
+  summary: 'walkforward_summary.json',
+  checkpointSummary: 'checkpoint_summary.json',
+  oosReturns: 'oos_returns.csv',
+  bestModel: 'best_model.zip',
+  bestModelJson: 'best_model.json',
+  report: 'report.html',
+  visualizations: 'visualizations',
+  checkpoints: 'checkpoints',
+  iterations: 'iterations',
+  archiveFolder: 'archive',
+  iterationFolder,
+  trainingFolder,
+  currentBest: (n: number) => `${iterationFolder(n)}/curr_best_model.zip`,
+  trainingCheckpoint: (n: number, step: number) => `${trainingFolder(n)}/model_step_${pad(step, 7)}.zip`,
+  preservedModel: (n: number) => `checkpoints/model_iter_${n}.zip`,
+  metrics: (n: number) => `checkpoints/metrics_iter_${n}.json`,
+  placeholder: (n: number) => `checkpoints/no_model_iter_${n}.json`,
+  /** The iteration's record: metrics_iter_N.json when a model was preserved, else no_model_iter_N.json. */
+  record: (n: number, kind: 'model' | 'placeholder') => (kind === 'model' ? layout.metrics(n) : layout.placeholder(n)),
+  archive: (time: Date) => `archive/pruned-${time.toISOString().replace(/[:.]/g, '-')}.zip`,
+  iterationChart: (n: number) => `iter_${pad(n, 3)}.png`,
+  snapshotChart: (n: number, step: number) => `iter_${pad(n, 3)}_step_${pad(step, 7)}.png`,
+  experimentCharts: { equity: 'equity.png', drawdown: 'drawdown.png', sharpe: 'sharpe_by_iteration.png', returns: 'oos_returns_hist.png', windows: 'windows.png' },
+} as const;
+
+const patterns: Array<{ kind: FileKind; re: RegExp }> = [
+  { kind: 'preserved', re: /^checkpoints\/model_iter_(\d+)\.zip$/ },
+  { kind: 'metrics', re: /^checkpoints\/metrics_iter_(\d+)\.json$/ },
+  { kind: 'placeholder', re: /^checkpoints\/no_model_iter_(\d+)\.json$/ },
+  { kind: 'current_best', re: /^iterations\/iter_(\d+)\/curr_best_model\.zip$/ },
+  { kind: 'training', re: /^iterations\/iter_(\d+)\/training\/model_step_(\d+)\.zip$/ },
+  { kind: 'best', re: /^best_model\.zip$/ },
+  { kind: 'best_record', re: /^best_model\.json$/ },
+  { kind: 'archive', re: /^archive\/pruned-[^/]+\.zip$/ },
+];
+
+export interface OwnedFile {
+  kind: FileKind;
+  iteration: number | null;
+  step: number | null;
+}
+
+/** The kind, iteration and step of a path the pipeline owns (relative to the experiment), or null for any other. */
+export function classify(path: string): OwnedFile | null {
+  for (const { kind, re } of patterns) {
+    const m = re.exec(path);
+    if (m) return { kind, iteration: m[1] ? Number(m[1]) : null, step: m[2] ? Number(m[2]) : null };
+  }
+  return null;
+}
+
+/** Iteration records among the names of the checkpoints folder, in iteration order. */
+export function iterationRecordNames(names: string[]): Array<{ name: string; iteration: number; kind: 'metrics' | 'placeholder' }> {
+  return names
+    .map((name) => ({ name, owned: classify(`${layout.checkpoints}/${name}`) }))
+    .filter((f) => f.owned && (f.owned.kind === 'metrics' || f.owned.kind === 'placeholder'))
+    .map((f) => ({ name: f.name, iteration: f.owned?.iteration as number, kind: f.owned?.kind as 'metrics' | 'placeholder' }))
+    .sort((a, b) => a.iteration - b.iteration);
+}
+
+const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+/** Refuses an experiment id that could leave the results folder or that the file system cannot hold. */
+export function checkExperimentId(experiment: string): string {
+  if (!ID_PATTERN.test(experiment)) {
+    const shown = JSON.stringify(experiment.length > 60 ? `${experiment.slice(0, 60)}...` : experiment);
+    throw new UsageError(`--experiment ${shown}: use 1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+  }
+  return experiment;
+}
+
+/** Absolute paths of everything of one experiment; the id is checked first. */
+export function experimentPaths(resultsDir: string, experiment: string) {
+  const root = join(resultsDir, checkExperimentId(experiment));
+  const at = (relative: string) => join(root, relative);
+  return {
+    root,
+    at,
+    checkpoints: at(layout.checkpoints),
+    iterations: at(layout.iterations),
+    iterationDir: (n: number) => at(layout.iterationFolder(n)),
+    currentBest: (n: number) => at(layout.currentBest(n)),
+    preservedModel: (n: number) => at(layout.preservedModel(n)),
+    metrics: (n: number) => at(layout.metrics(n)),
+    placeholder: (n: number) => at(layout.placeholder(n)),
+    config: at(layout.config),
+    bestModel: at(layout.bestModel),
+    bestModelJson: at(layout.bestModelJson),
+    summary: at(layout.summary),
+    checkpointSummary: at(layout.checkpointSummary),
+    oosReturns: at(layout.oosReturns),
+    runLog: at(layout.runLog),
+    visualizations: at(layout.visualizations),
+    report: at(layout.report),
+  };
+}
+
+export type ExperimentPaths = ReturnType<typeof experimentPaths>;

@@ -1,0 +1,53 @@
+import type { IterationPerformance } from '../records/schemas.js';
+
+export type Phase = 'action' | 'environment' | 'training' | 'evaluation' | 'saving';
+
+/** Where one iteration's time goes in this process, and its throughput since this process took over. */
+export class PhaseClock {
+  private readonly started = performance.now();
+  /** Milliseconds per phase; the train loop adds action, environment and training itself. */
+  readonly times: Record<Phase, number> = { action: 0, environment: 0, training: 0, evaluation: 0, saving: 0 };
+
+  constructor(
+    private readonly priorSeconds: number,
+    private readonly startStep: number,
+    private readonly startUpdates: number,
+  ) {}
+
+  async timed<T>(phase: Phase, fn: () => Promise<T> | T): Promise<T> {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      this.times[phase] += performance.now() - t0;
+    }
+  }
+
+  /** Seconds since this process started the iteration. */
+  get seconds(): number {
+    return (performance.now() - this.started) / 1000;
+  }
+
+  /** Training seconds of the iteration, those before a resume included. */
+  get elapsed(): number {
+    return this.priorSeconds + this.seconds;
+  }
+
+  stepsPerSecond(step: number): number {
+    const s = this.seconds;
+    return s > 0 ? (step - this.startStep) / s : 0;
+  }
+
+  performance(step: number, updates: number): IterationPerformance {
+    const s = this.seconds;
+    const memory = process.memoryUsage();
+    const t = this.times;
+    return {
+      stepsPerSecond: this.stepsPerSecond(step),
+      updatesPerSecond: s > 0 ? (updates - this.startUpdates) / s : 0,
+      phases: { action: t.action / 1000, environment: t.environment / 1000, training: t.training / 1000, evaluation: t.evaluation / 1000, saving: t.saving / 1000 },
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import type { DqnAgent } from '../agent/dqn-agent.js';
+import { score, type MetricName } from '../analysis/metrics.js';
+import type { WindowData } from '../env/market.js';
+import { TradingEnv } from '../env/trading-env.js';
+import type { Candidate } from '../records/schemas.js';
+import { runPolicy } from '../training/evaluate.js';
+import type { PhaseClock } from '../training/phase-clock.js';
+import type { RunContext } from './context.js';
+
+export interface CandidateEvaluator {
+  (): Promise<Candidate>;
+  /** The segment candidates are scored on: validation, or train when the window has none. */
+  scoredOn: 'validation' | 'train';
+}
+
+/** Runs the agent's greedy policy on the selection segment and scores it by the selection metric. */
+export function candidateEvaluator(ctx: RunContext, data: WindowData, agent: DqnAgent, clock: PhaseClock): CandidateEvaluator {
+  const n = data.window.iteration;
+  const segment = data.window.validation ?? data.window.train;
+  const env = new TradingEnv(data.market, segment.start, segment.end, ctx.config.env);
+  const metric = ctx.config.selection.metric as MetricName;
+  const evaluate = () =>
+    clock.timed('evaluation', () => {
+      ctx.trace('evaluation', { iteration: n, step: agent.numTimesteps });
+      const metrics = runPolicy(env, (obs) => agent.greedyAction(obs), ctx.metricOptions).metrics;
+      const s = score(metrics, metric);
+      ctx.trace('training', { iteration: n, step: agent.numTimesteps });
+      return { step: agent.numTimesteps, score: Number.isFinite(s) ? s : null, metrics };
+    });
+  return Object.assign(evaluate, { scoredOn: data.window.validation ? ('validation' as const) : ('train' as const) });
+}

@@ -1,0 +1,70 @@
+import type { ChartJob, ChartSink } from '../report/chart-jobs.js';
+import { ChartWriter } from '../report/charts-writer.js';
+import type { RunContext } from './context.js';
+import type { RunSetup } from './run-context.js';
+import type { IterationOutcome } from './run-iteration.js';
+
+/** Runs one iteration in the calling thread (the loop builds it; an executor that runs elsewhere ignores it). */
+export type RunHere = (iteration: number) => Promise<IterationOutcome>;
+
+/**
+ * Where iterations run, separate from what they do (Ray's "what vs where"). The loop hands every iteration to
+ * `run` and each outcome comes back to `handle`, one at a time, on the calling thread, which stays the one writer
+ * of the index, summaries and report. On an aborted signal no new iteration starts and the running ones save
+ * their state; `run` then resolves and the caller says which iteration is next. The first error rejects, after
+ * the work in flight has stopped, with its class, message and exit code intact.
+ */
+export interface IterationExecutor {
+  /** Where an iteration running on this thread sends its plots (null: the run draws none). */
+  readonly charts: ChartSink | null;
+  /** A line for the log about where iterations run, or null when there is nothing to say. */
+  describe(iterations: number): string | null;
+  setup(ctx: RunContext, setup: RunSetup): void;
+  run(iterations: number[], handle: (outcome: IterationOutcome) => Promise<void>, runHere: RunHere): Promise<void>;
+  /** Queues plots; they are drawn by the time chartsDrawn resolves (sooner on workers). */
+  drawCharts(jobs: ChartJob[]): void;
+  /** Draws or waits for every queued plot; on an aborted signal stops early and says how many are left. */
+  chartsDrawn(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Every iteration in order, in this thread. */
+export class InlineExecutor implements IterationExecutor {
+  private writer: ChartWriter | null = null;
+  private queued: ChartJob[] = [];
+  private ctx: RunContext | null = null;
+
+  get charts(): ChartSink | null {
+    return this.writer;
+  }
+
+  describe(): string | null {
+    return null;
+  }
+
+  setup(ctx: RunContext, setup: RunSetup): void {
+    this.ctx = ctx;
+    this.writer = setup.charts ? new ChartWriter(ctx.store.paths.visualizations, ctx.logger) : null;
+  }
+
+  async run(iterations: number[], handle: (outcome: IterationOutcome) => Promise<void>, runHere: RunHere): Promise<void> {
+    for (const n of iterations) {
+      if (this.ctx?.signal?.aborted) return;
+      await handle(await runHere(n));
+    }
+  }
+
+  drawCharts(jobs: ChartJob[]): void {
+    if (this.writer) this.queued.push(...jobs);
+  }
+
+  async chartsDrawn(): Promise<number> {
+    while (this.queued.length) {
+      if (this.ctx?.signal?.aborted) return this.queued.length;
+      await this.writer?.write(this.queued.shift() as ChartJob);
+    }
+    return 0;
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,35 @@
+import type { StateParts } from '../agent/state.js';
+import { CheckpointCorruptError } from '../errors/index.js';
+import { readTrainingCheckpoint } from '../store/training-store.js';
+import type { RunContext } from './context.js';
+import { TrainingSession } from './training-session.js';
+
+export interface ResumePoint {
+  file: string;
+  state: StateParts;
+}
+
+/**
+ * Where iteration n continues from: the training checkpoint named by --resume when it belongs to n, else the
+ * newest one of the iteration that verifies and was written under this configuration; null to start afresh.
+ */
+export async function findResumePoint(ctx: RunContext, n: number): Promise<ResumePoint | null> {
+  if (ctx.resumeFrom?.iteration === n) return { file: ctx.resumeFrom.file, state: ctx.resumeFrom.state };
+  const latest = await ctx.store.training(n).latest(
+    ({ metadata, state }) => {
+      if (metadata.configHash !== ctx.configHash) return 'was written under another configuration and is not resumed from';
+      const problem = TrainingSession.check(state);
+      return problem && `is not usable (${problem}); trying an older checkpoint`;
+    },
+    (path, why) => ctx.logger.warn({ event: 'checkpoint-skipped', file: ctx.store.paths.at(path) }, `${ctx.store.paths.at(path)} ${why}`),
+  );
+  return latest && { file: ctx.store.paths.at(latest.path), state: latest.state };
+}
+
+/** A training checkpoint named by path (--resume): read, verified and checked to restore, or CheckpointCorruptError. */
+export async function explicitResumePoint(file: string): Promise<{ file: string; iteration: number; state: StateParts; configHash: string }> {
+  const { metadata, state } = await readTrainingCheckpoint(file);
+  const problem = TrainingSession.check(state);
+  if (problem) throw new CheckpointCorruptError(file, `cannot be resumed from: ${problem}`);
+  return { file, iteration: metadata.iteration, state, configHash: metadata.configHash };
+}
