@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors/index.js';
 import { openExperiment } from '../store/experiment.js';
 import { loadModelZip, type ModelMetadata } from '../store/model-zip.js';
+import { layout } from '../store/layout.js';
 
 export interface CheckpointModel {
   iteration: number;
@@ -22,7 +23,7 @@ export async function loadCheckpointModel(experimentDir: string, iteration: numb
   }
   if (!digest.model) throw new UsageError(`iteration ${iteration} has no model: ${digest.reason ?? 'none qualified'}`);
   if (!exp.index.get(digest.model.file)) {
-    throw new UsageError(`the model of iteration ${iteration} was pruned by cleanup (see cleanup_journal.jsonl; an --archive run keeps it under archive/)`);
+    throw new UsageError(`the model of iteration ${iteration} was pruned by cleanup (see ${layout.journal}; an --archive run keeps it under ${layout.archiveFolder}/)`);
   }
   const file = join(exp.root, digest.model.file);
   const loaded = await loadModelZip(file);

@@ -13,3 +13,15 @@ export function createTrace(enabled = process.env.WFO_TRACE === '1'): Trace {
     process.stderr.write(`trace phase=${phase}${extra}\n`);
   };
 }
+
+/**
+ * Test aid beside WFO_TRACE: with WFO_HOLD=<phase> the run waits at that phase until its stop signal fires (at
+ * most 30 s), so a test can land a signal exactly there instead of racing the run.
+ */
+export async function holdAt(phase: string, signal: AbortSignal | undefined): Promise<void> {
+  if (process.env.WFO_HOLD !== phase || !signal || signal.aborted) return;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 30_000);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}

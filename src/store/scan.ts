@@ -1,6 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { iterationRecordSchema, bestModelSchema, type FileKind, type IndexEntry } from '../records/schemas.js';
+import { iterationRecordSchema, bestModelSchema, type IndexEntry } from '../records/schemas.js';
+import { classify, type OwnedFile } from './layout.js';
 import { sha256 } from '../util/hash.js';
 import { digestOf } from '../analysis/digest.js';
 import { isTempName } from './atomic-file.js';
@@ -13,26 +14,6 @@ export interface ScanResult {
   corrupt: Array<{ path: string; problem: string }>;
   /** Temporary leftovers of interrupted writes. */
   temporary: string[];
-}
-
-const patterns: Array<{ kind: FileKind; re: RegExp }> = [
-  { kind: 'preserved', re: /^checkpoints\/model_iter_(\d+)\.zip$/ },
-  { kind: 'metrics', re: /^checkpoints\/metrics_iter_(\d+)\.json$/ },
-  { kind: 'placeholder', re: /^checkpoints\/no_model_iter_(\d+)\.json$/ },
-  { kind: 'current_best', re: /^iterations\/iter_(\d+)\/curr_best_model\.zip$/ },
-  { kind: 'training', re: /^iterations\/iter_(\d+)\/training\/model_step_(\d+)\.zip$/ },
-  { kind: 'best', re: /^best_model\.zip$/ },
-  { kind: 'best_record', re: /^best_model\.json$/ },
-  { kind: 'archive', re: /^archive\/pruned-[^/]+\.zip$/ },
-];
-
-/** The kind and iteration of a path the pipeline owns, or null for any other file. */
-export function classify(path: string): { kind: FileKind; iteration: number | null; step: number | null } | null {
-  for (const { kind, re } of patterns) {
-    const m = re.exec(path);
-    if (m) return { kind, iteration: m[1] ? Number(m[1]) : null, step: m[2] ? Number(m[2]) : null };
-  }
-  return null;
 }
 
 /** Reads every owned file of an experiment, verifying zips against their manifests and JSON against its schema. */
@@ -58,7 +39,7 @@ export async function scanExperiment(root: string): Promise<ScanResult> {
 export async function describeFile(
   root: string,
   path: string,
-  owned: { kind: FileKind; iteration: number | null; step: number | null },
+  owned: OwnedFile,
 ): Promise<IndexEntry> {
   const absolute = join(root, path);
   const bytes = await readFile(absolute);

@@ -9,6 +9,7 @@ import type { PhaseClock } from '../training/phase-clock.js';
 import type { LoopState } from '../training/train-loop.js';
 import type { RunContext } from './context.js';
 import type { TrainingSession } from './training-session.js';
+import { basename } from 'node:path';
 
 /** What one iteration writes while it trains: its current best model and its training checkpoints. */
 export class IterationSaves {
@@ -34,7 +35,7 @@ export class IterationSaves {
       const { config } = ctx;
       this.session.best = candidate;
       const path = layout.currentBest(n);
-      ctx.trace('checkpoint-write', { iteration: n, step: candidate.step, file: 'curr_best_model.zip' });
+      ctx.trace('checkpoint-write', { iteration: n, step: candidate.step, file: basename(path) });
       const written = await saveModelZip(ctx.store.paths.at(path), this.session.agent.exportModel(), {
         ...ctx.metadata,
         kind: 'model',
@@ -54,7 +55,7 @@ export class IterationSaves {
       const { ctx, n, session } = this;
       const step = session.agent.numTimesteps;
       const training = ctx.store.training(n);
-      ctx.trace('checkpoint-write', { iteration: n, step, file: layout.trainingCheckpoint(n, step).split('/').pop() as string });
+      ctx.trace('checkpoint-write', { iteration: n, step, file: basename(layout.trainingCheckpoint(n, step)) });
       await training.save(
         step,
         session.snapshot(loop, this.clock.elapsed, ctx.config.checkpoint.saveReplayBuffer),

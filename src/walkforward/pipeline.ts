@@ -16,6 +16,7 @@ import { savePlan } from '../plan/save-plan.js';
 import { resumeHash, startExperiment, type StartOptions } from './start.js';
 import { writeSummaries } from './write-summaries.js';
 import { createRunLogger, type LogRecord } from '../logging/logger.js';
+import { holdAt } from '../logging/trace.js';
 import type { ProgressListener } from './progress.js';
 import { experimentChartJobs } from '../report/chart-jobs.js';
 import { writeReport } from '../report/report.js';
@@ -131,6 +132,11 @@ async function finishRun(
   const best = await updateBestModel(ctx, done.records);
   await rmdir(paths.iterations).catch(() => undefined);
   ctx.trace('summary');
+  await holdAt('summary', ctx.signal);
+  if (ctx.signal?.aborted) {
+    const reason = String(ctx.signal.reason ?? 'SIGINT');
+    throw new InterruptedError(reason, `interrupted by ${reason} before the summaries: every iteration is saved; run the same command to write them`);
+  }
   const summary = await writeSummaries({
     paths,
     experiment: ctx.experiment,

@@ -39,19 +39,21 @@ describe('--workers: independent iterations on worker threads', () => {
     expect(await resultsFingerprint(join(exp.resultsDir, 'stopped'))).toEqual(reference);
     expect(plotsFingerprint(join(exp.resultsDir, 'stopped'))).toEqual(plots);
 
-    // A stop while the workers draw the last plots ends the run promptly; the rerun draws what is missing.
-    const late = startCli(args('late', 2), { env: { WFO_TRACE: '1' } });
+    // A stop after the last iteration, while the workers draw plots, ends the run before the summaries; the rerun
+    // writes them and draws what is missing. WFO_HOLD keeps the run at that phase until the signal lands.
+    const late = startCli(args('late', 2), { env: { WFO_TRACE: '1', WFO_HOLD: 'summary' } });
     const lateDone = collect(late);
     await waitForOutput(late, /trace phase=summary/);
     late.kill('SIGINT');
     const lateStopped = await lateDone;
-    expect([0, 130]).toContain(lateStopped.code);
-    if (lateStopped.code === 130) expect(lateStopped.stderr).toMatch(/plots left to draw; the results are saved; run the same command/);
+    expect(lateStopped.code).toBe(130);
+    expect(lateStopped.stderr).toMatch(/interrupted by SIGINT before the summaries: every iteration is saved; run the same command/);
     const lateRerun = await runCli(args('late', 2));
     expect(lateRerun.code).toBe(0);
     expect(plotsFingerprint(join(exp.resultsDir, 'late'))).toEqual(plots);
     expect(await resultsFingerprint(join(exp.resultsDir, 'late'))).toEqual(reference);
     expect((await verifyExperiment(join(exp.resultsDir, 'stopped'), 'stopped')).problems).toEqual([]);
+    expect((await verifyExperiment(join(exp.resultsDir, 'late'), 'late')).problems).toEqual([]);
   }, 240_000);
 
   test('--workers must be a whole number of at least 1', async () => {
