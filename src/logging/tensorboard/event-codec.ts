@@ -53,16 +53,23 @@ export function encodeFileVersionEvent(wallTime: number): Buffer {
  * values are stored as float32, as the proto declares.
  */
 export function encodeScalarEvent(wallTime: number, step: number, values: ReadonlyArray<readonly [string, number]>): Buffer {
-  const tags = values.map(([tag]) => Buffer.from(tag, 'utf8'));
-  const valueSizes = tags.map((tag) => 1 + varintSize(tag.length) + tag.length + 5);
-  const summarySize = valueSizes.reduce((sum, size) => sum + 1 + varintSize(size) + size, 0);
+  const tags: Buffer[] = [];
+  const valueSizes: number[] = [];
+  let summarySize = 0;
+  for (const [tag] of values) {
+    const bytes = Buffer.from(tag, 'utf8');
+    const size = 1 + varintSize(bytes.length) + bytes.length + 5;
+    tags.push(bytes);
+    valueSizes.push(size);
+    summarySize += 1 + varintSize(size) + size;
+  }
   const out = Buffer.allocUnsafe(9 + 1 + varintSize(step) + 1 + varintSize(summarySize) + summarySize);
   let at = writeDouble(out, 0, EVENT_WALL_TIME, wallTime);
   out[at++] = EVENT_STEP;
   at = writeVarint(out, at, step);
   out[at++] = EVENT_SUMMARY;
   at = writeVarint(out, at, summarySize);
-  values.forEach(([, value], i) => {
+  for (let i = 0; i < values.length; i++) {
     const tag = tags[i];
     out[at++] = SUMMARY_VALUE;
     at = writeVarint(out, at, valueSizes[i]);
@@ -71,84 +78,114 @@ export function encodeScalarEvent(wallTime: number, step: number, values: Readon
     out.set(tag, at);
     at += tag.length;
     out[at++] = VALUE_SIMPLE_VALUE;
-    at = out.writeFloatLE(value, at);
-  });
+    at = out.writeFloatLE(values[i][1], at);
+  }
   return out;
 }
 
 /** Decodes an Event; throws a RangeError (with the reason) on bytes that are not a well-formed message. */
 export function decodeEvent(bytes: Uint8Array): DecodedEvent {
   const event: DecodedEvent = { wallTime: 0, step: 0, values: [] };
-  readFields(bytes, (key, field) => {
-    if (key === EVENT_WALL_TIME) event.wallTime = field.view().getFloat64(0, true);
-    else if (key === EVENT_STEP) event.step = field.int64();
-    else if (key === EVENT_FILE_VERSION) event.fileVersion = field.text();
+  const input = new WireReader(bytes, 0, bytes.length);
+  while (input.more()) {
+    const key = input.varint();
+    if (key === EVENT_WALL_TIME) event.wallTime = input.double();
+    else if (key === EVENT_STEP) event.step = input.int64();
+    else if (key === EVENT_FILE_VERSION) event.fileVersion = input.text();
     else if (key === EVENT_SUMMARY) {
-      readFields(field.bytes(), (summaryKey, value) => {
-        if (summaryKey === SUMMARY_VALUE) event.values.push(decodeValue(value.bytes()));
-      });
-    }
-  });
+      const summary = input.message();
+      while (summary.more()) {
+        const summaryKey = summary.varint();
+        if (summaryKey === SUMMARY_VALUE) event.values.push(decodeValue(summary.message()));
+        else summary.skip(summaryKey);
+      }
+    } else input.skip(key);
+  }
   return event;
 }
 
-function decodeValue(bytes: Uint8Array): DecodedValue {
+function decodeValue(input: WireReader): DecodedValue {
   const value: DecodedValue = { tag: '' };
-  readFields(bytes, (key, field) => {
-    if (key === VALUE_TAG) value.tag = field.text();
-    else if (key === VALUE_SIMPLE_VALUE) value.simpleValue = field.view().getFloat32(0, true);
-  });
+  while (input.more()) {
+    const key = input.varint();
+    if (key === VALUE_TAG) value.tag = input.text();
+    else if (key === VALUE_SIMPLE_VALUE) value.simpleValue = input.float();
+    else input.skip(key);
+  }
   return value;
-}
-
-interface Field {
-  /** The field's raw bytes (length-delimited content, or the 4/8 bytes of a fixed field). */
-  bytes(): Uint8Array;
-  view(): DataView;
-  text(): string;
-  /** A varint read as a two's-complement int64, as a number (exact up to 2^53). */
-  int64(): number;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Walks the fields of one message, calling `visit` with each key; unknown fields are skipped by wire type. */
-function readFields(bytes: Uint8Array, visit: (key: number, field: Field) => void): void {
-  let at = 0;
-  while (at < bytes.length) {
-    const [key, afterKey] = readVarint(bytes, at);
-    const wire = Number(key & 7n);
-    let start = afterKey;
-    let end: number;
-    let varint = 0n;
-    if (wire === VARINT) [varint, end] = readVarint(bytes, start);
-    else if (wire === FIXED64) end = start + 8;
-    else if (wire === FIXED32) end = start + 4;
-    else if (wire === LENGTH_DELIMITED) {
-      const [length, afterLength] = readVarint(bytes, start);
-      start = afterLength;
-      end = start + Number(length);
-    } else throw new RangeError(`unsupported wire type ${wire} at byte ${at}`);
-    if (end > bytes.length) throw new RangeError(`field at byte ${at} runs past the end of its message`);
-    const content = bytes.subarray(start, end);
-    visit(Number(key), {
-      bytes: () => content,
-      view: () => new DataView(content.buffer, content.byteOffset, content.byteLength),
-      text: () => utf8.decode(content),
-      int64: () => Number(BigInt.asIntN(64, varint)),
-    });
-    at = end;
-  }
-}
+/** A cursor over the fields of one message, bytes [at, end) of `bytes`. */
+class WireReader {
+  private readonly view: DataView;
 
-function readVarint(bytes: Uint8Array, start: number): [bigint, number] {
-  let result = 0n;
-  for (let at = start, shift = 0n; at < bytes.length && shift < 70n; at++, shift += 7n) {
-    const byte = bytes[at];
-    result |= BigInt(byte & 0x7f) << shift;
-    if (byte < 0x80) return [result, at + 1];
+  constructor(private readonly bytes: Uint8Array, private at: number, private readonly end: number) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
-  throw new RangeError(`truncated or overlong varint at byte ${start}`);
+
+  more(): boolean {
+    return this.at < this.end;
+  }
+
+  /** An unsigned varint; exact up to 2^53, which covers keys, lengths and every step this writer accepts. */
+  varint(): number {
+    let value = 0;
+    for (let scale = 1, count = 0; this.at < this.end && count < 10; scale *= 0x80, count++) {
+      const byte = this.bytes[this.at++];
+      value += (byte & 0x7f) * scale;
+      if (byte < 0x80) return value;
+    }
+    throw new RangeError(`truncated or overlong varint before byte ${this.at}`);
+  }
+
+  /** An int64 varint; a negative one (ten bytes, two's complement) is read exactly through BigInt. */
+  int64(): number {
+    const start = this.at;
+    const value = this.varint();
+    if (this.at - start < 10) return value;
+    let big = 0n;
+    for (let i = 0; i < 10; i++) big |= BigInt(this.bytes[start + i] & 0x7f) << BigInt(7 * i);
+    return Number(BigInt.asIntN(64, big));
+  }
+
+  double(): number {
+    return this.view.getFloat64(this.take(8), true);
+  }
+
+  float(): number {
+    return this.view.getFloat32(this.take(4), true);
+  }
+
+  text(): string {
+    const length = this.varint();
+    const start = this.take(length);
+    return utf8.decode(this.bytes.subarray(start, start + length));
+  }
+
+  message(): WireReader {
+    const length = this.varint();
+    const start = this.take(length);
+    return new WireReader(this.bytes, start, start + length);
+  }
+
+  /** Skips the value of a field whose key was just read. */
+  skip(key: number): void {
+    const wire = key % 8;
+    if (wire === VARINT) this.varint();
+    else if (wire === FIXED64) this.take(8);
+    else if (wire === FIXED32) this.take(4);
+    else if (wire === LENGTH_DELIMITED) this.take(this.varint());
+    else throw new RangeError(`unsupported wire type ${wire} before byte ${this.at}`);
+  }
+
+  private take(length: number): number {
+    const start = this.at;
+    if (start + length > this.end) throw new RangeError(`field before byte ${start} runs past the end of its message`);
+    this.at = start + length;
+    return start;
+  }
 }
 
 function varintSize(n: number): number {
