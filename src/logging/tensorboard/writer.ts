@@ -1,0 +1,156 @@
+import { mkdir, open, readdir, truncate, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { encodeFileVersionEvent, encodeScalarEvent } from './event-codec.js';
+import { frameRecord } from './record-framing.js';
+import { readEventFile, scalarsOf } from './reader.js';
+
+/** Our event files: `events.out.tfevents.<startSeconds>.wfo` (TensorBoard only needs `tfevents` in the name). */
+const OWN_FILE = /^events\.out\.tfevents\.(\d+)\.wfo$/;
+
+/** The name of the event file a writer started at `startSeconds` creates. */
+export function eventFileName(startSeconds: number): string {
+  return `events.out.tfevents.${startSeconds}.wfo`;
+}
+
+export interface TensorBoardWriterOptions {
+  /** Seconds since the epoch for the name of a new file; an existing file of ours in the folder is reused instead. */
+  startSeconds: number;
+  /** Milliseconds since the epoch, stamped on each event as its wall time (default Date.now). */
+  now?: () => number;
+  /** Append once this many events are buffered (default 1000). */
+  flushEvery?: number;
+  /** Append buffered events at the latest this long after the first of them (default 2000 ms; 0: only flushEvery and close). */
+  flushIntervalMs?: number;
+}
+
+/**
+ * Appends scalars to a TensorBoard event file, one folder per run. Opening again after a crash or a resume reuses
+ * the file, drops a torn last record and skips any step at or below the last one already written for its tag, so a
+ * resumed run continues each curve without duplicate points. Not safe for two writers on one folder.
+ */
+export class TensorBoardWriter {
+  private pending: Buffer[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  private closed = false;
+
+  private constructor(
+    /** The event file being appended to. */
+    readonly file: string,
+    private readonly handle: FileHandle,
+    private readonly lastSteps: Map<string, number>,
+    private readonly now: () => number,
+    private readonly flushEvery: number,
+    private readonly flushIntervalMs: number,
+  ) {}
+
+  /**
+   * Creates `dir` if needed and opens its event file for appending: the newest `events.out.tfevents.*.wfo` there,
+   * or a new one named from `startSeconds`. Every existing file of ours is read and verified (TensorBoardCorruptError
+   * on a CRC mismatch); a torn final record is truncated away.
+   */
+  static async open(dir: string, options: TensorBoardWriterOptions): Promise<TensorBoardWriter> {
+    const { startSeconds, now = Date.now, flushEvery = 1000, flushIntervalMs = 2000 } = options;
+    if (!Number.isSafeInteger(startSeconds) || startSeconds < 0) {
+      throw new RangeError(`startSeconds must be a non-negative integer, got ${startSeconds}`);
+    }
+    if (!Number.isInteger(flushEvery) || flushEvery < 1) throw new RangeError(`flushEvery must be a positive integer, got ${flushEvery}`);
+    await mkdir(dir, { recursive: true });
+    const own = (await readdir(dir))
+      .map((name) => ({ name, match: OWN_FILE.exec(name) }))
+      .filter((entry) => entry.match !== null)
+      .sort((a, b) => Number(a.match![1]) - Number(b.match![1]) || a.name.localeCompare(b.name));
+    const lastSteps = new Map<string, number>();
+    let records = 0;
+    for (const { name } of own) {
+      const path = join(dir, name);
+      const contents = await readEventFile(path);
+      if (contents.tornTail) await truncate(path, contents.completeBytes);
+      for (const point of scalarsOf(contents.events)) {
+        lastSteps.set(point.tag, Math.max(point.step, lastSteps.get(point.tag) ?? -Infinity));
+      }
+      records = contents.events.length;
+    }
+    const file = join(dir, own.at(-1)?.name ?? eventFileName(startSeconds));
+    const handle = await open(file, 'a');
+    const writer = new TensorBoardWriter(file, handle, lastSteps, now, flushEvery, flushIntervalMs);
+    if (records === 0) await handle.appendFile(frameRecord(encodeFileVersionEvent(now() / 1000)));
+    return writer;
+  }
+
+  /** The last step written for `tag`, counting earlier runs; undefined if none. */
+  lastStep(tag: string): number | undefined {
+    return this.lastSteps.get(tag);
+  }
+
+  /** Records `value` for `tag` at `step`; returns false (and writes nothing) if that tag already has this step or a later one. */
+  scalar(tag: string, step: number, value: number): boolean {
+    return this.scalars(step, { [tag]: value }) === 1;
+  }
+
+  /**
+   * Records several tags at one step as a single event, skipping tags that already have this step or a later one.
+   * Non-finite values are written as they are: TensorBoard marks NaN and infinite points, and a loss turning NaN is
+   * worth seeing. Values are stored as float32 (the proto's type). Returns how many values were recorded.
+   */
+  scalars(step: number, values: Readonly<Record<string, number>>): number {
+    this.throwIfUnusable();
+    if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`step must be a non-negative integer, got ${step}`);
+    const fresh: [string, number][] = [];
+    for (const [tag, value] of Object.entries(values)) {
+      if (tag === '') throw new RangeError('tag must not be empty');
+      if (typeof value !== 'number') throw new TypeError(`value for ${tag} must be a number, got ${typeof value}`);
+      if (step > (this.lastSteps.get(tag) ?? -1)) fresh.push([tag, value]);
+    }
+    if (fresh.length === 0) return 0;
+    for (const [tag] of fresh) this.lastSteps.set(tag, step);
+    this.pending.push(frameRecord(encodeScalarEvent(this.now() / 1000, step, fresh)));
+    if (this.pending.length >= this.flushEvery) void this.flush().catch(() => undefined);
+    else if (this.timer === undefined && this.flushIntervalMs > 0) {
+      this.timer = setTimeout(() => void this.flush().catch(() => undefined), this.flushIntervalMs);
+      this.timer.unref();
+    }
+    return fresh.length;
+  }
+
+  /** Appends everything buffered so far; resolves once it is in the file (no fsync: this is an observation log). */
+  flush(): Promise<void> {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.pending.length > 0) {
+      const chunk = Buffer.concat(this.pending);
+      this.pending = [];
+      this.writing = this.writing.then(() => this.failure === undefined ? this.append(chunk) : undefined);
+    }
+    return this.writing.then(() => this.throwIfFailed());
+  }
+
+  /** Flushes and closes the file; the writer cannot be used afterwards. Closing twice is harmless. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.flush();
+    } finally {
+      this.closed = true;
+      await this.handle.close();
+    }
+  }
+
+  private async append(chunk: Buffer): Promise<void> {
+    try {
+      await this.handle.appendFile(chunk);
+    } catch (err) {
+      this.failure = err;
+    }
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  private throwIfUnusable(): void {
+    if (this.closed) throw new Error(`TensorBoard writer for ${this.file} is closed`);
+    this.throwIfFailed();
+  }
+}
