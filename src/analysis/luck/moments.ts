@@ -7,7 +7,8 @@
  *   (population ratios, scipy's skew(bias=True) and kurtosis(fisher=False, bias=True)); kurtosis is NOT
  *   excess: a normal law has 3
  * - sharpe = mean / std, per bar (not annualised), against a zero benchmark: pass excess returns for another
- * Undefined values are null with the reason: fewer than 2 bars, or a series with zero variance.
+ * Undefined values are null with the reason: fewer than 2 bars, or a series with zero variance (a std below 1e-13
+ * times the largest |return|, which only rounding produces).
  */
 export interface ReturnMoments {
   bars: number;
@@ -20,6 +21,8 @@ export interface ReturnMoments {
   reason: string | null;
 }
 
+const RESOLUTION = 1e-13;
+
 /** The moments of `returns` under the conventions stated on ReturnMoments. */
 export function returnMoments(returns: ArrayLike<number>): ReturnMoments {
   const n = returns.length;
@@ -30,8 +33,10 @@ export function returnMoments(returns: ArrayLike<number>): ReturnMoments {
   if (n === 0) return { ...none, mean: null, reason: 'no bars' };
   let sum = 0;
   let allEqual = true;
+  let maxAbs = 0;
   for (let i = 0; i < n; i++) {
     sum += returns[i];
+    maxAbs = Math.max(maxAbs, Math.abs(returns[i]));
     if (returns[i] !== returns[0]) allEqual = false;
   }
   const mean = allEqual ? returns[0] : sum / n;
@@ -48,6 +53,8 @@ export function returnMoments(returns: ArrayLike<number>): ReturnMoments {
     m4 += d2 * d2;
   }
   const std = Math.sqrt(m2 / (n - 1));
+  // A spread this far below the values' own size is rounding (an excess series a - b of a = b + c), not risk.
+  if (std <= RESOLUTION * maxAbs) return { ...none, mean, std: 0, reason: 'zero variance' };
   m2 /= n;
   m3 /= n;
   m4 /= n;
