@@ -85,7 +85,7 @@ function describe(check: VerdictCheck): string {
     case 'chancePercentile':
       return value === null
         ? 'the chance percentile is not available'
-        : `the kept model sits at the ${value.toFixed(1)}th percentile of random policies with its turnover (${passed ? 'at least' : 'below'} ${threshold})`;
+        : `the kept model ranks at percentile ${value.toFixed(1)} among random policies with its turnover (${passed ? 'at least' : 'below'} ${threshold})`;
     case 'pbo':
       return value === null
         ? 'the probability of backtest overfitting is not available (not counted)'
