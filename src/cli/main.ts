@@ -11,6 +11,7 @@ import { analyzeCommand } from './commands/analyze.js';
 import { experimentsCommand } from './commands/experiments.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { reportCommand } from './commands/report.js';
+import { synthCommand } from './commands/synth.js';
 import { installSignalHandlers } from './signals.js';
 
 /** The only place that exits: maps typed errors to exit codes (2 usage/config/input, 1 runtime, 130 interrupted). */
@@ -28,6 +29,7 @@ async function main(argv: string[]): Promise<void> {
     .command(evaluateCommand)
     .command(reportCommand)
     .command(experimentsCommand)
+    .command(synthCommand)
     .demandCommand(1, 'Name a command; see --help')
     .strict()
     .help()
