@@ -91,6 +91,7 @@ export const synthCommand: CommandModule<object, Args> = {
 };
 
 function paramsFromArgs(args: Args): SyntheticParams {
+  if (!syntheticKinds.includes(args.kind)) throw new UsageError(`--kind: got ${args.kind}; expected one of ${syntheticKinds.join(', ')}`);
   for (const [key, kinds] of Object.entries(flagKinds)) {
     if (args[key as keyof Args] !== undefined && !kinds.includes(args.kind)) {
       throw new UsageError(`${flag(key)} applies to --kind ${kinds.join(' or ')}, not --kind ${args.kind}`);
