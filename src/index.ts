@@ -19,6 +19,26 @@ export { configSchema, type PipelineConfig, type ConfigInput } from './config/sc
 export { buildWindows, type Window, type Segment, type WindowSpec } from './windows/build-windows.js';
 export { loadPriceSeries } from './data/csv-loader.js';
 export type { PriceSeries } from './data/price-series.js';
+export {
+  generateSynthetic,
+  syntheticForecast,
+  syntheticProblems,
+  resolveSyntheticParams,
+  syntheticCsv,
+  businessDays,
+  syntheticKinds,
+  type SyntheticKind,
+  type SyntheticParams,
+  type Ar1Params,
+  type RegimeParams,
+  type OuParams,
+  type ResolvedParams,
+  type GenerateOptions,
+  type SyntheticSeries,
+  type ObservedMarket,
+} from './data/synthetic/index.js';
+export { oracleSharpe, oracleTarget, ORACLE_RULE, type OracleOptions, type OracleResult } from './analysis/oracle.js';
+export { writeSyntheticMarket, syntheticSidecarSchema, type SyntheticSidecar, type SyntheticMarketOptions, type SyntheticMarketFile } from './analysis/synthetic-market.js';
 export { computeMetrics, type Metrics, type MetricOptions } from './analysis/metrics.js';
 export { loadModelZip, saveModelZip, type LoadedModel, type ModelMetadata } from './store/model-zip.js';
 export { readZip } from './store/zip-store.js';

@@ -11,7 +11,10 @@ import { analyzeCommand } from './commands/analyze.js';
 import { experimentsCommand } from './commands/experiments.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { reportCommand } from './commands/report.js';
+import { synthCommand } from './commands/synth.js';
 import { installSignalHandlers } from './signals.js';
+
+class YargsValidationStop extends Error {}
 
 /** The only place that exits: maps typed errors to exit codes (2 usage/config/input, 1 runtime, 130 interrupted). */
 async function main(argv: string[]): Promise<void> {
@@ -30,6 +33,7 @@ async function main(argv: string[]): Promise<void> {
     .command(evaluateCommand)
     .command(reportCommand)
     .command(experimentsCommand)
+    .command(synthCommand)
     .demandCommand(1, 'Name a command; see --help')
     .strict()
     .help()
@@ -39,12 +43,16 @@ async function main(argv: string[]): Promise<void> {
     .fail((message, err) => {
       if (err) throw err;
       usageError = message;
+      // Throwing stops yargs here; returning would let it run the command's handler with the invalid arguments.
+      throw new YargsValidationStop();
     });
   try {
     await parser.parseAsync();
   } catch (err) {
-    report(err);
-    return;
+    if (!(err instanceof YargsValidationStop)) {
+      report(err);
+      return;
+    }
   }
   if (usageError) {
     process.stderr.write(`${await parser.getHelp()}\n\n${usageError}\n`);

@@ -1,0 +1,127 @@
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../../errors/index.js';
+import { syntheticKinds, syntheticProblems, type SyntheticKind, type SyntheticParams } from '../../data/synthetic/index.js';
+import { num } from '../format.js';
+
+type Args = {
+  kind: SyntheticKind;
+  bars: number;
+  seed: number;
+  phi?: number;
+  sigma?: number;
+  drift?: number;
+  switchProb?: number;
+  theta?: number;
+  meanPrice?: number;
+  startPrice: number;
+  startDate: string;
+  costBps: number;
+  slippageBps: number;
+  bandBps?: number;
+  longOnly: boolean;
+  out: string;
+  json: boolean;
+};
+
+/** Which kinds each process flag applies to; a flag given for another kind is a usage error, not silently ignored. */
+const flagKinds: Record<string, readonly SyntheticKind[]> = {
+  phi: ['ar1', 'regime'],
+  drift: ['ar1'],
+  switchProb: ['regime'],
+  theta: ['ou'],
+  meanPrice: ['ou'],
+};
+
+const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+export const synthCommand: CommandModule<object, Args> = {
+  command: 'synth',
+  describe: 'Write a synthetic price CSV whose best policy is known (AR(1), regime switch, Ornstein-Uhlenbeck) and print what that oracle earns after costs',
+  builder: (y) =>
+    y
+      .option('kind', { type: 'string', choices: syntheticKinds, demandOption: true, describe: 'Process: ar1, regime (trend/reversal switch) or ou (mean-reverting log price)' })
+      .option('out', { type: 'string', demandOption: true, describe: 'CSV to write (date,close[,regime]); the sidecar goes to <out>.json' })
+      .option('bars', { type: 'number', default: 4000, describe: 'Rows (at least 10)' })
+      .option('seed', { type: 'number', default: 1, describe: 'Seed; the same seed and parameters give the same bytes' })
+      .option('phi', { type: 'number', describe: 'ar1: lag-1 coefficient of log returns, |phi| < 1 (default 0.2); regime: trend +phi, reversal -phi, 0 <= phi < 1 (default 0.3)' })
+      .option('sigma', { type: 'number', describe: 'ar1/regime: innovation sd per bar (default: 16% annualised volatility); ou: annualised diffusion (default 0.16)' })
+      .option('drift', { type: 'number', describe: 'ar1: mean log return per bar (default 0)' })
+      .option('switch-prob', { type: 'number', describe: 'regime: probability per bar that the state flips (default 0.01)' })
+      .option('theta', { type: 'number', describe: 'ou: mean-reversion speed per year (default 10)' })
+      .option('mean-price', { type: 'number', describe: 'ou: price the log price reverts to (default: --start-price)' })
+      .option('start-price', { type: 'number', default: 100, describe: 'Price of the first row' })
+      .option('start-date', { type: 'string', default: '2000-01-03', describe: 'First date (yyyy-mm-dd); rows are Monday-to-Friday days from it' })
+      .option('cost-bps', { type: 'number', default: 10, describe: 'Oracle: commission per unit of position change, basis points' })
+      .option('slippage-bps', { type: 'number', default: 0, describe: 'Oracle: slippage per unit of position change, basis points' })
+      .option('band-bps', { type: 'number', describe: 'Oracle: trade only when |expected next-bar log return| exceeds this (default: the cost)' })
+      .option('long-only', { type: 'boolean', default: false, describe: 'Oracle: positions flat/long instead of short/flat/long' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the sidecar record as JSON' }) as never,
+  handler: async (args) => {
+    const params = paramsFromArgs(args);
+    const generate = { bars: args.bars, seed: args.seed, startPrice: args.startPrice, startDate: args.startDate };
+    const problems = [...syntheticProblems(params, generate, flag), ...oracleProblems(args), ...outProblems(args.out)];
+    if (problems.length) throw new UsageError(problems.join('; '));
+    const { writeSyntheticMarket } = await import('../../analysis/synthetic-market.js');
+    const env = { allowShort: !args.longOnly, costBps: args.costBps, slippageBps: args.slippageBps };
+    const band = args.bandBps === undefined ? undefined : args.bandBps / 1e4;
+    const written = await writeSyntheticMarket(args.out, { params, env, band, ...generate });
+    if (args.json) {
+      process.stdout.write(JSON.stringify(written.sidecar, null, 2) + '\n');
+      return;
+    }
+    const { generator, oracle, buyAndHold } = written.sidecar;
+    const shown = Object.entries(generator.params)
+      .filter(([k]) => k !== 'kind')
+      .map(([k, v]) => `${k}=${Number((v as number).toPrecision(6))}`)
+      .join(' ');
+    const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+    process.stdout.write(
+      [
+        `Wrote ${written.csvPath}: ${generator.bars} rows ${generator.startDate}..${generator.endDate}, ${args.kind} ${shown}, seed ${generator.seed}`,
+        `Oracle after ${env.costBps + env.slippageBps} bps per unit traded (${env.allowShort ? 'short/flat/long' : 'flat/long'}, no-trade band ${num(oracle.band * 1e4, 1)} bps): ` +
+          `sharpe ${num(oracle.sharpe)}${oracle.sharpe === null ? ` (${oracle.metrics.nullReasons.sharpe}: the forecast never clears the band)` : ''}, ` +
+          `total return ${pct(oracle.totalReturn)} over ${oracle.metrics.bars} bars, turnover ${num(oracle.metrics.turnover, 2)} per bar`,
+        `Buy-and-hold: sharpe ${num(buyAndHold.sharpe)}, total return ${pct(buyAndHold.totalReturn)}`,
+        `Sidecar: ${written.sidecarPath}`,
+      ].join('\n') + '\n',
+    );
+  },
+};
+
+function paramsFromArgs(args: Args): SyntheticParams {
+  if (!syntheticKinds.includes(args.kind)) throw new UsageError(`--kind: got ${args.kind}; expected one of ${syntheticKinds.join(', ')}`);
+  for (const [key, kinds] of Object.entries(flagKinds)) {
+    if (args[key as keyof Args] !== undefined && !kinds.includes(args.kind)) {
+      throw new UsageError(`${flag(key)} applies to --kind ${kinds.join(' or ')}, not --kind ${args.kind}`);
+    }
+  }
+  if (args.kind === 'ar1') return { kind: 'ar1', phi: args.phi, sigma: args.sigma, drift: args.drift };
+  if (args.kind === 'regime') return { kind: 'regime', phi: args.phi, switchProb: args.switchProb, sigma: args.sigma };
+  return { kind: 'ou', theta: args.theta, sigma: args.sigma, meanPrice: args.meanPrice };
+}
+
+function oracleProblems(args: Args): string[] {
+  const out: string[] = [];
+  for (const key of ['costBps', 'slippageBps'] as const) {
+    const v = args[key];
+    if (!(Number.isFinite(v) && v >= 0 && v <= 1000)) out.push(`${flag(key)}: got ${v}; expected a number from 0 to 1000`);
+  }
+  if (args.bandBps !== undefined && !(Number.isFinite(args.bandBps) && args.bandBps >= 0)) out.push(`--band-bps: got ${args.bandBps}; expected a number >= 0`);
+  return out;
+}
+
+function outProblems(out: string): string[] {
+  const folder = dirname(resolve(out));
+  const kind = (path: string) => {
+    try {
+      return statSync(path).isDirectory() ? 'folder' : 'file';
+    } catch {
+      return 'missing';
+    }
+  };
+  if (kind(folder) !== 'folder') return [`--out ${out}: the folder ${folder} does not exist; expected a file path in an existing folder`];
+  if (kind(out) === 'folder') return [`--out ${out}: is a folder; expected a file path such as ${out}/synthetic.csv`];
+  return [];
+}
