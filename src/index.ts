@@ -37,8 +37,8 @@ export {
   type SyntheticSeries,
   type ObservedMarket,
 } from './data/synthetic/index.js';
-export { oracleSharpe, oracleTarget, ORACLE_RULE, type OracleOptions, type OracleResult } from './analysis/oracle.js';
-export { writeSyntheticMarket, syntheticSidecarSchema, type SyntheticSidecar, type SyntheticMarketOptions, type SyntheticMarketFile } from './analysis/synthetic-market.js';
+export { oracleSharpe, oracleTarget, ORACLE_RULE, type OracleOptions, type OracleResult } from './markets/oracle.js';
+export { writeSyntheticMarket, syntheticSidecarSchema, type SyntheticSidecar, type SyntheticMarketOptions, type SyntheticMarketFile } from './markets/synthetic-file.js';
 export { computeMetrics, type Metrics, type MetricOptions } from './analysis/metrics.js';
 export { loadModelZip, saveModelZip, type LoadedModel, type ModelMetadata } from './store/model-zip.js';
 export { readZip } from './store/zip-store.js';

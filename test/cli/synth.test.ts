@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { oracleSharpe } from '../../src/analysis/oracle.js';
-import { syntheticSidecarSchema } from '../../src/analysis/synthetic-market.js';
+import { oracleSharpe } from '../../src/markets/oracle.js';
+import { syntheticSidecarSchema } from '../../src/markets/synthetic-file.js';
 import { loadPriceSeries } from '../../src/data/csv-loader.js';
 import { generateSynthetic } from '../../src/data/synthetic/index.js';
 import { runCli } from '../helpers/cli.js';

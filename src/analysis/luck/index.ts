@@ -39,7 +39,6 @@ export {
   type ChanceQuantiles,
   type ChanceResult,
 } from './chance.js';
-export { schedulePolicy, envScheduleEvaluator } from './env-schedule.js';
 export {
   luckVerdict,
   DEFAULT_VERDICT_THRESHOLDS,

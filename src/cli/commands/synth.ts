@@ -63,7 +63,7 @@ export const synthCommand: CommandModule<object, Args> = {
     const generate = { bars: args.bars, seed: args.seed, startPrice: args.startPrice, startDate: args.startDate };
     const problems = [...syntheticProblems(params, generate, flag), ...oracleProblems(args), ...outProblems(args.out)];
     if (problems.length) throw new UsageError(problems.join('; '));
-    const { writeSyntheticMarket } = await import('../../analysis/synthetic-market.js');
+    const { writeSyntheticMarket } = await import('../../markets/synthetic-file.js');
     const env = { allowShort: !args.longOnly, costBps: args.costBps, slippageBps: args.slippageBps };
     const band = args.bandBps === undefined ? undefined : args.bandBps / 1e4;
     const written = await writeSyntheticMarket(args.out, { params, env, band, ...generate });

@@ -1,12 +1,5 @@
-import {
-  chanceDistribution,
-  countPositionChanges,
-  envScheduleEvaluator,
-  percentileOf,
-  quantile,
-  randomSchedule,
-  schedulePolicy,
-} from '../../../src/analysis/luck/index.js';
+import { chanceDistribution, countPositionChanges, percentileOf, quantile, randomSchedule } from '../../../src/analysis/luck/index.js';
+import { envScheduleEvaluator, schedulePolicy } from '../../../src/training/schedule-policy.js';
 import { TradingEnv } from '../../../src/env/trading-env.js';
 import { buyAndHold, runPolicy } from '../../../src/training/evaluate.js';
 import { Rng } from '../../../src/random/rng.js';

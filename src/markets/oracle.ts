@@ -1,6 +1,6 @@
 import { TradingEnv, type EnvSettings, type MarketView } from '../env/trading-env.js';
 import { buyAndHold, runPolicy, type Policy, type SegmentRun } from '../training/evaluate.js';
-import type { Metrics } from './metrics.js';
+import type { Metrics } from '../analysis/metrics.js';
 import {
   DEFAULT_PERIODS_PER_YEAR,
   resolveSyntheticParams,

@@ -1,8 +1,8 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../checkpoint/atomic-file.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
 import type { EnvSettings } from '../env/trading-env.js';
-import { writeJson } from '../records/json-file.js';
+import { writeJson } from '../store/json-file.js';
 import { FORMAT_VERSION, metricsSchema } from '../records/schemas.js';
 import { sha256 } from '../util/hash.js';
 import { generateSynthetic, syntheticCsv, type GenerateOptions, type SyntheticParams, type SyntheticSeries } from '../data/synthetic/index.js';

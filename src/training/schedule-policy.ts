@@ -1,7 +1,7 @@
-import type { MetricOptions } from '../metrics.js';
-import type { TradingEnv } from '../../env/trading-env.js';
-import { runPolicy, type Policy } from '../../training/evaluate.js';
-import type { ScheduleEvaluator } from './chance.js';
+import type { MetricOptions } from '../analysis/metrics.js';
+import type { TradingEnv } from '../env/trading-env.js';
+import { runPolicy, type Policy } from './evaluate.js';
+import type { ScheduleEvaluator } from '../analysis/luck/chance.js';
 
 /**
  * A policy that ignores its observation and plays a pre-drawn schedule: positions[i] is the position held

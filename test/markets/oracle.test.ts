@@ -1,4 +1,4 @@
-import { oracleSharpe, oracleTarget } from '../../src/analysis/oracle.js';
+import { oracleSharpe, oracleTarget } from '../../src/markets/oracle.js';
 import { generateSynthetic, type SyntheticParams } from '../../src/data/synthetic/index.js';
 
 const costs = { allowShort: true, costBps: 10, slippageBps: 0 };
