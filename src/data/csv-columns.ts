@@ -1,9 +1,3 @@
-/** Cells that count as missing: empty, NaN, NA or null (any case, surrounding blanks ignored). */
-export function isMissing(cell: string): boolean {
-  const t = cell.trim().toLowerCase();
-  return t === '' || t === 'nan' || t === 'na' || t === 'null';
-}
-
 /**
  * A numeric column filled row by row into a Float64Array that doubles when full, so a long file costs its
  * values and some spare capacity rather than a string per cell. `reserve` lets the loader size it from the

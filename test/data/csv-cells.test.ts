@@ -1,4 +1,4 @@
-import { plainDecimal, separatorHint } from '../../src/data/csv-table.js';
+import { plainDecimal, separatorHint } from '../../src/data/csv-cells.js';
 import { Rng } from '../../src/random/rng.js';
 
 const parse = (text: string) => plainDecimal(Buffer.from(text), 0, Buffer.byteLength(text));
