@@ -9,11 +9,12 @@ const GiB = 1024 * MiB;
 export const MAX_MANIFEST_BYTES = 1 * MiB;
 
 /**
- * The largest zip this project writes is a training checkpoint with a full replay buffer, stored (not deflated):
- * observations and next observations are two entries of capacity x obsDim x 4 bytes each, everything else is
- * small beside them. buildZip holds the whole zip in one Buffer, and a Buffer holds at most 4 GiB on Node 20
- * (buffer.constants.MAX_LENGTH), so no file we write inflates past 4 GiB in all, and since the two observation
- * entries are equal, no single entry passes half of that.
+ * The largest zip this project writes is a training checkpoint with a full replay buffer (training-store.ts,
+ * stored, not deflated): its entries arrays/replay_obs.bin and arrays/replay_nextObs.bin are capacity x obsDim x 4
+ * bytes each, and everything else (weights, Adam moments, actions, rewards) is small beside them. buildZip holds
+ * the whole zip in one Buffer, and a Buffer holds at most 4 GiB on Node 20 (buffer.constants.MAX_LENGTH), so no
+ * file we write holds more than 4 GiB in all, and since the two observation entries are equal, no single entry
+ * passes half of that.
  */
 export const MAX_TOTAL_BYTES = 4 * GiB;
 export const MAX_ENTRY_BYTES = 2 * GiB;
