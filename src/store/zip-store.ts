@@ -1,9 +1,8 @@
 import { ZipArchive } from 'archiver';
-import { readFile } from 'node:fs/promises';
-import yauzl from 'yauzl';
 import { sha256 } from '../util/hash.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { CheckpointCorruptError } from '../errors/index.js';
+import { MAX_MANIFEST_BYTES, MAX_TOTAL_BYTES, openZip, sizeProblem, type DirectoryEntry, type OpenZip } from './zip-reader.js';
 
 export const MANIFEST_ENTRY = 'manifest.json';
 export const METADATA_ENTRY = 'metadata.json';
@@ -54,62 +53,65 @@ export async function writeZip(path: string, entries: Record<string, Uint8Array>
  * Reads every entry of a zip and verifies it against its manifest. A truncated file, an entry named with '..',
  * an absolute path or a link, a missing or extra entry, a size or hash mismatch: each is a CheckpointCorruptError
  * naming the file and the entry.
+ *
+ * Hostile files fail before they cost memory: the manifest is read first (at most MAX_MANIFEST_BYTES), and every
+ * entry's declared size is checked against the manifest, the per-entry and total limits and the deflate ratio
+ * before anything else is inflated; each entry then inflates as a stream, hashed as it goes, into at most its
+ * declared size, and a directory that under-declares stops at the first byte too many. Entries outside `keep`
+ * (default: all) are verified the same way but not held.
  */
-export async function readZip(path: string, required: string[] = []): Promise<Record<string, Buffer>> {
-  let bytes: Buffer;
+export async function readZip(path: string, required: string[] = [], options: { keep?: readonly string[] } = {}): Promise<Record<string, Buffer>> {
+  const zip = await openZip(path);
   try {
-    bytes = await readFile(path);
-  } catch (err) {
-    throw new CheckpointCorruptError(path, `cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    const manifest = await readManifest(path, zip);
+    const listed = new Map(manifest.entries.map((e) => [e.name, e]));
+    for (const name of zip.entries.keys()) {
+      if (name !== MANIFEST_ENTRY && !listed.has(name)) throw new CheckpointCorruptError(path, `entry ${name} is not in the manifest`);
+    }
+    let total = 0;
+    for (const e of manifest.entries) {
+      const found = zip.entries.get(e.name);
+      if (!found) throw new CheckpointCorruptError(path, `entry ${e.name} is missing`);
+      if (found.declaredSize !== e.size) {
+        throw new CheckpointCorruptError(path, `entry ${e.name} has ${found.declaredSize} bytes in the zip's directory, the manifest says ${e.size}`);
+      }
+      const problem = sizeProblem(found);
+      if (problem) throw new CheckpointCorruptError(path, problem);
+      total += found.declaredSize;
+      if (total > MAX_TOTAL_BYTES) throw new CheckpointCorruptError(path, `entries declare more than ${MAX_TOTAL_BYTES} bytes in all; refused`);
+    }
+    for (const name of required) if (!zip.entries.has(name)) throw new CheckpointCorruptError(path, `entry ${name} is missing`);
+    const keep = options.keep ? new Set([...options.keep, ...required]) : null;
+    const out: Record<string, Buffer> = { [MANIFEST_ENTRY]: manifest.bytes };
+    for (const e of manifest.entries) {
+      const { data, sha256: digest } = await zip.read(zip.entries.get(e.name) as DirectoryEntry, !keep || keep.has(e.name));
+      if (digest !== e.sha256) throw new CheckpointCorruptError(path, `entry ${e.name} fails its sha256 check`);
+      if (data) out[e.name] = data;
+    }
+    return out;
+  } finally {
+    zip.close();
   }
-  const entries = await unzip(path, bytes);
-  const manifestBytes = entries[MANIFEST_ENTRY];
-  if (!manifestBytes) throw new CheckpointCorruptError(path, `has no ${MANIFEST_ENTRY}`);
+}
+
+async function readManifest(path: string, zip: OpenZip): Promise<Manifest & { bytes: Buffer }> {
+  const entry = zip.entries.get(MANIFEST_ENTRY);
+  if (!entry) throw new CheckpointCorruptError(path, `has no ${MANIFEST_ENTRY}`);
+  const problem = sizeProblem(entry, MAX_MANIFEST_BYTES);
+  if (problem) throw new CheckpointCorruptError(path, problem);
+  const { data } = await zip.read(entry, true);
+  const bytes = data as Buffer;
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(manifestBytes.toString('utf8')) as Manifest;
+    manifest = JSON.parse(bytes.toString('utf8')) as Manifest;
   } catch {
     throw new CheckpointCorruptError(path, `${MANIFEST_ENTRY} is not valid JSON`);
   }
-  const listed = new Set(manifest.entries.map((e) => e.name));
-  for (const name of Object.keys(entries)) {
-    if (name !== MANIFEST_ENTRY && !listed.has(name)) throw new CheckpointCorruptError(path, `entry ${name} is not in the manifest`);
-  }
-  for (const e of manifest.entries) {
-    const data = entries[e.name];
-    if (!data) throw new CheckpointCorruptError(path, `entry ${e.name} is missing`);
-    if (data.byteLength !== e.size) throw new CheckpointCorruptError(path, `entry ${e.name} has ${data.byteLength} bytes, the manifest says ${e.size}`);
-    if (sha256(data) !== e.sha256) throw new CheckpointCorruptError(path, `entry ${e.name} fails its sha256 check`);
-  }
-  for (const name of required) if (!entries[name]) throw new CheckpointCorruptError(path, `entry ${name} is missing`);
-  return entries;
-}
-
-function unzip(path: string, bytes: Buffer): Promise<Record<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    const fail = (message: string) => reject(new CheckpointCorruptError(path, message));
-    yauzl.fromBuffer(bytes, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true }, (err, zip) => {
-      if (err || !zip) return fail(`is not a readable zip (${err?.message ?? 'unknown error'})`);
-      const out: Record<string, Buffer> = {};
-      zip.on('error', (e: Error) => fail(`is damaged (${e.message})`));
-      zip.on('end', () => resolve(out));
-      zip.on('entry', (entry: yauzl.Entry) => {
-        const name = entry.fileName;
-        const mode = (entry.externalFileAttributes >>> 16) & 0o170000;
-        if (mode === 0o120000) return fail(`entry ${name} is a link; links are refused`);
-        if (name.endsWith('/')) return zip.readEntry();
-        zip.openReadStream(entry, (streamErr, stream) => {
-          if (streamErr || !stream) return fail(`entry ${name} cannot be read (${streamErr?.message})`);
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('error', (e: Error) => fail(`entry ${name} is damaged (${e.message})`));
-          stream.on('end', () => {
-            out[name] = Buffer.concat(chunks);
-            zip.readEntry();
-          });
-        });
-      });
-      zip.readEntry();
-    });
-  });
+  const valid =
+    manifest !== null &&
+    typeof manifest === 'object' &&
+    Array.isArray(manifest.entries) &&
+    manifest.entries.every((e) => e && typeof e.name === 'string' && Number.isSafeInteger(e.size) && e.size >= 0 && typeof e.sha256 === 'string');
+  if (!valid) throw new CheckpointCorruptError(path, `${MANIFEST_ENTRY} does not list entries as { name, size, sha256 }`);
+  return { ...manifest, bytes };
 }

@@ -1,5 +1,6 @@
 import { loadPriceSeries } from '../../src/data/csv-loader.js';
 import { DataError } from '../../src/errors/index.js';
+import { sha256 } from '../../src/util/hash.js';
 import { tempDir, writeFile } from '../helpers/temp.js';
 
 const options = { priceColumn: 'close', dateColumn: 'date', fillMissing: 'none' as 'none' | 'ffill' };
@@ -41,9 +42,73 @@ describe('loadPriceSeries', () => {
     ['ragged row', 'date,close\n2020-01-01,1\n2020-01-02\n', /prices\.csv:3: has 1 fields, the header has 2/],
     ['too few rows', 'date,close\n2020-01-01,1\n', /only 1 data row/],
     ['empty file', '', /the file is empty/],
+    ['only blank lines', '\n  \n\r\n', /the file is empty/],
+    ['semicolon-separated', 'date;close\n2020-01-01;1\n2020-01-02;2\n', /prices\.csv:1: no "close" column; columns are: date;close\. The file seems to be separated by semicolons \(;\); it must be comma-separated/],
+    ['tab-separated', 'date\tclose\n2020-01-01\t1\n2020-01-02\t2\n', /prices\.csv:1: no "close" column; columns are: date\\tclose\. The file seems to be separated by tabs/],
+    ['a semicolon row under a comma header', 'date,close\n2020-01-01,1\n2020-01-02;2\n', /prices\.csv:3: has 1 fields, the header has 2\. The file seems to be separated by semicolons/],
+    ['a blank line inside the data', 'date,close\n2020-01-01,1\n\n2020-01-03,2\n', /prices\.csv:3: has 1 fields, the header has 2$/],
+    ['a numeric column that starts empty', 'date,open,close\n2020-01-01,,1\n2020-01-02,5,2\n', /prices\.csv:2: open is empty or NaN/],
+    ['a quoted price that is not a number', 'date,close\n2020-01-01,1\n2020-01-02,"1,5"\n', /prices\.csv:3: close is "1,5", which is not a number/],
   ])('%s is a DataError naming file and line', (_name, text, message) => {
     expect(() => load(text)).toThrow(DataError);
     expect(() => load(text)).toThrow(message);
+  });
+
+  test.each([
+    ['\\n', '\n'],
+    ['\\r\\n (Windows)', '\r\n'],
+    ['\\r (old Mac)', '\r'],
+    ['mixed', '\r\n'],
+  ])('lines ended by %s read the same, with or without a byte order mark and a final line end', (name, eol) => {
+    const rows = ['date,close', '2020-01-01,1', '2020-01-02,2.5', '2020-01-03,3'];
+    const text = name === 'mixed' ? `${rows[0]}\r${rows[1]}\n${rows[2]}\r\n${rows[3]}` : rows.join(eol);
+    for (const variant of [text, `${text}${eol}`, `\uFEFF${text}`, `${text}${eol}${eol}  ${eol}`]) {
+      const s = load(variant);
+      expect(s.rows).toBe(3);
+      expect(Array.from(s.price)).toEqual([1, 2.5, 3]);
+      expect(s.dates).toEqual(['2020-01-01', '2020-01-02', '2020-01-03']);
+    }
+  });
+
+  test('the hash is of the file as written, byte order mark and line ends included', () => {
+    const text = '\uFEFFdate,close\r2020-01-01,1\r2020-01-02,2\r';
+    expect(load(text).sha256).toBe(sha256(Buffer.from(text)));
+  });
+
+  test('rows longer than the read buffer and lines split across reads parse the same', () => {
+    const wide = 'x'.repeat(3 * 1024 * 1024);
+    const s = load(`date,note,close\r\n2020-01-01,${wide},1\r\n2020-01-02,${wide},2\r\n`);
+    expect(Array.from(s.price)).toEqual([1, 2]);
+  });
+
+  test.each([
+    ['a header of one 5 MB line', `date${'x'.repeat(5_000_000)}\n`, /prices\.csv:1: no "close" column; columns are: datex+… \(\d+ more characters\)/],
+    ['a 5 MB cell that is not a number', `date,close\n2020-01-01,1\n2020-01-02,${'9'.repeat(20)}abc${'x'.repeat(5_000_000)}\n`, /prices\.csv:3: close is "9{20}abcx+… \(\d+ more characters\)", which is not a number/],
+    ['a 5 MB date', `date,close\n2020-01-01,1\n${'y'.repeat(5_000_000)},2\n`, /prices\.csv:3: date "y+… \(\d+ more characters\)" is not a date/],
+    ['a line past the 16 MiB limit', `date,close\n${'z'.repeat(17 * 1024 * 1024)}`, /prices\.csv:2: a line is longer than 16 MiB, so this is not a CSV of prices; it starts "z+… \(\d+ more characters\)"$/],
+  ])('%s gives a short message', (_name, text, message) => {
+    let error: Error | null = null;
+    try {
+      load(text);
+    } catch (err) {
+      error = err as Error;
+    }
+    expect(error).toBeInstanceOf(DataError);
+    expect(error?.message).toMatch(message);
+    expect(error?.message.length).toBeLessThan(300);
+  });
+
+  test('progress reports the bytes read after each chunk, rising to the file size', () => {
+    const text = `close\n${'1\n'.repeat(1_500_000)}`;
+    const calls: Array<[number, number]> = [];
+    loadPriceSeries({ ...options, path: writeFile(tmp.dir, 'progress.csv', text), onProgress: (read, total) => calls.push([read, total]) });
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(calls.every(([read], i) => i === 0 || read > calls[i - 1][0])).toBe(true);
+    expect(calls.at(-1)).toEqual([text.length, text.length]);
+  });
+
+  test('a folder is a DataError naming it', () => {
+    expect(() => loadPriceSeries({ ...options, path: tmp.dir })).toThrow(/cannot read the data file \(EISDIR\)/);
   });
 
   test('a missing file names the file', () => {
