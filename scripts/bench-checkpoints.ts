@@ -18,7 +18,9 @@ import { FORMAT_VERSION, modelRecordSchema, walkforwardSummarySchema, type Index
 import { Rng } from '../src/random/rng.js';
 import { sha256 } from '../src/util/hash.js';
 
-const { values } = parseArgs({ options: { n: { type: 'string', default: '10000' }, dir: { type: 'string', default: '/tmp/wfo-bench-checkpoints' } } });
+const { values } = parseArgs({
+  options: { n: { type: 'string', default: '10000' }, dir: { type: 'string', default: '/tmp/wfo-bench-checkpoints' } },
+});
 const n = Number(values.n);
 const root = join(values.dir as string, 'bench');
 rmSync(values.dir as string, { recursive: true, force: true });
@@ -28,7 +30,11 @@ const rng = Rng.fromSeed(1);
 const opts = { periodsPerYear: 252, riskFreeRate: 0 };
 const metricsOf = () => {
   const r = Array.from({ length: 50 }, () => 0.01 * rng.normal());
-  return computeMetrics(r, r.map(() => 1), opts);
+  return computeMetrics(
+    r,
+    r.map(() => 1),
+    opts,
+  );
 };
 const segment = (start: number, end: number) => ({ start, end });
 
@@ -38,7 +44,11 @@ const entries: IndexEntry[] = [];
 const summaryRows: unknown[] = [];
 const time = new Date().toISOString();
 for (let i = 1; i <= n; i++) {
-  const zip = await buildZip({ 'model.json': Buffer.from('{}'), 'weights.bin': new Uint8Array(64), 'metadata.json': Buffer.from(JSON.stringify({ iteration: i, step: 1000 })) });
+  const zip = await buildZip({
+    'model.json': Buffer.from('{}'),
+    'weights.bin': new Uint8Array(64),
+    'metadata.json': Buffer.from(JSON.stringify({ iteration: i, step: 1000 })),
+  });
   writeFileSync(join(root, 'checkpoints', `model_iter_${i}.zip`), zip);
   const model = { file: `checkpoints/model_iter_${i}.zip`, sha256: sha256(zip), size: zip.byteLength };
   const validation = metricsOf();
@@ -50,7 +60,18 @@ for (let i = 1; i <= n; i++) {
     iteration: i,
     window: { iteration: i, train: segment(i, i + 100), validation: segment(i + 100, i + 150), test: segment(i + 150, i + 200), partial: false },
     model,
-    selection: { metric: 'sharpe', on: 'best', scoredOn: 'validation', minScore: 0, mustBeatBuyAndHold: false, buyAndHoldScore: null, score: validation.sharpe, step: 1000, qualified: true, candidates: [] },
+    selection: {
+      metric: 'sharpe',
+      on: 'best',
+      scoredOn: 'validation',
+      minScore: 0,
+      mustBeatBuyAndHold: false,
+      buyAndHoldScore: null,
+      score: validation.sharpe,
+      step: 1000,
+      qualified: true,
+      candidates: [],
+    },
     metrics: { train: metricsOf(), validation, test },
     buyAndHold: { train: metricsOf(), validation: metricsOf(), test: metricsOf() },
     outOfSample: { rows: [], positions: [], returns: [], marketReturns: [] },
@@ -72,7 +93,16 @@ for (let i = 1; i <= n; i++) {
     seconds: { training: 1, evaluation: 0, preservation: 0 },
   });
   entries.push({ path: model.file, kind: 'preserved', size: model.size, sha256: model.sha256, iteration: i, step: 1000, metrics: null, time });
-  entries.push({ path: `checkpoints/metrics_iter_${i}.json`, kind: 'metrics', size: text.length, sha256: sha256(text), iteration: i, step: 1000, metrics: digestOf(record), time });
+  entries.push({
+    path: `checkpoints/metrics_iter_${i}.json`,
+    kind: 'metrics',
+    size: text.length,
+    sha256: sha256(text),
+    iteration: i,
+    step: 1000,
+    metrics: digestOf(record),
+    time,
+  });
 }
 writeFileSync(join(root, 'config.json'), '{}');
 const hash = 'a'.repeat(64);
@@ -114,5 +144,7 @@ async function median(label: string, fn: () => Promise<unknown>): Promise<number
 
 const list = await median('listCheckpoints', () => listCheckpoints(root));
 const analyze = await median('analyzeCheckpointPerformance', () => analyzeCheckpointPerformance(root));
-const plan = await median('cleanup plan (dry run, keep-every 5, keep-last 3)', () => cleanupCheckpoints(root, { keepEvery: 5, keepLast: 3, dryRun: true }));
+const plan = await median('cleanup plan (dry run, keep-every 5, keep-last 3)', () =>
+  cleanupCheckpoints(root, { keepEvery: 5, keepLast: 3, dryRun: true }),
+);
 console.log(JSON.stringify({ checkpoints: n, listMs: Math.round(list), analyzeMs: Math.round(analyze), cleanupPlanMs: Math.round(plan) }));

@@ -117,7 +117,19 @@ if (!values['compare-peer']) {
   const ours: Figures[] = [];
   const theirs: Figures[] = [];
   for (let r = 0; r < Number(values.runs); r++) {
-    ours.push(fresh(process.execPath, ['--import', 'tsx', self, '--steps', String(steps), '--engine', values.engine as string, '--data', values.data as string]));
+    ours.push(
+      fresh(process.execPath, [
+        '--import',
+        'tsx',
+        self,
+        '--steps',
+        String(steps),
+        '--engine',
+        values.engine as string,
+        '--data',
+        values.data as string,
+      ]),
+    );
     theirs.push(fresh(values.python as string, [peer, values.data as string, '--steps', String(steps), '--threads', '1']));
     console.error(`round ${r + 1}: ours ${ours.at(-1)?.env_steps_per_s} steps/s, peer ${theirs.at(-1)?.env_steps_per_s} steps/s`);
   }
@@ -127,8 +139,21 @@ if (!values['compare-peer']) {
       runs: ours.length,
       steps,
       engine: values.engine,
-      ours: { env_steps_per_s: m(ours, 'env_steps_per_s'), updates_per_s: m(ours, 'updates_per_s'), ms_per_update: median(ours.map((o) => o.ms_per_update as number)), ms_per_action: median(ours.map((o) => o.ms_per_action as number)), peak_rss_mb: median(ours.map((o) => o.peak_rss_mb as number)), replay_bytes_per_transition: ours[0].replay_bytes_per_transition, backend: ours[0].backend },
-      peer: { env_steps_per_s: m(theirs, 'env_steps_per_s'), updates_per_s: m(theirs, 'updates_per_s'), torch: theirs[0].torch, threads: theirs[0].threads },
+      ours: {
+        env_steps_per_s: m(ours, 'env_steps_per_s'),
+        updates_per_s: m(ours, 'updates_per_s'),
+        ms_per_update: median(ours.map((o) => o.ms_per_update as number)),
+        ms_per_action: median(ours.map((o) => o.ms_per_action as number)),
+        peak_rss_mb: median(ours.map((o) => o.peak_rss_mb as number)),
+        replay_bytes_per_transition: ours[0].replay_bytes_per_transition,
+        backend: ours[0].backend,
+      },
+      peer: {
+        env_steps_per_s: m(theirs, 'env_steps_per_s'),
+        updates_per_s: m(theirs, 'updates_per_s'),
+        torch: theirs[0].torch,
+        threads: theirs[0].threads,
+      },
       ratio_env_steps: round(m(ours, 'env_steps_per_s') / m(theirs, 'env_steps_per_s'), 2),
       ratio_updates: round(m(ours, 'updates_per_s') / m(theirs, 'updates_per_s'), 2),
     }),

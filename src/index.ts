@@ -38,7 +38,13 @@ export {
   type ObservedMarket,
 } from './data/synthetic/index.js';
 export { oracleSharpe, oracleTarget, ORACLE_RULE, type OracleOptions, type OracleResult } from './markets/oracle.js';
-export { writeSyntheticMarket, syntheticSidecarSchema, type SyntheticSidecar, type SyntheticMarketOptions, type SyntheticMarketFile } from './markets/synthetic-file.js';
+export {
+  writeSyntheticMarket,
+  syntheticSidecarSchema,
+  type SyntheticSidecar,
+  type SyntheticMarketOptions,
+  type SyntheticMarketFile,
+} from './markets/synthetic-file.js';
 export { computeMetrics, type Metrics, type MetricOptions } from './analysis/metrics.js';
 export { loadModelZip, saveModelZip, type LoadedModel, type ModelMetadata } from './store/model-zip.js';
 export { readZip } from './store/zip-store.js';

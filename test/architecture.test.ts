@@ -5,7 +5,9 @@ import { repoRoot } from './helpers/cli.js';
 const src = join(repoRoot, 'src');
 
 function sourceFiles(folder: string): string[] {
-  return readdirSync(folder, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(folder, e.name)) : e.name.endsWith('.ts') ? [join(folder, e.name)] : []));
+  return readdirSync(folder, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(folder, e.name)) : e.name.endsWith('.ts') ? [join(folder, e.name)] : [],
+  );
 }
 
 /** Top-level folder of src/ a file belongs to ('' for src/index.ts). */
@@ -42,10 +44,11 @@ function findCycle(graph: Map<string, Set<string>>): string[] | null {
     state.set(node, 'done');
     return null;
   };
-  for (const node of graph.keys()) if (!state.has(node)) {
-    const found = visit(node);
-    if (found) return found;
-  }
+  for (const node of graph.keys())
+    if (!state.has(node)) {
+      const found = visit(node);
+      if (found) return found;
+    }
   return null;
 }
 
@@ -55,12 +58,27 @@ describe('the shape of the code', () => {
   });
 
   test('the cycle finder finds a cycle', () => {
-    expect(findCycle(new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])]]))).toEqual(['a', 'b', 'c', 'a']);
+    expect(
+      findCycle(
+        new Map([
+          ['a', new Set(['b'])],
+          ['b', new Set(['c'])],
+          ['c', new Set(['a'])],
+        ]),
+      ),
+    ).toEqual(['a', 'b', 'c', 'a']);
   });
 
   test('only the store touches the results layout: no other module spells a file name of the experiment folder', () => {
-    const spelled = /['`](?:checkpoints\/|iterations\/)|model_iter_|metrics_iter_|no_model_iter_|model_step_|curr_best_model|checkpoint_index\.json'|cleanup_journal/;
-    const offenders = sourceFiles(src).filter((f) => !f.endsWith(join('store', 'layout.ts')) && readFileSync(f, 'utf8').split('\n').some((line) => !/^\s*(\*|\/\/|\/\*\*)/.test(line) && spelled.test(line)));
+    const spelled =
+      /['`](?:checkpoints\/|iterations\/)|model_iter_|metrics_iter_|no_model_iter_|model_step_|curr_best_model|checkpoint_index\.json'|cleanup_journal/;
+    const offenders = sourceFiles(src).filter(
+      (f) =>
+        !f.endsWith(join('store', 'layout.ts')) &&
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .some((line) => !/^\s*(\*|\/\/|\/\*\*)/.test(line) && spelled.test(line)),
+    );
     expect(offenders.map((f) => relative(repoRoot, f))).toEqual([]);
   });
 });

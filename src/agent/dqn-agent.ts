@@ -12,7 +12,6 @@ import { TfjsLearner } from './tfjs-learner.js';
 export type { UpdateStats } from './learner.js';
 export type { AgentState } from './state.js';
 
-
 /**
  * DQN (Mnih et al. 2015) with double-DQN targets, Huber loss, Adam, global-norm gradient clipping and
  * prioritized or uniform replay. Step-counting follows Stable-Baselines3: after every environment step call

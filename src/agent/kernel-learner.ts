@@ -19,7 +19,14 @@ export class KernelLearner implements QLearner {
   private readonly exportNet: QNetwork;
   private step = 0;
 
-  constructor(obsDim: number, hidden: readonly number[], nActions: number, initial: Float32Array[], private readonly learningRate: number, batchSize: number) {
+  constructor(
+    obsDim: number,
+    hidden: readonly number[],
+    nActions: number,
+    initial: Float32Array[],
+    private readonly learningRate: number,
+    batchSize: number,
+  ) {
     this.kernel = new MlpKernel([obsDim, ...hidden, nActions], batchSize);
     this.exportNet = new QNetwork(obsDim, hidden, nActions);
     this.kernel.setOnline(initial);

@@ -59,14 +59,24 @@ export function agentStateToParts(state: AgentState): StateParts {
     numUpdates: state.numUpdates,
     adamStep: state.optimizer.step,
     shapes: state.online.map((w) => w.length),
-    replay: replay && { capacity: replay.capacity, obsDim: replay.obsDim, prioritized: replay.prioritized, pointer: replay.pointer, size: replay.size, maxPriority: replay.maxPriority },
+    replay: replay && {
+      capacity: replay.capacity,
+      obsDim: replay.obsDim,
+      prioritized: replay.prioritized,
+      pointer: replay.pointer,
+      size: replay.size,
+      maxPriority: replay.maxPriority,
+    },
   };
   return { json, arrays };
 }
 
 export function agentStateFromParts(parts: StateParts): AgentState {
   const parsed = agentJsonSchema.safeParse(parts.json);
-  if (!parsed.success) throw new AgentStateError(`agent state does not fit its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new AgentStateError(
+      `agent state does not fit its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
   const json = parsed.data;
   const array = <T extends Float32Array | Uint8Array>(name: string, type: new (n: number) => T): T => {
     const a = parts.arrays[name];

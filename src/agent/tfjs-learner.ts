@@ -12,7 +12,13 @@ export class TfjsLearner implements QLearner {
   readonly target: QNetwork;
   private readonly optimizer: Adam;
 
-  constructor(obsDim: number, hidden: readonly number[], private readonly nActions: number, initial: Float32Array[], learningRate: number) {
+  constructor(
+    obsDim: number,
+    hidden: readonly number[],
+    private readonly nActions: number,
+    initial: Float32Array[],
+    learningRate: number,
+  ) {
     this.online = new QNetwork(obsDim, hidden, nActions);
     this.target = new QNetwork(obsDim, hidden, nActions);
     this.online.setWeights(initial);
@@ -45,7 +51,12 @@ export class TfjsLearner implements QLearner {
         kept.maxAbsQ = tf.keep(tf.max(tf.abs(q)));
         return tf.mean(tf.mul(weights, huber(td, s.huberDelta))) as TF.Scalar;
       }, this.online.variables);
-      this.optimizer.apply(clipByGlobalNorm(this.online.variables.map((v) => grads[v.name]), s.maxGradNorm));
+      this.optimizer.apply(
+        clipByGlobalNorm(
+          this.online.variables.map((v) => grads[v.name]),
+          s.maxGradNorm,
+        ),
+      );
       const td = kept.td as TF.Tensor;
       const maxAbsQ = kept.maxAbsQ as TF.Tensor;
       const out = tf.concat([tf.reshape(loss, [1]), tf.reshape(maxAbsQ, [1]), tf.abs(td)]);

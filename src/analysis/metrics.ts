@@ -39,12 +39,7 @@ export interface MetricOptions {
 export type MetricName = 'sharpe' | 'sortino' | 'totalReturn' | 'calmar';
 
 /** positions[i] is the position held during bar i (the one that earned returns[i]); previousPosition precedes bar 0. */
-export function computeMetrics(
-  returns: ArrayLike<number>,
-  positions: ArrayLike<number>,
-  options: MetricOptions,
-  previousPosition = 0,
-): Metrics {
+export function computeMetrics(returns: ArrayLike<number>, positions: ArrayLike<number>, options: MetricOptions, previousPosition = 0): Metrics {
   const n = returns.length;
   const reasons: Record<string, string> = {};
   const ppy = options.periodsPerYear;
@@ -88,7 +83,8 @@ export function computeMetrics(
   const totalReturn = wealth - 1;
   const cagr = wealth > 0 ? wealth ** (ppy / n) - 1 : undefinedAs('cagr', 'wealth reached zero');
   const annualVolatility = Number.isFinite(stdRaw) ? stdRaw * Math.sqrt(ppy) : undefinedAs('annualVolatility', 'needs at least 2 bars');
-  const sharpe = stdExcess > 0 ? (meanExcess / stdExcess) * Math.sqrt(ppy) : undefinedAs('sharpe', n > 1 ? 'zero volatility' : 'needs at least 2 bars');
+  const sharpe =
+    stdExcess > 0 ? (meanExcess / stdExcess) * Math.sqrt(ppy) : undefinedAs('sharpe', n > 1 ? 'zero volatility' : 'needs at least 2 bars');
   const downside = Math.sqrt(sumDownSq / n) * Math.sqrt(ppy);
   const sortino = downside > 0 ? (meanExcess * ppy) / downside : undefinedAs('sortino', 'no return below the risk-free rate');
   const calmar = maxDd < 0 && cagr !== null ? cagr / Math.abs(maxDd) : undefinedAs('calmar', 'no drawdown');

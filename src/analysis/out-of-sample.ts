@@ -43,8 +43,16 @@ export function stitchOutOfSample(records: IterationRecord[], entryCost: number,
   const strategyReturns = bars.map((b) => b.strategyReturn);
   return {
     bars,
-    strategy: computeMetrics(strategyReturns, bars.map((b) => b.position), options),
-    buyAndHold: computeMetrics(bars.map((b) => b.buyAndHoldReturn), bars.map(() => 1), options),
+    strategy: computeMetrics(
+      strategyReturns,
+      bars.map((b) => b.position),
+      options,
+    ),
+    buyAndHold: computeMetrics(
+      bars.map((b) => b.buyAndHoldReturn),
+      bars.map(() => 1),
+      options,
+    ),
     tStatistic: tStatistic(strategyReturns),
   };
 }

@@ -42,7 +42,9 @@ export async function selectBackend(requested: BackendName = 'auto'): Promise<Ba
     }
   }
   throw new BackendUnavailableError(
-    `backend "${requested}" is not available: ${Object.entries(skipped).map(([k, v]) => `${k}: ${v}`).join('; ')}. ` +
+    `backend "${requested}" is not available: ${Object.entries(skipped)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join('; ')}. ` +
       `Allowed: ${['auto', ...preference].join(', ')}; the native ones need ${Object.values(nativePackages).join(' or ')} installed with its TensorFlow library.`,
   );
 }

@@ -25,9 +25,7 @@ export function withConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
     .option('results-dir', { type: 'string', describe: 'Parent folder of experiment folders (resultsDir)' })
     .option('backend', { type: 'string', choices: backendNames, describe: 'TensorFlow.js backend' })
     .option('set', { type: 'string', array: true, describe: 'Override any setting: --set windows.train=1000 (repeatable)' })
-    .group(['config', 'preset', 'data', 'price-column', 'seed', 'results-dir', 'backend', 'set'], 'Configuration:') as Argv<
-    T & ConfigArgs
-  >;
+    .group(['config', 'preset', 'data', 'price-column', 'seed', 'results-dir', 'backend', 'set'], 'Configuration:') as Argv<T & ConfigArgs>;
 }
 
 export function resolveConfig(args: ConfigArgs): LoadedConfig {

@@ -100,7 +100,7 @@ export function parseSet(assignment: string): Plain {
   const keys = assignment.slice(0, eq).trim().split('.');
   if (keys.some((k) => k === '')) throw new Error(`--set: "${assignment.slice(0, eq)}" is not a dotted key`);
   const raw = assignment.slice(eq + 1);
-  let value: unknown = raw;
+  let value: unknown;
   try {
     value = YAML.parse(raw);
   } catch {
@@ -125,9 +125,7 @@ function formatIssue(issue: z.core.$ZodIssue): string {
   const key = issue.path.join('.') || '(top level)';
   if (issue.code === 'unrecognized_keys') {
     const allowed = Object.keys(shapeAt(issue.path));
-    return issue.keys
-      .map((k) => `${issue.path.length ? `${key}.` : ''}${k}: unknown setting; allowed here: ${allowed.join(', ')}`)
-      .join('\n  - ');
+    return issue.keys.map((k) => `${issue.path.length ? `${key}.` : ''}${k}: unknown setting; allowed here: ${allowed.join(', ')}`).join('\n  - ');
   }
   const described = describeAt(issue.path);
   const got = 'input' in issue ? `got ${JSON.stringify(issue.input) ?? 'nothing'}; ` : '';

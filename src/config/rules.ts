@@ -19,9 +19,7 @@ const learningStartsBeforeEnd: Rule = (c) =>
     : `agent.learningStarts (${c.agent.learningStarts}) must be less than training.timesteps (${c.training.timesteps}), or no gradient step is ever taken`;
 
 const batchFitsBuffer: Rule = (c) =>
-  c.agent.batchSize <= c.agent.bufferSize
-    ? null
-    : `agent.batchSize (${c.agent.batchSize}) must be at most agent.bufferSize (${c.agent.bufferSize})`;
+  c.agent.batchSize <= c.agent.bufferSize ? null : `agent.batchSize (${c.agent.batchSize}) must be at most agent.bufferSize (${c.agent.bufferSize})`;
 
 const selectionNeedsValidation: Rule = (c) =>
   c.windows.validation > 0 || c.selection.on === 'last'

@@ -81,10 +81,7 @@ export const agentSchema = z
     learningStarts: int().min(0).default(1000).describe('Environment steps before the first gradient step'),
     trainFreq: int().min(1).default(4).describe('Environment steps between gradient phases'),
     gradientSteps: int().min(1).default(1).describe('Gradient steps per phase'),
-    targetUpdateInterval: int()
-      .min(1)
-      .default(1000)
-      .describe('Environment steps between target-network copies (SB3: 10000; runs here are shorter)'),
+    targetUpdateInterval: int().min(1).default(1000).describe('Environment steps between target-network copies (SB3: 10000; runs here are shorter)'),
     explorationFraction: z.number().min(0).max(1).default(0.1).describe('Fraction of training over which epsilon decays'),
     explorationInitial: z.number().min(0).max(1).default(1).describe('Epsilon at the start'),
     explorationFinal: z.number().min(0).max(1).default(0.05).describe('Epsilon after the decay'),
@@ -109,10 +106,7 @@ export const trainingSchema = z
 
 export const selectionSchema = z
   .object({
-    metric: z
-      .enum(['sharpe', 'sortino', 'totalReturn', 'calmar'])
-      .default('sharpe')
-      .describe('Validation metric that picks the iteration best'),
+    metric: z.enum(['sharpe', 'sortino', 'totalReturn', 'calmar']).default('sharpe').describe('Validation metric that picks the iteration best'),
     on: z.enum(['best', 'last']).default('best').describe('best: best validation score; last: the final model'),
     minScore: z.number().default(0).describe('A model qualifies when its score is at least this'),
     mustBeatBuyAndHold: z.boolean().default(false).describe('A model qualifies only if it beats buy-and-hold on validation'),
@@ -142,7 +136,12 @@ export const backendNames = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cp
 
 export const configSchema = z
   .object({
-    seed: int().min(0).max(2 ** 31 - 1).nullable().default(null).describe('Master seed (null = derived from the experiment id)'),
+    seed: int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .nullable()
+      .default(null)
+      .describe('Master seed (null = derived from the experiment id)'),
     backend: z.enum(backendNames).default('auto').describe('TensorFlow.js backend; auto = best available'),
     resultsDir: z.string().min(1).default('results').describe('Parent folder of experiment folders'),
     data: dataSchema.prefault({}),

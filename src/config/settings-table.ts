@@ -34,7 +34,8 @@ function allowed(node: JsonSchemaNode): string {
     .map((v) => {
       if (v.enum) return v.enum.map((e) => `\`${String(e)}\``).join(', ');
       if (v.type === 'null') return '`null`';
-      if (v.type === 'array') return `list of ${v.items?.enum ? v.items.enum.map((e) => `\`${String(e)}\``).join('/') : describeRange(v.items ?? {})}`;
+      if (v.type === 'array')
+        return `list of ${v.items?.enum ? v.items.enum.map((e) => `\`${String(e)}\``).join('/') : describeRange(v.items ?? {})}`;
       return describeRange(v);
     })
     .join(' or ');

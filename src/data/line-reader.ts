@@ -78,7 +78,7 @@ export function readLines(fd: number, onLine: LineHandler, options: LineReaderOp
     }
     scan = i;
     if (eof) {
-      if (start < filled) onLine(buf, start, filled, ++line);
+      if (start < filled) onLine(buf, start, filled, line + 1);
       return { sha256: hash.digest('hex'), bytes: read };
     }
     if (filled - start > MAX_LINE_BYTES) options.onTooLong(line + 1, buf.subarray(start, start + 1024));

@@ -38,7 +38,12 @@ export class TradingEnv {
   private position = 0;
   private readonly costRate: number;
 
-  constructor(private readonly market: MarketView, start: number, end: number, settings: EnvSettings) {
+  constructor(
+    private readonly market: MarketView,
+    start: number,
+    end: number,
+    settings: EnvSettings,
+  ) {
     this.positions = settings.allowShort ? [-1, 0, 1] : [0, 1];
     this.obsDim = market.featureDim + 1;
     this.costRate = (settings.costBps + settings.slippageBps) / 1e4;

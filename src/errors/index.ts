@@ -20,7 +20,11 @@ export class ConfigError extends PipelineError {
 export class DataError extends PipelineError {
   override readonly name = 'DataError' as const;
   override readonly exitCode = 2;
-  constructor(readonly file: string, message: string, readonly line?: number) {
+  constructor(
+    readonly file: string,
+    message: string,
+    readonly line?: number,
+  ) {
     super(`${file}${line !== undefined ? `:${line}` : ''}: ${message}`);
   }
 }
@@ -51,7 +55,10 @@ export class ExperimentNotFoundError extends PipelineError {
 /** A checkpoint file that fails verification: names the file and what is wrong with it. */
 export class CheckpointCorruptError extends PipelineError {
   override readonly name = 'CheckpointCorruptError' as const;
-  constructor(readonly file: string, readonly problem: string) {
+  constructor(
+    readonly file: string,
+    readonly problem: string,
+  ) {
     super(`checkpoint ${file} ${problem}`);
   }
 }
@@ -68,7 +75,10 @@ const explanations: Record<string, string> = {
 /** A save that failed: the run stops, earlier checkpoints stay intact, and the same command resumes once fixed. */
 export class CheckpointWriteError extends PipelineError {
   override readonly name = 'CheckpointWriteError' as const;
-  constructor(readonly file: string, readonly code: string) {
+  constructor(
+    readonly file: string,
+    readonly code: string,
+  ) {
     super(
       `cannot write ${file}: ${code} (${explanations[code] ?? 'write failed'}). Earlier checkpoints are intact; ` +
         'fix the cause and run the same command again to resume.',
@@ -85,7 +95,10 @@ export class ExperimentLockedError extends PipelineError {
 export class InterruptedError extends PipelineError {
   override readonly name = 'InterruptedError' as const;
   override readonly exitCode: number;
-  constructor(readonly signal: string, message: string) {
+  constructor(
+    readonly signal: string,
+    message: string,
+  ) {
     super(message);
     this.exitCode = signal === 'SIGTERM' ? 143 : 130;
   }

@@ -12,7 +12,9 @@ export interface WireError {
 type ErrorClass = abstract new (...args: never[]) => Error;
 
 const classes: Record<string, ErrorClass> = Object.fromEntries(
-  Object.entries(errors as Record<string, unknown>).filter((entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && entry[1].prototype instanceof PipelineError),
+  Object.entries(errors as Record<string, unknown>).filter(
+    (entry): entry is [string, ErrorClass] => typeof entry[1] === 'function' && entry[1].prototype instanceof PipelineError,
+  ),
 );
 
 /** Plain data for postMessage or a job result; keeps every own field, so nothing about the error is lost. */

@@ -51,9 +51,13 @@ export async function evaluateCheckpoint(experimentDir: string, iteration: numbe
   const market = marketView(features, observation.standardization);
   const record = JSON.parse(await readFile(join(experimentDir, layout.metrics(iteration)), 'utf8'));
   const sameData = options.data === undefined;
-  const from = Math.max(resolveRow(options.from, series.dates, sameData ? record.window.test.start : features.firstValidRow + 1, '--from'), features.firstValidRow + 1);
+  const from = Math.max(
+    resolveRow(options.from, series.dates, sameData ? record.window.test.start : features.firstValidRow + 1, '--from'),
+    features.firstValidRow + 1,
+  );
   const to = Math.min(resolveRow(options.to, series.dates, sameData ? record.window.test.end : series.rows, '--to'), series.rows);
-  if (to - from < 1) throw new UsageError(`the slice [${from}, ${to}) of ${dataPath} holds no bar to trade after the ${features.firstValidRow}-row feature warm-up`);
+  if (to - from < 1)
+    throw new UsageError(`the slice [${from}, ${to}) of ${dataPath} holds no bar to trade after the ${features.firstValidRow}-row feature warm-up`);
   const env = new TradingEnv(market, from, to, config.env);
   const net = new QNetwork(market.featureDim + 1, config.agent.layers, env.nActions);
   try {

@@ -19,11 +19,15 @@ export async function loadCheckpointModel(experimentDir: string, iteration: numb
   const exp = await openExperiment(experimentDir);
   const digest = exp.digests.find((d) => d.iteration === iteration);
   if (!digest) {
-    throw new UsageError(`iteration ${iteration} is not in ${experimentDir}; it has iterations ${exp.digests.map((d) => d.iteration).join(', ') || 'none yet'}`);
+    throw new UsageError(
+      `iteration ${iteration} is not in ${experimentDir}; it has iterations ${exp.digests.map((d) => d.iteration).join(', ') || 'none yet'}`,
+    );
   }
   if (!digest.model) throw new UsageError(`iteration ${iteration} has no model: ${digest.reason ?? 'none qualified'}`);
   if (!exp.index.get(digest.model.file)) {
-    throw new UsageError(`the model of iteration ${iteration} was pruned by cleanup (see ${layout.journal}; an --archive run keeps it under ${layout.archiveFolder}/)`);
+    throw new UsageError(
+      `the model of iteration ${iteration} was pruned by cleanup (see ${layout.journal}; an --archive run keeps it under ${layout.archiveFolder}/)`,
+    );
   }
   const file = join(exp.root, digest.model.file);
   const loaded = await loadModelZip(file);

@@ -26,7 +26,8 @@ export type { Logger };
 /** A pino logger writing JSON lines to the run's log file and to a sink; every line carries run id and experiment. */
 export function createRunLogger(options: RunLoggerOptions): Logger {
   const streams: pino.StreamEntry[] = [];
-  if (options.file) streams.push({ level: options.level as pino.Level, stream: pino.destination({ dest: options.file, sync: true, mkdir: true, append: true }) });
+  if (options.file)
+    streams.push({ level: options.level as pino.Level, stream: pino.destination({ dest: options.file, sync: true, mkdir: true, append: true }) });
   if (options.sink) {
     const sink = options.sink;
     streams.push({ level: options.level as pino.Level, stream: { write: (line: string) => sink(JSON.parse(line) as LogRecord) } });

@@ -72,7 +72,15 @@ export function oracleSharpe(series: ObservedMarket, params: SyntheticParams, en
   };
   const run = runPolicy(tradingEnv, policy, metricOptions);
   const hold = buyAndHold(new TradingEnv(market, 0, n, env), metricOptions);
-  return { sharpe: run.metrics.sharpe, totalReturn: run.metrics.totalReturn, bars: run.metrics.bars, band, metrics: run.metrics, buyAndHold: hold.metrics, run };
+  return {
+    sharpe: run.metrics.sharpe,
+    totalReturn: run.metrics.totalReturn,
+    bars: run.metrics.bars,
+    band,
+    metrics: run.metrics,
+    buyAndHold: hold.metrics,
+    run,
+  };
 }
 
 /** A market whose one feature is the row's log return; the oracle ignores features, the env needs some. */

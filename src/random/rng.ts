@@ -45,6 +45,8 @@ export class Rng {
 
 /** A 31-bit seed derived from a base seed and labels, e.g. deriveSeed(experimentSeed, 'iteration', 3). */
 export function deriveSeed(base: number | string, ...labels: Array<string | number>): number {
-  const digest = createHash('sha256').update([base, ...labels].join('/')).digest();
+  const digest = createHash('sha256')
+    .update([base, ...labels].join('/'))
+    .digest();
   return digest.readUInt32BE(0) & 0x7fffffff;
 }

@@ -289,8 +289,6 @@ export type Candidate = z.infer<typeof candidateSchema>;
 
 export const fileKinds = ['training', 'current_best', 'preserved', 'metrics', 'placeholder', 'best', 'best_record', 'archive'] as const;
 
-
-
 export const indexEntrySchema = z.object({
   /** Relative to the experiment folder, with forward slashes. */
   path: z.string(),

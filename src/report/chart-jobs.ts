@@ -19,7 +19,8 @@ export interface ChartSink {
   write(job: ChartJob): Promise<void>;
 }
 
-export const iterationChartName = (iteration: number, step?: number) => (step === undefined ? layout.iterationChart(iteration) : layout.snapshotChart(iteration, step));
+export const iterationChartName = (iteration: number, step?: number) =>
+  step === undefined ? layout.iterationChart(iteration) : layout.snapshotChart(iteration, step);
 
 /** The steps of an iteration at which the run draws a snapshot: experiment-wide multiples of `imageEvery` before its last step. */
 export function snapshotSteps(iteration: number, timesteps: number, imageEvery: number): number[] {
@@ -39,14 +40,31 @@ export function iterationChartJobs(record: IterationRecord, timesteps: number, i
   const { candidates, metric } = record.selection;
   const upTo = (step: number) => ({ points: history.points.filter((p) => p.step <= step), episodes: history.episodes.filter((e) => e.step <= step) });
   const snapshots = (imageEvery === null ? [] : snapshotSteps(n, timesteps, imageEvery)).map((step) =>
-    trainingChart(n, step, timesteps, upTo(step), candidates.filter((c) => c.step <= step), metric),
+    trainingChart(
+      n,
+      step,
+      timesteps,
+      upTo(step),
+      candidates.filter((c) => c.step <= step),
+      metric,
+    ),
   );
   return [...snapshots, trainingChart(n, timesteps, timesteps, history, candidates, metric)];
 }
 
 /** An iteration's training curves at `step`: a snapshot while it trains, its final chart at the last step. */
-export function trainingChart(iteration: number, step: number, timesteps: number, history: Pick<TrainingHistory, 'points' | 'episodes'>, candidates: Candidate[], metric: string): ChartJob {
-  return { file: iterationChartName(iteration, step < timesteps ? step : undefined), spec: iterationSpec(iteration, step, timesteps, history, candidates, metric) };
+export function trainingChart(
+  iteration: number,
+  step: number,
+  timesteps: number,
+  history: Pick<TrainingHistory, 'points' | 'episodes'>,
+  candidates: Candidate[],
+  metric: string,
+): ChartJob {
+  return {
+    file: iterationChartName(iteration, step < timesteps ? step : undefined),
+    spec: iterationSpec(iteration, step, timesteps, history, candidates, metric),
+  };
 }
 
 /** The experiment's plots: equity vs buy-and-hold, drawdown, Sharpe by iteration, returns distribution, windows. */

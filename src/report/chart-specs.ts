@@ -7,7 +7,14 @@ const WIDTH = 560;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** Training curves of one iteration: episode reward, loss (log scale), epsilon and validation score over steps. */
-export function iterationSpec(iteration: number, step: number, timesteps: number, h: Pick<TrainingHistory, 'points' | 'episodes'>, candidates: Candidate[], metric: string): ChartSpec {
+export function iterationSpec(
+  iteration: number,
+  step: number,
+  timesteps: number,
+  h: Pick<TrainingHistory, 'points' | 'episodes'>,
+  candidates: Candidate[],
+  metric: string,
+): ChartSpec {
   const x = { field: 'step', type: 'quantitative' as const, title: 'step', scale: { domain: [0, timesteps] } };
   const panel = (title: string, values: object[], y: object, mark: object = { type: 'line', point: values.length < 60 }) => ({
     title,
@@ -28,16 +35,23 @@ export function iterationSpec(iteration: number, step: number, timesteps: number
         { field: 'loss', type: 'quantitative', title: 'loss', scale: { type: 'log' } },
         { type: 'line' },
       ),
-      panel('Exploration epsilon', h.points, { field: 'epsilon', type: 'quantitative', title: 'epsilon', scale: { domain: [0, 1] } }, { type: 'line' }),
-      panel(`Validation ${metric}`, candidates.filter((c) => c.score !== null), { field: 'score', type: 'quantitative', title: metric }),
+      panel(
+        'Exploration epsilon',
+        h.points,
+        { field: 'epsilon', type: 'quantitative', title: 'epsilon', scale: { domain: [0, 1] } },
+        { type: 'line' },
+      ),
+      panel(
+        `Validation ${metric}`,
+        candidates.filter((c) => c.score !== null),
+        { field: 'score', type: 'quantitative', title: metric },
+      ),
     ],
   } as ChartSpec;
 }
 
 function xOf(dates: readonly string[] | null) {
-  return dates
-    ? { field: 'date', type: 'temporal' as const, title: null }
-    : { field: 'row', type: 'quantitative' as const, title: 'row' };
+  return dates ? { field: 'date', type: 'temporal' as const, title: null } : { field: 'row', type: 'quantitative' as const, title: 'row' };
 }
 
 interface EquityRow {
@@ -58,7 +72,9 @@ export function equitySpec(bars: StitchedBar[], dates: readonly string[] | null)
     const date = dates?.[b.row];
     rows.push({ row: b.row, date, series: 'strategy', value: strategy }, { row: b.row, date, series: 'buy-and-hold', value: hold });
   }
-  const starts = bars.filter((b, i) => i === 0 || bars[i - 1].iteration !== b.iteration).map((b) => ({ row: b.row, date: dates?.[b.row], iteration: b.iteration }));
+  const starts = bars
+    .filter((b, i) => i === 0 || bars[i - 1].iteration !== b.iteration)
+    .map((b) => ({ row: b.row, date: dates?.[b.row], iteration: b.iteration }));
   const x = xOf(dates);
   return {
     $schema: SCHEMA,
@@ -70,7 +86,11 @@ export function equitySpec(bars: StitchedBar[], dates: readonly string[] | null)
       {
         data: { values: rows },
         mark: { type: 'line' },
-        encoding: { x, y: { field: 'value', type: 'quantitative', title: 'equity (start = 1)', scale: { zero: false } }, color: { field: 'series', type: 'nominal', title: null } },
+        encoding: {
+          x,
+          y: { field: 'value', type: 'quantitative', title: 'equity (start = 1)', scale: { zero: false } },
+          color: { field: 'series', type: 'nominal', title: null },
+        },
       },
     ],
   } as ChartSpec;
@@ -81,7 +101,10 @@ export function drawdownSpec(bars: StitchedBar[], dates: readonly string[] | nul
   const rows: EquityRow[] = [];
   const state = { strategy: { w: 1, peak: 1 }, 'buy-and-hold': { w: 1, peak: 1 } };
   for (const b of bars) {
-    for (const [series, r] of [['strategy', b.strategyReturn], ['buy-and-hold', b.buyAndHoldReturn]] as const) {
+    for (const [series, r] of [
+      ['strategy', b.strategyReturn],
+      ['buy-and-hold', b.buyAndHoldReturn],
+    ] as const) {
       const s = state[series];
       s.w *= 1 + r;
       s.peak = Math.max(s.peak, s.w);
@@ -138,7 +161,10 @@ export function returnsHistogramSpec(bars: StitchedBar[]): ChartSpec {
 }
 
 /** The walk-forward plan as a timeline: one row per iteration, train / validation / test segments. */
-export function windowsSpec(rows: Array<{ iteration: number; segment: string; start: number | string; end: number | string }>, dated: boolean): ChartSpec {
+export function windowsSpec(
+  rows: Array<{ iteration: number; segment: string; start: number | string; end: number | string }>,
+  dated: boolean,
+): ChartSpec {
   const type = dated ? 'temporal' : 'quantitative';
   return {
     $schema: SCHEMA,
@@ -151,7 +177,12 @@ export function windowsSpec(rows: Array<{ iteration: number; segment: string; st
       y: { field: 'iteration', type: 'ordinal' },
       x: { field: 'start', type, title: null },
       x2: { field: 'end' },
-      color: { field: 'segment', type: 'nominal', scale: { domain: ['train', 'validation', 'test'], range: ['#9ecae1', '#fdae6b', '#74c476'] }, title: null },
+      color: {
+        field: 'segment',
+        type: 'nominal',
+        scale: { domain: ['train', 'validation', 'test'], range: ['#9ecae1', '#fdae6b', '#74c476'] },
+        title: null,
+      },
     },
   } as ChartSpec;
 }

@@ -22,7 +22,10 @@ export async function generateReport(experimentDir: string, logger: Logger = sil
   try {
     plan = planExperiment(config);
   } catch {
-    logger.warn({ event: 'report-no-data' }, `${config.data.path} is not readable; plots use row numbers instead of dates and training snapshots are not redrawn`);
+    logger.warn(
+      { event: 'report-no-data' },
+      `${config.data.path} is not readable; plots use row numbers instead of dates and training snapshots are not redrawn`,
+    );
   }
   const writer = new ChartWriter(join(experimentDir, 'visualizations'), logger);
   await writer.writeAll(experimentChartJobs(records, config, plan?.series.dates ?? null));

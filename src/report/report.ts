@@ -17,7 +17,9 @@ const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
  */
 export async function writeReport(experimentDir: string): Promise<string> {
   const run = runConfigSchema.parse(JSON.parse(await readFile(join(experimentDir, 'config.json'), 'utf8')));
-  const summary: WalkforwardSummary = walkforwardSummarySchema.parse(JSON.parse(await readFile(join(experimentDir, 'walkforward_summary.json'), 'utf8')));
+  const summary: WalkforwardSummary = walkforwardSummarySchema.parse(
+    JSON.parse(await readFile(join(experimentDir, 'walkforward_summary.json'), 'utf8')),
+  );
   const list = await listCheckpoints(experimentDir);
   const records = new Map<number, { reason?: string }>();
   for (const r of list.rows) {
@@ -26,7 +28,9 @@ export async function writeReport(experimentDir: string): Promise<string> {
   const vis = join(experimentDir, layout.visualizations);
   const pictures = new Set(await readdir(vis).catch(() => [] as string[]));
   const img = async (name: string, alt: string) =>
-    pictures.has(name) ? `<img class="chart" data-chart="${esc(name)}" alt="${esc(alt)}" src="data:image/png;base64,${(await readFile(join(vis, name))).toString('base64')}">` : '';
+    pictures.has(name)
+      ? `<img class="chart" data-chart="${esc(name)}" alt="${esc(alt)}" src="data:image/png;base64,${(await readFile(join(vis, name))).toString('base64')}">`
+      : '';
   const journal = (await readFile(join(experimentDir, layout.journal), 'utf8').catch(() => ''))
     .split('\n')
     .filter((l) => l.trim())
@@ -41,8 +45,16 @@ export async function writeReport(experimentDir: string): Promise<string> {
   const s = summary.stitched;
   const names = layout.experimentCharts;
   const chart = (key: keyof typeof names) => img(names[key], names[key].replace('.png', '').replace(/_/g, ' '));
-  const charts = { equity: await chart('equity'), drawdown: await chart('drawdown'), sharpe: await chart('sharpe'), returns: await chart('returns'), windows: await chart('windows') };
-  const iterationCharts = await Promise.all(summary.iterations.map((it) => img(layout.iterationChart(it.iteration), `iteration ${it.iteration} training`)));
+  const charts = {
+    equity: await chart('equity'),
+    drawdown: await chart('drawdown'),
+    sharpe: await chart('sharpe'),
+    returns: await chart('returns'),
+    windows: await chart('windows'),
+  };
+  const iterationCharts = await Promise.all(
+    summary.iterations.map((it) => img(layout.iterationChart(it.iteration), `iteration ${it.iteration} training`)),
+  );
 
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Walk-forward report: ${esc(summary.experiment)}</title>
@@ -68,7 +80,11 @@ img.chart{max-width:100%;border:1px solid #eee;margin:6px 0;display:block}.grid{
 <table><tr><th class="l">data file</th><td class="l">${esc(run.data.file)} (${run.data.rows} rows, column ${esc(run.data.priceColumn)})</td></tr>
 <tr><th class="l">data sha256</th><td class="l"><code>${esc(run.data.sha256)}</code></td></tr>
 <tr><th class="l">config hash</th><td class="l"><code>${esc(run.configHash)}</code></td></tr>
-<tr><th class="l">versions</th><td class="l">${esc(Object.entries(run.versions).map(([k, v]) => `${k} ${v}`).join(', '))}</td></tr>
+<tr><th class="l">versions</th><td class="l">${esc(
+    Object.entries(run.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', '),
+  )}</td></tr>
 <tr><th class="l">resumes</th><td class="l">${run.resumes.length ? run.resumes.map((r) => `${esc(r.at)}${r.forced ? ` (forced: ${esc(r.changes.join('; '))})` : ''}`).join('<br>') : 'none'}</td></tr></table>
 <h2>Windows</h2>${charts.windows}
 <h2>Out of sample</h2>${charts.equity}${charts.drawdown}${charts.returns}

@@ -103,7 +103,10 @@ export async function cleanupCheckpoints(experimentDir: string, options: Cleanup
   if (options.keepEvery === undefined && options.keepLast === undefined) {
     throw new UsageError('cleanup needs --keep-every N and/or --keep-last N; without them it would keep only the best and the newest model');
   }
-  for (const [flag, value] of [['--keep-every', options.keepEvery], ['--keep-last', options.keepLast]] as const) {
+  for (const [flag, value] of [
+    ['--keep-every', options.keepEvery],
+    ['--keep-last', options.keepLast],
+  ] as const) {
     if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new UsageError(`${flag}: got ${value}; expected a whole number >= 1`);
   }
   const exp = await openExperiment(experimentDir);
@@ -153,15 +156,39 @@ export async function cleanupCheckpoints(experimentDir: string, options: Cleanup
       await mkdir(join(exp.root, layout.archiveFolder), { recursive: true });
       const entries: Record<string, Uint8Array> = {};
       for (const r of verified) entries[basename(r.file)] = await readFile(join(exp.root, r.file));
-      const metadata = { kind: 'archive', experiment: exp.experiment, createdAt: time, rule: `not kept by ${rules}`, files: verified.map((r) => r.file) };
+      const metadata = {
+        kind: 'archive',
+        experiment: exp.experiment,
+        createdAt: time,
+        rule: `not kept by ${rules}`,
+        files: verified.map((r) => r.file),
+      };
       entries[METADATA_ENTRY] = Buffer.from(JSON.stringify(metadata, null, 1));
       const written = await writeZip(join(exp.root, archive), entries);
-      await exp.index.add({ path: archive, kind: 'archive', size: written.size, sha256: written.sha256, iteration: null, step: null, metrics: { files: verified.map((r) => r.file) }, time });
+      await exp.index.add({
+        path: archive,
+        kind: 'archive',
+        size: written.size,
+        sha256: written.sha256,
+        iteration: null,
+        step: null,
+        metrics: { files: verified.map((r) => r.file) },
+        time,
+      });
     }
     await exp.index.remove(verified.map((r) => r.file));
     await appendJournal(
       result.journal,
-      verified.map((r) => ({ time, file: r.file, iteration: r.iteration, size: r.size, sha256: r.sha256, rule: `not kept by ${rules}`, action: archive ? 'archived' : 'deleted', archive })),
+      verified.map((r) => ({
+        time,
+        file: r.file,
+        iteration: r.iteration,
+        size: r.size,
+        sha256: r.sha256,
+        rule: `not kept by ${rules}`,
+        action: archive ? 'archived' : 'deleted',
+        archive,
+      })),
     );
     for (const r of verified) await rm(join(exp.root, r.file), { force: true });
     result.removed = verified;

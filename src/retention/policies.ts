@@ -16,7 +16,12 @@ export function keepLast(n: number): Policy {
   return {
     name: `keepLast(${n})`,
     keep: (cs) => {
-      const newest = new Set([...cs].map((c) => c.iteration).sort((a, b) => b - a).slice(0, n));
+      const newest = new Set(
+        [...cs]
+          .map((c) => c.iteration)
+          .sort((a, b) => b - a)
+          .slice(0, n),
+      );
       return cs.map((c) => newest.has(c.iteration));
     },
   };

@@ -4,7 +4,6 @@ import { checkpointIndexSchema, FORMAT_VERSION, type IndexEntry } from '../recor
 import { writeFileAtomic } from './atomic-file.js';
 import { layout } from './layout.js';
 
-
 /** What writers of the experiment's files need from the index (a worker thread gets a proxy to the real one). */
 export interface IndexWriter {
   readonly root: string;

@@ -20,6 +20,7 @@ export async function writeJson<S extends z.ZodType>(path: string, schema: S, va
 
 export async function readJson<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
   const parsed = schema.safeParse(JSON.parse(await readFile(path, 'utf8')));
-  if (!parsed.success) throw new Error(`${path} does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${path} does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;
 }

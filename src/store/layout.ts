@@ -39,7 +39,13 @@ export const layout = {
   archive: (time: Date) => `archive/pruned-${time.toISOString().replace(/[:.]/g, '-')}.zip`,
   iterationChart: (n: number) => `iter_${pad(n, 3)}.png`,
   snapshotChart: (n: number, step: number) => `iter_${pad(n, 3)}_step_${pad(step, 7)}.png`,
-  experimentCharts: { equity: 'equity.png', drawdown: 'drawdown.png', sharpe: 'sharpe_by_iteration.png', returns: 'oos_returns_hist.png', windows: 'windows.png' },
+  experimentCharts: {
+    equity: 'equity.png',
+    drawdown: 'drawdown.png',
+    sharpe: 'sharpe_by_iteration.png',
+    returns: 'oos_returns_hist.png',
+    windows: 'windows.png',
+  },
 } as const;
 
 const patterns: Array<{ kind: FileKind; re: RegExp }> = [

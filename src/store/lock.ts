@@ -5,7 +5,6 @@ import { writeFileAtomic } from './atomic-file.js';
 import { ExperimentLockedError } from '../errors/index.js';
 import { layout } from './layout.js';
 
-
 export interface LockInfo {
   pid: number;
   host: string;

@@ -54,12 +54,16 @@ export async function saveModelZip(
         weightsManifest: [{ paths: [WEIGHTS_ENTRY], weights: artifacts.weightSpecs ?? [] }],
       };
       const weights = new Uint8Array(artifacts.weightData as ArrayBuffer);
-      written = await writeZip(path, {
-        [MODEL_ENTRY]: Buffer.from(JSON.stringify(modelJson)),
-        [WEIGHTS_ENTRY]: weights,
-        [METADATA_ENTRY]: Buffer.from(JSON.stringify(metadata, null, 1)),
-        ...extraEntries,
-      }, options);
+      written = await writeZip(
+        path,
+        {
+          [MODEL_ENTRY]: Buffer.from(JSON.stringify(modelJson)),
+          [WEIGHTS_ENTRY]: weights,
+          [METADATA_ENTRY]: Buffer.from(JSON.stringify(metadata, null, 1)),
+          ...extraEntries,
+        },
+        options,
+      );
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
     }),
   );

@@ -36,17 +36,13 @@ export async function scanExperiment(root: string): Promise<ScanResult> {
   return result;
 }
 
-export async function describeFile(
-  root: string,
-  path: string,
-  owned: OwnedFile,
-): Promise<IndexEntry> {
+export async function describeFile(root: string, path: string, owned: OwnedFile): Promise<IndexEntry> {
   const absolute = join(root, path);
   const bytes = await readFile(absolute);
   const info = await stat(absolute);
   let iteration = owned.iteration;
   let step = owned.step;
-  let metrics: Record<string, unknown> | null = null;
+  let metrics: Record<string, unknown> | null;
   if (path.endsWith('.zip')) {
     const entries = await readZip(absolute, [METADATA_ENTRY]);
     const meta = JSON.parse(entries[METADATA_ENTRY].toString('utf8')) as { iteration?: number; step?: number; metrics?: Record<string, unknown> };

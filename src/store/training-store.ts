@@ -80,7 +80,10 @@ export class TrainingStore {
    * The newest checkpoint that verifies and that `accept` does not refuse (it returns why not, or null); each one
    * passed over is reported to `onSkip` with the reason.
    */
-  async latest(accept: (checkpoint: TrainingCheckpoint) => string | null, onSkip: (path: string, why: string) => void): Promise<TrainingCheckpoint | null> {
+  async latest(
+    accept: (checkpoint: TrainingCheckpoint) => string | null,
+    onSkip: (path: string, why: string) => void,
+  ): Promise<TrainingCheckpoint | null> {
     for (const step of (await this.steps()).reverse()) {
       const path = layout.trainingCheckpoint(this.iteration, step);
       try {
@@ -107,7 +110,11 @@ export async function readTrainingCheckpoint(file: string): Promise<{ metadata: 
       throw new CheckpointCorruptError(file, `entry ${name} is not valid JSON`);
     }
     const parsed = schema.safeParse(value);
-    if (!parsed.success) throw new CheckpointCorruptError(file, `entry ${name} does not fit its schema (${parsed.error.issues.map((i) => `${i.path.join('.') || 'root'}: ${i.message}`).join('; ')})`);
+    if (!parsed.success)
+      throw new CheckpointCorruptError(
+        file,
+        `entry ${name} does not fit its schema (${parsed.error.issues.map((i) => `${i.path.join('.') || 'root'}: ${i.message}`).join('; ')})`,
+      );
     return parsed.data;
   };
   const metadata = parse(METADATA_ENTRY, metadataSchema) as unknown as ModelMetadata;

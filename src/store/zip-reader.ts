@@ -60,7 +60,8 @@ export async function openZip(path: string): Promise<OpenZip> {
     });
   });
   try {
-    if (zip.entryCount > MAX_ENTRIES) throw new CheckpointCorruptError(path, `has ${zip.entryCount} entries; a checkpoint has at most ${MAX_ENTRIES}`);
+    if (zip.entryCount > MAX_ENTRIES)
+      throw new CheckpointCorruptError(path, `has ${zip.entryCount} entries; a checkpoint has at most ${MAX_ENTRIES}`);
     const entries = await listEntries(path, zip);
     return { entries, read: (entry, keep) => inflate(path, zip, entry, keep), close: () => zip.close() };
   } catch (err) {

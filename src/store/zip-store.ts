@@ -35,7 +35,8 @@ export async function buildZip(entries: Record<string, Uint8Array>, options: { s
     archive.on('end', () => resolve());
     archive.on('error', reject);
   });
-  for (const [name, data] of Object.entries(entries)) archive.append(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { name, date: ENTRY_DATE });
+  for (const [name, data] of Object.entries(entries))
+    archive.append(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { name, date: ENTRY_DATE });
   archive.append(JSON.stringify(manifest, null, 1), { name: MANIFEST_ENTRY, date: ENTRY_DATE });
   await archive.finalize();
   await done;
@@ -43,7 +44,11 @@ export async function buildZip(entries: Record<string, Uint8Array>, options: { s
 }
 
 /** Writes a zip atomically (temporary name, fsync, rename, fsync folder); returns its bytes' sha256 and size. */
-export async function writeZip(path: string, entries: Record<string, Uint8Array>, options: { store?: boolean } = {}): Promise<{ sha256: string; size: number }> {
+export async function writeZip(
+  path: string,
+  entries: Record<string, Uint8Array>,
+  options: { store?: boolean } = {},
+): Promise<{ sha256: string; size: number }> {
   const bytes = await buildZip(entries, options);
   await writeFileAtomic(path, bytes);
   return { sha256: sha256(bytes), size: bytes.byteLength };

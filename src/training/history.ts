@@ -54,12 +54,18 @@ export function historyRecorder(history: TrainingHistory, iteration: number, war
         p.firstLoss ??= loss;
         if (!p.warnedLoss && p.firstLoss > 0 && loss > 1000 * p.firstLoss) {
           p.warnedLoss = true;
-          warnings.warn(`iteration ${iteration}: the loss grew to ${loss.toExponential(2)}, over 1000x its first value; training may be diverging`, { step, loss });
+          warnings.warn(`iteration ${iteration}: the loss grew to ${loss.toExponential(2)}, over 1000x its first value; training may be diverging`, {
+            step,
+            loss,
+          });
         }
       }
       if (!p.warnedQ && p.maxAbsQ > Q_LIMIT) {
         p.warnedQ = true;
-        warnings.warn(`iteration ${iteration}: Q-values reached ${p.maxAbsQ.toExponential(2)}; rewards are per-bar returns, so |Q| should stay far below ${Q_LIMIT}`, { step, maxAbsQ: p.maxAbsQ });
+        warnings.warn(
+          `iteration ${iteration}: Q-values reached ${p.maxAbsQ.toExponential(2)}; rewards are per-bar returns, so |Q| should stay far below ${Q_LIMIT}`,
+          { step, maxAbsQ: p.maxAbsQ },
+        );
       }
       p.lossSum = 0;
       p.lossCount = 0;

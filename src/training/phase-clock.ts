@@ -45,7 +45,13 @@ export class PhaseClock {
     return {
       stepsPerSecond: this.stepsPerSecond(step),
       updatesPerSecond: s > 0 ? (updates - this.startUpdates) / s : 0,
-      phases: { action: t.action / 1000, environment: t.environment / 1000, training: t.training / 1000, evaluation: t.evaluation / 1000, saving: t.saving / 1000 },
+      phases: {
+        action: t.action / 1000,
+        environment: t.environment / 1000,
+        training: t.training / 1000,
+        evaluation: t.evaluation / 1000,
+        saving: t.saving / 1000,
+      },
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
     };

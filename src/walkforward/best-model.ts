@@ -30,20 +30,29 @@ export async function updateBestModel(ctx: RunContext, records: IterationRecord[
   if (current?.iteration === best.iteration && current.sha256 === best.model.sha256 && zipOk) return best;
   ctx.trace('best-model', { iteration: best.iteration });
   if (!zipOk) {
-    await store.copy(layout.preservedModel(best.iteration), layout.bestModel, { iteration: best.iteration, step: best.selection.step, metrics: { [best.selection.metric]: best.selection.score } });
+    await store.copy(layout.preservedModel(best.iteration), layout.bestModel, {
+      iteration: best.iteration,
+      step: best.selection.step,
+      metrics: { [best.selection.metric]: best.selection.score },
+    });
   }
   const count = records.filter((r) => r.kind === 'model').length;
   const score = best.selection.score as number;
-  await store.commitJson(layout.bestModelJson, bestModelSchema, {
-    formatVersion: FORMAT_VERSION,
-    experiment: ctx.experiment,
-    iteration: best.iteration,
-    file: 'best_model.zip',
-    sha256: best.model.sha256,
-    metric: best.selection.metric,
-    score,
-    reason: `highest ${best.selection.metric} on ${best.selection.scoredOn} (${score.toFixed(4)}, step ${best.selection.step}) of ${count} preserved model${count === 1 ? '' : 's'} so far`,
-    updatedAt: store.now().toISOString(),
-  }, { iteration: best.iteration });
+  await store.commitJson(
+    layout.bestModelJson,
+    bestModelSchema,
+    {
+      formatVersion: FORMAT_VERSION,
+      experiment: ctx.experiment,
+      iteration: best.iteration,
+      file: 'best_model.zip',
+      sha256: best.model.sha256,
+      metric: best.selection.metric,
+      score,
+      reason: `highest ${best.selection.metric} on ${best.selection.scoredOn} (${score.toFixed(4)}, step ${best.selection.step}) of ${count} preserved model${count === 1 ? '' : 's'} so far`,
+      updatedAt: store.now().toISOString(),
+    },
+    { iteration: best.iteration },
+  );
   return best;
 }

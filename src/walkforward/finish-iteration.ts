@@ -82,31 +82,44 @@ export async function finishIteration(
     const testEnv = segmentEnv(window.test);
     const fallback = config.selection.fallback;
     const run = runPolicy(testEnv, holdPolicy(testEnv, fallback === 'flat' ? 0 : 1), ctx.metricOptions);
-    const record = await store.commitJson(layout.placeholder(n), placeholderRecordSchema, {
-      ...common,
-      kind: 'placeholder',
-      reason: verdict.reason,
-      criteria: { metric, minScore: config.selection.minScore, mustBeatBuyAndHold: config.selection.mustBeatBuyAndHold },
-      bestCandidate: trained.best,
-      fallback,
-      metrics: { test: run.metrics },
-      outOfSample: outOfSample(run, market),
-    }, { step: null, describe: digestOf });
+    const record = await store.commitJson(
+      layout.placeholder(n),
+      placeholderRecordSchema,
+      {
+        ...common,
+        kind: 'placeholder',
+        reason: verdict.reason,
+        criteria: { metric, minScore: config.selection.minScore, mustBeatBuyAndHold: config.selection.mustBeatBuyAndHold },
+        bestCandidate: trained.best,
+        fallback,
+        metrics: { test: run.metrics },
+        outOfSample: outOfSample(run, market),
+      },
+      { step: null, describe: digestOf },
+    );
     return { record, weights: null, seconds: timings(evalStarted, preserveStarted) };
   }
 
-  const copied = await store.copy(layout.currentBest(n), layout.preservedModel(n), { step: trained.best?.step ?? null, metrics: { [metric]: trained.best?.score ?? null } });
+  const copied = await store.copy(layout.currentBest(n), layout.preservedModel(n), {
+    step: trained.best?.step ?? null,
+    metrics: { [metric]: trained.best?.score ?? null },
+  });
   const modelFile = { file: copied.path, sha256: copied.sha256, size: copied.size };
   const preserved = await loadModelZip(paths.preservedModel(n));
   preserved.model.dispose();
   const runs = evaluateWeights(preserved.weights, ctx, market, window);
-  const record = await store.commitJson(layout.metrics(n), modelRecordSchema, {
-    ...common,
-    kind: 'model',
-    model: modelFile,
-    metrics: { train: runs.train.metrics, validation: runs.validation?.metrics ?? null, test: runs.test.metrics },
-    outOfSample: outOfSample(runs.test, market),
-  }, { step: trained.best?.step ?? null, describe: digestOf });
+  const record = await store.commitJson(
+    layout.metrics(n),
+    modelRecordSchema,
+    {
+      ...common,
+      kind: 'model',
+      model: modelFile,
+      metrics: { train: runs.train.metrics, validation: runs.validation?.metrics ?? null, test: runs.test.metrics },
+      outOfSample: outOfSample(runs.test, market),
+    },
+    { step: trained.best?.step ?? null, describe: digestOf },
+  );
   return { record, weights: preserved.weights, seconds: timings(evalStarted, preserveStarted) };
 }
 

@@ -52,7 +52,13 @@ let chartRequests: ChartSink | null = null;
 
 function configure(setup: RunSetup): void {
   const logger = createRunLogger({ level: setup.logLevel, runId: setup.runId, experiment, sink: (record) => post({ type: 'log', record }) });
-  ctx = buildRunContext(data, setup, { index, logger, now: () => new Date(), onProgress: (state) => post({ type: 'progress', state }), signal: controller.signal });
+  ctx = buildRunContext(data, setup, {
+    index,
+    logger,
+    now: () => new Date(),
+    onProgress: (state) => post({ type: 'progress', state }),
+    signal: controller.signal,
+  });
   charts = new ChartWriter(ctx.store.paths.visualizations, logger);
   chartRequests = setup.charts ? { write: async (job) => post({ type: 'chart-request', job }) } : null;
 }

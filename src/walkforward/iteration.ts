@@ -43,7 +43,12 @@ export type ChartMoment = (iteration: number, step: number, history: TrainingHis
  * is kept (scored on validation, or on train when there is no validation segment). Training checkpoints are saved
  * at the experiment's checkpoint moments, at the end, and when the run is interrupted; the newest keepTraining stay.
  */
-export async function trainIteration(ctx: RunContext, data: WindowData, warmStart: Float32Array[] | null, onChart?: ChartMoment): Promise<TrainedIteration> {
+export async function trainIteration(
+  ctx: RunContext,
+  data: WindowData,
+  warmStart: Float32Array[] | null,
+  onChart?: ChartMoment,
+): Promise<TrainedIteration> {
   const n = data.window.iteration;
   const { timesteps } = ctx.config.training;
   const env = new TradingEnv(data.market, data.window.train.start, data.window.train.end, ctx.config.env);
@@ -54,7 +59,10 @@ export async function trainIteration(ctx: RunContext, data: WindowData, warmStar
     const resume = await findResumePoint(ctx, n);
     if (resume) {
       session.restore(resume.state);
-      ctx.logger.info({ event: 'resume', iteration: n, step: agent.numTimesteps, file: resume.file }, `iteration ${n}: resuming from ${resume.file} (step ${agent.numTimesteps} of ${timesteps})`);
+      ctx.logger.info(
+        { event: 'resume', iteration: n, step: agent.numTimesteps, file: resume.file },
+        `iteration ${n}: resuming from ${resume.file} (step ${agent.numTimesteps} of ${timesteps})`,
+      );
     } else {
       await deleteFolder(ctx.store.index, layout.iterationFolder(n));
       if (warmStart) agent.loadWeights(warmStart);
@@ -66,7 +74,14 @@ export async function trainIteration(ctx: RunContext, data: WindowData, warmStar
   }
 }
 
-async function train(ctx: RunContext, data: WindowData, env: TradingEnv, session: TrainingSession, resume: ResumePoint | null, onChart?: ChartMoment): Promise<TrainedIteration> {
+async function train(
+  ctx: RunContext,
+  data: WindowData,
+  env: TradingEnv,
+  session: TrainingSession,
+  resume: ResumePoint | null,
+  onChart?: ChartMoment,
+): Promise<TrainedIteration> {
   const n = data.window.iteration;
   const { agent } = session;
   const { config, plan } = ctx;
@@ -77,13 +92,16 @@ async function train(ctx: RunContext, data: WindowData, env: TradingEnv, session
   const evaluate = candidateEvaluator(ctx, data, agent, clock);
   const keep = async (candidate: Candidate, always: boolean) => {
     session.candidates.push(candidate);
-    if (always || session.best === null || (candidate.score ?? -Infinity) > (session.best.score ?? -Infinity)) await saves.currentBest(candidate, evaluate.scoredOn);
+    if (always || session.best === null || (candidate.score ?? -Infinity) > (session.best.score ?? -Infinity))
+      await saves.currentBest(candidate, evaluate.scoredOn);
   };
   const callbacks: TrainCallback[] = [
     stopOnAbort(ctx.signal),
     ...(resume ? [onFirstStep(() => reportResumeOverhead(ctx, n))] : []),
     historyRecorder(session.history, n, { warn: (msg, fields) => ctx.logger.warn({ event: 'training-warning', iteration: n, ...fields }, msg) }),
-    config.selection.on === 'best' ? everyNTimesteps(config.training.evalFreq, 0, async () => keep(await evaluate(), false)) : atEnd(timesteps, async () => keep(await evaluate(), true)),
+    config.selection.on === 'best'
+      ? everyNTimesteps(config.training.evalFreq, 0, async () => keep(await evaluate(), false))
+      : atEnd(timesteps, async () => keep(await evaluate(), true)),
     everyNTimesteps(plan.modelEvery, offset, ({ loop }) => saves.training(loop)),
     everyNTimesteps(plan.progressEvery, offset, ({ step }) => reportProgress(ctx, session, clock, n, offset, step)),
     everyNTimesteps(plan.imageEvery, offset, async ({ step }) => {
@@ -95,7 +113,10 @@ async function train(ctx: RunContext, data: WindowData, env: TradingEnv, session
   await saves.trainingIfNew(loop);
   if (ctx.signal?.aborted && agent.numTimesteps < timesteps) {
     const reason = String(ctx.signal.reason ?? 'SIGINT');
-    throw new InterruptedError(reason, `interrupted by ${reason} at iteration ${n}, step ${agent.numTimesteps}: state saved; run the same command to resume`);
+    throw new InterruptedError(
+      reason,
+      `interrupted by ${reason} at iteration ${n}, step ${agent.numTimesteps}: state saved; run the same command to resume`,
+    );
   }
   return {
     candidates: session.candidates,

@@ -62,7 +62,9 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
   const started = performance.now();
   checkRunOptions(options);
   const data = loadRunData(config);
-  const choice = options.executor ? { executor: options.executor, warning: null } : startExecutor(config, options.experiment, options.workers ?? 1, data.plan.windows.length);
+  const choice = options.executor
+    ? { executor: options.executor, warning: null }
+    : startExecutor(config, options.experiment, options.workers ?? 1, data.plan.windows.length);
   try {
     return await runOn(choice.executor, choice.warning, config, options, started, data);
   } finally {
@@ -70,7 +72,14 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
   }
 }
 
-async function runOn(executor: IterationExecutor, warning: string | null, config: PipelineConfig, options: WalkForwardOptions, started: number, data: RunData): Promise<WalkForwardResult> {
+async function runOn(
+  executor: IterationExecutor,
+  warning: string | null,
+  config: PipelineConfig,
+  options: WalkForwardOptions,
+  started: number,
+  data: RunData,
+): Promise<WalkForwardResult> {
   const { plan } = data;
   const now = options.now ?? (() => new Date());
   const backend = await selectBackend(config.backend);
@@ -80,23 +89,47 @@ async function runOn(executor: IterationExecutor, warning: string | null, config
   const logLevel = options.logLevel ?? 'info';
   // Lines from before the lock is held go to the console only; run.log is written once this process owns the folder.
   const early = createRunLogger({ level: logLevel, runId, experiment: options.experiment, sink: options.onLog });
-  const start = await startExperiment(paths, options.experiment, config, plan.series.sha256, plan.windows, { ...options, now }, (line) => early.info({ event: 'start' }, line));
+  const start = await startExperiment(paths, options.experiment, config, plan.series.sha256, plan.windows, { ...options, now }, (line) =>
+    early.info({ event: 'start' }, line),
+  );
   const logger = createRunLogger({ level: logLevel, runId, experiment: options.experiment, sink: options.onLog, file: paths.runLog });
   try {
     const versions = await versionsInUse();
     const resumes = [...(start.previous?.resumes ?? []), ...(start.resume ? [start.resume] : [])];
     const configHash = resumeHash(config);
-    await writeRunConfig(paths, { experiment: options.experiment, config, seed, configHash, plan, backend, versions, resumes, createdAt: start.previous?.createdAt ?? now().toISOString() });
+    await writeRunConfig(paths, {
+      experiment: options.experiment,
+      config,
+      seed,
+      configHash,
+      plan,
+      backend,
+      versions,
+      resumes,
+      createdAt: start.previous?.createdAt ?? now().toISOString(),
+    });
     if (start.resume) logger.info({ event: 'resume', ...start.resume }, resumeLine(start.resume, plan.windows.length));
     if (start.previous && start.previous.backend.name !== backend.name) {
-      logger.warn({ event: 'backend-changed' }, `this experiment started on the ${start.previous.backend.name} backend and continues on ${backend.name}; numbers may differ in the last digits`);
+      logger.warn(
+        { event: 'backend-changed' },
+        `this experiment started on the ${start.previous.backend.name} backend and continues on ${backend.name}; numbers may differ in the last digits`,
+      );
     }
     const setup: RunSetup = {
       experiment: options.experiment,
       config,
       seed,
       configHash,
-      metadata: { formatVersion: 1, experiment: options.experiment, observationDim: data.features.dim + 1, actions: config.env.allowShort ? [-1, 0, 1] : [0, 1], configHash, dataSha256: plan.series.sha256, backend: backend.name, versions },
+      metadata: {
+        formatVersion: 1,
+        experiment: options.experiment,
+        observationDim: data.features.dim + 1,
+        actions: config.env.allowShort ? [-1, 0, 1] : [0, 1],
+        configHash,
+        dataSha256: plan.series.sha256,
+        backend: backend.name,
+        versions,
+      },
       plan: savePlan(config, plan.windows.length),
       runId,
       logLevel,
@@ -104,7 +137,10 @@ async function runOn(executor: IterationExecutor, warning: string | null, config
     };
     const resumeFrom = options.resumeFrom ? await checkedResumePoint(options.resumeFrom, configHash, start.finished, options.force) : undefined;
     const ctx = buildRunContext(data, setup, { index: start.index, logger, now, onProgress: options.onProgress, signal: options.signal, resumeFrom });
-    logger.info({ event: 'run-start', backend: backend.name, seed, iterations: plan.windows.length, skipped: backend.skipped }, `backend ${backend.name}; seed ${seed}; ${plan.windows.length} iterations`);
+    logger.info(
+      { event: 'run-start', backend: backend.name, seed, iterations: plan.windows.length, skipped: backend.skipped },
+      `backend ${backend.name}; seed ${seed}; ${plan.windows.length} iterations`,
+    );
     logger.info({ event: 'save-plan', ...ctx.plan }, saveLine(ctx, paths.root));
     if (warning) logger.warn({ event: 'workers-sequential' }, warning);
     executor.setup(ctx, setup);
@@ -124,7 +160,13 @@ async function runOn(executor: IterationExecutor, warning: string | null, config
 async function finishRun(
   ctx: RunContext,
   executor: IterationExecutor,
-  done: { records: IterationRecord[]; timings: Awaited<ReturnType<typeof runIterations>>['timings']; resumes: ResumeEvent[]; started: number; backend: BackendInfo },
+  done: {
+    records: IterationRecord[];
+    timings: Awaited<ReturnType<typeof runIterations>>['timings'];
+    resumes: ResumeEvent[];
+    started: number;
+    backend: BackendInfo;
+  },
 ): Promise<WalkForwardResult> {
   const { config, store, series } = ctx;
   const { paths } = store;
@@ -158,11 +200,17 @@ async function finishRun(
   const undrawn = await executor.chartsDrawn();
   if (undrawn > 0) {
     const reason = String(ctx.signal?.reason ?? 'SIGINT');
-    throw new InterruptedError(reason, `interrupted by ${reason} with ${undrawn} plots left to draw; the results are saved; run the same command to draw them`);
+    throw new InterruptedError(
+      reason,
+      `interrupted by ${reason} with ${undrawn} plots left to draw; the results are saved; run the same command to draw them`,
+    );
   }
   await writeReport(paths.root);
   ctx.trace('done');
-  ctx.logger.info({ event: 'run-done', seconds: summary.totalSeconds, qualified: summary.qualified }, `finished in ${summary.totalSeconds.toFixed(1)}s`);
+  ctx.logger.info(
+    { event: 'run-done', seconds: summary.totalSeconds, qualified: summary.qualified },
+    `finished in ${summary.totalSeconds.toFixed(1)}s`,
+  );
   return { summary, paths };
 }
 
@@ -224,8 +272,6 @@ function resumeLine(resume: ResumeEvent, total: number): string {
   const forced = resume.forced ? ` (forced past changes: ${resume.changes.join('; ')})` : '';
   return `resuming: ${finished}${forced}`;
 }
-
-
 
 async function versionsInUse(): Promise<Record<string, string>> {
   const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };

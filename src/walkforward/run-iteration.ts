@@ -21,7 +21,10 @@ export async function runOneIteration(
 ): Promise<IterationOutcome> {
   const data = windowMarket(ctx.features, window);
   const { timesteps } = ctx.config.training;
-  const snapshot = charts ? (i: number, step: number, history: TrainingHistory, candidates: Candidate[]) => charts.write(trainingChart(i, step, timesteps, history, candidates, ctx.config.selection.metric)) : undefined;
+  const snapshot = charts
+    ? (i: number, step: number, history: TrainingHistory, candidates: Candidate[]) =>
+        charts.write(trainingChart(i, step, timesteps, history, candidates, ctx.config.selection.metric))
+    : undefined;
   const trained = await trainIteration(ctx, data, warmStart?.weights ?? null, snapshot);
   const finished = await finishIteration(ctx, window, data.market, trained, warmStart?.iteration ?? null);
   for (const job of iterationChartJobs(finished.record, timesteps, null)) await charts?.write(job);

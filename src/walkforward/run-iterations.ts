@@ -24,13 +24,19 @@ export interface IterationsResult {
  * Runs every iteration not finished yet on the executor. After each: the best model is updated, the hook runs,
  * and only then is the iteration's temporary folder removed. Plots a stopped run did not draw are queued again.
  */
-export async function runIterations(ctx: RunContext, finished: Map<number, IterationRecord>, executor: IterationExecutor, options: IterationsOptions): Promise<IterationsResult> {
+export async function runIterations(
+  ctx: RunContext,
+  finished: Map<number, IterationRecord>,
+  executor: IterationExecutor,
+  options: IterationsOptions,
+): Promise<IterationsResult> {
   const { config, logger } = ctx;
   const done = new Map<number, IterationRecord>();
   const records = () => [...done.values()].sort((a, b) => a.iteration - b.iteration);
   const timings: IterationsResult['timings'] = new Map();
   const queueMissingPlots = (record: IterationRecord) => {
-    if (executor.charts) executor.drawCharts(missingCharts(ctx.store.paths.visualizations, iterationChartJobs(record, config.training.timesteps, ctx.plan.imageEvery)));
+    if (executor.charts)
+      executor.drawCharts(missingCharts(ctx.store.paths.visualizations, iterationChartJobs(record, config.training.timesteps, ctx.plan.imageEvery)));
   };
   for (const [n, record] of finished) {
     done.set(n, record);
@@ -45,7 +51,17 @@ export async function runIterations(ctx: RunContext, finished: Map<number, Itera
     await updateBestModel(ctx, records());
     await options.beforeIterationCleanup?.(n, ctx.store.paths);
     await deleteFolder(ctx.store.index, layout.iterationFolder(n));
-    logger.info({ event: 'iteration-done', iteration: n, status: record.kind, score: record.selection.score, seconds: record.training.seconds, ...record.training.performance }, iterationLine(record));
+    logger.info(
+      {
+        event: 'iteration-done',
+        iteration: n,
+        status: record.kind,
+        score: record.selection.score,
+        seconds: record.training.seconds,
+        ...record.training.performance,
+      },
+      iterationLine(record),
+    );
     ctx.onProgress?.(iterationDone(record, ctx.windows.length, ctx.plan.totalSteps, done.size));
     // Plots of a run stopped and resumed in the middle of this iteration may be missing; they are drawn now.
     queueMissingPlots(record);
@@ -53,8 +69,11 @@ export async function runIterations(ctx: RunContext, finished: Map<number, Itera
   const runHere = async (n: number) => {
     const window = ctx.windows.find((w) => w.iteration === n);
     if (!window) throw new Error(`iteration ${n} is not in the plan`);
-    const previous = records().filter((r) => r.kind === 'model' && r.iteration < n).at(-1);
-    const warm = config.training.warmStart && previous ? { iteration: previous.iteration, weights: await preservedWeights(ctx, previous.iteration) } : null;
+    const previous = records()
+      .filter((r) => r.kind === 'model' && r.iteration < n)
+      .at(-1);
+    const warm =
+      config.training.warmStart && previous ? { iteration: previous.iteration, weights: await preservedWeights(ctx, previous.iteration) } : null;
     return runOneIteration(ctx, window, warm, executor.charts);
   };
   const remaining = ctx.windows.filter((w) => !done.has(w.iteration)).map((w) => w.iteration);
@@ -64,7 +83,10 @@ export async function runIterations(ctx: RunContext, finished: Map<number, Itera
   const missing = remaining.filter((n) => !done.has(n));
   if (missing.length) {
     const reason = String(ctx.signal?.reason ?? 'SIGINT');
-    throw new InterruptedError(reason, `interrupted by ${reason} before iteration ${missing[0]}: finished iterations are saved; run the same command to resume`);
+    throw new InterruptedError(
+      reason,
+      `interrupted by ${reason} before iteration ${missing[0]}: finished iterations are saved; run the same command to resume`,
+    );
   }
   return { records: records(), timings };
 }

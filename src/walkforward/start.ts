@@ -136,7 +136,10 @@ async function finishedIterations(paths: ExperimentPaths, index: CheckpointIndex
   const finished = new Map<number, IterationRecord>();
   for (const w of windows) {
     const n = w.iteration;
-    for (const [kind, file] of [['metrics', layout.metrics(n)], ['placeholder', layout.placeholder(n)]] as const) {
+    for (const [kind, file] of [
+      ['metrics', layout.metrics(n)],
+      ['placeholder', layout.placeholder(n)],
+    ] as const) {
       if (index.get(file)?.kind !== kind) continue;
       const record = iterationRecordSchema.parse(JSON.parse(await readFile(paths.at(file), 'utf8')));
       if (record.kind === 'model' && index.get(layout.preservedModel(n))?.sha256 !== record.model.sha256) continue;

@@ -59,7 +59,8 @@ export class TrainingSession {
   /** What is wrong with a snapshot, or null when it can be restored; changes nothing. */
   static check(parts: StateParts): string | null {
     const checked = sessionSchema.safeParse(parts.json);
-    if (!checked.success) return `training state does not fit its schema: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
+    if (!checked.success)
+      return `training state does not fit its schema: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
     try {
       agentStateFromParts({ json: checked.data.agent, arrays: parts.arrays });
       return null;

@@ -13,7 +13,6 @@ export interface WorkerData {
   config: PipelineConfig;
 }
 
-
 export type ToWorker =
   | { type: 'setup'; setup: RunSetup }
   | { type: 'run'; iteration: number; resumeFrom: string | null }

@@ -8,7 +8,14 @@ import type { RunSetup } from './run-context.js';
 import type { IterationOutcome } from './run-iteration.js';
 import type { FromWorker, ToWorker, WorkerData } from './worker-messages.js';
 
-const levelNames: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const levelNames: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 type Task = { kind: 'iteration'; iteration: number } | { kind: 'chart'; job: ChartJob };
 
@@ -46,7 +53,12 @@ export class WorkerPool implements IterationExecutor {
 
   private constructor(size: number, data: WorkerData) {
     const entry = workerEntry();
-    this.lanes = Array.from({ length: size }, () => ({ worker: new Worker(entry.url, { workerData: data, execArgv: entry.execArgv }), task: null, since: 0, busy: { iteration: 0, chart: 0 } }));
+    this.lanes = Array.from({ length: size }, () => ({
+      worker: new Worker(entry.url, { workerData: data, execArgv: entry.execArgv }),
+      task: null,
+      since: 0,
+      busy: { iteration: 0, chart: 0 },
+    }));
     for (const lane of this.lanes) {
       lane.worker.on('message', (m: FromWorker) => void this.receive(lane, m));
       lane.worker.on('error', (err) => this.fail(lane, err));
@@ -97,7 +109,9 @@ export class WorkerPool implements IterationExecutor {
     this.iterations.push(...iterations);
     this.dispatch();
     try {
-      await this.until(() => (this.iterations.length === 0 || !!signal?.aborted) && !this.lanes.some((l) => l.task?.kind === 'iteration') && this.handling === 0);
+      await this.until(
+        () => (this.iterations.length === 0 || !!signal?.aborted) && !this.lanes.some((l) => l.task?.kind === 'iteration') && this.handling === 0,
+      );
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
@@ -105,7 +119,10 @@ export class WorkerPool implements IterationExecutor {
 
   /** Queues plots, less those already queued or being drawn; a render failure is a warning, a failed write stops the run. */
   drawCharts(jobs: ChartJob[]): void {
-    const pending = new Set([...this.chartQueue.map((j) => j.file), ...this.lanes.flatMap((l) => (l.task?.kind === 'chart' ? [l.task.job.file] : []))]);
+    const pending = new Set([
+      ...this.chartQueue.map((j) => j.file),
+      ...this.lanes.flatMap((l) => (l.task?.kind === 'chart' ? [l.task.job.file] : [])),
+    ]);
     this.chartQueue.push(...jobs.filter((job) => !pending.has(job.file)));
     this.dispatch();
   }
@@ -123,7 +140,10 @@ export class WorkerPool implements IterationExecutor {
     await this.until(() => !this.lanes.some((l) => l.task)).catch(() => undefined);
     this.closed = true;
     const busy = this.lanes.map((l) => ({ iterationSeconds: l.busy.iteration / 1000, chartSeconds: l.busy.chart / 1000 }));
-    this.ctx?.logger.debug({ event: 'workers-busy', workers: busy }, `worker threads busy: ${busy.map((b) => `${(b.iterationSeconds + b.chartSeconds).toFixed(1)}s`).join(', ')}`);
+    this.ctx?.logger.debug(
+      { event: 'workers-busy', workers: busy },
+      `worker threads busy: ${busy.map((b) => `${(b.iterationSeconds + b.chartSeconds).toFixed(1)}s`).join(', ')}`,
+    );
     await Promise.all(this.lanes.map((lane) => lane.worker.terminate()));
   }
 
@@ -145,7 +165,12 @@ export class WorkerPool implements IterationExecutor {
       lane.task = task;
       lane.since = performance.now();
       if (task.kind === 'chart') this.send(lane, { type: 'chart', job: task.job });
-      else this.send(lane, { type: 'run', iteration: task.iteration, resumeFrom: this.ctx.resumeFrom?.iteration === task.iteration ? this.ctx.resumeFrom.file : null });
+      else
+        this.send(lane, {
+          type: 'run',
+          iteration: task.iteration,
+          resumeFrom: this.ctx.resumeFrom?.iteration === task.iteration ? this.ctx.resumeFrom.file : null,
+        });
     }
     this.settle();
   }
@@ -248,7 +273,10 @@ export interface ExecutorChoice {
  */
 export function startExecutor(config: PipelineConfig, experiment: string, requested: number, iterations: number): ExecutorChoice {
   if (requested > 1 && config.training.warmStart) {
-    return { executor: new InlineExecutor(), warning: 'training.warmStart makes each iteration start from the previous one, so iterations run one at a time' };
+    return {
+      executor: new InlineExecutor(),
+      warning: 'training.warmStart makes each iteration start from the previous one, so iterations run one at a time',
+    };
   }
   const workers = Math.min(requested, iterations);
   return { executor: workers > 1 ? WorkerPool.spawn(workers, { experiment, config }) : new InlineExecutor(), warning: null };

@@ -3,13 +3,7 @@ import type { MetricOptions } from '../analysis/metrics.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { writeJson } from '../store/json-file.js';
-import {
-  FORMAT_VERSION,
-  walkforwardSummarySchema,
-  type IterationRecord,
-  type ResumeEvent,
-  type WalkforwardSummary,
-} from '../records/schemas.js';
+import { FORMAT_VERSION, walkforwardSummarySchema, type IterationRecord, type ResumeEvent, type WalkforwardSummary } from '../records/schemas.js';
 import type { Window } from '../windows/build-windows.js';
 import { layout, type ExperimentPaths } from '../store/layout.js';
 import { oosCsv, stitchOutOfSample, walkForwardEfficiency } from '../analysis/out-of-sample.js';
@@ -40,7 +34,8 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
   const stitched = stitchOutOfSample(records, entryCost, s.metricOptions);
   await writeFileAtomic(paths.oosReturns, oosCsv(stitched.bars, s.dates));
 
-  const fileOf = (r: IterationRecord) => (r.kind === 'model' ? [layout.preservedModel(r.iteration), layout.metrics(r.iteration)] : [layout.placeholder(r.iteration)]);
+  const fileOf = (r: IterationRecord) =>
+    r.kind === 'model' ? [layout.preservedModel(r.iteration), layout.metrics(r.iteration)] : [layout.placeholder(r.iteration)];
   const summary = await writeJson(paths.summary, walkforwardSummarySchema, {
     formatVersion: FORMAT_VERSION,
     experiment: s.experiment,

@@ -35,36 +35,39 @@ describe('the WebAssembly kernel agrees with the tfjs reference', () => {
     ['plain DQN, MSE-like Huber', { doubleDqn: false, huberDelta: 100 }],
     ['three odd-sized hidden layers, clipping that bites', { layers: [37, 22, 9], maxGradNorm: 0.01 }],
     ['a batch not divisible by 4', { batchSize: 30 }],
-  ])('%s: the same Q-values, and after each of 30 updates on the same batches the same TD errors, loss, weights and Adam state within 1e-5', (_name, settings) => {
-    const s = setup(settings);
-    const q = [s.tfjs.qValues(s.probe), s.kernel.qValues(s.probe)];
-    expect(maxDiff([q[0]], [q[1]])).toBeLessThan(1e-5);
-    for (let k = 0; k < 30; k++) {
-      const b = s.replay.sample(s.rng, 0.5, s.batch);
-      const a = s.tfjs.learner.update(b, s.settings);
-      const tdA = Array.from(a.absTd);
-      const c = s.kernel.learner.update(b, s.settings);
-      expect(maxDiff([tdA], [c.absTd])).toBeLessThan(1e-5);
-      expect(Math.abs(a.stats.loss - c.stats.loss)).toBeLessThan(1e-5 * Math.max(1, a.stats.loss));
-      expect(Math.abs(a.stats.maxAbsQ - c.stats.maxAbsQ)).toBeLessThan(1e-5);
-      s.replay.updatePriorities(b.indices, tdA);
-      if (k % 10 === 9) {
-        s.tfjs.learner.syncTarget();
-        s.kernel.learner.syncTarget();
+  ])(
+    '%s: the same Q-values, and after each of 30 updates on the same batches the same TD errors, loss, weights and Adam state within 1e-5',
+    (_name, settings) => {
+      const s = setup(settings);
+      const q = [s.tfjs.qValues(s.probe), s.kernel.qValues(s.probe)];
+      expect(maxDiff([q[0]], [q[1]])).toBeLessThan(1e-5);
+      for (let k = 0; k < 30; k++) {
+        const b = s.replay.sample(s.rng, 0.5, s.batch);
+        const a = s.tfjs.learner.update(b, s.settings);
+        const tdA = Array.from(a.absTd);
+        const c = s.kernel.learner.update(b, s.settings);
+        expect(maxDiff([tdA], [c.absTd])).toBeLessThan(1e-5);
+        expect(Math.abs(a.stats.loss - c.stats.loss)).toBeLessThan(1e-5 * Math.max(1, a.stats.loss));
+        expect(Math.abs(a.stats.maxAbsQ - c.stats.maxAbsQ)).toBeLessThan(1e-5);
+        s.replay.updatePriorities(b.indices, tdA);
+        if (k % 10 === 9) {
+          s.tfjs.learner.syncTarget();
+          s.kernel.learner.syncTarget();
+        }
       }
-    }
-    const sa = s.tfjs.getState(false);
-    const sb = s.kernel.getState(false);
-    expect(maxDiff(sa.online, sb.online)).toBeLessThan(1e-5);
-    expect(maxDiff(sa.target, sb.target)).toBeLessThan(1e-5);
-    expect(maxDiff(sa.optimizer.m, sb.optimizer.m)).toBeLessThan(1e-5);
-    expect(maxDiff(sa.optimizer.v, sb.optimizer.v)).toBeLessThan(1e-5);
-    expect(sb.optimizer.step).toBe(30);
-    const q2 = [s.tfjs.qValues(s.probe), s.kernel.qValues(s.probe)];
-    expect(maxDiff([q2[0]], [q2[1]])).toBeLessThan(1e-5);
-    s.tfjs.dispose();
-    s.kernel.dispose();
-  });
+      const sa = s.tfjs.getState(false);
+      const sb = s.kernel.getState(false);
+      expect(maxDiff(sa.online, sb.online)).toBeLessThan(1e-5);
+      expect(maxDiff(sa.target, sb.target)).toBeLessThan(1e-5);
+      expect(maxDiff(sa.optimizer.m, sb.optimizer.m)).toBeLessThan(1e-5);
+      expect(maxDiff(sa.optimizer.v, sb.optimizer.v)).toBeLessThan(1e-5);
+      expect(sb.optimizer.step).toBe(30);
+      const q2 = [s.tfjs.qValues(s.probe), s.kernel.qValues(s.probe)];
+      expect(maxDiff([q2[0]], [q2[1]])).toBeLessThan(1e-5);
+      s.tfjs.dispose();
+      s.kernel.dispose();
+    },
+  );
 
   test('state moves between engines, and the exported tfjs model holds exactly the kernel weights', () => {
     const s = setup({});
@@ -76,7 +79,10 @@ describe('the WebAssembly kernel agrees with the tfjs reference', () => {
       s.kernel.learner.update(b, s.settings);
     }
     expect(maxDiff(s.tfjs.getState(false).online, s.kernel.getState(false).online)).toBeLessThan(1e-5);
-    const exported = s.kernel.exportModel().getWeights().map((t) => t.dataSync() as Float32Array);
+    const exported = s.kernel
+      .exportModel()
+      .getWeights()
+      .map((t) => t.dataSync() as Float32Array);
     expect(maxDiff(exported, s.kernel.getState(false).online)).toBe(0);
     expect(s.kernel.greedyAction(s.probe)).toBe(s.tfjs.greedyAction(s.probe));
     s.tfjs.dispose();

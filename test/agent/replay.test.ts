@@ -12,7 +12,10 @@ describe('SumTree', () => {
       values[i] = rng.next() * 10;
       tree.update(i, values[i]);
     }
-    expect(tree.total).toBeCloseTo(values.reduce((a, b) => a + b, 0), 3);
+    expect(tree.total).toBeCloseTo(
+      values.reduce((a, b) => a + b, 0),
+      3,
+    );
   });
 
   test.each([3, 7, 10])('samples leaves in proportion to their values (capacity %i)', (capacity) => {

@@ -62,7 +62,19 @@ describe('list, analyze, experiments, evaluate, cleanup (real CLI)', () => {
     expect(r.from).toBe(record.window.test.start);
     expect(r.strategy.sharpe).toBeCloseTo(record.metrics.test.sharpe, 10);
     expect(r.buyAndHold.totalReturn).toBeCloseTo(record.buyAndHold.test.totalReturn, 10);
-    const slice = await runCli(['evaluate', '--experiment', 'managed', '--results-dir', results, '--iteration', '2', '--from', '2002-01-01', '--to', '2002-06-01']);
+    const slice = await runCli([
+      'evaluate',
+      '--experiment',
+      'managed',
+      '--results-dir',
+      results,
+      '--iteration',
+      '2',
+      '--from',
+      '2002-01-01',
+      '--to',
+      '2002-06-01',
+    ]);
     expect(slice.code).toBe(0);
     expect(slice.stdout).toMatch(/rows \[\d+, \d+\) \(2002-01-01\.\.2002-05-31\)/);
     expect(slice.stdout).toMatch(/^model\s/m);
@@ -73,12 +85,35 @@ describe('list, analyze, experiments, evaluate, cleanup (real CLI)', () => {
   });
 
   test('cleanup --dry-run prints the plan; cleanup prunes and list marks the pruned, still with their metrics', async () => {
-    const dry = await runCli(['cleanup', '--experiment', 'copy', '--results-dir', results, '--keep-every', '5', '--keep-last', '1', '--no-keep-best', '--dry-run']);
+    const dry = await runCli([
+      'cleanup',
+      '--experiment',
+      'copy',
+      '--results-dir',
+      results,
+      '--keep-every',
+      '5',
+      '--keep-last',
+      '1',
+      '--no-keep-best',
+      '--dry-run',
+    ]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/Keeping 1 of 4 preserved models \(newest or keepEvery\(5\) or keepLast\(1\)\)/);
     expect(dry.stdout).toMatch(/would remove iteration 1/);
     expect(dry.stdout).toMatch(/Dry run: would free [\d.]+ KiB; nothing changed/);
-    const real = await runCli(['cleanup', '--experiment', 'copy', '--results-dir', results, '--keep-every', '5', '--keep-last', '1', '--no-keep-best']);
+    const real = await runCli([
+      'cleanup',
+      '--experiment',
+      'copy',
+      '--results-dir',
+      results,
+      '--keep-every',
+      '5',
+      '--keep-last',
+      '1',
+      '--no-keep-best',
+    ]);
     expect(real.code).toBe(0);
     expect(real.stdout).toMatch(/Freed [\d.]+ KiB; journal: .*cleanup_journal\.jsonl/);
     const list = await runCli(['list', '--experiment', 'copy', '--results-dir', results]);

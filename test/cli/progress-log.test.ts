@@ -13,14 +13,19 @@ describe('what a run shows: save plan, progress lines, structured log, monitorin
     const exp = smallExperiment(tmp.dir, { saving: { nProgressUpdates: 20, nModelSaves: 6, nImageSaves: 4 } });
     const r = await runCli(['walkforward', '--experiment', 'watch', '--config', exp.configFile, '--no-charts']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/Save configuration:\n.*- Model checkpoints: ~6 saves \(every 600 steps, plus one at the end of each iteration\)\n.*- Visualizations: ~4 saves \(every 900 steps\)\n.*- Progress updates: ~20 times \(every 180 steps\)\n.*- All saves in: .*watch\//);
+    expect(r.stdout).toMatch(
+      /Save configuration:\n.*- Model checkpoints: ~6 saves \(every 600 steps, plus one at the end of each iteration\)\n.*- Visualizations: ~4 saves \(every 900 steps\)\n.*- Progress updates: ~20 times \(every 180 steps\)\n.*- All saves in: .*watch\//,
+    );
     const progress = r.stdout.split('\n').filter((l) => l.startsWith('progress: '));
     expect(progress.length).toBeGreaterThanOrEqual(20);
     expect(progress.length).toBeLessThanOrEqual(23);
     expect(progress[0]).toMatch(/^progress: iteration 1\/3, step 180\/1200 \(5% of the run\), \d+ steps\/s, ETA \S+, last validation score/);
     expect(r.stdout).toMatch(/\[\d\d:\d\d:\d\d\] INFO: iteration 1: 1200 steps in/);
 
-    const log = readFileSync(join(exp.resultsDir, 'watch', 'run.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const log = readFileSync(join(exp.resultsDir, 'watch', 'run.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(new Set(log.map((l) => l.runId)).size).toBe(1);
     expect(log.every((l) => l.experiment === 'watch' && typeof l.event === 'string')).toBe(true);
     const done = log.filter((l) => l.event === 'iteration-done');

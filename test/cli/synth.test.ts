@@ -47,13 +47,21 @@ describe('wfo synth', () => {
       ['c.csv', '4', 'UTC'],
     ];
     for (const [name, seed, tz] of runs) {
-      const r = await runCli(['synth', '--kind', 'regime', '--bars', '300', '--seed', seed, '--start-date', '2021-12-30', '--out', path(name)], { env: { TZ: tz } });
+      const r = await runCli(['synth', '--kind', 'regime', '--bars', '300', '--seed', seed, '--start-date', '2021-12-30', '--out', path(name)], {
+        env: { TZ: tz },
+      });
       expect(r.code).toBe(0);
     }
     const a = readFileSync(path('a.csv'));
     expect(readFileSync(path('b.csv')).equals(a)).toBe(true);
     expect(readFileSync(path('c.csv')).equals(a)).toBe(false);
-    expect(a.toString().split('\n').slice(1, 4).map((l) => l.split(',')[0])).toEqual(['2021-12-30', '2021-12-31', '2022-01-03']);
+    expect(
+      a
+        .toString()
+        .split('\n')
+        .slice(1, 4)
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['2021-12-30', '2021-12-31', '2022-01-03']);
   });
 
   test('a missing required flag exits 2 naming it, before the command runs', async () => {
@@ -72,7 +80,11 @@ describe('wfo synth', () => {
     ['a flag of another kind', ['--kind', 'ar1', '--theta', '5'], /--theta applies to --kind ou, not --kind ar1/],
     ['negative costs', ['--kind', 'ar1', '--cost-bps', '-1'], /--cost-bps: got -1; expected a number from 0 to 1000/],
     ['a date that does not exist', ['--kind', 'ar1', '--start-date', '2021-02-29'], /--start-date: got 2021-02-29; expected a calendar date/],
-    ['an output folder that does not exist', ['--kind', 'ar1', '--out', '/nonexistent-folder/x.csv'], /--out \/nonexistent-folder\/x\.csv: the folder \/nonexistent-folder does not exist/],
+    [
+      'an output folder that does not exist',
+      ['--kind', 'ar1', '--out', '/nonexistent-folder/x.csv'],
+      /--out \/nonexistent-folder\/x\.csv: the folder \/nonexistent-folder does not exist/,
+    ],
   ])('%s exits 2 naming the flag, the value and what is allowed, and writes nothing', async (_name, args, message) => {
     const folder = join(tmp.dir, `bad-${_name.replace(/\W+/g, '-')}`);
     mkdirSync(folder);

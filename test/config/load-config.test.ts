@@ -44,12 +44,20 @@ describe('loadConfig', () => {
   });
 
   test.each([
-    ['a value out of range names key, value and bound', ['windows.train=-5'], /^windows\.train: got -5; Too small: expected number to be >=1 \(Rows in the training segment/],
+    [
+      'a value out of range names key, value and bound',
+      ['windows.train=-5'],
+      /^windows\.train: got -5; Too small: expected number to be >=1 \(Rows in the training segment/,
+    ],
     ['an enum lists the allowed values', ['windows.mode=weekly'], /^windows\.mode: got "weekly"; .*"rolling"\|"anchored"/],
     ['a wrong type', ['agent.gamma=high'], /^agent\.gamma: got "high"; expected number/],
     ['an unknown key lists the allowed keys', ['windows.trian=5'], /^windows\.trian: unknown setting; allowed here: mode, train, validation/],
     ['a malformed --set', ['windows.train'], /^--set: got "windows\.train"; expected dotted\.key=value/],
-    ['learningStarts must be below timesteps', ['training.timesteps=500'], /agent\.learningStarts \(1000\) must be less than training\.timesteps \(500\)/],
+    [
+      'learningStarts must be below timesteps',
+      ['training.timesteps=500'],
+      /agent\.learningStarts \(1000\) must be less than training\.timesteps \(500\)/,
+    ],
     ['batch must fit the buffer', ['agent.bufferSize=10'], /agent\.batchSize \(64\) must be at most agent\.bufferSize \(10\)/],
     ['validation 0 needs selection.on=last', ['windows.validation=0'], /windows\.validation is 0.*selection\.on=last/],
     ['train must exceed the feature warm-up', ['windows.train=20'], /windows\.train \(20\) must exceed the feature warm-up of 30 rows/],
@@ -63,8 +71,16 @@ describe('loadConfig', () => {
   });
 
   test.each([
-    ['exploration ending before learning starts', ['agent.explorationFraction=0.01'], /exploration reaches its final epsilon at step 100, before learning starts at step 1000/],
-    ['a target update interval longer than the run', ['agent.targetUpdateInterval=20000'], /targetUpdateInterval \(20000\) exceeds training\.timesteps/],
+    [
+      'exploration ending before learning starts',
+      ['agent.explorationFraction=0.01'],
+      /exploration reaches its final epsilon at step 100, before learning starts at step 1000/,
+    ],
+    [
+      'a target update interval longer than the run',
+      ['agent.targetUpdateInterval=20000'],
+      /targetUpdateInterval \(20000\) exceeds training\.timesteps/,
+    ],
     ['an evaluation interval longer than the run', ['training.evalFreq=50000'], /evalFreq \(50000\) exceeds training\.timesteps/],
   ])('warns on %s', (_name, sets, message) => {
     const { warnings } = loadConfig({ sets });

@@ -32,5 +32,9 @@ export async function resultsFingerprint(root: string): Promise<Record<string, u
 /** Every plot in visualizations/ by name, with the sha256 of its bytes. */
 export function plotsFingerprint(root: string): Record<string, string> {
   const dir = join(root, 'visualizations');
-  return Object.fromEntries(readdirSync(dir).sort().map((file) => [file, sha256(readFileSync(join(dir, file)))]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .sort()
+      .map((file) => [file, sha256(readFileSync(join(dir, file)))]),
+  );
 }

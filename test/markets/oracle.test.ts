@@ -9,14 +9,20 @@ describe('oracleTarget', () => {
   // With band = cost rate c, the rule should be the one-bar optimum argmax_q q f - c |q - current|.
   const c = 1e-3;
   const cases: Array<[number, number, number[]]> = [];
-  for (const positions of [[-1, 0, 1], [0, 1]]) {
+  for (const positions of [
+    [-1, 0, 1],
+    [0, 1],
+  ]) {
     for (const current of positions) for (const f of [-3e-3, -1.5e-3, -5e-4, 0, 4e-4, 1.2e-3, 2e-3]) cases.push([f, current, positions]);
   }
-  test.each(cases)('forecast %p from position %p in %p: band = cost picks the position with the best next-bar net expectation', (f, current, positions) => {
-    const value = (q: number) => q * f - c * Math.abs(q - current);
-    const best = Math.max(...positions.map(value));
-    expect(value(oracleTarget(f, current, c, positions))).toBeCloseTo(best, 15);
-  });
+  test.each(cases)(
+    'forecast %p from position %p in %p: band = cost picks the position with the best next-bar net expectation',
+    (f, current, positions) => {
+      const value = (q: number) => q * f - c * Math.abs(q - current);
+      const best = Math.max(...positions.map(value));
+      expect(value(oracleTarget(f, current, c, positions))).toBeCloseTo(best, 15);
+    },
+  );
 });
 
 describe('oracleSharpe through the TradingEnv', () => {

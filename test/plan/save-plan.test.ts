@@ -17,7 +17,12 @@ describe('save plan', () => {
 
   test('file names are zero-padded and sort in step order', () => {
     const steps = [5, 120, 12000, 1_200_000];
-    expect(steps.map(trainingCheckpointName)).toEqual(['model_step_0000005.zip', 'model_step_0000120.zip', 'model_step_0012000.zip', 'model_step_1200000.zip']);
+    expect(steps.map(trainingCheckpointName)).toEqual([
+      'model_step_0000005.zip',
+      'model_step_0000120.zip',
+      'model_step_0012000.zip',
+      'model_step_1200000.zip',
+    ]);
     const charts = steps.map((s) => iterationChartName(3, s));
     expect(charts[2]).toBe('iter_003_step_0012000.png');
     expect([...charts].sort()).toEqual(charts);

@@ -4,10 +4,17 @@ import type { Candidate } from '../../src/records/schemas.js';
 
 /** Training curves like a real run's: a loss point every 50 steps after learning starts, an episode every 1000. */
 function snapshot(step: number) {
-  const points = Array.from({ length: step / 50 }, (_, i) => ({ step: (i + 1) * 50, loss: i < 20 ? null : 0.1 / (i - 18), epsilon: Math.max(0.05, 1 - i / 20), maxAbsQ: null }));
+  const points = Array.from({ length: step / 50 }, (_, i) => ({
+    step: (i + 1) * 50,
+    loss: i < 20 ? null : 0.1 / (i - 18),
+    epsilon: Math.max(0.05, 1 - i / 20),
+    maxAbsQ: null,
+  }));
   const rewards = [-0.58, -0.55, 0.04, -0.3, 0.2];
   const episodes = rewards.map((reward, i) => ({ step: (i + 1) * 950, reward })).filter((e) => e.step <= step);
-  const candidates = [-0.4, -0.98, -1.53].map((score, i) => ({ step: (i + 1) * 1000, score, metrics: {} }) as unknown as Candidate).filter((c) => c.step <= step);
+  const candidates = [-0.4, -0.98, -1.53]
+    .map((score, i) => ({ step: (i + 1) * 1000, score, metrics: {} }) as unknown as Candidate)
+    .filter((c) => c.step <= step);
   return iterationSpec(1, step, 10_000, { points, episodes }, candidates, 'sharpe');
 }
 

@@ -52,7 +52,9 @@ describe('plots and the HTML report', () => {
     });
     await page.goto(`file://${join(root, 'report.html')}`);
     await page.waitForLoadState('load');
-    const images = await page.$$eval('img.chart', (imgs) => imgs.map((i) => ({ name: i.getAttribute('data-chart'), ok: i.complete && i.naturalWidth > 0 })));
+    const images = await page.$$eval('img.chart', (imgs) =>
+      imgs.map((i) => ({ name: i.getAttribute('data-chart'), ok: i.complete && i.naturalWidth > 0 })),
+    );
     expect(images.length).toBe(experimentChartNames.length + summary.iterations.length);
     expect(images.filter((i) => !i.ok)).toEqual([]);
     expect(await page.textContent('#oos-sharpe')).toBe((summary.stitched.strategy.sharpe as number).toFixed(3));

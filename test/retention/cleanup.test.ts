@@ -57,7 +57,10 @@ describe('cleanupCheckpoints on a real experiment', () => {
       expect(existsSync(join(dir, 'checkpoints', `metrics_iter_${n}.json`))).toBe(true);
     }
     expect(existsSync(join(dir, 'best_model.zip'))).toBe(true);
-    const journal = readFileSync(r.journal, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const journal = readFileSync(r.journal, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(journal.map((j) => j.file)).toEqual(r.removed.map((x) => x.file));
     for (const j of journal) {
       expect(j).toMatchObject({ action: 'deleted', rule: expect.stringContaining('keepEvery(3)') });
@@ -97,7 +100,10 @@ describe('cleanupCheckpoints on a real experiment', () => {
     const dir = fresh();
     const holder = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)']);
     try {
-      writeFileSync(join(dir, '.lock'), JSON.stringify({ pid: holder.pid, host: hostname(), startedAt: 'now', command: 'wfo walkforward --experiment managed' }));
+      writeFileSync(
+        join(dir, '.lock'),
+        JSON.stringify({ pid: holder.pid, host: hostname(), startedAt: 'now', command: 'wfo walkforward --experiment managed' }),
+      );
       await expect(cleanupCheckpoints(dir, { keepLast: 1 })).rejects.toThrow(ExperimentLockedError);
       await expect(cleanupCheckpoints(dir, { keepLast: 1 })).rejects.toThrow(new RegExp(`pid ${holder.pid}`));
       expect(readdirSync(join(dir, 'checkpoints')).filter((f) => f.endsWith('.zip'))).toHaveLength(4);

@@ -100,7 +100,7 @@ export function writeHostileZip(path: string, entries: HostileEntry[]): void {
       cd.writeUInt32LE(compressed, 20);
       cd.writeUInt32LE(declared, 24);
       cd.writeUInt16LE(name.byteLength, 28);
-      cd.writeUInt32LE(((0o100644 << 16) >>> 0), 38);
+      cd.writeUInt32LE((0o100644 << 16) >>> 0, 38);
       cd.writeUInt32LE(headerOffset, 42);
       central.push(cd, name);
     }

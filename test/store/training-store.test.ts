@@ -17,7 +17,18 @@ import { ar1Prices } from '../helpers/synthetic.js';
 import { tempDir } from '../helpers/temp.js';
 
 const metadata = (step: number): ModelMetadata => ({
-  formatVersion: 1, kind: 'training', experiment: 'e', iteration: 1, step, observationDim: 6, actions: [-1, 0, 1], metrics: {}, configHash: 'h', dataSha256: 'd', backend: 'wasm', versions: {},
+  formatVersion: 1,
+  kind: 'training',
+  experiment: 'e',
+  iteration: 1,
+  step,
+  observationDim: 6,
+  actions: [-1, 0, 1],
+  metrics: {},
+  configHash: 'h',
+  dataSha256: 'd',
+  backend: 'wasm',
+  versions: {},
 });
 
 describe('training checkpoints: saved whole, restored exactly, damage named', () => {
@@ -69,14 +80,29 @@ describe('training checkpoints: saved whole, restored exactly, damage named', ()
 
   test.each([
     ['state.json that is not JSON', (e: Record<string, Buffer>) => (e['state.json'] = Buffer.from('{oops')), /entry state\.json is not valid JSON/],
-    ['state.json of another format', (e: Record<string, Buffer>) => (e['state.json'] = Buffer.from(JSON.stringify({ formatVersion: 1, json: {}, arrays: {} }))), /entry state\.json does not fit its schema \(formatVersion/],
-    ['an array shorter than state.json says', (e: Record<string, Buffer>) => (e['arrays/target.bin'] = e['arrays/target.bin'].subarray(8)), /entry arrays\/target\.bin has \d+ bytes; state\.json says \d+ float32 values/],
+    [
+      'state.json of another format',
+      (e: Record<string, Buffer>) => (e['state.json'] = Buffer.from(JSON.stringify({ formatVersion: 1, json: {}, arrays: {} }))),
+      /entry state\.json does not fit its schema \(formatVersion/,
+    ],
+    [
+      'an array shorter than state.json says',
+      (e: Record<string, Buffer>) => (e['arrays/target.bin'] = e['arrays/target.bin'].subarray(8)),
+      /entry arrays\/target\.bin has \d+ bytes; state\.json says \d+ float32 values/,
+    ],
     ['an array missing', (e: Record<string, Buffer>) => delete e['arrays/adam_m.bin'], /entry arrays\/adam_m\.bin is missing/],
-    ['a model zip in its place', (e: Record<string, Buffer>) => (e['metadata.json'] = Buffer.from(JSON.stringify({ ...metadata(150), kind: 'model' }))), /is a model file, not a training checkpoint/],
+    [
+      'a model zip in its place',
+      (e: Record<string, Buffer>) => (e['metadata.json'] = Buffer.from(JSON.stringify({ ...metadata(150), kind: 'model' }))),
+      /is a model file, not a training checkpoint/,
+    ],
   ])('%s: restore fails with CheckpointCorruptError naming the file and the entry', async (_what, change, message) => {
     const good = readFileSync(file(150));
     await tamper(150, change);
-    const err = await store.training(1).restore(150).catch((e: Error) => e);
+    const err = await store
+      .training(1)
+      .restore(150)
+      .catch((e: Error) => e);
     expect(err).toBeInstanceOf(CheckpointCorruptError);
     expect((err as Error).message).toContain(file(150));
     expect((err as Error).message).toMatch(message);
@@ -94,10 +120,18 @@ describe('training checkpoints: saved whole, restored exactly, damage named', ()
     const good = readFileSync(file(300));
     writeFileSync(file(300), good.subarray(0, good.length - 200));
     const skipped: string[] = [];
-    const latest = await store.training(1).latest(() => null, (path, why) => skipped.push(`${path} ${why}`));
+    const latest = await store.training(1).latest(
+      () => null,
+      (path, why) => skipped.push(`${path} ${why}`),
+    );
     expect(latest?.step).toBe(150);
-    expect(skipped).toEqual([expect.stringMatching(/^iterations\/iter_1\/training\/model_step_0000300\.zip is not usable \(.+\); trying an older checkpoint$/)]);
-    const refused = await store.training(1).latest(({ step }) => (step === 150 ? 'is refused' : null), () => undefined);
+    expect(skipped).toEqual([
+      expect.stringMatching(/^iterations\/iter_1\/training\/model_step_0000300\.zip is not usable \(.+\); trying an older checkpoint$/),
+    ]);
+    const refused = await store.training(1).latest(
+      ({ step }) => (step === 150 ? 'is refused' : null),
+      () => undefined,
+    );
     expect(refused).toBeNull();
     writeFileSync(file(300), good);
   });

@@ -42,10 +42,26 @@ describe('zip bombs fail fast, in bounded memory', () => {
   // Inflating any of these would take 2-3 GiB of memory and tens of seconds (measured before the fix: a 3 GiB
   // entry took 28-40 s and 6.4 GB RSS), so a peak within 64 MiB of a clean read shows nothing was inflated.
   test.each([
-    ['declares 3 GiB, the manifest says 8 bytes', bomb({ name: 'weights.bin', zeros: 3072 * MiB }, { size: 8 }), /entry weights\.bin has 3221225472 bytes in the zip's directory, the manifest says 8/],
-    ['3 GiB, and the manifest agrees', bomb({ name: 'weights.bin', zeros: 3072 * MiB }, { size: 3072 * MiB }), new RegExp(`entry weights\\.bin declares 3221225472 bytes; the limit is ${MAX_ENTRY_BYTES}`)],
-    ['2 MB that inflate to 2 GB, the manifest agrees', bomb({ name: 'weights.bin', zeros: 2000 * MiB }, { size: 2000 * MiB }), /entry weights\.bin would inflate \d+ bytes to 2097152000 \(\d+:1, more than 100:1\); refused as a zip bomb/],
-    ['a directory that under-declares 2 GB as 8 bytes', bomb({ name: 'weights.bin', zeros: 2000 * MiB, declaredSize: 8 }, { size: 8 }), /entry weights\.bin inflates to more than the 8 bytes the zip's directory declares/],
+    [
+      'declares 3 GiB, the manifest says 8 bytes',
+      bomb({ name: 'weights.bin', zeros: 3072 * MiB }, { size: 8 }),
+      /entry weights\.bin has 3221225472 bytes in the zip's directory, the manifest says 8/,
+    ],
+    [
+      '3 GiB, and the manifest agrees',
+      bomb({ name: 'weights.bin', zeros: 3072 * MiB }, { size: 3072 * MiB }),
+      new RegExp(`entry weights\\.bin declares 3221225472 bytes; the limit is ${MAX_ENTRY_BYTES}`),
+    ],
+    [
+      '2 MB that inflate to 2 GB, the manifest agrees',
+      bomb({ name: 'weights.bin', zeros: 2000 * MiB }, { size: 2000 * MiB }),
+      /entry weights\.bin would inflate \d+ bytes to 2097152000 \(\d+:1, more than 100:1\); refused as a zip bomb/,
+    ],
+    [
+      'a directory that under-declares 2 GB as 8 bytes',
+      bomb({ name: 'weights.bin', zeros: 2000 * MiB, declaredSize: 8 }, { size: 8 }),
+      /entry weights\.bin inflates to more than the 8 bytes the zip's directory declares/,
+    ],
     [
       'a manifest of 2 GB',
       [meta, { name: 'manifest.json', zeros: 2000 * MiB }],
@@ -63,8 +79,18 @@ describe('zip bombs fail fast, in bounded memory', () => {
   });
 
   test.each([
-    ['a stored entry whose sizes disagree', [meta, { name: 'weights.bin', data: Buffer.alloc(8), store: true, declaredSize: 16 }], 16, /entry weights\.bin is stored with 8 bytes but declares 16/],
-    ['an entry that inflates to less than declared', [meta, { name: 'weights.bin', data: Buffer.alloc(8), declaredSize: 16 }], 16, /entry weights\.bin inflates to 8 bytes; the zip's directory declares 16/],
+    [
+      'a stored entry whose sizes disagree',
+      [meta, { name: 'weights.bin', data: Buffer.alloc(8), store: true, declaredSize: 16 }],
+      16,
+      /entry weights\.bin is stored with 8 bytes but declares 16/,
+    ],
+    [
+      'an entry that inflates to less than declared',
+      [meta, { name: 'weights.bin', data: Buffer.alloc(8), declaredSize: 16 }],
+      16,
+      /entry weights\.bin inflates to 8 bytes; the zip's directory declares 16/,
+    ],
   ])('%s is named', async (_name, entries, says, message) => {
     const path = join(tmp.dir, 'liar.zip');
     writeHostileZip(path, [...(entries as HostileEntry[]), { name: 'manifest.json', data: manifestOf([listed(meta), fake('weights.bin', says)]) }]);
@@ -87,7 +113,11 @@ describe('zip bombs fail fast, in bounded memory', () => {
     const read = await readZip(path, ['metadata.json'], { keep: ['metadata.json'] });
     expect(Object.keys(read).sort()).toEqual(['manifest.json', 'metadata.json']);
     const tampered = join(tmp.dir, 'keep-bad.zip');
-    writeHostileZip(tampered, [meta, { name: 'weights.bin', data: Buffer.alloc(1024) }, { name: 'manifest.json', data: manifestOf([listed(meta), fake('weights.bin', 1024)]) }]);
+    writeHostileZip(tampered, [
+      meta,
+      { name: 'weights.bin', data: Buffer.alloc(1024) },
+      { name: 'manifest.json', data: manifestOf([listed(meta), fake('weights.bin', 1024)]) },
+    ]);
     await expect(readZip(tampered, ['metadata.json'], { keep: ['metadata.json'] })).rejects.toThrow(/entry weights\.bin fails its sha256 check/);
   });
 });

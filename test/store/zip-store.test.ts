@@ -51,8 +51,16 @@ describe('zip store', () => {
       /entry a\.json fails its sha256 check/,
     ],
     ['no manifest', async () => rawZip([{ name: 'a.json', data: '{}' }]), /has no manifest\.json/],
-    ['an entry named with ..', async () => renamed(await rawZip([{ name: 'xx/evil.json', data: '{}' }]), 'xx/evil.json', '../evil.json'), /invalid relative path: \.\.\/evil\.json/],
-    ['an absolute path', async () => renamed(await rawZip([{ name: 'xetc/evil', data: '{}' }]), 'xetc/evil', '/etc/evil'), /absolute path: \/etc\/evil/],
+    [
+      'an entry named with ..',
+      async () => renamed(await rawZip([{ name: 'xx/evil.json', data: '{}' }]), 'xx/evil.json', '../evil.json'),
+      /invalid relative path: \.\.\/evil\.json/,
+    ],
+    [
+      'an absolute path',
+      async () => renamed(await rawZip([{ name: 'xetc/evil', data: '{}' }]), 'xetc/evil', '/etc/evil'),
+      /absolute path: \/etc\/evil/,
+    ],
     ['a link', async () => rawZip([{ name: 'link', data: '/etc/passwd', mode: 0o120777 }]), /entry link is a link/],
   ])('%s is a CheckpointCorruptError naming the file', async (_name, make, message) => {
     const path = join(tmp.dir, 'bad.zip');

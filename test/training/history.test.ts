@@ -32,9 +32,16 @@ describe('training history and divergence watch', () => {
 
   test('a non-finite loss stops training with a message saying what to do', () => {
     const cb = historyRecorder(emptyHistory(1000), 3, { warn: () => undefined });
-    expect(() => feed(cb, [{ loss: 1, meanAbsTd: 1, maxAbsQ: 1 }, { loss: NaN, meanAbsTd: NaN, maxAbsQ: NaN }])).toThrow(TrainingDivergedError);
+    expect(() =>
+      feed(cb, [
+        { loss: 1, meanAbsTd: 1, maxAbsQ: 1 },
+        { loss: NaN, meanAbsTd: NaN, maxAbsQ: NaN },
+      ]),
+    ).toThrow(TrainingDivergedError);
     const again = historyRecorder(emptyHistory(1000), 3, { warn: () => undefined });
-    expect(() => feed(again, [{ loss: Infinity, meanAbsTd: 1, maxAbsQ: 1 }])).toThrow(/iteration 3: the loss became Infinity at step 1; training stopped\. The last good training checkpoint is kept/);
+    expect(() => feed(again, [{ loss: Infinity, meanAbsTd: 1, maxAbsQ: 1 }])).toThrow(
+      /iteration 3: the loss became Infinity at step 1; training stopped\. The last good training checkpoint is kept/,
+    );
   });
 
   test('warns once each when the loss grows 1000-fold or Q-values explode', () => {

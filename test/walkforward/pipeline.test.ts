@@ -60,7 +60,14 @@ describe('runWalkForward (library)', () => {
     const { config } = loadConfig({ configFile: exp.configFile, sets: ['windows.maxIterations=1'] });
     const a = await runWalkForward(config, { experiment: 'same-a' });
     const b = await runWalkForward(config, { experiment: 'same-b' });
-    const strip = (s: typeof a.summary) => ({ ...s, experiment: '', totalSeconds: 0, finishedAt: '', peakRssBytes: 0, iterations: s.iterations.map((i) => ({ ...i, seconds: null, performance: null })) });
+    const strip = (s: typeof a.summary) => ({
+      ...s,
+      experiment: '',
+      totalSeconds: 0,
+      finishedAt: '',
+      peakRssBytes: 0,
+      iterations: s.iterations.map((i) => ({ ...i, seconds: null, performance: null })),
+    });
     expect(strip(b.summary)).toEqual(strip(a.summary));
   });
 });

@@ -108,7 +108,10 @@ describe('resume, signals, one writer, failed saves (real CLI)', () => {
     expect(fresh.code).toBe(0);
     const moved = readdirSync(exp.resultsDir).filter((d) => d.startsWith('changed.old-'));
     expect(moved).toHaveLength(1);
-    expect(existsSync(join(exp.resultsDir, moved[0], 'checkpoints', 'metrics_iter_1.json')) || existsSync(join(exp.resultsDir, moved[0], 'checkpoints', 'no_model_iter_1.json'))).toBe(true);
+    expect(
+      existsSync(join(exp.resultsDir, moved[0], 'checkpoints', 'metrics_iter_1.json')) ||
+        existsSync(join(exp.resultsDir, moved[0], 'checkpoints', 'no_model_iter_1.json')),
+    ).toBe(true);
     expect(JSON.parse(readFileSync(join(root('changed'), 'walkforward_summary.json'), 'utf8')).resumes).toEqual([]);
   });
 

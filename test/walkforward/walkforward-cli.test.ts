@@ -37,7 +37,17 @@ describe('wfo walkforward (real CLI, child process)', () => {
     expect(runConfig.data.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(summary.iterations).toHaveLength(3);
 
-    const expected = new Set(['config.json', 'checkpoints', 'checkpoint_index.json', 'walkforward_summary.json', 'checkpoint_summary.json', 'oos_returns.csv', 'run.log', 'visualizations', 'report.html']);
+    const expected = new Set([
+      'config.json',
+      'checkpoints',
+      'checkpoint_index.json',
+      'walkforward_summary.json',
+      'checkpoint_summary.json',
+      'oos_returns.csv',
+      'run.log',
+      'visualizations',
+      'report.html',
+    ]);
     if (summary.bestIteration !== null) ['best_model.zip', 'best_model.json'].forEach((f) => expected.add(f));
     expect(new Set(readdirSync(root))).toEqual(expected);
 
@@ -52,7 +62,12 @@ describe('wfo walkforward (real CLI, child process)', () => {
         expect(record.selection.score).toBe(Math.max(...record.selection.candidates.map((c) => c.score ?? -Infinity)));
         expect(record.metrics.validation?.sharpe).toBeCloseTo(record.selection.score as number, 10);
         const loaded = await loadModelZip(join(root, 'checkpoints', `model_iter_${n}.zip`));
-        expect(loaded.metadata).toMatchObject({ iteration: n, step: record.selection.step, configHash: runConfig.configHash, dataSha256: runConfig.data.sha256 });
+        expect(loaded.metadata).toMatchObject({
+          iteration: n,
+          step: record.selection.step,
+          configHash: runConfig.configHash,
+          dataSha256: runConfig.data.sha256,
+        });
         loaded.model.dispose();
       } else {
         checkpointFiles.add(`no_model_iter_${n}.json`);
@@ -79,8 +94,16 @@ describe('wfo walkforward (real CLI, child process)', () => {
     expect(rows).toHaveLength(300);
     expect(rows.map((c) => Number(c[1]))).toEqual(Array.from({ length: 300 }, (_, i) => 400 + i));
     const opts = { periodsPerYear: 252, riskFreeRate: 0 };
-    const strategy = computeMetrics(rows.map((c) => Number(c[4])), rows.map((c) => Number(c[3])), opts);
-    const hold = computeMetrics(rows.map((c) => Number(c[5])), rows.map(() => 1), opts);
+    const strategy = computeMetrics(
+      rows.map((c) => Number(c[4])),
+      rows.map((c) => Number(c[3])),
+      opts,
+    );
+    const hold = computeMetrics(
+      rows.map((c) => Number(c[5])),
+      rows.map(() => 1),
+      opts,
+    );
     expect(strategy.sharpe).toBeCloseTo(summary.stitched.strategy.sharpe as number, 10);
     expect(strategy.totalReturn).toBeCloseTo(summary.stitched.strategy.totalReturn as number, 10);
     expect(hold.totalReturn).toBeCloseTo(summary.stitched.buyAndHold.totalReturn as number, 10);

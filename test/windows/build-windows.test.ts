@@ -12,14 +12,72 @@ const bounds = (spec: Partial<WindowSpec>, length: number) =>
 
 describe('buildWindows', () => {
   test.each([
-    ['rolling, no validation', {}, 22, [[[0, 10], null, [10, 15], false], [[5, 15], null, [15, 20], false]]],
-    ['rolling with validation', { validation: 3 }, 26, [[[0, 10], [10, 13], [13, 18], false], [[5, 15], [15, 18], [18, 23], false]]],
-    ['anchored grows the train segment', { mode: 'anchored' }, 20, [[[0, 10], null, [10, 15], false], [[0, 15], null, [15, 20], false]]],
+    [
+      'rolling, no validation',
+      {},
+      22,
+      [
+        [[0, 10], null, [10, 15], false],
+        [[5, 15], null, [15, 20], false],
+      ],
+    ],
+    [
+      'rolling with validation',
+      { validation: 3 },
+      26,
+      [
+        [[0, 10], [10, 13], [13, 18], false],
+        [[5, 15], [15, 18], [18, 23], false],
+      ],
+    ],
+    [
+      'anchored grows the train segment',
+      { mode: 'anchored' },
+      20,
+      [
+        [[0, 10], null, [10, 15], false],
+        [[0, 15], null, [15, 20], false],
+      ],
+    ],
     ['gap purges rows before validation and test', { validation: 3, gap: 2 }, 22, [[[0, 10], [12, 15], [17, 22], false]]],
-    ['custom step overlaps tests', { step: 2 }, 19, [[[0, 10], null, [10, 15], false], [[2, 12], null, [12, 17], false], [[4, 14], null, [14, 19], false]]],
-    ['partial last dropped', { partialLast: 'drop' }, 23, [[[0, 10], null, [10, 15], false], [[5, 15], null, [15, 20], false]]],
-    ['partial last kept and marked', { partialLast: 'keep' }, 23, [[[0, 10], null, [10, 15], false], [[5, 15], null, [15, 20], false], [[10, 20], null, [20, 23], true]]],
-    ['partial needs two test rows', { partialLast: 'keep' }, 21, [[[0, 10], null, [10, 15], false], [[5, 15], null, [15, 20], false]]],
+    [
+      'custom step overlaps tests',
+      { step: 2 },
+      19,
+      [
+        [[0, 10], null, [10, 15], false],
+        [[2, 12], null, [12, 17], false],
+        [[4, 14], null, [14, 19], false],
+      ],
+    ],
+    [
+      'partial last dropped',
+      { partialLast: 'drop' },
+      23,
+      [
+        [[0, 10], null, [10, 15], false],
+        [[5, 15], null, [15, 20], false],
+      ],
+    ],
+    [
+      'partial last kept and marked',
+      { partialLast: 'keep' },
+      23,
+      [
+        [[0, 10], null, [10, 15], false],
+        [[5, 15], null, [15, 20], false],
+        [[10, 20], null, [20, 23], true],
+      ],
+    ],
+    [
+      'partial needs two test rows',
+      { partialLast: 'keep' },
+      21,
+      [
+        [[0, 10], null, [10, 15], false],
+        [[5, 15], null, [15, 20], false],
+      ],
+    ],
     ['maxIterations caps the count', { maxIterations: 1 }, 40, [[[0, 10], null, [10, 15], false]]],
     ['too short data gives no window', {}, 14, []],
   ])('%s', (_name, spec, length, expected) => {

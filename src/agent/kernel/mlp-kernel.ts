@@ -20,7 +20,18 @@ interface KernelExports {
   td_errors(): number;
   max_abs_q(): number;
   greedy(): number;
-  train(n: number, gamma: number, doubleDqn: number, huberDelta: number, maxNorm: number, stepSize: number, rootCorrection: number, beta1: number, beta2: number, eps: number): number;
+  train(
+    n: number,
+    gamma: number,
+    doubleDqn: number,
+    huberDelta: number,
+    maxNorm: number,
+    stepSize: number,
+    rootCorrection: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+  ): number;
   copy_target(): void;
 }
 
@@ -60,9 +71,20 @@ export class MlpKernel {
   private readonly v: Float32Array;
   private readonly obs1: Float32Array;
   private readonly q1: Float32Array;
-  private readonly batch: { obs: Float32Array; next: Float32Array; actions: Int32Array; rewards: Float32Array; dones: Float32Array; weights: Float32Array; td: Float32Array };
+  private readonly batch: {
+    obs: Float32Array;
+    next: Float32Array;
+    actions: Int32Array;
+    rewards: Float32Array;
+    dones: Float32Array;
+    weights: Float32Array;
+    td: Float32Array;
+  };
 
-  constructor(readonly sizes: readonly number[], readonly maxBatch: number) {
+  constructor(
+    readonly sizes: readonly number[],
+    readonly maxBatch: number,
+  ) {
     if (sizes.length < 2 || sizes.length > 10) throw new RangeError(`the kernel takes 1 to 9 layers, got ${sizes.length - 1}`);
     this.k = new WebAssembly.Instance(kernelModule(), {}).exports as unknown as KernelExports;
     new Int32Array(this.k.memory.buffer, this.k.sizes_buffer(), sizes.length).set(sizes);

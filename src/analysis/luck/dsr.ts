@@ -66,7 +66,11 @@ export function trialSharpeVariance(sharpes: ArrayLike<number>): number | null {
 }
 
 /** DSR = PSR(SR0) of a sample's moments (DSR paper, eq. 2). */
-export function dsrFromSample(sample: SharpeSample, trials: number, sharpeVariance: number): { dsr: number | null; z: number | null; expectedMaxSharpe: number; reason: string | null } {
+export function dsrFromSample(
+  sample: SharpeSample,
+  trials: number,
+  sharpeVariance: number,
+): { dsr: number | null; z: number | null; expectedMaxSharpe: number; reason: string | null } {
   const sr0 = expectedMaxSharpe(trials, sharpeVariance);
   const out = psrFromSample(sample, sr0);
   return { dsr: out.psr, z: out.z, expectedMaxSharpe: sr0, reason: out.reason };

@@ -16,15 +16,7 @@ export {
   type PsrResult,
   type PsrOptions,
 } from './psr.js';
-export {
-  deflatedSharpeRatio,
-  dsrFromSample,
-  expectedMaxSharpe,
-  trialSharpeVariance,
-  EULER_GAMMA,
-  type DsrResult,
-  type DsrOptions,
-} from './dsr.js';
+export { deflatedSharpeRatio, dsrFromSample, expectedMaxSharpe, trialSharpeVariance, EULER_GAMMA, type DsrResult, type DsrOptions } from './dsr.js';
 export { meanSignificance, neweyWestLags, type MeanSignificance, type NeweyWestOptions } from './newey-west.js';
 export { matrixFromColumns, combinations, binomial, type ReturnMatrix } from './matrix.js';
 export { probabilityOfBacktestOverfitting, choosePartitions, type PboOptions, type PboResult } from './pbo.js';

@@ -59,8 +59,17 @@ export function probabilityOfBacktestOverfitting(matrix: ReturnMatrix, options: 
   const { bars, candidates: nCand } = matrix;
   const s = choosePartitions(bars, options.partitions ?? 16, options.minBarsPerPartition ?? 10);
   const none = {
-    pbo: null, logits: [], combinations: 0, partitions: s, barsPerPartition: null, barsDropped: 0, bars,
-    candidates: nCand, degradationSlope: null, degradationIntercept: null, probabilityOfOosLoss: null,
+    pbo: null,
+    logits: [],
+    combinations: 0,
+    partitions: s,
+    barsPerPartition: null,
+    barsDropped: 0,
+    bars,
+    candidates: nCand,
+    degradationSlope: null,
+    degradationIntercept: null,
+    probabilityOfOosLoss: null,
   };
   if (nCand < 2) return { ...none, reason: 'needs at least 2 candidates: with one there is no selection to overfit' };
   if (s === null) return { ...none, reason: `${bars} bars cannot make 2 partitions of ${options.minBarsPerPartition ?? 10} bars` };

@@ -46,10 +46,7 @@ const STIRLING_FROM = 15;
 function stirlingSeries(z: number): number {
   const inv = 1 / z;
   const inv2 = inv * inv;
-  return (
-    inv *
-    (1 / 12 + inv2 * (-1 / 360 + inv2 * (1 / 1260 + inv2 * (-1 / 1680 + inv2 * (1 / 1188 + inv2 * (-691 / 360360 + inv2 / 156))))))
-  );
+  return inv * (1 / 12 + inv2 * (-1 / 360 + inv2 * (1 / 1260 + inv2 * (-1 / 1680 + inv2 * (1 / 1188 + inv2 * (-691 / 360360 + inv2 / 156))))));
 }
 
 /**

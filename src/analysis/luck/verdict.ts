@@ -60,7 +60,12 @@ export function luckVerdict(evidence: LuckEvidence, thresholds: VerdictThreshold
   const checks: VerdictCheck[] = [
     { name: 'dsr', value: evidence.dsr, threshold: t.minDsr, passed: atLeast(evidence.dsr, t.minDsr) },
     { name: 'neweyWestPValue', value: evidence.neweyWestPValue, threshold: t.maxPValue, passed: atMost(evidence.neweyWestPValue, t.maxPValue) },
-    { name: 'chancePercentile', value: evidence.chancePercentile, threshold: t.minChancePercentile, passed: atLeast(evidence.chancePercentile, t.minChancePercentile) },
+    {
+      name: 'chancePercentile',
+      value: evidence.chancePercentile,
+      threshold: t.minChancePercentile,
+      passed: atLeast(evidence.chancePercentile, t.minChancePercentile),
+    },
     { name: 'pbo', value: evidence.pbo, threshold: t.maxPbo, passed: atMost(evidence.pbo, t.maxPbo) },
   ];
   const distinguishable = checks.every((c) => c.passed === true || (c.name === 'pbo' && c.passed === null));

@@ -11,7 +11,11 @@ export const cleanupCommand: CommandModule<object, Args> = {
     withExperimentOptions(y)
       .option('keep-every', { type: 'number', describe: 'Keep iterations whose number is a multiple of N' })
       .option('keep-last', { type: 'number', describe: 'Keep the newest N preserved models' })
-      .option('keep-best', { type: 'boolean', default: true, describe: "Keep the best iteration's model (--no-keep-best to allow pruning it; best_model.zip stays)" })
+      .option('keep-best', {
+        type: 'boolean',
+        default: true,
+        describe: "Keep the best iteration's model (--no-keep-best to allow pruning it; best_model.zip stays)",
+      })
       .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and the bytes it would free; change nothing' })
       .option('archive', { type: 'boolean', default: false, describe: 'Move pruned zips into archive/pruned-<time>.zip instead of deleting' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
@@ -30,10 +34,15 @@ export const cleanupCommand: CommandModule<object, Args> = {
     }
     const doomed = result.plan.filter((r) => !r.keep);
     process.stdout.write(`Keeping ${result.plan.length - doomed.length} of ${result.plan.length} preserved models (${result.rules})\n`);
-    for (const r of result.plan) process.stdout.write(`  ${r.keep ? 'keep  ' : result.dryRun ? 'would remove' : 'remove'} iteration ${r.iteration}  ${r.file}  ${bytes(r.size)}${r.keep ? `  (${r.keptBy})` : ''}\n`);
+    for (const r of result.plan)
+      process.stdout.write(
+        `  ${r.keep ? 'keep  ' : result.dryRun ? 'would remove' : 'remove'} iteration ${r.iteration}  ${r.file}  ${bytes(r.size)}${r.keep ? `  (${r.keptBy})` : ''}\n`,
+      );
     if (result.dryRun) process.stdout.write(`Dry run: would free ${bytes(result.bytesFreed)}; nothing changed\n`);
     else {
-      process.stdout.write(`Freed ${bytes(result.bytesFreed)}${result.archive ? `; pruned models archived in ${result.archive}` : ''}; journal: ${result.journal}\n`);
+      process.stdout.write(
+        `Freed ${bytes(result.bytesFreed)}${result.archive ? `; pruned models archived in ${result.archive}` : ''}; journal: ${result.journal}\n`,
+      );
     }
   },
 };

@@ -15,7 +15,10 @@ export const evaluateCommand: CommandModule<object, Args> = {
       .option('to', { type: 'string', describe: 'End, exclusive: row number or date' })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (args) => {
-    const [{ evaluateCheckpoint }, { selectBackend }] = await Promise.all([import('../../inspect/evaluate-checkpoint.js'), import('../../backend/select-backend.js')]);
+    const [{ evaluateCheckpoint }, { selectBackend }] = await Promise.all([
+      import('../../inspect/evaluate-checkpoint.js'),
+      import('../../backend/select-backend.js'),
+    ]);
     await selectBackend('auto');
     const r = await evaluateCheckpoint(experimentRoot(args), args.iteration, { data: args.data, from: args.from, to: args.to });
     if (args.json) {
@@ -23,10 +26,23 @@ export const evaluateCommand: CommandModule<object, Args> = {
       return;
     }
     const span = r.fromDate ? ` (${r.fromDate}..${r.toDate})` : '';
-    const row = (name: string, m: typeof r.strategy) => [name, num(m.totalReturn), num(m.cagr), num(m.sharpe), num(m.sortino), num(m.maxDrawdown), String(m.numTrades), num(m.exposure, 2)];
+    const row = (name: string, m: typeof r.strategy) => [
+      name,
+      num(m.totalReturn),
+      num(m.cagr),
+      num(m.sharpe),
+      num(m.sortino),
+      num(m.maxDrawdown),
+      String(m.numTrades),
+      num(m.exposure, 2),
+    ];
     process.stdout.write(
       `Iteration ${r.iteration} on ${r.data} rows [${r.from}, ${r.to})${span}, ${r.bars} bars\n` +
-        table([['', 'return', 'cagr', 'sharpe', 'sortino', 'max dd', 'trades', 'exposure'], row('model', r.strategy), row('buy-and-hold', r.buyAndHold)]) +
+        table([
+          ['', 'return', 'cagr', 'sharpe', 'sortino', 'max dd', 'trades', 'exposure'],
+          row('model', r.strategy),
+          row('buy-and-hold', r.buyAndHold),
+        ]) +
         '\n',
     );
   },

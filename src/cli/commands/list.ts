@@ -22,8 +22,25 @@ export const listCommand: CommandModule<object, Args> = {
     if (args.detailed) header.splice(8, 0, 'sha256', 'train', 'test');
     const rows = list.rows.map((r) => {
       const marks = [r.best ? 'BEST' : '', r.latest ? 'LATEST' : ''].filter(Boolean).join(' ');
-      const row = [String(r.iteration), r.status, num(r.validationSharpe), num(r.testSharpe), num(r.testReturn), bytes(r.size), r.date.slice(0, 19).replace('T', ' '), r.file, marks];
-      if (args.detailed) row.splice(8, 0, r.sha256.slice(0, 16), `${r.trainStartDate ?? ''}..${r.trainEndDate ?? ''}`, `${r.testStartDate ?? ''}..${r.testEndDate ?? ''}`);
+      const row = [
+        String(r.iteration),
+        r.status,
+        num(r.validationSharpe),
+        num(r.testSharpe),
+        num(r.testReturn),
+        bytes(r.size),
+        r.date.slice(0, 19).replace('T', ' '),
+        r.file,
+        marks,
+      ];
+      if (args.detailed)
+        row.splice(
+          8,
+          0,
+          r.sha256.slice(0, 16),
+          `${r.trainStartDate ?? ''}..${r.trainEndDate ?? ''}`,
+          `${r.testStartDate ?? ''}..${r.testEndDate ?? ''}`,
+        );
       return row;
     });
     const f = list.footer;

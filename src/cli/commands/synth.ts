@@ -38,15 +38,27 @@ const flag = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCas
 
 export const synthCommand: CommandModule<object, Args> = {
   command: 'synth',
-  describe: 'Write a synthetic price CSV whose best policy is known (AR(1), regime switch, Ornstein-Uhlenbeck) and print what that oracle earns after costs',
+  describe:
+    'Write a synthetic price CSV whose best policy is known (AR(1), regime switch, Ornstein-Uhlenbeck) and print what that oracle earns after costs',
   builder: (y) =>
     y
-      .option('kind', { type: 'string', choices: syntheticKinds, demandOption: true, describe: 'Process: ar1, regime (trend/reversal switch) or ou (mean-reverting log price)' })
+      .option('kind', {
+        type: 'string',
+        choices: syntheticKinds,
+        demandOption: true,
+        describe: 'Process: ar1, regime (trend/reversal switch) or ou (mean-reverting log price)',
+      })
       .option('out', { type: 'string', demandOption: true, describe: 'CSV to write (date,close[,regime]); the sidecar goes to <out>.json' })
       .option('bars', { type: 'number', default: 4000, describe: 'Rows (at least 10)' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed; the same seed and parameters give the same bytes' })
-      .option('phi', { type: 'number', describe: 'ar1: lag-1 coefficient of log returns, |phi| < 1 (default 0.2); regime: trend +phi, reversal -phi, 0 <= phi < 1 (default 0.3)' })
-      .option('sigma', { type: 'number', describe: 'ar1/regime: innovation sd per bar (default: 16% annualised volatility); ou: annualised diffusion (default 0.16)' })
+      .option('phi', {
+        type: 'number',
+        describe: 'ar1: lag-1 coefficient of log returns, |phi| < 1 (default 0.2); regime: trend +phi, reversal -phi, 0 <= phi < 1 (default 0.3)',
+      })
+      .option('sigma', {
+        type: 'number',
+        describe: 'ar1/regime: innovation sd per bar (default: 16% annualised volatility); ou: annualised diffusion (default 0.16)',
+      })
       .option('drift', { type: 'number', describe: 'ar1: mean log return per bar (default 0)' })
       .option('switch-prob', { type: 'number', describe: 'regime: probability per bar that the state flips (default 0.01)' })
       .option('theta', { type: 'number', describe: 'ou: mean-reversion speed per year (default 10)' })
@@ -108,7 +120,8 @@ function oracleProblems(args: Args): string[] {
     const v = args[key];
     if (!(Number.isFinite(v) && v >= 0 && v <= 1000)) out.push(`${flag(key)}: got ${v}; expected a number from 0 to 1000`);
   }
-  if (args.bandBps !== undefined && !(Number.isFinite(args.bandBps) && args.bandBps >= 0)) out.push(`--band-bps: got ${args.bandBps}; expected a number >= 0`);
+  if (args.bandBps !== undefined && !(Number.isFinite(args.bandBps) && args.bandBps >= 0))
+    out.push(`--band-bps: got ${args.bandBps}; expected a number >= 0`);
   return out;
 }
 

@@ -27,6 +27,7 @@ export const verifyCommand: CommandModule<object, Args> = {
       for (const p of report.problems) process.stdout.write(`  - ${p}\n`);
       for (const r of report.repaired) process.stdout.write(`  repaired: ${r}\n`);
     }
-    if (!report.ok && !args.repair) throw new VerifyFailedError(`${report.problems.length} problem(s) found in ${root}; --repair rebuilds the index from what verifies`);
+    if (!report.ok && !args.repair)
+      throw new VerifyFailedError(`${report.problems.length} problem(s) found in ${root}; --repair rebuilds the index from what verifies`);
   },
 };

@@ -7,7 +7,16 @@ import { stopSignal } from '../signals.js';
 import { checkRunOptions } from '../../walkforward/run-options.js';
 import { startExecutor } from '../../walkforward/worker-pool.js';
 
-type Args = ConfigArgs & { experiment: string; quiet?: boolean; fresh?: boolean; force?: boolean; resume?: string; logLevel: string; charts: boolean; workers: number };
+type Args = ConfigArgs & {
+  experiment: string;
+  quiet?: boolean;
+  fresh?: boolean;
+  force?: boolean;
+  resume?: string;
+  logLevel: string;
+  charts: boolean;
+  workers: number;
+};
 
 export const walkforwardCommand: CommandModule<object, Args> = {
   command: 'walkforward',
@@ -19,9 +28,18 @@ export const walkforwardCommand: CommandModule<object, Args> = {
       .option('force', { type: 'boolean', default: false, describe: 'Resume even though the config or data changed (recorded)' })
       .option('resume', { type: 'string', describe: 'Continue from this training checkpoint zip' })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress and only warnings, errors and the final summary' })
-      .option('log-level', { type: 'string', default: 'info', choices: ['trace', 'debug', 'info', 'warn', 'error'], describe: 'Level for the console and results/<id>/run.log' })
+      .option('log-level', {
+        type: 'string',
+        default: 'info',
+        choices: ['trace', 'debug', 'info', 'warn', 'error'],
+        describe: 'Level for the console and results/<id>/run.log',
+      })
       .option('charts', { type: 'boolean', default: true, describe: 'Draw PNG plots and the report (--no-charts to skip)' })
-      .option('workers', { type: 'number', default: 1, describe: 'Run independent iterations on N worker threads; results are identical to 1' }) as never,
+      .option('workers', {
+        type: 'number',
+        default: 1,
+        describe: 'Run independent iterations on N worker threads; results are identical to 1',
+      }) as never,
   handler: async (args) => {
     checkRunOptions({ experiment: args.experiment, workers: args.workers, fresh: args.fresh, resumeFrom: args.resume });
     const { config, warnings } = resolveConfig(args);
@@ -31,7 +49,10 @@ export const walkforwardCommand: CommandModule<object, Args> = {
     const { executor, warning } = startExecutor(config, args.experiment, args.workers, plan.windows.length);
     if (warning) process.stderr.write(`warning: ${warning}\n`);
     if (!args.quiet) process.stdout.write(configDisplay(config, plan, experimentPaths(config.resultsDir, args.experiment).root) + '\n');
-    const [{ runWalkForward }, { ConsoleOutput }] = await Promise.all([import('../../walkforward/pipeline.js'), import('../console-output.js')]).catch(async (err) => {
+    const [{ runWalkForward }, { ConsoleOutput }] = await Promise.all([
+      import('../../walkforward/pipeline.js'),
+      import('../console-output.js'),
+    ]).catch(async (err) => {
       await executor.close();
       throw err;
     });

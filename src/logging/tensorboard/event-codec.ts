@@ -121,7 +121,11 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 class WireReader {
   private readonly view: DataView;
 
-  constructor(private readonly bytes: Uint8Array, private at: number, private readonly end: number) {
+  constructor(
+    private readonly bytes: Uint8Array,
+    private at: number,
+    private readonly end: number,
+  ) {
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 

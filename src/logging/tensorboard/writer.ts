@@ -121,7 +121,7 @@ export class TensorBoardWriter {
     if (this.pending.length > 0) {
       const chunk = Buffer.concat(this.pending);
       this.pending = [];
-      this.writing = this.writing.then(() => this.failure === undefined ? this.append(chunk) : undefined);
+      this.writing = this.writing.then(() => (this.failure === undefined ? this.append(chunk) : undefined));
     }
     return this.writing.then(() => this.throwIfFailed());
   }

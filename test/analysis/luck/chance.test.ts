@@ -40,7 +40,12 @@ describe('countPositionChanges', () => {
 describe('randomSchedule', () => {
   test('has exactly k changes, only allowed positions, and k = bars changes every bar', () => {
     const rng = Rng.fromSeed(3);
-    for (const [allowed, bars, k] of [[[0, 1], 50, 7], [[-1, 0, 1], 50, 7], [[-1, 0, 1], 20, 20], [[0, 1], 30, 0]] as const) {
+    for (const [allowed, bars, k] of [
+      [[0, 1], 50, 7],
+      [[-1, 0, 1], 50, 7],
+      [[-1, 0, 1], 20, 20],
+      [[0, 1], 30, 0],
+    ] as const) {
       for (let i = 0; i < 20; i++) {
         const s = randomSchedule(rng, allowed, bars, k);
         expect(countPositionChanges(s)).toBe(k);

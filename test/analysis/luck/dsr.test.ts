@@ -1,4 +1,11 @@
-import { deflatedSharpeRatio, dsrFromSample, EULER_GAMMA, expectedMaxSharpe, probabilisticSharpeRatio, trialSharpeVariance } from '../../../src/analysis/luck/index.js';
+import {
+  deflatedSharpeRatio,
+  dsrFromSample,
+  EULER_GAMMA,
+  expectedMaxSharpe,
+  probabilisticSharpeRatio,
+  trialSharpeVariance,
+} from '../../../src/analysis/luck/index.js';
 import { expectClose, reference } from './fixture.js';
 
 // Bailey & Lopez de Prado (2014), The Deflated Sharpe Ratio, numerical example: annualised SR 2.5 over 5 years

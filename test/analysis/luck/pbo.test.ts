@@ -41,7 +41,11 @@ describe('probability of backtest overfitting (CSCV)', () => {
     // ranks 1 and 2, average 1.5, w = 1.5/4, logit ln(0.6). Second half: B wins (1.5); out of sample B (1) is
     // below both A (2): rank 1, w = 1/4, logit ln(1/3).
     const want = [Math.log(0.6), Math.log(1 / 3)];
-    for (const columns of [[A, A, B], [B, A, A], [A, B, A]]) {
+    for (const columns of [
+      [A, A, B],
+      [B, A, A],
+      [A, B, A],
+    ]) {
       const out = probabilityOfBacktestOverfitting(matrixFromColumns(columns), small);
       out.logits.forEach((l, i) => expectClose(l, want[i], 1e-12));
     }
@@ -71,7 +75,14 @@ describe('probability of backtest overfitting (CSCV)', () => {
   });
 
   test('combinations are all C(S, S/2) subsets in lexicographic order', () => {
-    expect([...combinations(4, 2)]).toEqual([[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]);
+    expect([...combinations(4, 2)]).toEqual([
+      [0, 1],
+      [0, 2],
+      [0, 3],
+      [1, 2],
+      [1, 3],
+      [2, 3],
+    ]);
     expect(binomial(16, 8)).toBe(12870);
     expect([...combinations(16, 8)].length).toBe(12870);
   });
@@ -86,7 +97,12 @@ describe('probability of backtest overfitting (CSCV)', () => {
     expect(out.probabilityOfOosLoss).toBe(want.probabilityOfOosLoss);
     const logits = want.logits ?? want.logitsHead ?? [];
     logits.forEach((l, i) => expectClose(out.logits[i], l, 1e-12, 1e-12));
-    if (want.logitsSum !== undefined) expectClose(out.logits.reduce((a, b) => a + b, 0), want.logitsSum, 1e-10);
+    if (want.logitsSum !== undefined)
+      expectClose(
+        out.logits.reduce((a, b) => a + b, 0),
+        want.logitsSum,
+        1e-10,
+      );
   });
 
   const noise = (rng: Rng, bars: number, edge: number): Float64Array => Float64Array.from({ length: bars }, () => edge + 0.01 * rng.normal());

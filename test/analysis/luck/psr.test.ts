@@ -85,7 +85,12 @@ describe('psrAgainstBenchmark', () => {
 
   test('a strategy that is the benchmark plus a constant has zero-variance excess: null with the reason', () => {
     const b = reference.series.benchmark;
-    expect(psrAgainstBenchmark(b.map((x) => x + 0.001), b)).toMatchObject({ psr: null, reason: 'zero variance' });
+    expect(
+      psrAgainstBenchmark(
+        b.map((x) => x + 0.001),
+        b,
+      ),
+    ).toMatchObject({ psr: null, reason: 'zero variance' });
     expect(() => psrAgainstBenchmark([0.01, 0.02], [0.01])).toThrow(RangeError);
   });
 });

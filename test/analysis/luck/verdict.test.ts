@@ -17,7 +17,12 @@ describe('luckVerdict', () => {
   test.each([
     { name: 'DSR below 0.95', change: { dsr: 0.9 }, failing: 'dsr', text: 'the deflated Sharpe ratio 0.900 falls short of 0.95' },
     { name: 'p-value above 0.05', change: { neweyWestPValue: 0.2 }, failing: 'neweyWestPValue', text: 'the Newey-West p-value 0.200 is above 0.05' },
-    { name: 'chance percentile below 95', change: { chancePercentile: 70 }, failing: 'chancePercentile', text: 'percentile 70.0 among random policies with its turnover (below 95)' },
+    {
+      name: 'chance percentile below 95',
+      change: { chancePercentile: 70 },
+      failing: 'chancePercentile',
+      text: 'percentile 70.0 among random policies with its turnover (below 95)',
+    },
     { name: 'PBO above 0.2', change: { pbo: 0.45 }, failing: 'pbo', text: 'overfitting 0.45 is above 0.2' },
     { name: 'a missing DSR', change: { dsr: null }, failing: 'dsr', text: 'the deflated Sharpe ratio is not available' },
     { name: 'a missing p-value', change: { neweyWestPValue: null }, failing: 'neweyWestPValue', text: 'p-value is not available' },

@@ -21,12 +21,18 @@ function regress(x: ArrayLike<number>, y: ArrayLike<number>): { slope: number; s
   const n = x.length;
   let mx = 0;
   let my = 0;
-  for (let i = 0; i < n; i++) (mx += x[i]), (my += y[i]);
+  for (let i = 0; i < n; i++) {
+    mx += x[i];
+    my += y[i];
+  }
   mx /= n;
   my /= n;
   let sxx = 0;
   let sxy = 0;
-  for (let i = 0; i < n; i++) (sxx += (x[i] - mx) ** 2), (sxy += (x[i] - mx) * (y[i] - my));
+  for (let i = 0; i < n; i++) {
+    sxx += (x[i] - mx) ** 2;
+    sxy += (x[i] - mx) * (y[i] - my);
+  }
   const slope = sxy / sxx;
   let sse = 0;
   for (let i = 0; i < n; i++) sse += (y[i] - my - slope * (x[i] - mx)) ** 2;
@@ -91,7 +97,10 @@ describe('synthetic generators', () => {
     for (const state of [1, -1]) {
       const x: number[] = [];
       const y: number[] = [];
-      for (let t = 2; t < s.bars; t++) if (s.regime![t] === state) (x.push(r[t - 2]), y.push(r[t - 1]));
+      for (let t = 2; t < s.bars; t++) if (s.regime![t] === state) {
+        x.push(r[t - 2]);
+        y.push(r[t - 1]);
+      }
       const fit = regress(x, y);
       expect(Math.abs(fit.slope - state * phi)).toBeLessThan(4 * fit.se);
     }

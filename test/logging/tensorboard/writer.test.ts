@@ -119,15 +119,24 @@ const START = 1_700_000_000;
 /** A clock that moves 250 ms per reading and remembers what it returned. */
 function testClock(): { now: () => number; readings: number[] } {
   const readings: number[] = [];
-  return { readings, now: () => { const t = START * 1000 + readings.length * 250; readings.push(t); return t; } };
+  return {
+    readings,
+    now: () => {
+      const t = START * 1000 + readings.length * 250;
+      readings.push(t);
+      return t;
+    },
+  };
 }
 
 let folder: { dir: string; cleanup: () => void };
-beforeEach(() => { folder = tempDir('wfo-tb-'); });
+beforeEach(() => {
+  folder = tempDir('wfo-tb-');
+});
 afterEach(() => folder.cleanup());
 
 const only = (dir: string) => join(dir, readdirSync(dir)[0]);
-const stepsOf = (events: Decoded[], tag: string) => events.flatMap((e) => e.values.some(([t]) => t === tag) ? [e.step] : []);
+const stepsOf = (events: Decoded[], tag: string) => events.flatMap((e) => (e.values.some(([t]) => t === tag) ? [e.step] : []));
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 async function writeSteps(dir: string, steps: number[], startSeconds = START): Promise<boolean[]> {
@@ -157,7 +166,13 @@ describe('event file contents, checked by an independent decoder', () => {
   test.each<[string, Write[]]>([
     ['one scalar', [{ step: 1, values: { 'train/episode_reward': 12.5 } }]],
     ['several tags in one event', [{ step: 3, values: { 'train/loss': 0.25, 'train/epsilon': 0.1, 'val/score': -3.75 } }]],
-    ['step 0 and a step past 2^32', [{ step: 0, values: { a: 1 } }, { step: 2 ** 40 + 7, values: { a: 2 } }]],
+    [
+      'step 0 and a step past 2^32',
+      [
+        { step: 0, values: { a: 1 } },
+        { step: 2 ** 40 + 7, values: { a: 2 } },
+      ],
+    ],
     ['values rounded to float32', [{ step: 1, values: { q: 0.1, big: 1e39, tiny: 1e-40 } }]],
     ['non-finite values kept', [{ step: 1, values: { nan: NaN, inf: Infinity, neg: -Infinity } }]],
     ['unicode tag and a tag over 127 bytes', [{ step: 2, values: { 'équité/Δ': 1, ['x'.repeat(200)]: 2 } }]],
@@ -181,7 +196,9 @@ describe('event file contents, checked by an independent decoder', () => {
     const writer = await TensorBoardWriter.open(folder.dir, { startSeconds: START, now: testClock().now });
     for (const step of range(1, 50)) writer.scalars(step, { loss: 1 / step, reward: step * 3 });
     await writer.close();
-    const expected = decodeFile(only(folder.dir)).flatMap((e) => e.values.map(([tag, value]) => ({ tag, step: e.step, value, wallTime: e.wallTime })));
+    const expected = decodeFile(only(folder.dir)).flatMap((e) =>
+      e.values.map(([tag, value]) => ({ tag, step: e.step, value, wallTime: e.wallTime })),
+    );
     expect(expected).toHaveLength(100);
     expect(await readScalars(folder.dir)).toEqual(expected);
   });
