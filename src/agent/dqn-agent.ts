@@ -27,6 +27,8 @@ export class DqnAgent {
   private readonly batch: ReplayBatch;
   numTimesteps = 0;
   numUpdates = 0;
+  /** Rewards are multiplied by this before they are stored (see agent.rewardScaling); 1 leaves them as they are. */
+  rewardScale = 1;
 
   constructor(
     private readonly config: AgentConfig,
@@ -51,7 +53,7 @@ export class DqnAgent {
       alpha: config.replay.alpha,
       priorityEpsilon: config.replay.priorityEpsilon,
     });
-    this.epsilonAt = linearSchedule(config.explorationInitial, config.explorationFinal, config.explorationFraction, totalTimesteps);
+    this.epsilonAt = explorationSchedule(config, totalTimesteps);
     this.betaAt = linearSchedule(config.replay.betaStart, config.replay.betaEnd, 1, totalTimesteps);
     this.batch = createBatch(config.batchSize, obsDim);
   }
@@ -60,8 +62,9 @@ export class DqnAgent {
     return this.epsilonAt(this.numTimesteps);
   }
 
-  /** Epsilon-greedy action for training. */
+  /** Uniformly random before learningStarts (as Stable-Baselines3 warms up), epsilon-greedy after. */
   act(obs: Float32Array): number {
+    if (this.numTimesteps < this.config.learningStarts) return this.rng.int(this.nActions);
     if (this.rng.next() < this.epsilon) return this.rng.int(this.nActions);
     return this.greedyAction(obs);
   }
@@ -76,7 +79,7 @@ export class DqnAgent {
   }
 
   remember(obs: Float32Array, action: number, reward: number, nextObs: Float32Array, terminated: boolean): void {
-    this.replay.add(obs, action, reward, nextObs, terminated);
+    this.replay.add(obs, action, reward * this.rewardScale, nextObs, terminated);
   }
 
   /** Call once after each environment step; returns the last update's stats when it trained. */
@@ -145,4 +148,18 @@ export class DqnAgent {
   dispose(): void {
     this.learner.dispose();
   }
+}
+
+/**
+ * Epsilon: explorationInitial until learning starts, then a linear decay to explorationFinal over explorationFraction
+ * of the steps that learn, so the greedy policy takes over only as it is trained.
+ */
+function explorationSchedule(config: AgentConfig, totalTimesteps: number): (step: number) => number {
+  const learning = linearSchedule(
+    config.explorationInitial,
+    config.explorationFinal,
+    config.explorationFraction,
+    Math.max(0, totalTimesteps - config.learningStarts),
+  );
+  return (step) => (step < config.learningStarts ? config.explorationInitial : learning(step - config.learningStarts));
 }

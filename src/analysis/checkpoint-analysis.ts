@@ -26,7 +26,10 @@ export function analyzeDigests(digests: IterationDigest[]): CheckpointAnalysis {
     validationReturn: describe(models.map((d) => d.validation?.totalReturn ?? null)),
     testReturn: describe(models.map((d) => d.test.totalReturn)),
     bestByValidation: argBest(models.map((d) => d.selectionScore)),
-    bestByTest: argBest(testSharpe),
+    diagnostics: {
+      bestByTestInHindsight: argBest(testSharpe),
+      note: 'chosen on test data in hindsight: shows how well validation selected, never feeds best_model.zip',
+    },
     testSharpeSlope: slope(
       models.map((d) => d.iteration),
       testSharpe,

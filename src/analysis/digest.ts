@@ -26,5 +26,7 @@ export function digestOf(record: IterationRecord): IterationDigest {
     test: metricDigest(record.metrics.test),
     buyAndHoldTest: metricDigest(record.buyAndHold.test),
     model: record.kind === 'model' ? record.model : null,
+    untrainedScore: record.selection.untrained?.score ?? null,
+    testChancePercentile: record.luck.chance.test?.keptPercentile ?? null,
   };
 }

@@ -1,6 +1,6 @@
 import { computeMetrics, type MetricOptions, type Metrics } from './metrics.js';
 import { tStatistic } from './statistics.js';
-import type { IterationRecord, Statistic } from '../records/schemas.js';
+import type { IterationRecord, ModelRecord, Statistic } from '../records/schemas.js';
 
 /** One out-of-sample bar of the stitched strategy. */
 export interface StitchedBar {
@@ -58,19 +58,24 @@ export function stitchOutOfSample(records: IterationRecord[], entryCost: number,
 }
 
 /**
- * Walk-forward efficiency: annualized out-of-sample return over the mean annualized in-sample (selection segment)
- * return of the preserved models. Sign-safe: undefined when the in-sample return is not positive, since a ratio
- * of two losses would read as success.
+ * Walk-forward efficiency over the iterations that kept a model, the same ones in numerator and denominator:
+ * the annualized return of their test segments joined over the mean annualized in-sample (selection segment)
+ * return. Sign-safe: undefined when the in-sample return is not positive, since a ratio of two losses would read
+ * as success. Iterations without a model hold a fallback in their test segment and have no in-sample model return.
  */
-export function walkForwardEfficiency(records: IterationRecord[], oos: Metrics): Statistic {
-  const inSample = records
-    .filter((r) => r.kind === 'model')
-    .map((r) => (r.kind === 'model' ? (r.metrics.validation ?? r.metrics.train).cagr : null))
-    .filter((v): v is number => v !== null);
-  if (inSample.length === 0) return { value: null, reason: 'no iteration has a preserved model' };
+export function walkForwardEfficiency(records: IterationRecord[], options: MetricOptions): Statistic {
+  const kept = records.filter((r): r is ModelRecord => r.kind === 'model').sort((a, b) => a.iteration - b.iteration);
+  if (kept.length === 0) return { value: null, reason: 'no iteration has a preserved model' };
+  const inSample = kept.map((r) => (r.metrics.validation ?? r.metrics.train).cagr).filter((v): v is number => v !== null);
+  if (inSample.length === 0) return { value: null, reason: 'no preserved model has a defined in-sample annualized return' };
   const mean = inSample.reduce((a, b) => a + b, 0) / inSample.length;
   if (!(mean > 0)) return { value: null, reason: `mean in-sample annualized return ${mean.toFixed(4)} is not positive` };
-  if (oos.cagr === null) return { value: null, reason: 'out-of-sample annualized return is undefined' };
+  const oos = computeMetrics(
+    kept.flatMap((r) => r.outOfSample.returns),
+    kept.flatMap((r) => r.outOfSample.positions),
+    options,
+  );
+  if (oos.cagr === null) return { value: null, reason: 'out-of-sample annualized return of the kept iterations is undefined' };
   return { value: oos.cagr / mean, reason: null };
 }
 

@@ -43,11 +43,11 @@ const trainLongerThanWarmup: Rule = (c) => {
     : `windows.train (${c.windows.train}) must exceed the feature warm-up of ${warmup} rows (env.lookback and feature windows) plus one bar`;
 };
 
-const explorationEndsBeforeLearning: Rule = (c) => {
-  const end = Math.floor(c.agent.explorationFraction * c.training.timesteps);
-  return end >= c.agent.learningStarts || c.agent.explorationInitial === c.agent.explorationFinal
+const evaluationsBeforeLearning: Rule = (c) => {
+  const idle = Math.floor(c.agent.learningStarts / c.training.evalFreq);
+  return idle === 0
     ? null
-    : `exploration reaches its final epsilon at step ${end}, before learning starts at step ${c.agent.learningStarts}: the agent will explore little once it learns`;
+    : `training.evalFreq (${c.training.evalFreq}) <= agent.learningStarts (${c.agent.learningStarts}): the first ${idle} evaluation(s) see a network without a gradient step; they are recorded as the untrained reference, never as candidates`;
 };
 
 const targetUpdateWithinRun: Rule = (c) =>
@@ -80,7 +80,7 @@ export const errorRules: Rule[] = [
 ];
 
 export const warningRules: Rule[] = [
-  explorationEndsBeforeLearning,
+  evaluationsBeforeLearning,
   targetUpdateWithinRun,
   evaluationWithinRun,
   bufferHoldsLittle,

@@ -88,6 +88,10 @@ export const agentSchema = z
     doubleDqn: z.boolean().default(true).describe('Double DQN targets (online net picks, target net values)'),
     maxGradNorm: z.number().positive().default(10).describe('Gradient clipping by global norm'),
     huberDelta: z.number().positive().default(1).describe('Huber loss threshold'),
+    rewardScaling: z
+      .enum(['train-volatility', 'none'])
+      .default('train-volatility')
+      .describe("Divide rewards by the standard deviation of the training segment's log returns (none: raw log returns)"),
     replay: replaySchema.prefault({}),
     engine: z
       .enum(['kernel', 'tfjs'])

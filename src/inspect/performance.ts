@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openExperiment } from '../store/experiment.js';
-import { walkforwardSummarySchema, type CheckpointAnalysis, type MetricDigest, type Statistic } from '../records/schemas.js';
+import { walkforwardSummarySchema, type CheckpointAnalysis, type ExperimentLuck, type MetricDigest, type Statistic } from '../records/schemas.js';
 import { metricDigest } from '../analysis/digest.js';
 import { analyzeDigests } from '../analysis/checkpoint-analysis.js';
 
@@ -16,6 +16,9 @@ export interface IterationPerformance {
   testMaxDrawdown: number | null;
   buyAndHoldTestSharpe: number | null;
   buyAndHoldTestReturn: number | null;
+  /** Validation score of the network before any gradient step, beside selectionScore. */
+  untrainedScore: number | null;
+  testChancePercentile: number | null;
 }
 
 export interface PerformanceAnalysis {
@@ -30,6 +33,8 @@ export interface PerformanceAnalysis {
     bars: number;
     walkForwardEfficiency: Statistic;
     tStatistic: Statistic;
+    /** Whether the result is distinguishable from luck, with the numbers behind it. */
+    luck: ExperimentLuck;
   } | null;
   /** Why outOfSample is null (the run has not written its summary yet). */
   outOfSampleReason: string | null;
@@ -53,6 +58,8 @@ export async function analyzeCheckpointPerformance(experimentDir: string): Promi
     testMaxDrawdown: d.test.maxDrawdown,
     buyAndHoldTestSharpe: d.buyAndHoldTest.sharpe,
     buyAndHoldTestReturn: d.buyAndHoldTest.totalReturn,
+    untrainedScore: d.untrainedScore ?? null,
+    testChancePercentile: d.testChancePercentile ?? null,
   }));
   let outOfSample: PerformanceAnalysis['outOfSample'] = null;
   let outOfSampleReason: string | null = null;
@@ -66,6 +73,7 @@ export async function analyzeCheckpointPerformance(experimentDir: string): Promi
       bars: summary.stitched.bars,
       walkForwardEfficiency: summary.walkForwardEfficiency,
       tStatistic: summary.tStatistic,
+      luck: summary.luck,
     };
   } else {
     outOfSampleReason =

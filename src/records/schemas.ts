@@ -40,8 +40,38 @@ export const windowSchema = z.object({
 
 export const candidateSchema = z.object({
   step: z.number().int().min(0),
+  /** Gradient updates the network had taken; a candidate always has at least one (0: the untrained reference). */
+  updates: z.number().int().min(0),
   score: nullableFinite,
   metrics: metricsSchema,
+  /** Per-bar returns on the scored segment, float32 base64 (records/float-codec.ts): what PBO is computed from. */
+  returns: z.string(),
+});
+
+/** Random policies with the kept model's turnover on one segment, and where the kept model falls among them. */
+export const chanceSummarySchema = z.object({
+  draws: z.number().int(),
+  changes: z.number().int(),
+  bars: z.number().int(),
+  p5: nullableFinite,
+  p50: nullableFinite,
+  p95: nullableFinite,
+  keptSharpe: nullableFinite,
+  keptPercentile: nullableFinite,
+  reason: z.string().nullable(),
+});
+
+/** How likely it is that an iteration's result is luck. */
+export const iterationLuckSchema = z.object({
+  chance: z.object({ validation: chanceSummarySchema.nullable(), test: chanceSummarySchema.nullable() }),
+  /** Probability of backtest overfitting by CSCV over the candidates' per-bar validation returns. */
+  pbo: z.object({
+    pbo: nullableFinite,
+    combinations: z.number().int(),
+    candidates: z.number().int(),
+    partitions: z.number().int().nullable(),
+    reason: z.string().nullable(),
+  }),
 });
 
 const segmentMetricsSchema = z.object({
@@ -96,6 +126,8 @@ export const selectionRecordSchema = z.object({
   step: z.number().int().nullable(),
   qualified: z.boolean(),
   candidates: z.array(candidateSchema),
+  /** The network before its first gradient step, scored the same way: a reference, never a candidate. */
+  untrained: candidateSchema.nullable(),
 });
 
 const fileRefSchema = z.object({ file: z.string(), sha256: z.string().length(64), size: z.number().int().min(0) });
@@ -112,6 +144,7 @@ export const modelRecordSchema = z.object({
   buyAndHold: segmentMetricsSchema,
   outOfSample: outOfSampleSchema,
   training: trainingRecordSchema,
+  luck: iterationLuckSchema,
   createdAt: z.string(),
 });
 
@@ -130,6 +163,7 @@ export const placeholderRecordSchema = z.object({
   buyAndHold: segmentMetricsSchema,
   outOfSample: outOfSampleSchema,
   training: trainingRecordSchema,
+  luck: iterationLuckSchema,
   createdAt: z.string(),
 });
 
@@ -184,6 +218,46 @@ export const iterationSummarySchema = z.object({
   performance: performanceSchema,
 });
 
+const psrSchema = z.object({
+  psr: nullableFinite,
+  sharpe: nullableFinite,
+  annualizedSharpe: nullableFinite,
+  bars: z.number().int(),
+  reason: z.string().nullable(),
+});
+
+/** Whether the experiment's out-of-sample result is distinguishable from luck, with every number behind the answer. */
+export const experimentLuckSchema = z.object({
+  /** Probabilistic Sharpe ratio of the stitched out-of-sample returns against 0 and against buy-and-hold's. */
+  psr: z.object({ vsZero: psrSchema, vsBuyAndHold: psrSchema }),
+  /** Deflated Sharpe ratio given every candidate tried and the variance of their validation Sharpe ratios. */
+  dsr: z.object({
+    dsr: nullableFinite,
+    trials: z.number().int(),
+    sharpeVariance: nullableFinite,
+    expectedMaxSharpe: nullableFinite,
+    annualizedExpectedMaxSharpe: nullableFinite,
+    reason: z.string().nullable(),
+  }),
+  /** Mean out-of-sample return: Newey-West (HAC) and plain t statistics with two-sided p-values. */
+  significance: z.object({
+    lags: z.number().int(),
+    neweyWestT: nullableFinite,
+    neweyWestPValue: nullableFinite,
+    iidT: nullableFinite,
+    iidPValue: nullableFinite,
+    reason: z.string().nullable(),
+  }),
+  /** Probability of backtest overfitting pooled over the iterations' CSCV combinations. */
+  pbo: z.object({ pbo: nullableFinite, combinations: z.number().int(), iterations: z.number().int(), reason: z.string().nullable() }),
+  /** Random position sequences over the stitched bars with the strategy's number of position changes. */
+  chance: chanceSummarySchema,
+  /** Mean validation score of the untrained networks beside the mean selection score of the kept models. */
+  untrained: z.object({ meanScore: nullableFinite, keptMeanScore: nullableFinite, iterations: z.number().int() }),
+  verdict: z.enum(['distinguishable from chance', 'indistinguishable from chance']),
+  sentence: z.string(),
+});
+
 export const walkforwardSummarySchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
   experiment: z.string(),
@@ -198,6 +272,7 @@ export const walkforwardSummarySchema = z.object({
   stitched: z.object({ bars: z.number().int(), strategy: metricsSchema, buyAndHold: metricsSchema }),
   walkForwardEfficiency: statisticSchema,
   tStatistic: statisticSchema,
+  luck: experimentLuckSchema,
   bestIteration: z.number().int().nullable(),
   resumes: z.array(resumeEventSchema),
   /** Largest resident memory any iteration of this experiment reported. */
@@ -229,6 +304,10 @@ export const iterationDigestSchema = z.object({
   test: metricDigestSchema,
   buyAndHoldTest: metricDigestSchema,
   model: fileRefSchema.nullable(),
+  /** Validation score of the network before any gradient step (null for records of older versions). */
+  untrainedScore: nullableFinite.optional(),
+  /** The kept model's percentile among random policies with its turnover on the test segment. */
+  testChancePercentile: nullableFinite.optional(),
 });
 
 export const checkpointEntrySchema = z.object({
@@ -261,7 +340,8 @@ export const checkpointAnalysisSchema = z.object({
   validationReturn: describeSchema,
   testReturn: describeSchema,
   bestByValidation: z.number().int().nullable(),
-  bestByTest: z.number().int().nullable(),
+  /** Hindsight only: which iteration's model did best on test. A diagnostic of selection, never a way to choose. */
+  diagnostics: z.object({ bestByTestInHindsight: z.number().int().nullable(), note: z.string() }),
   testSharpeSlope: statisticSchema,
   validationTestCorrelation: statisticSchema,
 });
@@ -286,6 +366,9 @@ export type Statistic = z.infer<typeof statisticSchema>;
 export type ResumeEvent = z.infer<typeof resumeEventSchema>;
 export type IterationPerformance = z.infer<typeof performanceSchema>;
 export type Candidate = z.infer<typeof candidateSchema>;
+export type ChanceSummary = z.infer<typeof chanceSummarySchema>;
+export type IterationLuck = z.infer<typeof iterationLuckSchema>;
+export type ExperimentLuck = z.infer<typeof experimentLuckSchema>;
 
 export const fileKinds = ['training', 'current_best', 'preserved', 'metrics', 'placeholder', 'best', 'best_record', 'archive'] as const;
 

@@ -2,8 +2,15 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { listCheckpoints } from '../inspect/listing.js';
-import { runConfigSchema, walkforwardSummarySchema, type WalkforwardSummary } from '../records/schemas.js';
-import { layout } from '../store/layout.js';
+import {
+  iterationRecordSchema,
+  runConfigSchema,
+  walkforwardSummarySchema,
+  type IterationRecord,
+  type WalkforwardSummary,
+} from '../records/schemas.js';
+import { iterationRecordNames, layout } from '../store/layout.js';
+import { learnedSection } from './learned-section.js';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
@@ -21,6 +28,7 @@ export async function writeReport(experimentDir: string): Promise<string> {
     JSON.parse(await readFile(join(experimentDir, 'walkforward_summary.json'), 'utf8')),
   );
   const list = await listCheckpoints(experimentDir);
+  const iterationRecords = await readIterationRecords(experimentDir);
   const records = new Map<number, { reason?: string }>();
   for (const r of list.rows) {
     if (r.status === 'placeholder') records.set(r.iteration, JSON.parse(await readFile(join(experimentDir, r.file), 'utf8')));
@@ -76,6 +84,7 @@ img.chart{max-width:100%;border:1px solid #eee;margin:6px 0;display:block}.grid{
 <div class="card">Walk-forward efficiency<b>${num(summary.walkForwardEfficiency.value)}</b>${esc(summary.walkForwardEfficiency.reason ?? '')}</div>
 <div class="card">t-statistic of OOS returns<b>${num(summary.tStatistic.value)}</b>${esc(summary.tStatistic.reason ?? '')}</div>
 </div>
+${learnedSection(summary, iterationRecords)}
 <h2>Provenance</h2>
 <table><tr><th class="l">data file</th><td class="l">${esc(run.data.file)} (${run.data.rows} rows, column ${esc(run.data.priceColumn)})</td></tr>
 <tr><th class="l">data sha256</th><td class="l"><code>${esc(run.data.sha256)}</code></td></tr>
@@ -112,4 +121,17 @@ ${journal.length ? `<table id="journal"><thead><tr><th class="l">time</th><th cl
   const path = join(experimentDir, 'report.html');
   await writeFileAtomic(path, html);
   return path;
+}
+
+/** Every iteration record that parses, by iteration (a damaged one is left out of the luck table, not fatal). */
+async function readIterationRecords(experimentDir: string): Promise<Map<number, IterationRecord>> {
+  const out = new Map<number, IterationRecord>();
+  const names = await readdir(join(experimentDir, layout.checkpoints)).catch(() => [] as string[]);
+  for (const { name, iteration } of iterationRecordNames(names)) {
+    const parsed = iterationRecordSchema.safeParse(
+      JSON.parse(await readFile(join(experimentDir, layout.checkpoints, name), 'utf8').catch(() => 'null')),
+    );
+    if (parsed.success) out.set(iteration, parsed.data);
+  }
+  return out;
 }

@@ -2,6 +2,7 @@ import type { DqnAgent } from '../agent/dqn-agent.js';
 import { score, type MetricName } from '../analysis/metrics.js';
 import type { WindowData } from '../env/market.js';
 import { TradingEnv } from '../env/trading-env.js';
+import { encodeFloats } from '../records/float-codec.js';
 import type { Candidate } from '../records/schemas.js';
 import { runPolicy } from '../training/evaluate.js';
 import type { PhaseClock } from '../training/phase-clock.js';
@@ -22,10 +23,16 @@ export function candidateEvaluator(ctx: RunContext, data: WindowData, agent: Dqn
   const evaluate = () =>
     clock.timed('evaluation', () => {
       ctx.trace('evaluation', { iteration: n, step: agent.numTimesteps });
-      const metrics = runPolicy(env, (obs) => agent.greedyAction(obs), ctx.metricOptions).metrics;
-      const s = score(metrics, metric);
+      const run = runPolicy(env, (obs) => agent.greedyAction(obs), ctx.metricOptions);
+      const s = score(run.metrics, metric);
       ctx.trace('training', { iteration: n, step: agent.numTimesteps });
-      return { step: agent.numTimesteps, score: Number.isFinite(s) ? s : null, metrics };
+      return {
+        step: agent.numTimesteps,
+        updates: agent.numUpdates,
+        score: Number.isFinite(s) ? s : null,
+        metrics: run.metrics,
+        returns: encodeFloats(run.returns),
+      };
     });
   return Object.assign(evaluate, { scoredOn: data.window.validation ? ('validation' as const) : ('train' as const) });
 }

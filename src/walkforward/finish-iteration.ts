@@ -10,6 +10,7 @@ import { iterationSeed, type TrainedIteration } from './iteration.js';
 import { qualify } from './preservation.js';
 import { digestOf } from '../analysis/digest.js';
 import { layout } from '../store/layout.js';
+import { iterationLuck } from './iteration-luck.js';
 
 export interface FinishedIteration {
   record: IterationRecord;
@@ -61,6 +62,7 @@ export async function finishIteration(
       step: trained.best?.step ?? null,
       qualified: verdict.qualified,
       candidates: trained.candidates,
+      untrained: trained.untrained,
     },
     buyAndHold: { train: hold.train.metrics, validation: hold.validation?.metrics ?? null, test: hold.test.metrics },
     training: {
@@ -76,6 +78,7 @@ export async function finishIteration(
     },
     createdAt: store.now().toISOString(),
   };
+  const luckBase = { seed: ctx.seed, iteration: n, market, env: config.env, metricOptions: ctx.metricOptions, candidates: trained.candidates };
   const preserveStarted = performance.now();
   ctx.trace('preservation', { iteration: n });
   if (!verdict.qualified) {
@@ -94,6 +97,7 @@ export async function finishIteration(
         fallback,
         metrics: { test: run.metrics },
         outOfSample: outOfSample(run, market),
+        luck: iterationLuck({ ...luckBase, kept: null }),
       },
       { step: null, describe: digestOf },
     );
@@ -117,6 +121,13 @@ export async function finishIteration(
       model: modelFile,
       metrics: { train: runs.train.metrics, validation: runs.validation?.metrics ?? null, test: runs.test.metrics },
       outOfSample: outOfSample(runs.test, market),
+      luck: iterationLuck({
+        ...luckBase,
+        kept: {
+          validation: window.validation && runs.validation ? { segment: window.validation, run: runs.validation } : null,
+          test: { segment: window.test, run: runs.test },
+        },
+      }),
     },
     { step: trained.best?.step ?? null, describe: digestOf },
   );

@@ -21,6 +21,8 @@ export interface TrainedIteration {
   candidates: Candidate[];
   /** The candidate kept as the iteration's current best (saved to curr_best_model.zip), if any evaluation ran. */
   best: Candidate | null;
+  /** The network before its first gradient step, scored like a candidate. */
+  untrained: Candidate | null;
   scoredOn: 'validation' | 'train';
   timesteps: number;
   updates: number;
@@ -54,6 +56,7 @@ export async function trainIteration(
   const env = new TradingEnv(data.market, data.window.train.start, data.window.train.end, ctx.config.env);
   const rng = Rng.fromSeed(iterationSeed(ctx, n));
   const agent = new DqnAgent(ctx.config.agent, env.obsDim, env.nActions, rng, timesteps);
+  agent.rewardScale = rewardScale(ctx.config.agent.rewardScaling, data);
   const session = new TrainingSession(agent, rng, timesteps);
   try {
     const resume = await findResumePoint(ctx, n);
@@ -90,7 +93,12 @@ async function train(
   const clock = new PhaseClock(session.priorSeconds, agent.numTimesteps, agent.numUpdates);
   const saves = new IterationSaves(ctx, data, session, clock, resume ? agent.numTimesteps : -1);
   const evaluate = candidateEvaluator(ctx, data, agent, clock);
+  // A network that has not taken a gradient step is never a candidate; the first such score is the reference.
   const keep = async (candidate: Candidate, always: boolean) => {
+    if (candidate.updates === 0) {
+      session.untrained ??= candidate;
+      return;
+    }
     session.candidates.push(candidate);
     if (always || session.best === null || (candidate.score ?? -Infinity) > (session.best.score ?? -Infinity))
       await saves.currentBest(candidate, evaluate.scoredOn);
@@ -108,6 +116,7 @@ async function train(
       if (onChart && step < timesteps) await clock.timed('saving', () => onChart(n, step, session.history, session.candidates));
     }),
   ];
+  if (!resume) session.untrained = await evaluate();
   ctx.trace('training', { iteration: n, step: agent.numTimesteps });
   const loop: LoopState = await trainAgent(agent, env, { timesteps, callbacks, resumeFrom: session.loop, times: clock.times });
   await saves.trainingIfNew(loop);
@@ -121,6 +130,7 @@ async function train(
   return {
     candidates: session.candidates,
     best: session.best,
+    untrained: session.untrained,
     scoredOn: evaluate.scoredOn,
     timesteps: agent.numTimesteps,
     updates: agent.numUpdates,
@@ -157,4 +167,18 @@ function reportProgress(ctx: RunContext, session: TrainingSession, clock: PhaseC
 /** Each iteration has its own stream, derived from the experiment seed and the iteration number. */
 export function iterationSeed(ctx: Pick<RunContext, 'seed'>, n: number): number {
   return deriveSeed(ctx.seed, 'iteration', n);
+}
+
+/**
+ * Per-bar rewards are log returns of order 1e-2 and the edge between actions of order 1e-3, below the noise of a fresh
+ * network's Q-values; dividing by the training segment's volatility puts them near unit scale. A fixed scale from the
+ * training rows (never validation or test) keeps resumes exact with no running statistics to save.
+ */
+function rewardScale(scaling: 'train-volatility' | 'none', data: WindowData): number {
+  if (scaling === 'none') return 1;
+  const { start, end } = data.window.train;
+  const r = data.market.logReturns.subarray(start, end);
+  const mean = r.reduce((a, b) => a + b, 0) / r.length;
+  const std = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, r.length - 1));
+  return std > 0 ? 1 / std : 1;
 }

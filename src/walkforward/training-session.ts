@@ -19,6 +19,7 @@ const sessionSchema = z.object({
   }),
   candidates: z.array(candidateSchema),
   best: candidateSchema.nullable(),
+  untrained: candidateSchema.nullable(),
   history: historySchema.loose(),
 });
 
@@ -30,6 +31,8 @@ const sessionSchema = z.object({
 export class TrainingSession {
   candidates: Candidate[] = [];
   best: Candidate | null = null;
+  /** The network scored before any gradient step: the reference a kept model must be compared with. */
+  untrained: Candidate | null = null;
   history: TrainingHistory;
   loop: LoopState | undefined;
   /** Training seconds before this process took over (a resume adds to them). */
@@ -51,6 +54,7 @@ export class TrainingSession {
       loop: { ...loop, elapsedSeconds },
       candidates: this.candidates,
       best: this.best,
+      untrained: this.untrained,
       history: this.history as unknown as z.input<typeof sessionSchema>['history'],
     };
     return { json, arrays: agent.arrays };
@@ -81,6 +85,7 @@ export class TrainingSession {
     this.priorSeconds = json.loop.elapsedSeconds ?? 0;
     this.candidates = json.candidates;
     this.best = json.best;
+    this.untrained = json.untrained;
     this.history = json.history as unknown as TrainingHistory;
   }
 }

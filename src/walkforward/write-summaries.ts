@@ -7,6 +7,8 @@ import { FORMAT_VERSION, walkforwardSummarySchema, type IterationRecord, type Re
 import type { Window } from '../windows/build-windows.js';
 import { layout, type ExperimentPaths } from '../store/layout.js';
 import { oosCsv, stitchOutOfSample, walkForwardEfficiency } from '../analysis/out-of-sample.js';
+import { experimentLuck } from '../analysis/experiment-luck.js';
+import { CHANCE_DRAWS } from './iteration-luck.js';
 
 export interface SummaryInputs {
   paths: ExperimentPaths;
@@ -60,8 +62,17 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
     qualified: records.filter((r) => r.kind === 'model').length,
     placeholders: records.filter((r) => r.kind === 'placeholder').length,
     stitched: { bars: stitched.bars.length, strategy: stitched.strategy, buyAndHold: stitched.buyAndHold },
-    walkForwardEfficiency: walkForwardEfficiency(records, stitched.strategy),
+    walkForwardEfficiency: walkForwardEfficiency(records, s.metricOptions),
     tStatistic: stitched.tStatistic,
+    luck: experimentLuck({
+      records,
+      stitched,
+      seed: s.seed,
+      costRate: entryCost,
+      allowedPositions: s.config.env.allowShort ? [-1, 0, 1] : [0, 1],
+      metricOptions: s.metricOptions,
+      draws: CHANCE_DRAWS,
+    }),
     bestIteration: s.bestIteration,
     resumes: s.resumes,
     peakRssBytes: Math.max(0, ...records.map((r) => r.training.performance.rssBytes)),

@@ -72,9 +72,9 @@ describe('loadConfig', () => {
 
   test.each([
     [
-      'exploration ending before learning starts',
-      ['agent.explorationFraction=0.01'],
-      /exploration reaches its final epsilon at step 100, before learning starts at step 1000/,
+      'evaluations before the first gradient step',
+      ['training.evalFreq=500'],
+      /training\.evalFreq \(500\) <= agent\.learningStarts \(1000\): the first 2 evaluation\(s\) see a network without a gradient step/,
     ],
     [
       'a target update interval longer than the run',

@@ -131,16 +131,15 @@ export class ReplayBuffer {
     const n = out.size;
     const total = tree.total;
     const segment = total / n;
-    let maxWeight = 0;
+    // Schaul et al. (2016), section 3.4: weights are scaled by the largest weight any stored transition could get,
+    // the one of the smallest priority, so they only ever scale updates down and do not depend on the batch drawn.
+    const maxWeight = (this.count * (tree.min(this.count) / total)) ** -beta;
     for (let k = 0; k < n; k++) {
       const i = Math.min(tree.find((k + rng.next()) * segment), this.count - 1);
       out.indices[k] = i;
       const probability = tree.leaf(i) / total;
-      const weight = (this.count * probability) ** -beta;
-      out.weights[k] = weight;
-      if (weight > maxWeight) maxWeight = weight;
+      out.weights[k] = (this.count * probability) ** -beta / maxWeight;
     }
-    for (let k = 0; k < n; k++) out.weights[k] /= maxWeight;
   }
 
   /** New priorities |TD error| + epsilon for the sampled slots. */

@@ -22,6 +22,7 @@ export class SumTree {
     const nodes = this.nodes;
     let node = this.capacity + index;
     nodes[node] = value;
+    this.noteUpdate(index, nodes[node]);
     node >>= 1;
     while (node >= 1) {
       nodes[node] = nodes[2 * node] + nodes[2 * node + 1];
@@ -46,6 +47,40 @@ export class SumTree {
     return node - n;
   }
 
+  /**
+   * The smallest leaf among 0..count-1. Kept incrementally: a lower value replaces it at once, and only raising the
+   * current minimum leaf forces a scan, which happens for a few of the batch's slots per update.
+   */
+  min(count: number): number {
+    if (this.minIndex < 0 || this.minIndex >= count) this.rescanMin(count);
+    return this.minValue;
+  }
+
+  private minIndex = -1;
+  private minValue = Infinity;
+
+  private noteUpdate(index: number, value: number): void {
+    if (this.minIndex < 0) return;
+    if (value <= this.minValue) {
+      this.minValue = value;
+      this.minIndex = index;
+    } else if (index === this.minIndex) this.minIndex = -1;
+  }
+
+  private rescanMin(count: number): void {
+    let best = Infinity;
+    let at = -1;
+    for (let i = 0; i < count; i++) {
+      const v = this.nodes[this.capacity + i];
+      if (v < best) {
+        best = v;
+        at = i;
+      }
+    }
+    this.minValue = best;
+    this.minIndex = at;
+  }
+
   /** Leaves 0..count-1, for checkpoints. */
   leaves(count: number): Float32Array {
     return this.nodes.slice(this.capacity, this.capacity + count);
@@ -56,6 +91,7 @@ export class SumTree {
     const nodes = this.nodes;
     nodes.fill(0);
     nodes.set(values, this.capacity);
+    this.minIndex = -1;
     for (let node = this.capacity - 1; node >= 1; node--) nodes[node] = nodes[2 * node] + nodes[2 * node + 1];
   }
 }

@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import type { ExperimentLuck } from '../../records/schemas.js';
 import { experimentRoot, withExperimentOptions, type ExperimentArgs } from '../experiment-options.js';
 import { num, table } from '../format.js';
 
@@ -26,7 +27,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
         d('validation return', s.validationReturn),
         d('test return', s.testReturn),
       ]),
-      `Best iteration by validation: ${s.bestByValidation ?? 'none'}; by test: ${s.bestByTest ?? 'none'}`,
+      `Best iteration by validation (the selection): ${s.bestByValidation ?? 'none'}`,
       `Trend of test sharpe per iteration: ${num(s.testSharpeSlope.value, 4)}${s.testSharpeSlope.reason ? ` (${s.testSharpeSlope.reason})` : ''}`,
       `Correlation validation vs test sharpe: ${num(s.validationTestCorrelation.value)}${s.validationTestCorrelation.reason ? ` (${s.validationTestCorrelation.reason})` : ''}`,
     ];
@@ -37,7 +38,22 @@ export const analyzeCommand: CommandModule<object, Args> = {
           `buy-and-hold sharpe ${num(o.buyAndHold.sharpe)}, return ${num(o.buyAndHold.totalReturn)}`,
         `Walk-forward efficiency: ${num(o.walkForwardEfficiency.value)}${o.walkForwardEfficiency.reason ? ` (${o.walkForwardEfficiency.reason})` : ''}; t-statistic of OOS returns: ${num(o.tStatistic.value)}`,
       );
+      if (o.luck) lines.push(...luckLines(o.luck));
     } else lines.push(`Out of sample: ${a.outOfSampleReason}`);
+    lines.push(`Diagnostic, in hindsight (not a selection): best iteration on test ${s.diagnostics.bestByTestInHindsight ?? 'none'}`);
     process.stdout.write(lines.join('\n') + '\n');
   },
 };
+
+/** "Did it learn?" in a few lines: the verdict and each statistic behind it. */
+export function luckLines(l: ExperimentLuck): string[] {
+  return [
+    `Did it learn? ${l.sentence}`,
+    `  probabilistic Sharpe ratio vs 0: ${num(l.psr.vsZero.psr)}, vs buy-and-hold: ${num(l.psr.vsBuyAndHold.psr)}`,
+    `  deflated Sharpe ratio: ${num(l.dsr.dsr)} (${l.dsr.trials} candidates tried; expected best of them by luck: annualized sharpe ${num(l.dsr.annualizedExpectedMaxSharpe)})`,
+    `  mean return: Newey-West t ${num(l.significance.neweyWestT)} (p ${num(l.significance.neweyWestPValue)}, ${l.significance.lags} lags); plain t ${num(l.significance.iidT)} (p ${num(l.significance.iidPValue)})`,
+    `  probability of backtest overfitting: ${num(l.pbo.pbo)} (${l.pbo.combinations} combinations over ${l.pbo.iterations} iterations)`,
+    `  random policies with the same turnover: sharpe p5 ${num(l.chance.p5)}, median ${num(l.chance.p50)}, p95 ${num(l.chance.p95)}; the strategy at percentile ${num(l.chance.keptPercentile, 1)}`,
+    `  untrained networks' mean validation score ${num(l.untrained.meanScore)} against the kept models' ${num(l.untrained.keptMeanScore)}`,
+  ];
+}

@@ -1,0 +1,155 @@
+import {
+  chanceDistribution,
+  countPositionChanges,
+  deflatedSharpeRatio,
+  luckVerdict,
+  matrixFromColumns,
+  meanSignificance,
+  probabilisticSharpeRatio,
+  probabilityOfBacktestOverfitting,
+  psrAgainstBenchmark,
+  returnMoments,
+  trialSharpeVariance,
+  type PsrResult,
+} from './luck/index.js';
+import { computeMetrics, type MetricOptions } from './metrics.js';
+import type { Stitched } from './out-of-sample.js';
+import { deriveSeed, Rng } from '../random/rng.js';
+import { decodeFloats } from '../records/float-codec.js';
+import type { ChanceSummary, ExperimentLuck, IterationRecord } from '../records/schemas.js';
+
+export interface ExperimentLuckInputs {
+  records: IterationRecord[];
+  stitched: Stitched;
+  seed: number;
+  /** Cost per unit of position change (costBps + slippageBps) / 1e4, as the environment charges it. */
+  costRate: number;
+  allowedPositions: readonly number[];
+  metricOptions: MetricOptions;
+  draws: number;
+}
+
+/**
+ * The statistics that say whether the stitched out-of-sample result is luck:
+ * - PSR (Bailey and Lopez de Prado 2012) of the stitched returns against a Sharpe of 0 and against buy-and-hold;
+ * - DSR (Bailey and Lopez de Prado 2014) with N = every candidate evaluated in every iteration and V[SR] the variance
+ *   of their per-bar validation Sharpe ratios: each test segment is traded by the best of its iteration's candidates,
+ *   so the stitched series is the survivor of all of them (a conservative N);
+ * - Newey-West t of the mean return (Bartlett kernel, automatic lags) beside the plain t;
+ * - PBO pooled: the share of all iterations' CSCV combinations (Bailey, Borwein, Lopez de Prado and Zhu 2017) whose
+ *   in-sample best lands in the lower half out of sample;
+ * - the strategy's percentile among random position sequences with its number of position changes.
+ */
+export function experimentLuck(inputs: ExperimentLuckInputs): ExperimentLuck {
+  const { stitched, records, metricOptions } = inputs;
+  const returns = stitched.bars.map((b) => b.strategyReturn);
+  const hold = stitched.bars.map((b) => b.buyAndHoldReturn);
+  const candidates = records.flatMap((r) => r.selection.candidates);
+  const sharpes = candidates.map((c) => returnMoments(decodeFloats(c.returns)).sharpe).filter((s): s is number => s !== null);
+  const variance = trialSharpeVariance(sharpes);
+  const dsr =
+    variance === null
+      ? null
+      : deflatedSharpeRatio(returns, {
+          trials: Math.max(1, candidates.length),
+          sharpeVariance: variance,
+          periodsPerYear: metricOptions.periodsPerYear,
+        });
+  const significance = meanSignificance(returns);
+  const pbo = pooledPbo(records);
+  const chance = stitchedChance(inputs, returns);
+  const verdict = luckVerdict({
+    dsr: dsr?.dsr ?? null,
+    pbo: pbo.pbo,
+    neweyWestPValue: significance.neweyWestPValue,
+    chancePercentile: chance.keptPercentile,
+  });
+  return {
+    psr: {
+      vsZero: psrBrief(probabilisticSharpeRatio(returns, { periodsPerYear: metricOptions.periodsPerYear })),
+      vsBuyAndHold: psrBrief(psrAgainstBenchmark(returns, hold, { periodsPerYear: metricOptions.periodsPerYear })),
+    },
+    dsr: {
+      dsr: dsr?.dsr ?? null,
+      trials: candidates.length,
+      sharpeVariance: variance,
+      expectedMaxSharpe: dsr?.expectedMaxSharpe ?? null,
+      annualizedExpectedMaxSharpe: dsr?.annualizedExpectedMaxSharpe ?? null,
+      reason: dsr ? dsr.reason : 'fewer than 2 candidates with a defined Sharpe ratio',
+    },
+    significance: {
+      lags: significance.lags,
+      neweyWestT: significance.neweyWestT,
+      neweyWestPValue: significance.neweyWestPValue,
+      iidT: significance.iidT,
+      iidPValue: significance.iidPValue,
+      reason: significance.reason,
+    },
+    pbo,
+    chance,
+    untrained: untrainedBeside(records),
+    verdict: verdict.verdict,
+    sentence: verdict.sentence,
+  };
+}
+
+function psrBrief(r: PsrResult): ExperimentLuck['psr']['vsZero'] {
+  return { psr: r.psr, sharpe: r.sharpe, annualizedSharpe: r.annualizedSharpe, bars: r.bars, reason: r.reason };
+}
+
+function pooledPbo(records: IterationRecord[]): ExperimentLuck['pbo'] {
+  const logits: number[] = [];
+  let iterations = 0;
+  for (const r of records) {
+    if (r.selection.candidates.length < 2) continue;
+    const result = probabilityOfBacktestOverfitting(matrixFromColumns(r.selection.candidates.map((c) => decodeFloats(c.returns))));
+    if (result.pbo === null) continue;
+    logits.push(...result.logits);
+    iterations++;
+  }
+  if (!logits.length)
+    return { pbo: null, combinations: 0, iterations: 0, reason: 'no iteration had 2 or more candidates over enough validation bars' };
+  return { pbo: logits.filter((l) => l <= 0).length / logits.length, combinations: logits.length, iterations, reason: null };
+}
+
+/** Random schedules over the stitched bars, their returns computed as the environment does: position times the bar's return, less costs. */
+function stitchedChance(inputs: ExperimentLuckInputs, returns: number[]): ChanceSummary {
+  const { stitched, costRate, metricOptions } = inputs;
+  const market = stitched.bars.map((b, i) => (i === 0 ? b.buyAndHoldReturn + costRate : b.buyAndHoldReturn));
+  const positions = stitched.bars.map((b) => b.position);
+  const evaluate = (schedule: Float64Array) => {
+    const r = Array.from(schedule, (p, i) => p * market[i] - costRate * Math.abs(p - (i === 0 ? 0 : schedule[i - 1])));
+    return computeMetrics(r, Array.from(schedule), metricOptions).sharpe;
+  };
+  const result = chanceDistribution({
+    evaluate,
+    allowedPositions: inputs.allowedPositions,
+    bars: stitched.bars.length,
+    changes: countPositionChanges(positions),
+    keptSharpe: computeMetrics(returns, positions, metricOptions).sharpe,
+    rng: Rng.fromSeed(deriveSeed(inputs.seed, 'chance', 'stitched')),
+    draws: inputs.draws,
+  });
+  return {
+    draws: result.draws,
+    changes: result.changes,
+    bars: result.bars,
+    p5: result.quantiles?.p5 ?? null,
+    p50: result.quantiles?.p50 ?? null,
+    p95: result.quantiles?.p95 ?? null,
+    keptSharpe: result.keptSharpe,
+    keptPercentile: result.keptPercentile,
+    reason: result.reason,
+  };
+}
+
+function untrainedBeside(records: IterationRecord[]): ExperimentLuck['untrained'] {
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
+  const withReference = records.filter((r) => r.selection.untrained?.score != null);
+  const kept = records.filter((r) => r.kind === 'model' && r.selection.score !== null);
+  return {
+    meanScore: mean(withReference.map((r) => r.selection.untrained?.score as number)),
+    keptMeanScore: mean(kept.map((r) => r.selection.score as number)),
+    iterations: withReference.length,
+  };
+}
