@@ -122,14 +122,24 @@ export async function experimentStatus(resultsDir: string, experiment: string, o
     active: state === 'running' ? active : [],
     stepsPerSecond: state === 'running' ? stepsPerSecond : null,
     etaSeconds:
-      state === 'running' && stepsPerSecond && totalSteps !== null && stepsDone !== null ? Math.max(0, totalSteps - stepsDone) / stepsPerSecond : null,
+      state === 'running' && stepsPerSecond && totalSteps !== null && stepsDone !== null
+        ? Math.max(0, totalSteps - stepsDone) / stepsPerSecond
+        : null,
     lastCheckpoint: lastCheckpoint(entries, now),
     lastEvaluation: evaluation
       ? { iteration: evaluation.iteration, step: evaluation.step, metric: evaluation.metric, score: evaluation.score, newBest: evaluation.newBest }
       : null,
-    warnings: attempt.filter((l) => WARNING_EVENTS.includes(l.event as never)).map((l) => ({ event: String(l.event), time: iso(l.time), msg: l.msg })),
+    warnings: attempt
+      .filter((l) => WARNING_EVENTS.includes(l.event as never))
+      .map((l) => ({ event: String(l.event), time: iso(l.time), msg: l.msg })),
     ended: ender
-      ? { event: String(ender.event), time: iso(ender.time), msg: ender.msg, errorName: (ender.errorName as string) ?? null, exitCode: num(ender.exitCode) }
+      ? {
+          event: String(ender.event),
+          time: iso(ender.time),
+          msg: ender.msg,
+          errorName: (ender.errorName as string) ?? null,
+          exitCode: num(ender.exitCode),
+        }
       : null,
     rerun: state === 'running' ? null : rerunPlan(state, entries, attempt, done, iterations),
   };
@@ -155,7 +165,10 @@ function activeIterations(attempt: LogRecord[], done: Set<number>): ActiveIterat
 }
 
 function lastCheckpoint(entries: IndexEntry[], now: Date): StatusCheckpoint | null {
-  const newest = entries.filter((e) => e.kind === 'training' || e.kind === 'current_best' || e.kind === 'preserved').sort((a, b) => a.time.localeCompare(b.time)).at(-1);
+  const newest = entries
+    .filter((e) => e.kind === 'training' || e.kind === 'current_best' || e.kind === 'preserved')
+    .sort((a, b) => a.time.localeCompare(b.time))
+    .at(-1);
   return newest
     ? {
         file: newest.path,
@@ -208,7 +221,8 @@ export function formatStatus(s: ExperimentStatus): string {
   if (s.holder) lines.push(`  holder      pid ${s.holder.pid} on ${s.holder.host}, since ${s.holder.startedAt}`);
   lines.push(`  iterations  ${s.iterationsDone} of ${s.iterations ?? '?'} finished`);
   for (const a of s.active) lines.push(`  iteration ${a.iteration}  step ${a.step} of ${a.timesteps}, ${fmt(a.stepsPerSecond, 0)} steps/s`);
-  if (s.state === 'running') lines.push(`  speed       ${fmt(s.stepsPerSecond, 0)} steps/s, ETA ${s.etaSeconds === null ? 'n/a' : duration(s.etaSeconds)}`);
+  if (s.state === 'running')
+    lines.push(`  speed       ${fmt(s.stepsPerSecond, 0)} steps/s, ETA ${s.etaSeconds === null ? 'n/a' : duration(s.etaSeconds)}`);
   if (s.lastCheckpoint)
     lines.push(`  checkpoint  ${s.lastCheckpoint.file} (step ${s.lastCheckpoint.step ?? 'n/a'}), ${duration(s.lastCheckpoint.ageSeconds)} ago`);
   if (s.lastEvaluation) {
@@ -217,7 +231,10 @@ export function formatStatus(s: ExperimentStatus): string {
   }
   lines.push(`  warnings    ${s.warnings.length ? '' : 'none'}`);
   for (const w of s.warnings) lines.push(`    ${w.time.slice(11, 19)} ${w.msg}`);
-  if (s.ended) lines.push(`  ended       ${s.ended.time.slice(0, 19).replace('T', ' ')}: ${s.ended.event}${s.ended.event === 'run-failed' ? ` (${s.ended.msg})` : ''}`);
+  if (s.ended)
+    lines.push(
+      `  ended       ${s.ended.time.slice(0, 19).replace('T', ' ')}: ${s.ended.event}${s.ended.event === 'run-failed' ? ` (${s.ended.msg})` : ''}`,
+    );
   else if (s.state === 'killed') lines.push('  ended       without an end line and no process holds the lock: killed or crashed');
   if (s.rerun) lines.push(`  rerun       ${s.rerun.text}`);
   return lines.join('\n');

@@ -22,7 +22,12 @@ const atStep = { ...iterationField, step: count };
 
 const event = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) => z.strictObject({ ...base, event: z.literal(kind), ...shape });
 
-export const runStartEventSchema = event('run-start', { backend: z.string(), seed: count, iterations: count, skipped: z.record(z.string(), z.string()) });
+export const runStartEventSchema = event('run-start', {
+  backend: z.string(),
+  seed: count,
+  iterations: count,
+  skipped: z.record(z.string(), z.string()),
+});
 export const savePlanEventSchema = event('save-plan', { totalSteps: count, modelEvery: count, imageEvery: count, progressEvery: count });
 /** The run continues an experiment that ran before (which iterations were finished, forced past which changes). */
 export const runResumeEventSchema = event('run-resume', resumeEventSchema.shape);

@@ -19,7 +19,11 @@ export const experimentTags = {
 export async function writeExperimentBoard(ctx: RunContext, records: IterationRecord[]): Promise<void> {
   if (!ctx.config.logging.tensorboard) return;
   const now = () => ctx.store.now().getTime();
-  const writer = await TensorBoardWriter.open(ctx.store.paths.tensorboardExperiment, { startSeconds: Math.floor(now() / 1000), now, flushIntervalMs: 0 });
+  const writer = await TensorBoardWriter.open(ctx.store.paths.tensorboardExperiment, {
+    startSeconds: Math.floor(now() / 1000),
+    now,
+    flushIntervalMs: 0,
+  });
   try {
     const entryCost = (ctx.config.env.costBps + ctx.config.env.slippageBps) / 1e4;
     let equity = 1;

@@ -173,7 +173,10 @@ function reportProgress(
   };
   board?.stepsPerSecond(step, state.stepsPerSecond);
   const { phase: _phase, ...fields } = state;
-  ctx.logger.debug({ event: 'progress', ...fields }, `iteration ${n}: step ${step} of ${state.timesteps}, ${state.stepsPerSecond.toFixed(0)} steps/s`);
+  ctx.logger.debug(
+    { event: 'progress', ...fields },
+    `iteration ${n}: step ${step} of ${state.timesteps}, ${state.stepsPerSecond.toFixed(0)} steps/s`,
+  );
   ctx.onProgress?.(state);
 }
 

@@ -152,10 +152,7 @@ async function runOn(
     return await finishRun(ctx, executor, { records, timings, resumes, started, backend });
   } catch (err) {
     const failure = err as Error & { exitCode?: number };
-    logger.error(
-      { event: 'run-failed', error: failure.message, errorName: failure.name, exitCode: failure.exitCode ?? 1 },
-      (err as Error).message,
-    );
+    logger.error({ event: 'run-failed', error: failure.message, errorName: failure.name, exitCode: failure.exitCode ?? 1 }, (err as Error).message);
     throw err;
   } finally {
     await executor.close();

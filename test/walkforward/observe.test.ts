@@ -58,7 +58,9 @@ beforeAll(async () => {
   // The same experiment as a kill -9 would leave it: no end line, no live holder.
   const copy = join(dir, 'killed');
   cpSync(exp.resultsDir, copy, { recursive: true });
-  const lines = readFileSync(join(copy, id, 'run.log'), 'utf8').split('\n').filter(Boolean);
+  const lines = readFileSync(join(copy, id, 'run.log'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   writeFileSync(join(copy, id, 'run.log'), lines.filter((l) => !l.includes('"run-failed"')).join('\n') + '\n');
   killed = await experimentStatus(copy, id);
   const second = await runCli(args);
