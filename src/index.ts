@@ -50,5 +50,18 @@ export { loadModelZip, saveModelZip, type LoadedModel, type ModelMetadata } from
 export { readZip } from './store/zip-store.js';
 export { selectBackend, type BackendInfo } from './backend/select-backend.js';
 export * from './records/schemas.js';
+export * from './records/events.js';
+export {
+  experimentStatus,
+  formatStatus,
+  type ExperimentStatus,
+  type RunState,
+  type RerunPlan,
+  type ActiveIteration,
+  type StatusCheckpoint,
+  type StatusOptions,
+} from './inspect/status.js';
+export { readExperimentLog, logFormatter, type LogFilter } from './inspect/logs.js';
+export { readScalars, readEventFile, TensorBoardWriter, type ScalarPoint } from './logging/tensorboard/index.js';
 export * from './errors/index.js';
 export { CheckpointCorruptError } from './errors/index.js';

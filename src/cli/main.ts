@@ -12,6 +12,8 @@ import { experimentsCommand } from './commands/experiments.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { reportCommand } from './commands/report.js';
 import { synthCommand } from './commands/synth.js';
+import { statusCommand } from './commands/status.js';
+import { logsCommand } from './commands/logs.js';
 import { installSignalHandlers } from './signals.js';
 
 class YargsValidationStop extends Error {}
@@ -34,6 +36,8 @@ async function main(argv: string[]): Promise<void> {
     .command(reportCommand)
     .command(experimentsCommand)
     .command(synthCommand)
+    .command(statusCommand)
+    .command(logsCommand)
     .demandCommand(1, 'Name a command; see --help')
     .strict()
     .help()

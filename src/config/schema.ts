@@ -136,6 +136,12 @@ export const savingSchema = z
   })
   .strict();
 
+export const loggingSchema = z
+  .object({
+    tensorboard: z.boolean().default(true).describe('TensorBoard event files under results/<id>/tensorboard/ (per iteration and per experiment)'),
+  })
+  .strict();
+
 export const backendNames = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 
 export const configSchema = z
@@ -157,6 +163,7 @@ export const configSchema = z
     selection: selectionSchema.prefault({}),
     checkpoint: checkpointSchema.prefault({}),
     saving: savingSchema.prefault({}),
+    logging: loggingSchema.prefault({}),
   })
   .strict();
 

@@ -12,7 +12,10 @@ export interface LogRecord {
 }
 
 export interface RunLoggerOptions {
+  /** Level of the sink (the console); run.log gets `fileLevel`. */
   level: string;
+  /** Level of run.log (default: debug, or `level` when that is lower): the detailed events go to the file only. */
+  fileLevel?: string;
   runId: string;
   experiment: string;
   /** JSON lines appended here (results/<id>/run.log), written synchronously so a crash loses nothing. */
@@ -23,16 +26,27 @@ export interface RunLoggerOptions {
 
 export type { Logger };
 
+/** Level of the detailed events (evaluations, checkpoints, progress, removals, workers): in run.log, not on the console. */
+export const DETAIL_LEVEL = 'debug';
+
+/** The lower of two pino level names. */
+export function lowerLevel(a: string, b: string): string {
+  const values = pino.levels.values;
+  return (values[a] ?? Infinity) <= (values[b] ?? Infinity) ? a : b;
+}
+
 /** A pino logger writing JSON lines to the run's log file and to a sink; every line carries run id and experiment. */
 export function createRunLogger(options: RunLoggerOptions): Logger {
+  const fileLevel = options.fileLevel ?? lowerLevel(options.level, DETAIL_LEVEL);
   const streams: pino.StreamEntry[] = [];
   if (options.file)
-    streams.push({ level: options.level as pino.Level, stream: pino.destination({ dest: options.file, sync: true, mkdir: true, append: true }) });
+    streams.push({ level: fileLevel as pino.Level, stream: pino.destination({ dest: options.file, sync: true, mkdir: true, append: true }) });
   if (options.sink) {
     const sink = options.sink;
     streams.push({ level: options.level as pino.Level, stream: { write: (line: string) => sink(JSON.parse(line) as LogRecord) } });
   }
-  return pino({ level: options.level, base: { runId: options.runId, experiment: options.experiment } }, pino.multistream(streams));
+  const level = options.file ? lowerLevel(options.level, fileLevel) : options.level;
+  return pino({ level, base: { runId: options.runId, experiment: options.experiment } }, pino.multistream(streams));
 }
 
 export function silentLogger(): Logger {

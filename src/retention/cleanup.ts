@@ -27,14 +27,13 @@ export async function deleteFolder(index: IndexWriter, relativeFolder: string): 
   await rm(join(index.root, relativeFolder), { recursive: true, force: true });
 }
 
-/** Removes the training checkpoints of an iteration that the policy does not keep (policies order them by step). */
-export async function pruneTraining(index: IndexWriter, training: TrainingStore, policy: Policy): Promise<void> {
+/** Removes the training checkpoints of an iteration that the policy does not keep (policies order them by step); returns their paths. */
+export async function pruneTraining(index: IndexWriter, training: TrainingStore, policy: Policy): Promise<string[]> {
   const steps = (await training.steps()).map((step) => ({ iteration: step }));
   const doomed = decide(steps, [policy]).filter((d) => !d.keep);
-  await deleteIndexed(
-    index,
-    doomed.map((d) => layout.trainingCheckpoint(training.iteration, d.candidate.iteration)),
-  );
+  const paths = doomed.map((d) => layout.trainingCheckpoint(training.iteration, d.candidate.iteration));
+  await deleteIndexed(index, paths);
+  return paths;
 }
 
 /** Removes temporary leftovers of interrupted writes under `folder` (recursively); returns what it removed. */

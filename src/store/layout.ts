@@ -27,6 +27,10 @@ export const layout = {
   checkpoints: 'checkpoints',
   iterations: 'iterations',
   archiveFolder: 'archive',
+  /** TensorBoard event files: not indexed, not checkpoints; `tensorboard --logdir results/<id>/tensorboard`. */
+  tensorboard: 'tensorboard',
+  tensorboardIteration: (n: number) => `tensorboard/iter_${pad(n, 3)}`,
+  tensorboardExperiment: 'tensorboard/experiment',
   iterationFolder,
   trainingFolder,
   currentBest: (n: number) => `${iterationFolder(n)}/curr_best_model.zip`,
@@ -117,6 +121,9 @@ export function experimentPaths(resultsDir: string, experiment: string) {
     runLog: at(layout.runLog),
     visualizations: at(layout.visualizations),
     report: at(layout.report),
+    tensorboard: at(layout.tensorboard),
+    tensorboardIteration: (n: number) => at(layout.tensorboardIteration(n)),
+    tensorboardExperiment: at(layout.tensorboardExperiment),
   };
 }
 

@@ -36,3 +36,13 @@ export function candidateEvaluator(ctx: RunContext, data: WindowData, agent: Dqn
     });
   return Object.assign(evaluate, { scoredOn: data.window.validation ? ('validation' as const) : ('train' as const) });
 }
+
+/** The run.log line of one evaluation: its step, metric and score, and whether it became the iteration's best. */
+export function logEvaluation(ctx: RunContext, n: number, candidate: Candidate, scoredOn: 'validation' | 'train', newBest: boolean): void {
+  const metric = ctx.config.selection.metric;
+  const shown = candidate.score === null ? 'n/a' : candidate.score.toFixed(3);
+  ctx.logger.debug(
+    { event: 'evaluation', iteration: n, step: candidate.step, metric, scoredOn, score: candidate.score, newBest },
+    `iteration ${n}: ${metric} ${shown} on ${scoredOn} at step ${candidate.step}${newBest ? ' (new best)' : ''}`,
+  );
+}

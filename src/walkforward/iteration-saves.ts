@@ -3,7 +3,8 @@ import type { WindowData } from '../env/market.js';
 import type { Candidate } from '../records/schemas.js';
 import { keepLast } from '../retention/policies.js';
 import { pruneTraining } from '../retention/cleanup.js';
-import { layout } from '../store/layout.js';
+import type { Written } from '../store/experiment-store.js';
+import { classify, layout } from '../store/layout.js';
 import { saveModelZip } from '../store/model-zip.js';
 import type { PhaseClock } from '../training/phase-clock.js';
 import type { LoopState } from '../training/train-loop.js';
@@ -36,6 +37,7 @@ export class IterationSaves {
       this.session.best = candidate;
       const path = layout.currentBest(n);
       ctx.trace('checkpoint-write', { iteration: n, step: candidate.step, file: basename(path) });
+      const started = performance.now();
       const written = await saveModelZip(ctx.store.paths.at(path), this.session.agent.exportModel(), {
         ...ctx.metadata,
         kind: 'model',
@@ -45,6 +47,7 @@ export class IterationSaves {
         observation: { lookback: config.env.lookback, features: config.features, standardization: this.data.standardization },
       });
       await ctx.store.record(path, written, { step: candidate.step, metrics: { [this.metric]: candidate.score } });
+      this.logCommitted('current_best', path, candidate.step, written, performance.now() - started);
       ctx.trace('training', { iteration: n, step: candidate.step });
     });
   }
@@ -56,16 +59,33 @@ export class IterationSaves {
       const step = session.agent.numTimesteps;
       const training = ctx.store.training(n);
       ctx.trace('checkpoint-write', { iteration: n, step, file: basename(layout.trainingCheckpoint(n, step)) });
-      await training.save(
+      const started = performance.now();
+      const written = await training.save(
         step,
         session.snapshot(loop, this.clock.elapsed, ctx.config.checkpoint.saveReplayBuffer),
         { ...ctx.metadata, kind: 'training', iteration: n, step, metrics: session.best ? { [this.metric]: session.best.score } : {} },
         { epsilon: session.agent.epsilon },
       );
-      await pruneTraining(ctx.store.index, training, keepLast(ctx.config.checkpoint.keepTraining));
+      this.logCommitted('training', written.path, step, written, performance.now() - started);
+      const policy = keepLast(ctx.config.checkpoint.keepTraining);
+      for (const removed of await pruneTraining(ctx.store.index, training, policy)) {
+        ctx.logger.debug(
+          { event: 'cleanup-removal', iteration: n, step: classify(removed)?.step ?? null, file: removed, rule: `not kept by ${policy.name}` },
+          `iteration ${n}: removed ${removed} (not kept by ${policy.name})`,
+        );
+      }
       this.lastSaved = step;
       ctx.trace('training', { iteration: n, step });
     });
+  }
+
+  /** The run.log line of a committed file; saves run on the training thread, so it waits for all of it. */
+  private logCommitted(kind: 'training' | 'current_best', file: string, step: number, written: Written, ms: number): void {
+    const msTotal = Math.round(ms * 100) / 100;
+    this.ctx.logger.debug(
+      { event: 'checkpoint', kind, iteration: this.n, step, file, bytes: written.size, sha256: written.sha256, msBlocked: msTotal, msTotal },
+      `iteration ${this.n}: committed ${file} (${written.size} bytes, ${msTotal.toFixed(1)} ms)`,
+    );
   }
 
   /** Saves a training checkpoint unless the newest one is of the current step already. */

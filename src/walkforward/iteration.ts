@@ -12,10 +12,13 @@ import { historyRecorder, type TrainingHistory } from '../training/history.js';
 import { PhaseClock } from '../training/phase-clock.js';
 import { trainAgent, type LoopState, type TrainCallback } from '../training/train-loop.js';
 import type { RunContext } from './context.js';
+import type { ProgressState } from './progress.js';
 import { IterationSaves } from './iteration-saves.js';
 import { findResumePoint, type ResumePoint } from './resume-point.js';
 import { TrainingSession } from './training-session.js';
-import { candidateEvaluator } from './evaluate-candidate.js';
+import { candidateEvaluator, logEvaluation } from './evaluate-candidate.js';
+import { IterationBoard } from './iteration-board.js';
+import { stepsLostAt } from './resume-point.js';
 
 export interface TrainedIteration {
   candidates: Candidate[];
@@ -58,22 +61,26 @@ export async function trainIteration(
   const agent = new DqnAgent(ctx.config.agent, env.obsDim, env.nActions, rng, timesteps);
   agent.rewardScale = rewardScale(ctx.config.agent.rewardScaling, data);
   const session = new TrainingSession(agent, rng, timesteps);
+  let board: IterationBoard | null = null;
   try {
     const resume = await findResumePoint(ctx, n);
     if (resume) {
       session.restore(resume.state);
+      const stepsLost = await stepsLostAt(ctx, n, agent.numTimesteps);
       ctx.logger.info(
-        { event: 'resume', iteration: n, step: agent.numTimesteps, file: resume.file },
-        `iteration ${n}: resuming from ${resume.file} (step ${agent.numTimesteps} of ${timesteps})`,
+        { event: 'resume', iteration: n, step: agent.numTimesteps, file: resume.file, stepsLost },
+        `iteration ${n}: resuming from ${resume.file} (step ${agent.numTimesteps} of ${timesteps}${stepsLost ? `; ${stepsLost} steps lost` : ''})`,
       );
     } else {
       await deleteFolder(ctx.store.index, layout.iterationFolder(n));
       if (warmStart) agent.loadWeights(warmStart);
     }
     await mkdir(ctx.store.paths.iterationDir(n), { recursive: true });
-    return await train(ctx, data, env, session, resume, onChart);
+    board = await IterationBoard.open(ctx, n);
+    return await train(ctx, data, env, session, resume, board, onChart);
   } finally {
     agent.dispose();
+    await board?.close();
   }
 }
 
@@ -83,6 +90,7 @@ async function train(
   env: TradingEnv,
   session: TrainingSession,
   resume: ResumePoint | null,
+  board: IterationBoard | null,
   onChart?: ChartMoment,
 ): Promise<TrainedIteration> {
   const n = data.window.iteration;
@@ -100,18 +108,20 @@ async function train(
       return;
     }
     session.candidates.push(candidate);
-    if (always || session.best === null || (candidate.score ?? -Infinity) > (session.best.score ?? -Infinity))
-      await saves.currentBest(candidate, evaluate.scoredOn);
+    const newBest = always || session.best === null || (candidate.score ?? -Infinity) > (session.best.score ?? -Infinity);
+    logEvaluation(ctx, n, candidate, evaluate.scoredOn, newBest);
+    if (newBest) await saves.currentBest(candidate, evaluate.scoredOn);
   };
   const callbacks: TrainCallback[] = [
     stopOnAbort(ctx.signal),
     ...(resume ? [onFirstStep(() => reportResumeOverhead(ctx, n))] : []),
     historyRecorder(session.history, n, { warn: (msg, fields) => ctx.logger.warn({ event: 'training-warning', iteration: n, ...fields }, msg) }),
+    ...(board ? [board.callback(session.history, session.candidates)] : []),
     config.selection.on === 'best'
       ? everyNTimesteps(config.training.evalFreq, 0, async () => keep(await evaluate(), false))
       : atEnd(timesteps, async () => keep(await evaluate(), true)),
     everyNTimesteps(plan.modelEvery, offset, ({ loop }) => saves.training(loop)),
-    everyNTimesteps(plan.progressEvery, offset, ({ step }) => reportProgress(ctx, session, clock, n, offset, step)),
+    everyNTimesteps(plan.progressEvery, offset, ({ step }) => reportProgress(ctx, session, clock, n, offset, step, board)),
     everyNTimesteps(plan.imageEvery, offset, async ({ step }) => {
       if (onChart && step < timesteps) await clock.timed('saving', () => onChart(n, step, session.history, session.candidates));
     }),
@@ -119,6 +129,7 @@ async function train(
   if (!resume) session.untrained = await evaluate();
   ctx.trace('training', { iteration: n, step: agent.numTimesteps });
   const loop: LoopState = await trainAgent(agent, env, { timesteps, callbacks, resumeFrom: session.loop, times: clock.times });
+  board?.sync(session.history, session.candidates);
   await saves.trainingIfNew(loop);
   if (ctx.signal?.aborted && agent.numTimesteps < timesteps) {
     const reason = String(ctx.signal.reason ?? 'SIGINT');
@@ -148,8 +159,16 @@ function reportResumeOverhead(ctx: RunContext, n: number): void {
   ctx.logger.info({ event: 'resume-overhead', iteration: n, ms }, `iteration ${n}: first new training step ${ms} ms after the process started`);
 }
 
-function reportProgress(ctx: RunContext, session: TrainingSession, clock: PhaseClock, n: number, offset: number, step: number): void {
-  ctx.onProgress?.({
+function reportProgress(
+  ctx: RunContext,
+  session: TrainingSession,
+  clock: PhaseClock,
+  n: number,
+  offset: number,
+  step: number,
+  board: IterationBoard | null,
+): void {
+  const state: ProgressState = {
     iteration: n,
     iterations: ctx.windows.length,
     step,
@@ -161,7 +180,14 @@ function reportProgress(ctx: RunContext, session: TrainingSession, clock: PhaseC
     lastScore: session.candidates.at(-1)?.score ?? null,
     bestScore: session.best?.score ?? null,
     phase: 'training',
-  });
+  };
+  board?.stepsPerSecond(step, state.stepsPerSecond);
+  const { phase: _phase, ...fields } = state;
+  ctx.logger.debug(
+    { event: 'progress', ...fields },
+    `iteration ${n}: step ${step} of ${state.timesteps}, ${state.stepsPerSecond.toFixed(0)} steps/s`,
+  );
+  ctx.onProgress?.(state);
 }
 
 /** Each iteration has its own stream, derived from the experiment seed and the iteration number. */

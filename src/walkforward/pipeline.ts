@@ -15,7 +15,9 @@ import type { ExperimentPlan } from '../plan/plan.js';
 import { savePlan } from '../plan/save-plan.js';
 import { resumeHash, startExperiment, type StartOptions } from './start.js';
 import { writeSummaries } from './write-summaries.js';
-import { createRunLogger, type LogRecord } from '../logging/logger.js';
+import { createRunLogger, DETAIL_LEVEL, lowerLevel, type LogRecord } from '../logging/logger.js';
+import { checkRules } from '../config/rules.js';
+import { writeExperimentBoard } from './experiment-board.js';
 import { holdAt } from '../logging/trace.js';
 import type { ProgressListener } from './progress.js';
 import { experimentChartJobs } from '../report/chart-jobs.js';
@@ -108,7 +110,7 @@ async function runOn(
       resumes,
       createdAt: start.previous?.createdAt ?? now().toISOString(),
     });
-    if (start.resume) logger.info({ event: 'resume', ...start.resume }, resumeLine(start.resume, plan.windows.length));
+    if (start.resume) logger.info({ event: 'run-resume', ...start.resume }, resumeLine(start.resume, plan.windows.length));
     if (start.previous && start.previous.backend.name !== backend.name) {
       logger.warn(
         { event: 'backend-changed' },
@@ -132,7 +134,8 @@ async function runOn(
       },
       plan: savePlan(config, plan.windows.length),
       runId,
-      logLevel,
+      // Workers forward every line run.log keeps, the detailed ones included.
+      logLevel: lowerLevel(logLevel, DETAIL_LEVEL),
       charts: options.charts !== false,
     };
     const resumeFrom = options.resumeFrom ? await checkedResumePoint(options.resumeFrom, configHash, start.finished, options.force) : undefined;
@@ -143,11 +146,13 @@ async function runOn(
     );
     logger.info({ event: 'save-plan', ...ctx.plan }, saveLine(ctx, paths.root));
     if (warning) logger.warn({ event: 'workers-sequential' }, warning);
+    for (const w of checkRules(config).warnings) logger.warn({ event: 'config-warning' }, w);
     executor.setup(ctx, setup);
     const { records, timings } = await runIterations(ctx, start.finished, executor, { beforeIterationCleanup: options.beforeIterationCleanup });
     return await finishRun(ctx, executor, { records, timings, resumes, started, backend });
   } catch (err) {
-    logger.error({ event: 'run-failed', error: (err as Error).message }, (err as Error).message);
+    const failure = err as Error & { exitCode?: number };
+    logger.error({ event: 'run-failed', error: failure.message, errorName: failure.name, exitCode: failure.exitCode ?? 1 }, (err as Error).message);
     throw err;
   } finally {
     await executor.close();
@@ -206,6 +211,7 @@ async function finishRun(
     );
   }
   await writeReport(paths.root);
+  await writeExperimentBoard(ctx, done.records);
   ctx.trace('done');
   ctx.logger.info(
     { event: 'run-done', seconds: summary.totalSeconds, qualified: summary.qualified },

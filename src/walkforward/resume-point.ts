@@ -1,5 +1,6 @@
 import type { StateParts } from '../agent/state.js';
 import { CheckpointCorruptError } from '../errors/index.js';
+import { readRunLog } from '../logging/run-log.js';
 import { readTrainingCheckpoint } from '../store/training-store.js';
 import type { RunContext } from './context.js';
 import { TrainingSession } from './training-session.js';
@@ -32,4 +33,16 @@ export async function explicitResumePoint(file: string): Promise<{ file: string;
   const problem = TrainingSession.check(state);
   if (problem) throw new CheckpointCorruptError(file, `cannot be resumed from: ${problem}`);
   return { file, iteration: metadata.iteration, state, configHash: metadata.configHash };
+}
+
+/**
+ * Steps of iteration n that an earlier attempt reached (by its run.log lines) beyond the checkpoint resumed from at
+ * `step`: the work a crash cost. Null when the log says nothing of the iteration.
+ */
+export async function stepsLostAt(ctx: RunContext, n: number, step: number): Promise<number | null> {
+  let reached: number | null = null;
+  for (const line of await readRunLog(ctx.store.paths.runLog)) {
+    if (line.iteration === n && typeof line.step === 'number') reached = Math.max(reached ?? 0, line.step);
+  }
+  return reached === null ? null : Math.max(0, reached - step);
 }

@@ -51,6 +51,10 @@ export async function runIterations(
     await updateBestModel(ctx, records());
     await options.beforeIterationCleanup?.(n, ctx.store.paths);
     await deleteFolder(ctx.store.index, layout.iterationFolder(n));
+    logger.debug(
+      { event: 'cleanup-removal', iteration: n, step: null, file: layout.iterationFolder(n), rule: 'iteration finished and preserved' },
+      `iteration ${n}: removed ${layout.iterationFolder(n)} (its best is preserved in ${layout.checkpoints}/)`,
+    );
     logger.info(
       {
         event: 'iteration-done',

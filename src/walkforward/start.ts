@@ -31,7 +31,8 @@ export interface StartedExperiment {
 
 /** The hash that decides whether a resume may continue: the config without where results go. */
 export function resumeHash(config: PipelineConfig): string {
-  const { resultsDir: _where, ...what } = config;
+  // Where results go and what is logged about them do not change what is computed.
+  const { resultsDir: _where, logging: _watching, ...what } = config;
   return sha256(stableStringify(what));
 }
 

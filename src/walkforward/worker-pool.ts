@@ -90,6 +90,9 @@ export class WorkerPool implements IterationExecutor {
     this.ctx = ctx;
     this.chartSink = setup.charts ? { write: async (job) => this.drawCharts([job]) } : null;
     for (const lane of this.lanes) this.send(lane, { type: 'setup', setup });
+    this.lanes.forEach((lane, worker) =>
+      ctx.logger.debug({ event: 'worker-start', worker, threadId: lane.worker.threadId }, `worker ${worker} (thread ${lane.worker.threadId}) set up`),
+    );
   }
 
   run(iterations: number[], handle: (outcome: IterationOutcome) => Promise<void>): Promise<void> {
@@ -139,11 +142,13 @@ export class WorkerPool implements IterationExecutor {
     this.closing = true;
     await this.until(() => !this.lanes.some((l) => l.task)).catch(() => undefined);
     this.closed = true;
-    const busy = this.lanes.map((l) => ({ iterationSeconds: l.busy.iteration / 1000, chartSeconds: l.busy.chart / 1000 }));
-    this.ctx?.logger.debug(
-      { event: 'workers-busy', workers: busy },
-      `worker threads busy: ${busy.map((b) => `${(b.iterationSeconds + b.chartSeconds).toFixed(1)}s`).join(', ')}`,
-    );
+    this.lanes.forEach((lane, worker) => {
+      const busy = { iterationSeconds: lane.busy.iteration / 1000, chartSeconds: lane.busy.chart / 1000 };
+      this.ctx?.logger.debug(
+        { event: 'worker-stop', worker, threadId: lane.worker.threadId, ...busy },
+        `worker ${worker} stops; busy ${(busy.iterationSeconds + busy.chartSeconds).toFixed(1)}s`,
+      );
+    });
     await Promise.all(this.lanes.map((lane) => lane.worker.terminate()));
   }
 

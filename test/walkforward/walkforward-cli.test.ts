@@ -47,6 +47,7 @@ describe('wfo walkforward (real CLI, child process)', () => {
       'run.log',
       'visualizations',
       'report.html',
+      'tensorboard',
     ]);
     if (summary.bestIteration !== null) ['best_model.zip', 'best_model.json'].forEach((f) => expected.add(f));
     expect(new Set(readdirSync(root))).toEqual(expected);

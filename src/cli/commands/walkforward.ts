@@ -42,8 +42,8 @@ export const walkforwardCommand: CommandModule<object, Args> = {
       }) as never,
   handler: async (args) => {
     checkRunOptions({ experiment: args.experiment, workers: args.workers, fresh: args.fresh, resumeFrom: args.resume });
-    const { config, warnings } = resolveConfig(args);
-    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    // Config warnings come with the run's log (console and run.log), once the run owns the experiment.
+    const { config } = resolveConfig(args);
     const plan = planExperiment(config);
     // Workers start loading before this thread loads the pipeline, which takes a good part of a second.
     const { executor, warning } = startExecutor(config, args.experiment, args.workers, plan.windows.length);

@@ -1,0 +1,21 @@
+import type { CommandModule } from 'yargs';
+import { withExperimentOptions, type ExperimentArgs } from '../experiment-options.js';
+
+type Args = ExperimentArgs & { iteration?: number; event?: string[]; details?: boolean; json?: boolean };
+
+export const logsCommand: CommandModule<object, Args> = {
+  command: 'logs',
+  describe: "The experiment's run.log, pretty-printed; filter by iteration and event kind",
+  builder: (y) =>
+    withExperimentOptions(y)
+      .option('iteration', { type: 'number', describe: 'Only lines about this iteration' })
+      .option('event', { type: 'string', array: true, describe: 'Only these event kinds (evaluation, checkpoint, progress, resume, ...)' })
+      .option('details', { type: 'boolean', default: false, describe: 'Show every field of each line' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print the matching JSON lines as they are' }) as never,
+  handler: async (args) => {
+    const { readExperimentLog, logFormatter } = await import('../../inspect/logs.js');
+    const lines = await readExperimentLog(args.resultsDir, args.experiment, { iteration: args.iteration, event: args.event });
+    const format = args.json ? (l: object) => JSON.stringify(l) : logFormatter({ colorize: process.stdout.isTTY === true, details: args.details });
+    for (const line of lines) process.stdout.write(`${format(line)}\n`);
+  },
+};

@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { performanceSchema, resumeEventSchema } from './schemas.js';
+
+/**
+ * One schema per kind of line in results/<id>/run.log (pino JSON lines). Every line carries pino's level, time and
+ * message, the run id and experiment; lines about one iteration carry it, lines about one moment of training carry
+ * the step. Strict objects: a field added to an event without its schema fails the run.log test.
+ */
+const count = z.number().int().min(0);
+const num = z.number();
+const score = z.number().nullable();
+
+const base = {
+  level: z.number().int(),
+  time: z.number(),
+  msg: z.string(),
+  runId: z.string(),
+  experiment: z.string(),
+};
+const iterationField = { iteration: z.number().int().min(1) };
+const atStep = { ...iterationField, step: count };
+
+const event = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) => z.strictObject({ ...base, event: z.literal(kind), ...shape });
+
+export const runStartEventSchema = event('run-start', {
+  backend: z.string(),
+  seed: count,
+  iterations: count,
+  skipped: z.record(z.string(), z.string()),
+});
+export const savePlanEventSchema = event('save-plan', { totalSteps: count, modelEvery: count, imageEvery: count, progressEvery: count });
+/** The run continues an experiment that ran before (which iterations were finished, forced past which changes). */
+export const runResumeEventSchema = event('run-resume', resumeEventSchema.shape);
+/** An iteration continues from a training checkpoint; stepsLost: steps the previous attempt had logged beyond it. */
+export const resumeEventLineSchema = event('resume', { ...atStep, file: z.string(), stepsLost: count.nullable() });
+export const resumeOverheadEventSchema = event('resume-overhead', { ...iterationField, ms: count });
+export const progressEventSchema = event('progress', {
+  ...atStep,
+  iterations: count,
+  timesteps: count,
+  globalStep: count,
+  totalSteps: count,
+  stepsPerSecond: num,
+  epsilon: num.nullable(),
+  lastScore: score,
+  bestScore: score,
+});
+export const evaluationEventSchema = event('evaluation', {
+  ...atStep,
+  seed: count.optional(),
+  metric: z.string(),
+  scoredOn: z.enum(['validation', 'train']),
+  score,
+  newBest: z.boolean(),
+});
+/** A file committed (renamed into place); msBlocked: training waited this long, msTotal: the whole save. */
+export const checkpointEventSchema = event('checkpoint', {
+  ...atStep,
+  kind: z.enum(['training', 'current_best']),
+  file: z.string(),
+  bytes: count,
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  msBlocked: num,
+  msTotal: num,
+});
+export const cleanupRemovalEventSchema = event('cleanup-removal', {
+  ...iterationField,
+  step: count.nullable(),
+  file: z.string(),
+  rule: z.string(),
+});
+export const trainingWarningEventSchema = event('training-warning', { ...atStep, loss: num.optional(), maxAbsQ: num.optional() });
+export const configWarningEventSchema = event('config-warning', {});
+export const backendChangedEventSchema = event('backend-changed', {});
+export const workersSequentialEventSchema = event('workers-sequential', {});
+export const checkpointSkippedEventSchema = event('checkpoint-skipped', { file: z.string() });
+export const chartFailedEventSchema = event('chart-failed', { file: z.string(), error: z.string() });
+export const reportNoDataEventSchema = event('report-no-data', {});
+export const workersEventSchema = event('workers', { iterations: count });
+export const workerStartEventSchema = event('worker-start', { worker: count, threadId: count });
+export const workerStopEventSchema = event('worker-stop', { worker: count, threadId: count, iterationSeconds: num, chartSeconds: num });
+export const iterationDoneEventSchema = event('iteration-done', {
+  ...iterationField,
+  status: z.enum(['model', 'placeholder']),
+  score,
+  seconds: num,
+  ...performanceSchema.shape,
+});
+export const runDoneEventSchema = event('run-done', { seconds: num, qualified: count });
+export const runFailedEventSchema = event('run-failed', { error: z.string(), errorName: z.string(), exitCode: count });
+
+export const runLogLineSchema = z.discriminatedUnion('event', [
+  runStartEventSchema,
+  savePlanEventSchema,
+  runResumeEventSchema,
+  resumeEventLineSchema,
+  resumeOverheadEventSchema,
+  progressEventSchema,
+  evaluationEventSchema,
+  checkpointEventSchema,
+  cleanupRemovalEventSchema,
+  trainingWarningEventSchema,
+  configWarningEventSchema,
+  backendChangedEventSchema,
+  workersSequentialEventSchema,
+  checkpointSkippedEventSchema,
+  chartFailedEventSchema,
+  reportNoDataEventSchema,
+  workersEventSchema,
+  workerStartEventSchema,
+  workerStopEventSchema,
+  iterationDoneEventSchema,
+  runDoneEventSchema,
+  runFailedEventSchema,
+]);
+
+export type RunLogLine = z.infer<typeof runLogLineSchema>;
+export type RunLogEventKind = RunLogLine['event'];
+/** The schema of each event kind, by name. */
+export const runLogEventSchemas = Object.fromEntries(runLogLineSchema.options.map((s) => [s.shape.event.value, s])) as unknown as Record<
+  RunLogEventKind,
+  z.ZodType
+>;
+/** Kinds a stopped run ends with; no such line after the last run-start (and no live lock holder) means it was killed. */
+export const RUN_END_EVENTS = ['run-done', 'run-failed'] as const;
+/** Lines that are warnings, for `wfo status`. */
+export const WARNING_EVENTS: readonly RunLogEventKind[] = [
+  'training-warning',
+  'config-warning',
+  'backend-changed',
+  'workers-sequential',
+  'checkpoint-skipped',
+  'chart-failed',
+  'report-no-data',
+];
