@@ -8,6 +8,7 @@ import { METADATA_ENTRY, readZip, writeZip } from '../store/zip-store.js';
 import { classify, layout } from '../store/layout.js';
 import type { TrainingStore } from '../store/training-store.js';
 import { UsageError } from '../errors/index.js';
+import { createTrace } from '../logging/trace.js';
 import { sha256 } from '../util/hash.js';
 import { anyOf, decide, keepBest, keepEvery, keepLast, type Policy } from './policies.js';
 
@@ -239,8 +240,10 @@ async function carryOut(root: string, experiment: string, index: IndexWriter, pl
     const bytes = await readFile(join(root, f.file)).catch(() => null);
     if (bytes === null || sha256(bytes) === f.sha256) present.push(f);
   }
+  await killPoint('cleanup-planned');
   if (plan.archive) await ensureArchive(root, experiment, index, plan, present);
   await index.remove(present.map((f) => f.file));
+  await killPoint('cleanup-indexed');
   const logged = new Set(
     (await journalLines(journal)).filter((l) => l.plan === plan.plan && (l.action === 'deleted' || l.action === 'archived')).map((l) => l.file),
   );
@@ -257,9 +260,20 @@ async function carryOut(root: string, experiment: string, index: IndexWriter, pl
         plan: plan.plan,
       })),
   );
-  for (const f of present) await rm(join(root, f.file), { force: true });
+  for (const [i, f] of present.entries()) {
+    await rm(join(root, f.file), { force: true });
+    if (i === 0) await killPoint('cleanup-removing');
+  }
   await appendJournal(journal, [{ action: 'done', plan: plan.plan, time: plan.time }]);
   return present.map((f) => f.file);
+}
+
+const trace = createTrace();
+
+/** Test aid (WFO_TRACE / WFO_HOLD, as in the run): marks a moment of a cleanup and, when asked, waits there to be killed. */
+async function killPoint(phase: string): Promise<void> {
+  trace(phase);
+  if (process.env.WFO_HOLD === phase) await new Promise((resolve) => setTimeout(resolve, 30_000));
 }
 
 /** Writes the plan's archive unless a verified one is already there (a rerun must not archive anything twice). */

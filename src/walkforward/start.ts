@@ -230,7 +230,9 @@ async function openForWriting(paths: ExperimentPaths, experiment: string, now: (
         throw new UsageError(`${folder} is a symbolic link; the pipeline writes only inside ${resultsDir}: replace it by a real folder`);
       }
     }
-    await mkdir(paths.checkpoints, { recursive: true });
+    // Level by level below the results folder: a recursive mkdir reports ENOENT on a read-only file system.
+    await mkdir(resultsDir, { recursive: true });
+    for (const folder of [paths.root, paths.checkpoints]) if (created.includes(folder)) await mkdir(folder);
     return await acquireLock(paths.root, `wfo walkforward --experiment ${experiment}`, now);
   } catch (err) {
     for (const folder of created.reverse()) await rmdir(folder).catch(() => undefined);
