@@ -68,6 +68,13 @@ function report(err: unknown): void {
   if (err instanceof PipelineError) {
     process.stderr.write(`error: ${err.message}\n`);
     process.exitCode = err.exitCode;
+  } else if (typeof (err as NodeJS.ErrnoException)?.code === 'string' && (err as NodeJS.ErrnoException).syscall) {
+    // A file-system refusal nothing above explained: name the path and the cause, without a stack trace.
+    const e = err as NodeJS.ErrnoException;
+    process.stderr.write(
+      `error: ${e.syscall} ${e.path ?? ''}: ${e.code} (${e.message.replace(/^[A-Z]+: /, '')}); check the path and its permissions, then run the same command again\n`,
+    );
+    process.exitCode = 1;
   } else {
     process.stderr.write(`error: ${(err as Error)?.stack ?? String(err)}\n`);
     process.exitCode = 1;

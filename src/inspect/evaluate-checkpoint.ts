@@ -7,7 +7,7 @@ import { loadPriceSeries } from '../data/csv-loader.js';
 import { computeFeatures } from '../data/features.js';
 import { TradingEnv } from '../env/trading-env.js';
 import { UsageError } from '../errors/index.js';
-import { runConfigSchema } from '../records/schemas.js';
+import { iterationRecordSchema, runConfigSchema } from '../records/schemas.js';
 import { buyAndHold, runPolicy } from '../training/evaluate.js';
 import { marketView } from '../env/market.js';
 import type { Metrics } from '../analysis/metrics.js';
@@ -41,7 +41,7 @@ export interface CheckpointEvaluation {
 export async function evaluateCheckpoint(experimentDir: string, iteration: number, options: EvaluateOptions = {}): Promise<CheckpointEvaluation> {
   const checkpoint = await loadCheckpointModel(experimentDir, iteration);
   checkpoint.model.dispose();
-  const run = runConfigSchema.parse(JSON.parse(await readFile(join(experimentDir, 'config.json'), 'utf8')));
+  const run = runConfigSchema.parse(await readRecord(join(experimentDir, layout.config), 'the experiment configuration'));
   const config = configSchema.parse(run.config);
   const observation = checkpoint.metadata.observation;
   if (!observation) throw new UsageError(`${checkpoint.file} does not record how its observations were built; it cannot be evaluated on new data`);
@@ -49,7 +49,9 @@ export async function evaluateCheckpoint(experimentDir: string, iteration: numbe
   const series = loadPriceSeries({ ...config.data, path: dataPath });
   const features = computeFeatures(series.price, { lookback: observation.lookback }, observation.features);
   const market = marketView(features, observation.standardization);
-  const record = JSON.parse(await readFile(join(experimentDir, layout.metrics(iteration)), 'utf8'));
+  const record = iterationRecordSchema.parse(
+    await readRecord(join(experimentDir, layout.metrics(iteration)), `the record of iteration ${iteration}`),
+  );
   const sameData = options.data === undefined;
   const from = Math.max(
     resolveRow(options.from, series.dates, sameData ? record.window.test.start : features.firstValidRow + 1, '--from'),
@@ -88,4 +90,21 @@ function resolveRow(value: string | number | undefined, dates: string[] | null, 
   if (!Number.isFinite(t)) throw new UsageError(`${flag} ${value}: expected a row number or a date such as 2015-01-02`);
   const row = dates.findIndex((d) => Date.parse(d) >= t);
   return row < 0 ? dates.length : row;
+}
+
+/** A JSON file the evaluation needs, or an error naming it and what to do. */
+async function readRecord(path: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(
+      `cannot read ${path}, ${what} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); wfo verify --repair says what is lost, and rerunning walkforward on the experiment redoes it`,
+    );
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new UsageError(`${path}, ${what}, is not valid JSON; wfo verify --repair says what is lost`);
+  }
 }

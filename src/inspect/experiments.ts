@@ -1,7 +1,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ExperimentNotFoundError } from '../errors/index.js';
 import { isAlive, readLock } from '../store/lock.js';
 import { iterationRecordNames, layout } from '../store/layout.js';
+import { CheckpointIndex } from '../store/index-store.js';
 
 export interface ExperimentRow {
   experiment: string;
@@ -10,11 +12,18 @@ export interface ExperimentRow {
   iterationsDone: number;
   sizeBytes: number;
   updatedAt: string;
+  /** A damaged checkpoint_index.json (or null): every reader of the index names it. */
+  problem: string | null;
 }
 
 /** Every experiment under a results folder, with whether it runs now, stopped early or finished, and its size. */
 export async function listExperiments(resultsDir: string): Promise<ExperimentRow[]> {
-  const names = await readdir(resultsDir, { withFileTypes: true }).catch(() => []);
+  const names = await readdir(resultsDir, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return [];
+    throw new ExperimentNotFoundError(
+      `cannot list the results folder ${resultsDir}: ${err.code === 'ENOTDIR' ? 'it is a file, not a folder' : err.code}`,
+    );
+  });
   const rows: ExperimentRow[] = [];
   for (const entry of names) {
     if (!entry.isDirectory()) continue;
@@ -25,12 +34,14 @@ export async function listExperiments(resultsDir: string): Promise<ExperimentRow
     const finished = files.includes('walkforward_summary.json') && !files.includes('iterations');
     const records = iterationRecordNames(await readdir(join(root, layout.checkpoints)).catch(() => [] as string[]));
     const { size, newest } = await folderSize(root);
+    const index = files.includes(layout.index) ? await CheckpointIndex.load(root, entry.name) : null;
     rows.push({
       experiment: entry.name,
       status: lock && isAlive(lock) ? 'running' : finished ? 'finished' : 'interrupted',
       iterationsDone: records.length,
       sizeBytes: size,
       updatedAt: new Date(newest).toISOString(),
+      problem: index?.problem ?? null,
     });
   }
   return rows.sort((a, b) => a.experiment.localeCompare(b.experiment));
@@ -46,7 +57,8 @@ async function folderSize(folder: string): Promise<{ size: number; newest: numbe
       size += inner.size;
       newest = Math.max(newest, inner.newest);
     } else {
-      const s = await stat(p);
+      const s = await stat(p).catch(() => null);
+      if (!s) continue;
       size += s.size;
       newest = Math.max(newest, s.mtimeMs);
     }

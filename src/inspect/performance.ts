@@ -38,6 +38,8 @@ export interface PerformanceAnalysis {
   } | null;
   /** Why outOfSample is null (the run has not written its summary yet). */
   outOfSampleReason: string | null;
+  /** Damage found while reading (a damaged index, an edited record), each naming the file; empty when all agrees. */
+  warnings: string[];
 }
 
 /**
@@ -64,7 +66,7 @@ export async function analyzeCheckpointPerformance(experimentDir: string): Promi
   let outOfSample: PerformanceAnalysis['outOfSample'] = null;
   let outOfSampleReason: string | null = null;
   const text = await readFile(join(exp.root, 'walkforward_summary.json'), 'utf8').catch(() => null);
-  const parsed = text === null ? null : walkforwardSummarySchema.safeParse(JSON.parse(text));
+  const parsed = text === null ? null : walkforwardSummarySchema.safeParse(parseOrNull(text));
   if (parsed?.success) {
     const summary = parsed.data;
     outOfSample = {
@@ -81,5 +83,21 @@ export async function analyzeCheckpointPerformance(experimentDir: string): Promi
         ? 'no walkforward_summary.json yet: the run has not finished'
         : 'walkforward_summary.json does not match the current format (written by another version); rerun the experiment to refresh it';
   }
-  return { experiment: exp.experiment, iterations, records: iterations, analysis: analyzeDigests(exp.digests), outOfSample, outOfSampleReason };
+  return {
+    experiment: exp.experiment,
+    iterations,
+    records: iterations,
+    analysis: analyzeDigests(exp.digests),
+    outOfSample,
+    outOfSampleReason,
+    warnings: exp.warnings,
+  };
+}
+
+function parseOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

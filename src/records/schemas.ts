@@ -313,7 +313,7 @@ export const iterationDigestSchema = z.object({
 export const checkpointEntrySchema = z.object({
   iteration: z.number().int().min(1),
   /** pruned: the model zip was removed by cleanup; its record and metrics remain. */
-  status: z.enum(['model', 'placeholder', 'pruned']),
+  status: z.enum(['model', 'placeholder', 'pruned', 'corrupt', 'missing']),
   file: z.string(),
   size: z.number().int().min(0),
   sha256: z.string().length(64),

@@ -49,7 +49,8 @@ export async function writeReport(experimentDir: string): Promise<string> {
         return null;
       }
     })
-    .filter((x): x is Record<string, unknown> => x !== null);
+    // Only the removals: cleanup's planned/done markers (its crash recovery) carry no file.
+    .filter((x): x is Record<string, unknown> => x !== null && typeof x.file === 'string');
   const s = summary.stitched;
   const names = layout.experimentCharts;
   const chart = (key: keyof typeof names) => img(names[key], names[key].replace('.png', '').replace(/_/g, ' '));

@@ -4,10 +4,11 @@ import { isTempName } from '../store/atomic-file.js';
 import type { IndexWriter } from '../store/index-store.js';
 import { acquireLock } from '../store/lock.js';
 import { openExperiment } from '../store/experiment.js';
-import { METADATA_ENTRY, writeZip } from '../store/zip-store.js';
-import { layout } from '../store/layout.js';
+import { METADATA_ENTRY, readZip, writeZip } from '../store/zip-store.js';
+import { classify, layout } from '../store/layout.js';
 import type { TrainingStore } from '../store/training-store.js';
 import { UsageError } from '../errors/index.js';
+import { createTrace } from '../logging/trace.js';
 import { sha256 } from '../util/hash.js';
 import { anyOf, decide, keepBest, keepEvery, keepLast, type Policy } from './policies.js';
 
@@ -90,6 +91,10 @@ export interface CleanupResult {
   bytesFreed: number;
   archive: string | null;
   journal: string;
+  /** Interrupted cleanups (killed part way) that this run finished first, one line each. */
+  resumed: string[];
+  /** Damage found while reading the experiment (a damaged index, an edited record), each naming the file. */
+  warnings: string[];
 }
 
 /**
@@ -108,12 +113,30 @@ export async function cleanupCheckpoints(experimentDir: string, options: Cleanup
   ] as const) {
     if (value !== undefined && !(Number.isInteger(value) && value >= 1)) throw new UsageError(`${flag}: got ${value}; expected a whole number >= 1`);
   }
-  const exp = await openExperiment(experimentDir);
+  const first = await openExperiment(experimentDir);
   const now = options.now ?? (() => new Date());
   // A dry run only reads (the index is replaced atomically), so it may look at a running experiment.
-  const lock = options.dryRun ? null : await acquireLock(exp.root, 'wfo cleanup');
+  const lock = options.dryRun ? null : await acquireLock(first.root, 'wfo cleanup');
   try {
-    const preserved = exp.index.entries.filter((e) => e.kind === 'preserved' && e.iteration !== null);
+    // Read again under the lock: another cleanup may have changed the index while this one waited.
+    const exp = lock ? await openExperiment(first.root) : first;
+    if (lock && exp.rebuilt) {
+      throw new UsageError(`${exp.warnings.join('; ')}; cleanup removes nothing until the index is sound: run wfo verify --repair first`);
+    }
+    const finished: string[] = [];
+    if (!lock) {
+      for (const pending of await pendingPlans(join(exp.root, layout.journal))) {
+        finished.push(`a cleanup planned at ${pending.plan} was interrupted; a cleanup without --dry-run finishes it first`);
+      }
+    } else {
+      for (const pending of await pendingPlans(join(exp.root, layout.journal))) {
+        const files = await carryOut(exp.root, exp.experiment, exp.index, pending, join(exp.root, layout.journal));
+        finished.push(
+          `finished the cleanup planned at ${pending.plan} that was interrupted: ${files.length} of ${pending.files.length} file(s) removed`,
+        );
+      }
+    }
+    const preserved = exp.index.entries.filter((e) => e.kind === 'preserved' && e.iteration !== null && classify(e.path)?.kind === 'preserved');
     const candidates = preserved.map((e) => ({ iteration: e.iteration as number, entry: e }));
     const policies: Policy[] = [{ ...keepLast(1), name: 'newest' }];
     if (options.keepBest !== false) policies.push(keepBest(exp.bestIteration));
@@ -139,6 +162,8 @@ export async function cleanupCheckpoints(experimentDir: string, options: Cleanup
       bytesFreed: doomed.reduce((n, r) => n + r.size, 0),
       archive: null,
       journal: join(exp.root, layout.journal),
+      resumed: finished,
+      warnings: exp.warnings,
     };
     if (options.dryRun || !doomed.length) return result;
 
@@ -147,56 +172,145 @@ export async function cleanupCheckpoints(experimentDir: string, options: Cleanup
       const bytes = await readFile(join(exp.root, r.file)).catch(() => null);
       if (bytes && sha256(bytes) === r.sha256) verified.push(r);
     }
+    if (!verified.length) return result;
     const at = now();
-    const time = at.toISOString();
-    let archive: string | null = null;
-    if (options.archive && verified.length) {
-      archive = layout.archive(at);
-      await mkdir(join(exp.root, layout.archiveFolder), { recursive: true });
-      const entries: Record<string, Uint8Array> = {};
-      for (const r of verified) entries[basename(r.file)] = await readFile(join(exp.root, r.file));
-      const metadata = {
-        kind: 'archive',
-        experiment: exp.experiment,
-        createdAt: time,
-        rule: `not kept by ${rules}`,
-        files: verified.map((r) => r.file),
-      };
-      entries[METADATA_ENTRY] = Buffer.from(JSON.stringify(metadata, null, 1));
-      const written = await writeZip(join(exp.root, archive), entries);
-      await exp.index.add({
-        path: archive,
-        kind: 'archive',
-        size: written.size,
-        sha256: written.sha256,
-        iteration: null,
-        step: null,
-        metrics: { files: verified.map((r) => r.file) },
-        time,
-      });
-    }
-    await exp.index.remove(verified.map((r) => r.file));
-    await appendJournal(
-      result.journal,
-      verified.map((r) => ({
-        time,
-        file: r.file,
-        iteration: r.iteration,
-        size: r.size,
-        sha256: r.sha256,
-        rule: `not kept by ${rules}`,
-        action: archive ? 'archived' : 'deleted',
-        archive,
-      })),
-    );
-    for (const r of verified) await rm(join(exp.root, r.file), { force: true });
-    result.removed = verified;
-    result.bytesFreed = verified.reduce((n, r) => n + r.size, 0);
-    result.archive = archive;
+    const planned: PlannedRemoval = {
+      action: 'planned',
+      plan: at.toISOString(),
+      time: at.toISOString(),
+      rule: `not kept by ${rules}`,
+      archive: options.archive ? layout.archive(at) : null,
+      files: verified.map((r) => ({ file: r.file, iteration: r.iteration, size: r.size, sha256: r.sha256 })),
+    };
+    // The plan is on disk before anything changes, so a kill at any later point leaves a plan the next cleanup finishes.
+    await appendJournal(result.journal, [planned]);
+    const done = await carryOut(exp.root, exp.experiment, exp.index, planned, result.journal);
+    result.removed = verified.filter((r) => done.includes(r.file));
+    result.bytesFreed = result.removed.reduce((n, r) => n + r.size, 0);
+    result.archive = planned.archive;
     return result;
   } finally {
     await lock?.release();
   }
+}
+
+/** A cleanup's plan as the journal's first line about it: what goes, by which rule, into which archive. */
+interface PlannedRemoval {
+  action: 'planned';
+  plan: string;
+  time: string;
+  rule: string;
+  archive: string | null;
+  files: Array<{ file: string; iteration: number; size: number; sha256: string }>;
+}
+
+/** Plans in the journal with no `done` line: a cleanup that was killed part way. */
+async function pendingPlans(journal: string): Promise<PlannedRemoval[]> {
+  const lines = await journalLines(journal);
+  const finished = new Set(lines.filter((l) => l.action === 'done').map((l) => l.plan));
+  return lines.filter(
+    (l): l is PlannedRemoval & Record<string, unknown> => l.action === 'planned' && Array.isArray(l.files) && !finished.has(l.plan),
+  );
+}
+
+async function journalLines(journal: string): Promise<Array<Record<string, unknown>>> {
+  const text = await readFile(journal, 'utf8').catch(() => '');
+  const out: Array<Record<string, unknown>> = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      out.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // A torn last line from a kill while appending: the plan it began was never acted on.
+    }
+  }
+  return out;
+}
+
+/**
+ * Does (or finishes) a planned removal; every step is idempotent, so running it again after a kill at any point
+ * ends in the same state: the archive (written once, kept if it already verifies), the index without the files,
+ * one journal line per file, the files gone, and a `done` line. Returns the files it removed or found removed.
+ */
+async function carryOut(root: string, experiment: string, index: IndexWriter, plan: PlannedRemoval, journal: string): Promise<string[]> {
+  const present: PlannedRemoval['files'] = [];
+  for (const f of plan.files) {
+    if (classify(f.file)?.kind !== 'preserved') continue;
+    const bytes = await readFile(join(root, f.file)).catch(() => null);
+    if (bytes === null || sha256(bytes) === f.sha256) present.push(f);
+  }
+  await killPoint('cleanup-planned');
+  if (plan.archive) await ensureArchive(root, experiment, index, plan, present);
+  await index.remove(present.map((f) => f.file));
+  await killPoint('cleanup-indexed');
+  const logged = new Set(
+    (await journalLines(journal)).filter((l) => l.plan === plan.plan && (l.action === 'deleted' || l.action === 'archived')).map((l) => l.file),
+  );
+  await appendJournal(
+    journal,
+    present
+      .filter((f) => !logged.has(f.file))
+      .map((f) => ({
+        ...f,
+        time: plan.time,
+        rule: plan.rule,
+        action: plan.archive ? 'archived' : 'deleted',
+        archive: plan.archive,
+        plan: plan.plan,
+      })),
+  );
+  for (const [i, f] of present.entries()) {
+    await rm(join(root, f.file), { force: true });
+    if (i === 0) await killPoint('cleanup-removing');
+  }
+  await appendJournal(journal, [{ action: 'done', plan: plan.plan, time: plan.time }]);
+  return present.map((f) => f.file);
+}
+
+const trace = createTrace();
+
+/** Test aid (WFO_TRACE / WFO_HOLD, as in the run): marks a moment of a cleanup and, when asked, waits there to be killed. */
+async function killPoint(phase: string): Promise<void> {
+  trace(phase);
+  if (process.env.WFO_HOLD === phase) await new Promise((resolve) => setTimeout(resolve, 30_000));
+}
+
+/** Writes the plan's archive unless a verified one is already there (a rerun must not archive anything twice). */
+async function ensureArchive(
+  root: string,
+  experiment: string,
+  index: IndexWriter,
+  plan: PlannedRemoval,
+  files: PlannedRemoval['files'],
+): Promise<void> {
+  const archive = plan.archive as string;
+  const path = join(root, archive);
+  const existing = await readZip(path, [METADATA_ENTRY]).catch(() => null);
+  let written: { size: number; sha256: string };
+  if (existing) {
+    const bytes = await readFile(path);
+    written = { size: bytes.byteLength, sha256: sha256(bytes) };
+  } else {
+    await mkdir(join(root, layout.archiveFolder), { recursive: true });
+    const entries: Record<string, Uint8Array> = {};
+    for (const f of files) {
+      const bytes = await readFile(join(root, f.file)).catch(() => null);
+      if (bytes) entries[basename(f.file)] = bytes;
+    }
+    const metadata = { kind: 'archive', experiment, createdAt: plan.time, rule: plan.rule, files: files.map((f) => f.file) };
+    entries[METADATA_ENTRY] = Buffer.from(JSON.stringify(metadata, null, 1));
+    written = await writeZip(path, entries);
+  }
+  await index.add({
+    path: archive,
+    kind: 'archive',
+    size: written.size,
+    sha256: written.sha256,
+    iteration: null,
+    step: null,
+    metrics: { files: plan.files.map((f) => f.file) },
+    time: plan.time,
+  });
 }
 
 async function appendJournal(path: string, lines: object[]): Promise<void> {

@@ -37,12 +37,34 @@ export class CheckpointIndex implements IndexWriter {
 
   /** The index on disk, or null when there is none or it does not parse. */
   static async read(root: string, experiment: string): Promise<CheckpointIndex | null> {
+    return (await CheckpointIndex.load(root, experiment)).index;
+  }
+
+  /**
+   * The index on disk and, when it cannot be used, why: `missing` (no file) or a sentence naming the damage (not JSON,
+   * wrong schema), so that every reader can tell the user instead of silently rebuilding it.
+   */
+  static async load(root: string, experiment: string): Promise<{ index: CheckpointIndex | null; problem: string | null; missing: boolean }> {
+    let text: string;
     try {
-      const parsed = checkpointIndexSchema.safeParse(JSON.parse(await readFile(join(root, layout.index), 'utf8')));
-      return parsed.success ? new CheckpointIndex(root, experiment, parsed.data.entries, () => new Date()) : null;
-    } catch {
-      return null;
+      text = await readFile(join(root, layout.index), 'utf8');
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return { index: null, problem: null, missing: true };
+      return { index: null, problem: `${layout.index} cannot be read (${code ?? (err as Error).message})`, missing: false };
     }
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { index: null, problem: `${layout.index} is damaged: not JSON (${text.length} bytes)`, missing: false };
+    }
+    const parsed = checkpointIndexSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { index: null, problem: `${layout.index} is damaged: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, missing: false };
+    }
+    return { index: new CheckpointIndex(root, experiment, parsed.data.entries, () => new Date()), problem: null, missing: false };
   }
 
   get entries(): IndexEntry[] {

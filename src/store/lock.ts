@@ -2,6 +2,7 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
+import { injectedFault } from './fault-injection.js';
 import { ExperimentLockedError } from '../errors/index.js';
 import { layout } from './layout.js';
 
@@ -30,11 +31,17 @@ export async function acquireLock(root: string, command: string, now: () => Date
   try {
     const handle = await open(path, 'wx');
     try {
+      const fault = injectedFault(path);
+      if (fault) throw fault;
       await handle.writeFile(JSON.stringify(info));
       await handle.sync();
-    } finally {
+    } catch (err) {
+      // A lock that could not be written (disk full) must not stay behind as an empty file that blocks nobody and confuses all.
       await handle.close();
+      await rm(path, { force: true });
+      throw err;
     }
+    await handle.close();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const holder = await readLock(root);

@@ -3,7 +3,6 @@ import { readFile, rmdir } from 'node:fs/promises';
 import { selectBackend, type BackendInfo } from '../backend/select-backend.js';
 import { InterruptedError, ResumeRefusedError, UsageError } from '../errors/index.js';
 import type { PipelineConfig } from '../config/schema.js';
-import { deriveSeed } from '../random/rng.js';
 import { writeJson } from '../store/json-file.js';
 import { FORMAT_VERSION, runConfigSchema, type IterationRecord, type ResumeEvent, type WalkforwardSummary } from '../records/schemas.js';
 import { updateBestModel } from './best-model.js';
@@ -85,7 +84,6 @@ async function runOn(
   const { plan } = data;
   const now = options.now ?? (() => new Date());
   const backend = await selectBackend(config.backend);
-  const seed = config.seed ?? deriveSeed('experiment', options.experiment);
   const paths = experimentPaths(config.resultsDir, options.experiment);
   const runId = `${options.experiment}-${now().getTime().toString(36)}-${process.pid}`;
   const logLevel = options.logLevel ?? 'info';
@@ -95,6 +93,7 @@ async function runOn(
     early.info({ event: 'start' }, line),
   );
   const logger = createRunLogger({ level: logLevel, runId, experiment: options.experiment, sink: options.onLog, file: paths.runLog });
+  const seed = start.seed;
   try {
     const versions = await versionsInUse();
     const resumes = [...(start.previous?.resumes ?? []), ...(start.resume ? [start.resume] : [])];

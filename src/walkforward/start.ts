@@ -1,6 +1,9 @@
-import { mkdir, readFile, rename, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, rmdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
 import { CheckpointIndex } from '../store/index-store.js';
-import { ResumeRefusedError } from '../errors/index.js';
+import { CheckpointWriteError, ResumeRefusedError, UsageError } from '../errors/index.js';
+import { deriveSeed } from '../random/rng.js';
 import { acquireLock, isAlive, readLock, type ExperimentLock } from '../store/lock.js';
 import { removeTempLeftovers } from '../retention/cleanup.js';
 import { scanExperiment } from '../store/scan.js';
@@ -18,6 +21,8 @@ export interface StartOptions {
   force?: boolean;
   /** The clock for every time the run records (default: the system clock). */
   now?: () => Date;
+  /** Worker threads the run will use (only to warn when they exceed the cores). */
+  workers?: number;
 }
 
 export interface StartedExperiment {
@@ -27,6 +32,8 @@ export interface StartedExperiment {
   previous: RunConfigRecord | null;
   resume: ResumeEvent | null;
   movedTo: string | null;
+  /** The master seed: the one config.json recorded when resuming, else the config's, else derived from the id. */
+  seed: number;
 }
 
 /** The hash that decides whether a resume may continue: the config without where results go. */
@@ -61,11 +68,11 @@ export async function startExperiment(
     await rename(paths.root, movedTo);
     log(`moved the previous experiment folder to ${movedTo}`);
   }
-  await mkdir(paths.checkpoints, { recursive: true });
-  const lock = await acquireLock(paths.root, `wfo walkforward --experiment ${experiment}`, now);
+  const lock = await openForWriting(paths, experiment, now);
   try {
     if (lock.tookOver) log(`warning: took over a stale lock of pid ${lock.tookOver.pid} (started ${lock.tookOver.startedAt}); that run is gone`);
     for (const leftover of await removeTempLeftovers(paths.root)) log(`removed temporary leftover ${leftover}`);
+    for (const line of planWarnings(config, windows, options.workers)) log(`warning: ${line}`);
     const previous = await readPrevious(paths);
     let resume: ResumeEvent | null = null;
     if (previous) {
@@ -81,16 +88,22 @@ export async function startExperiment(
     }
     const scan = await scanExperiment(paths.root);
     for (const bad of scan.corrupt) log(`warning: ${bad.path} fails verification and is ignored: ${bad.problem}`);
-    const old = await CheckpointIndex.read(paths.root, experiment);
-    const entries = scan.entries.map((e) => {
-      const known = old?.get(e.path);
-      return known && known.sha256 === e.sha256 ? { ...e, time: known.time } : e;
-    });
+    const old = await CheckpointIndex.load(paths.root, experiment);
+    if (old.problem) log(`warning: ${old.problem}; the index is rebuilt from the files that verify, which are accepted as found`);
+    const entries = [];
+    for (const e of scan.entries) {
+      const known = old.index?.get(e.path);
+      if (known && known.sha256 !== e.sha256 && WRITTEN_ONCE.has(e.kind)) {
+        log(`warning: ${e.path} differs from the index (edited or replaced since it was written); ${redoLine(e.iteration)}`);
+        continue;
+      }
+      entries.push(known && known.sha256 === e.sha256 ? { ...e, time: known.time } : e);
+    }
     const index = CheckpointIndex.from(paths.root, experiment, entries, now);
     await index.save();
-    const finished = await finishedIterations(paths, index, windows);
+    const finished = await finishedIterations(paths, index, windows, log);
     if (resume) resume.finishedIterations = [...finished.keys()];
-    return { lock, index, finished, previous, resume, movedTo };
+    return { lock, index, finished, previous, resume, movedTo, seed: seedInUse(previous, config, experiment, log) };
   } catch (err) {
     await lock.release();
     throw err;
@@ -133,7 +146,12 @@ function flatten(value: Record<string, unknown>, prefix = ''): Record<string, un
 }
 
 /** Iterations whose record verifies and, for a model, whose preserved zip matches the record's sha256. */
-async function finishedIterations(paths: ExperimentPaths, index: CheckpointIndex, windows: Window[]): Promise<Map<number, IterationRecord>> {
+async function finishedIterations(
+  paths: ExperimentPaths,
+  index: CheckpointIndex,
+  windows: Window[],
+  log: (line: string) => void,
+): Promise<Map<number, IterationRecord>> {
   const finished = new Map<number, IterationRecord>();
   for (const w of windows) {
     const n = w.iteration;
@@ -143,7 +161,10 @@ async function finishedIterations(paths: ExperimentPaths, index: CheckpointIndex
     ] as const) {
       if (index.get(file)?.kind !== kind) continue;
       const record = iterationRecordSchema.parse(JSON.parse(await readFile(paths.at(file), 'utf8')));
-      if (record.kind === 'model' && index.get(layout.preservedModel(n))?.sha256 !== record.model.sha256) continue;
+      if (record.kind === 'model' && index.get(layout.preservedModel(n))?.sha256 !== record.model.sha256) {
+        log(`warning: ${layout.preservedModel(n)} is missing or is not the model ${file} records; ${redoLine(n)}`);
+        continue;
+      }
       finished.set(n, record);
     }
   }
@@ -155,4 +176,89 @@ async function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** Files written once per iteration: bytes that differ from the index mean an edit, never a legitimate rewrite. */
+const WRITTEN_ONCE = new Set(['preserved', 'metrics', 'placeholder']);
+const redoLine = (n: number | null) => `iteration ${n} is redone, so that no figure the index did not verify is accepted`;
+
+/**
+ * The seed in use: a resumed experiment keeps the one its config.json recorded (a renamed folder must not change it),
+ * and a line says so when the id alone would now derive another.
+ */
+export function seedInUse(previous: RunConfigRecord | null, config: PipelineConfig, experiment: string, log: (line: string) => void): number {
+  const derived = deriveSeed('experiment', experiment);
+  if (!previous) return config.seed ?? derived;
+  if (config.seed === null && previous.seed !== derived) {
+    log(
+      `seed ${previous.seed} from config.json (the experiment started as ${previous.experiment}; the id ${experiment} alone would give ${derived})`,
+    );
+  }
+  return previous.seed;
+}
+
+/** Steps per second of a whole run (training, evaluation, saves), measured: the default run, 150,000 steps in ~30 s on 2 cores. */
+const ROUGH_STEPS_PER_SECOND = 5000;
+const DAY_SECONDS = 86_400;
+
+/** Warnings about the plan before any work: a run that would take days, more worker threads than cores. */
+export function planWarnings(config: PipelineConfig, windows: Window[], workers = 1, cores = availableParallelism()): string[] {
+  const out: string[] = [];
+  const steps = config.training.timesteps * windows.length;
+  const seconds = steps / ROUGH_STEPS_PER_SECOND / Math.max(1, Math.min(workers, cores));
+  if (seconds > DAY_SECONDS) {
+    out.push(
+      `training.timesteps ${config.training.timesteps} x ${windows.length} iterations = ${steps.toExponential(2)} steps: ` +
+        `about ${(seconds / DAY_SECONDS).toFixed(seconds > 10 * DAY_SECONDS ? 0 : 1)} days at a rough ${ROUGH_STEPS_PER_SECOND} steps/s; lower training.timesteps or windows.maxIterations if that is not meant`,
+    );
+  }
+  if (workers > cores) out.push(`--workers ${workers} is more than the ${cores} cores of this machine; the extra threads only compete for them`);
+  return out;
+}
+
+/**
+ * Creates the experiment folder and takes its lock, turning what the file system says into words (a results path
+ * that is a file, a read-only or full disk, a name too long) and leaving no empty folder or lock behind on failure.
+ */
+async function openForWriting(paths: ExperimentPaths, experiment: string, now: () => Date): Promise<ExperimentLock> {
+  const resultsDir = dirname(paths.root);
+  const created: string[] = [];
+  for (const folder of [resultsDir, paths.root, paths.checkpoints]) if (!(await exists(folder))) created.push(folder);
+  try {
+    for (const folder of [paths.root, paths.checkpoints, paths.iterations]) {
+      const info = await lstat(folder).catch(() => null);
+      if (info?.isSymbolicLink()) {
+        throw new UsageError(`${folder} is a symbolic link; the pipeline writes only inside ${resultsDir}: replace it by a real folder`);
+      }
+    }
+    // Level by level below the results folder: a recursive mkdir reports ENOENT on a read-only file system.
+    await mkdir(resultsDir, { recursive: true });
+    for (const folder of [paths.root, paths.checkpoints]) if (created.includes(folder)) await mkdir(folder);
+    return await acquireLock(paths.root, `wfo walkforward --experiment ${experiment}`, now);
+  } catch (err) {
+    for (const folder of created.reverse()) await rmdir(folder).catch(() => undefined);
+    throw explainStartFailure(err, resultsDir, paths.root);
+  }
+}
+
+function explainStartFailure(err: unknown, resultsDir: string, root: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  const where = e.path ?? root;
+  switch (e.code) {
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return new UsageError(`cannot create the experiment folder ${root}: ${resultsDir} or a folder above it is a file; give --results-dir a folder`);
+    case 'ENAMETOOLONG':
+      return new UsageError(`cannot create ${where}: the path is too long for the file system; use a shorter --experiment id or --results-dir`);
+    case 'ENOENT':
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+    case 'ENOSPC':
+    case 'EDQUOT':
+    case 'EIO':
+      return new CheckpointWriteError(where, e.code);
+    default:
+      return err;
+  }
 }

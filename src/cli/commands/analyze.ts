@@ -12,6 +12,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const { analyzeCheckpointPerformance } = await import('../../inspect/performance.js');
     const a = await analyzeCheckpointPerformance(experimentRoot(args));
+    for (const w of a.warnings) process.stderr.write(`warning: ${w}\n`);
     if (args.json) {
       process.stdout.write(JSON.stringify(a, null, 2) + '\n');
       return;

@@ -28,6 +28,8 @@ export const cleanupCommand: CommandModule<object, Args> = {
       dryRun: args.dryRun,
       archive: args.archive,
     });
+    for (const w of result.warnings) process.stderr.write(`warning: ${w}\n`);
+    for (const r of result.resumed) process.stdout.write(`${r}\n`);
     if (args.json) {
       process.stdout.write(JSON.stringify(result, null, 2) + '\n');
       return;

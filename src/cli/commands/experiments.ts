@@ -13,6 +13,8 @@ export const experimentsCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const { listExperiments } = await import('../../inspect/experiments.js');
     const rows = await listExperiments(args.resultsDir);
+    for (const r of rows)
+      if (r.problem) process.stderr.write(`warning: ${r.experiment}: ${r.problem}; wfo verify --repair --experiment ${r.experiment} rewrites it\n`);
     if (args.json) {
       process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
       return;

@@ -14,6 +14,7 @@ export const listCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const { listCheckpoints } = await import('../../inspect/listing.js');
     const list = await listCheckpoints(experimentRoot(args));
+    for (const w of list.warnings) process.stderr.write(`warning: ${w}\n`);
     if (args.json) {
       process.stdout.write(JSON.stringify(list, null, 2) + '\n');
       return;
@@ -46,7 +47,7 @@ export const listCommand: CommandModule<object, Args> = {
     const f = list.footer;
     process.stdout.write(table([header, ...rows]) + '\n');
     process.stdout.write(
-      `${f.iterations} iterations: ${f.models} with a model, ${f.placeholders} placeholders, ${f.pruned} pruned; ` +
+      `${f.iterations} iterations: ${f.models} with a model, ${f.placeholders} placeholders, ${f.pruned} pruned${f.damaged ? `, ${f.damaged} corrupt or missing (wfo verify --repair)` : ''}; ` +
         `${bytes(f.diskBytes)} on disk; latest iteration ${f.latestIteration ?? 'none'}; best ${f.bestIteration ?? 'none'}\n`,
     );
   },

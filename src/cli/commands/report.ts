@@ -6,8 +6,11 @@ export const reportCommand: CommandModule<object, ExperimentArgs> = {
   describe: 'Redraw the PNG plots of an experiment and rebuild its report.html',
   builder: (y) => withExperimentOptions(y) as never,
   handler: async (args) => {
-    const { generateReport } = await import('../../report/generate.js');
-    const path = await generateReport(experimentRoot(args));
+    const [{ generateReport }, { checkExperimentFolder }] = await Promise.all([
+      import('../../report/generate.js'),
+      import('../../store/experiment.js'),
+    ]);
+    const path = await generateReport(await checkExperimentFolder(experimentRoot(args)));
     process.stdout.write(`report: ${path}\n`);
   },
 };

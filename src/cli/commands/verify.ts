@@ -15,7 +15,12 @@ export const verifyCommand: CommandModule<object, Args> = {
     y
       .option('experiment', { type: 'string', demandOption: true, describe: 'Experiment id' })
       .option('results-dir', { type: 'string', default: 'results', describe: 'Parent folder of experiment folders' })
-      .option('repair', { type: 'boolean', default: false, describe: 'Rebuild the index from what verifies and remove temporary leftovers' })
+      .option('repair', {
+        type: 'boolean',
+        default: false,
+        describe:
+          'Restore broken models from intact copies, rebuild the index from what verifies, remove temporary leftovers; exit 1 if problems remain',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }) as never,
   handler: async (args) => {
     const { verifyExperiment } = await import('../../inspect/verify.js');
@@ -26,8 +31,18 @@ export const verifyCommand: CommandModule<object, Args> = {
       process.stdout.write(`${root}: ${report.verified} files verified, ${report.problems.length} problem(s)\n`);
       for (const p of report.problems) process.stdout.write(`  - ${p}\n`);
       for (const r of report.repaired) process.stdout.write(`  repaired: ${r}\n`);
+      for (const l of report.lost) process.stdout.write(`  lost: ${l}\n`);
+      if (args.repair && report.problems.length) {
+        process.stdout.write(report.ok ? 'no problem remains\n' : `${report.remaining.length} problem(s) remain:\n`);
+        for (const p of report.ok ? [] : report.remaining) process.stdout.write(`  - ${p}\n`);
+      }
     }
-    if (!report.ok && !args.repair)
-      throw new VerifyFailedError(`${report.problems.length} problem(s) found in ${root}; --repair rebuilds the index from what verifies`);
+    if (!report.ok) {
+      throw new VerifyFailedError(
+        args.repair
+          ? `${report.remaining.length} problem(s) remain in ${root} after the repair; see the lost lines above`
+          : `${report.problems.length} problem(s) found in ${root}; --repair restores what has an intact copy and rebuilds the index from what verifies`,
+      );
+    }
   },
 };
