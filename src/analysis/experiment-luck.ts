@@ -145,7 +145,7 @@ function stitchedChance(inputs: ExperimentLuckInputs, returns: number[]): Chance
 
 function untrainedBeside(records: IterationRecord[]): ExperimentLuck['untrained'] {
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
-  const withReference = records.filter((r) => r.selection.untrained?.score != null);
+  const withReference = records.filter((r) => r.selection.untrained?.score !== null && r.selection.untrained?.score !== undefined);
   const kept = records.filter((r) => r.kind === 'model' && r.selection.score !== null);
   return {
     meanScore: mean(withReference.map((r) => r.selection.untrained?.score as number)),
