@@ -26,21 +26,19 @@ if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build firs
 /** Each variant: settings over the defaults of this build. */
 const variants: Record<string, string[]> = {
   defaults: [],
-  'no-reward-scaling': ['agent.rewardScaling=none'],
-  'gamma-0': ['agent.gamma=0'],
   'gamma-0.5': ['agent.gamma=0.5'],
   'gamma-0.9': ['agent.gamma=0.9'],
   'gamma-0.99': ['agent.gamma=0.99'],
   'lr-1e-4': ['agent.learningRate=0.0001'],
-  'lr-1e-3': ['agent.learningRate=0.001'],
+  'lr-3e-3': ['agent.learningRate=0.003'],
+  'lr-3e-5': ['agent.learningRate=0.00003'],
+  'lr-3e-4': ['agent.learningRate=0.0003'],
+  'no-reward-scaling': ['agent.rewardScaling=none'],
+  'net-128x128': ['agent.layers=[128,128]'],
+  'lookback-30': ['env.lookback=30'],
   'steps-20k': ['training.timesteps=20000', 'training.evalFreq=2000'],
-  'net-64': ['agent.layers=[64,64]'],
   'explore-0.3': ['agent.explorationFraction=0.3'],
-  'lookback-5': ['env.lookback=5'],
-  'lb5-net32': ['env.lookback=5', 'agent.layers=[32,32]'],
-  'lb5-net32-g0': ['env.lookback=5', 'agent.layers=[32,32]', 'agent.gamma=0'],
-  'lb5-net32-g0-lr1e-3': ['env.lookback=5', 'agent.layers=[32,32]', 'agent.gamma=0', 'agent.learningRate=0.001'],
-  'lb5-net32-g0.5-lr1e-3': ['env.lookback=5', 'agent.layers=[32,32]', 'agent.gamma=0.5', 'agent.learningRate=0.001'],
+  'before-this-study': ['env.lookback=30', 'agent.layers=[128,128]', 'agent.gamma=0.99', 'agent.learningRate=0.0001', 'agent.rewardScaling=none'],
 };
 
 const { values } = parseArgs({

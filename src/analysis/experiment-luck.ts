@@ -1,5 +1,6 @@
 import {
   chanceDistribution,
+  DEFAULT_VERDICT_THRESHOLDS,
   countPositionChanges,
   deflatedSharpeRatio,
   luckVerdict,
@@ -32,9 +33,12 @@ export interface ExperimentLuckInputs {
 /**
  * The statistics that say whether the stitched out-of-sample result is luck:
  * - PSR (Bailey and Lopez de Prado 2012) of the stitched returns against a Sharpe of 0 and against buy-and-hold;
- * - DSR (Bailey and Lopez de Prado 2014) with N = every candidate evaluated in every iteration and V[SR] the variance
- *   of their per-bar validation Sharpe ratios: each test segment is traded by the best of its iteration's candidates,
- *   so the stitched series is the survivor of all of them (a conservative N);
+ * - DSR (Bailey and Lopez de Prado 2014). Each test segment is traded by the best of its iteration's N candidates, so
+ *   N is the mean number of candidates per iteration, and V[SR] the mean variance of the candidates' per-bar
+ *   validation Sharpe ratios within an iteration. The paper measures V on the same sample as the tested series;
+ *   validation segments are shorter than the stitched series, and the spread of Sharpe estimates shrinks as 1/T, so V
+ *   is rescaled by validation bars / stitched bars. On a market without signal this puts the expected best-of-N
+ *   Sharpe about 1.5 standard errors above 0, so the DSR stays below 0.5 about nine times in ten;
  * - Newey-West t of the mean return (Bartlett kernel, automatic lags) beside the plain t;
  * - PBO pooled: the share of all iterations' CSCV combinations (Bailey, Borwein, Lopez de Prado and Zhu 2017) whose
  *   in-sample best lands in the lower half out of sample;
@@ -44,26 +48,21 @@ export function experimentLuck(inputs: ExperimentLuckInputs): ExperimentLuck {
   const { stitched, records, metricOptions } = inputs;
   const returns = stitched.bars.map((b) => b.strategyReturn);
   const hold = stitched.bars.map((b) => b.buyAndHoldReturn);
-  const candidates = records.flatMap((r) => r.selection.candidates);
-  const sharpes = candidates.map((c) => returnMoments(decodeFloats(c.returns)).sharpe).filter((s): s is number => s !== null);
-  const variance = trialSharpeVariance(sharpes);
+  const selection = selectionBreadth(records, returns.length);
   const dsr =
-    variance === null
+    selection.variance === null
       ? null
-      : deflatedSharpeRatio(returns, {
-          trials: Math.max(1, candidates.length),
-          sharpeVariance: variance,
-          periodsPerYear: metricOptions.periodsPerYear,
-        });
+      : deflatedSharpeRatio(returns, { trials: selection.trials, sharpeVariance: selection.variance, periodsPerYear: metricOptions.periodsPerYear });
   const significance = meanSignificance(returns);
   const pbo = pooledPbo(records);
   const chance = stitchedChance(inputs, returns);
-  const verdict = luckVerdict({
-    dsr: dsr?.dsr ?? null,
-    pbo: pbo.pbo,
-    neweyWestPValue: significance.neweyWestPValue,
-    chancePercentile: chance.keptPercentile,
-  });
+  // PBO judges the choice among candidates, not the strategy: when every candidate learned the same signal their
+  // ranking out of sample is a coin toss and PBO is near 0.5 although the result is far from luck. It is reported
+  // beside the verdict, not in it.
+  const verdict = luckVerdict(
+    { dsr: dsr?.dsr ?? null, pbo: pbo.pbo, neweyWestPValue: significance.neweyWestPValue, chancePercentile: chance.keptPercentile },
+    { ...DEFAULT_VERDICT_THRESHOLDS, maxPbo: null },
+  );
   return {
     psr: {
       vsZero: psrBrief(probabilisticSharpeRatio(returns, { periodsPerYear: metricOptions.periodsPerYear })),
@@ -71,8 +70,8 @@ export function experimentLuck(inputs: ExperimentLuckInputs): ExperimentLuck {
     },
     dsr: {
       dsr: dsr?.dsr ?? null,
-      trials: candidates.length,
-      sharpeVariance: variance,
+      trials: selection.trials,
+      sharpeVariance: selection.variance,
       expectedMaxSharpe: dsr?.expectedMaxSharpe ?? null,
       annualizedExpectedMaxSharpe: dsr?.annualizedExpectedMaxSharpe ?? null,
       reason: dsr ? dsr.reason : 'fewer than 2 candidates with a defined Sharpe ratio',
@@ -91,6 +90,26 @@ export function experimentLuck(inputs: ExperimentLuckInputs): ExperimentLuck {
     verdict: verdict.verdict,
     sentence: verdict.sentence,
   };
+}
+
+/** N and V[SR] of the DSR: candidates per iteration and their Sharpe spread, rescaled to the stitched horizon. */
+function selectionBreadth(records: IterationRecord[], stitchedBars: number): { trials: number; variance: number | null } {
+  const counts: number[] = [];
+  const variances: number[] = [];
+  const bars: number[] = [];
+  for (const r of records) {
+    const series = r.selection.candidates.map((c) => decodeFloats(c.returns));
+    const sharpes = series.map((s) => returnMoments(s).sharpe).filter((s): s is number => s !== null);
+    counts.push(r.selection.candidates.length);
+    const v = trialSharpeVariance(sharpes);
+    if (v === null) continue;
+    variances.push(v);
+    bars.push(series[0].length);
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const trials = Math.max(1, Math.round(counts.length ? mean(counts) : 1));
+  if (!variances.length || stitchedBars === 0) return { trials, variance: null };
+  return { trials, variance: (mean(variances) * mean(bars)) / stitchedBars };
 }
 
 function psrBrief(r: PsrResult): ExperimentLuck['psr']['vsZero'] {

@@ -43,13 +43,6 @@ const trainLongerThanWarmup: Rule = (c) => {
     : `windows.train (${c.windows.train}) must exceed the feature warm-up of ${warmup} rows (env.lookback and feature windows) plus one bar`;
 };
 
-const evaluationsBeforeLearning: Rule = (c) => {
-  const idle = Math.floor(c.agent.learningStarts / c.training.evalFreq);
-  return idle === 0
-    ? null
-    : `training.evalFreq (${c.training.evalFreq}) <= agent.learningStarts (${c.agent.learningStarts}): the first ${idle} evaluation(s) see a network without a gradient step; they are recorded as the untrained reference, never as candidates`;
-};
-
 const targetUpdateWithinRun: Rule = (c) =>
   c.agent.targetUpdateInterval <= c.training.timesteps
     ? null
@@ -79,13 +72,7 @@ export const errorRules: Rule[] = [
   trainLongerThanWarmup,
 ];
 
-export const warningRules: Rule[] = [
-  evaluationsBeforeLearning,
-  targetUpdateWithinRun,
-  evaluationWithinRun,
-  bufferHoldsLittle,
-  warmStartWithPlaceholders,
-];
+export const warningRules: Rule[] = [targetUpdateWithinRun, evaluationWithinRun, bufferHoldsLittle, warmStartWithPlaceholders];
 
 export function checkRules(config: PipelineConfig): { errors: string[]; warnings: string[] } {
   const run = (rules: Rule[]) => rules.map((rule) => rule(config)).filter((m): m is string => m !== null);

@@ -54,7 +54,7 @@ export const windowsSchema = z
 
 export const envSchema = z
   .object({
-    lookback: int().min(1).max(1000).default(30).describe('Past log returns in each observation'),
+    lookback: int().min(1).max(1000).default(5).describe('Past log returns in each observation (the study in the README chose 5 over 30)'),
     allowShort: z.boolean().default(true).describe('Actions short/flat/long (true) or flat/long (false)'),
     costBps: z.number().min(0).max(1000).default(10).describe('Commission per unit of position change, basis points'),
     slippageBps: z.number().min(0).max(1000).default(0).describe('Slippage per unit of position change, basis points'),
@@ -73,9 +73,14 @@ export const replaySchema = z
 
 export const agentSchema = z
   .object({
-    layers: z.array(int().min(1).max(4096)).min(1).max(8).default([128, 128]).describe('Hidden layer sizes (ReLU)'),
-    gamma: z.number().min(0).max(1).default(0.99).describe('Discount factor'),
-    learningRate: z.number().positive().max(1).default(1e-4).describe('Adam learning rate (SB3: 1e-4)'),
+    layers: z
+      .array(int().min(1).max(4096))
+      .min(1)
+      .max(8)
+      .default([32, 32])
+      .describe('Hidden layer sizes (ReLU); the study chose [32, 32] over [128, 128]'),
+    gamma: z.number().min(0).max(1).default(0).describe('Discount factor; an action shapes one bar, and the study chose 0 from 0, 0.5, 0.9, 0.99'),
+    learningRate: z.number().positive().max(1).default(3e-4).describe('Adam learning rate (SB3: 1e-4; the study chose 3e-4)'),
     batchSize: int().min(1).default(64).describe('Transitions per gradient step (SB3: 32; reference workload: 64)'),
     bufferSize: int().min(1).default(100_000).describe('Replay capacity (SB3: 1e6; daily series are far shorter)'),
     learningStarts: int().min(0).default(1000).describe('Environment steps before the first gradient step'),

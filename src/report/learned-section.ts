@@ -20,7 +20,7 @@ export function learnedSection(summary: WalkforwardSummary, records: Map<number,
 <table id="luck"><thead><tr><th class="l">statistic</th><th>value</th><th class="l">how to read it</th></tr></thead><tbody>
 ${row('probabilistic Sharpe ratio vs 0', num(l.psr.vsZero.psr), 'probability that the true out-of-sample Sharpe is above 0, given skewness and kurtosis')}
 ${row('probabilistic Sharpe ratio vs buy-and-hold', num(l.psr.vsBuyAndHold.psr), 'the same for the returns in excess of buy-and-hold')}
-${row('deflated Sharpe ratio', num(l.dsr.dsr), `corrected for the ${l.dsr.trials} candidates tried (luck alone would give an annualized Sharpe of ${num(l.dsr.annualizedExpectedMaxSharpe)} for the best); at least 0.95 is evidence of skill`)}
+${row('deflated Sharpe ratio', num(l.dsr.dsr), `each test segment is traded by the best of ${l.dsr.trials} candidates; luck alone would give the best an annualized Sharpe of ${num(l.dsr.annualizedExpectedMaxSharpe)} over this horizon; at least 0.95 is evidence of skill`)}
 ${row('Newey-West t (p-value)', `${num(l.significance.neweyWestT)} (${num(l.significance.neweyWestPValue)})`, `mean return robust to autocorrelation, ${l.significance.lags} lags; plain t ${num(l.significance.iidT)} (${num(l.significance.iidPValue)})`)}
 ${row('probability of backtest overfitting', num(l.pbo.pbo), `share of ${l.pbo.combinations} cross-validation splits over ${l.pbo.iterations} iterations where the in-sample best falls below the median out of sample; 0.5 is what noise gives`)}
 ${row('percentile among random policies', num(l.chance.keptPercentile, 1), `random positions with the strategy's ${l.chance.changes} position changes: Sharpe p5 ${num(l.chance.p5)}, median ${num(l.chance.p50)}, p95 ${num(l.chance.p95)}`)}

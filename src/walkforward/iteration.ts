@@ -117,8 +117,9 @@ async function train(
     ...(resume ? [onFirstStep(() => reportResumeOverhead(ctx, n))] : []),
     historyRecorder(session.history, n, { warn: (msg, fields) => ctx.logger.warn({ event: 'training-warning', iteration: n, ...fields }, msg) }),
     ...(board ? [board.callback(session.history, session.candidates)] : []),
+    // Evaluations before the first gradient step are skipped: the step-0 reference already scored that network.
     config.selection.on === 'best'
-      ? everyNTimesteps(config.training.evalFreq, 0, async () => keep(await evaluate(), false))
+      ? everyNTimesteps(config.training.evalFreq, 0, async () => (agent.numUpdates > 0 ? keep(await evaluate(), false) : undefined))
       : atEnd(timesteps, async () => keep(await evaluate(), true)),
     everyNTimesteps(plan.modelEvery, offset, ({ loop }) => saves.training(loop)),
     everyNTimesteps(plan.progressEvery, offset, ({ step }) => reportProgress(ctx, session, clock, n, offset, step, board)),

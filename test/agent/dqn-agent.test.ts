@@ -66,14 +66,15 @@ describe('DqnAgent', () => {
     [straight.agent, second.agent, resumed].forEach((agent) => agent.dispose());
   });
 
-  test('epsilon decays linearly to its final value, then stays', async () => {
+  test('epsilon holds until learning starts, decays over explorationFraction of the learning steps, then stays', async () => {
     const s = setup(3, { explorationFraction: 0.5, explorationInitial: 1, explorationFinal: 0.1 }, 1000);
     const seen: number[] = [];
     await trainAgent(s.agent, s.env, {
       timesteps: 1000,
       callbacks: [{ every: 250, onMoment: ({ agent }) => void seen.push(agent.epsilon) }],
     });
-    expect(seen.map((e) => Number(e.toFixed(6)))).toEqual([0.55, 0.1, 0.1, 0.1]);
+    // learningStarts 200, 800 learning steps, decay over 400 of them: 1 - 0.9 * 50/400 at 250, 1 - 0.9 * 300/400 at 500.
+    expect(seen.map((e) => Number(e.toFixed(6)))).toEqual([0.8875, 0.325, 0.1, 0.1]);
     s.agent.dispose();
   });
 

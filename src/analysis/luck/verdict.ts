@@ -18,7 +18,8 @@ export interface LuckEvidence {
  */
 export interface VerdictThresholds {
   minDsr: number;
-  maxPbo: number;
+  /** null: PBO is reported but does not decide the verdict. */
+  maxPbo: number | null;
   maxPValue: number;
   minChancePercentile: number;
 }
@@ -35,7 +36,7 @@ export type VerdictLabel = 'distinguishable from chance' | 'indistinguishable fr
 export interface VerdictCheck {
   name: 'dsr' | 'pbo' | 'neweyWestPValue' | 'chancePercentile';
   value: number | null;
-  threshold: number;
+  threshold: number | null;
   /** null when the value is missing (a missing PBO is skipped; any other missing value fails the verdict). */
   passed: boolean | null;
 }
@@ -66,7 +67,7 @@ export function luckVerdict(evidence: LuckEvidence, thresholds: VerdictThreshold
       threshold: t.minChancePercentile,
       passed: atLeast(evidence.chancePercentile, t.minChancePercentile),
     },
-    { name: 'pbo', value: evidence.pbo, threshold: t.maxPbo, passed: atMost(evidence.pbo, t.maxPbo) },
+    { name: 'pbo', value: evidence.pbo, threshold: t.maxPbo, passed: t.maxPbo === null ? null : atMost(evidence.pbo, t.maxPbo) },
   ];
   const distinguishable = checks.every((c) => c.passed === true || (c.name === 'pbo' && c.passed === null));
   const verdict: VerdictLabel = distinguishable ? 'distinguishable from chance' : 'indistinguishable from chance';
@@ -92,6 +93,11 @@ function describe(check: VerdictCheck): string {
         ? 'the chance percentile is not available'
         : `the kept model ranks at percentile ${value.toFixed(1)} among random policies with its turnover (${passed ? 'at least' : 'below'} ${threshold})`;
     case 'pbo':
+      if (threshold === null) {
+        return value === null
+          ? 'the probability of backtest overfitting is not available'
+          : `the probability of backtest overfitting is ${value.toFixed(2)} (${value >= 0.5 ? 'choosing the best candidate on validation did no better out of sample than a median one' : 'the best candidate on validation tended to stay above the median out of sample'})`;
+      }
       return value === null
         ? 'the probability of backtest overfitting is not available (not counted)'
         : `the probability of backtest overfitting ${value.toFixed(2)} is ${passed ? 'within' : 'above'} ${threshold}`;

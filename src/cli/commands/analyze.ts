@@ -28,7 +28,7 @@ export const analyzeCommand: CommandModule<object, Args> = {
         d('validation return', s.validationReturn),
         d('test return', s.testReturn),
       ]),
-      `Best iteration by validation (the selection): ${s.bestByValidation ?? 'none'}`,
+      `Best iteration by validation: ${s.bestByValidation ?? 'none'} (the selection)`,
       `Trend of test sharpe per iteration: ${num(s.testSharpeSlope.value, 4)}${s.testSharpeSlope.reason ? ` (${s.testSharpeSlope.reason})` : ''}`,
       `Correlation validation vs test sharpe: ${num(s.validationTestCorrelation.value)}${s.validationTestCorrelation.reason ? ` (${s.validationTestCorrelation.reason})` : ''}`,
     ];
@@ -51,7 +51,7 @@ export function luckLines(l: ExperimentLuck): string[] {
   return [
     `Did it learn? ${l.sentence}`,
     `  probabilistic Sharpe ratio vs 0: ${num(l.psr.vsZero.psr)}, vs buy-and-hold: ${num(l.psr.vsBuyAndHold.psr)}`,
-    `  deflated Sharpe ratio: ${num(l.dsr.dsr)} (${l.dsr.trials} candidates tried; expected best of them by luck: annualized sharpe ${num(l.dsr.annualizedExpectedMaxSharpe)})`,
+    `  deflated Sharpe ratio: ${num(l.dsr.dsr)} (best of ${l.dsr.trials} candidates per iteration; expected best by luck: annualized sharpe ${num(l.dsr.annualizedExpectedMaxSharpe)})`,
     `  mean return: Newey-West t ${num(l.significance.neweyWestT)} (p ${num(l.significance.neweyWestPValue)}, ${l.significance.lags} lags); plain t ${num(l.significance.iidT)} (p ${num(l.significance.iidPValue)})`,
     `  probability of backtest overfitting: ${num(l.pbo.pbo)} (${l.pbo.combinations} combinations over ${l.pbo.iterations} iterations)`,
     `  random policies with the same turnover: sharpe p5 ${num(l.chance.p5)}, median ${num(l.chance.p50)}, p95 ${num(l.chance.p95)}; the strategy at percentile ${num(l.chance.keptPercentile, 1)}`,
