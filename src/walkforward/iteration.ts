@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { DqnAgent } from '../agent/dqn-agent.js';
+import { volatilityRewardScale } from '../agent/reward-scale.js';
 import { InterruptedError } from '../errors/index.js';
 import { TradingEnv } from '../env/trading-env.js';
 import type { WindowData } from '../env/market.js';
@@ -196,16 +197,6 @@ export function iterationSeed(ctx: Pick<RunContext, 'seed'>, n: number): number 
   return deriveSeed(ctx.seed, 'iteration', n);
 }
 
-/**
- * Per-bar rewards are log returns of order 1e-2 and the edge between actions of order 1e-3, below the noise of a fresh
- * network's Q-values; dividing by the training segment's volatility puts them near unit scale. A fixed scale from the
- * training rows (never validation or test) keeps resumes exact with no running statistics to save.
- */
 function rewardScale(scaling: 'train-volatility' | 'none', data: WindowData): number {
-  if (scaling === 'none') return 1;
-  const { start, end } = data.window.train;
-  const r = data.market.logReturns.subarray(start, end);
-  const mean = r.reduce((a, b) => a + b, 0) / r.length;
-  const std = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, r.length - 1));
-  return std > 0 ? 1 / std : 1;
+  return scaling === 'none' ? 1 : volatilityRewardScale(data.market.logReturns, data.window.train.start, data.window.train.end);
 }

@@ -1,4 +1,5 @@
 import { DqnAgent } from '../../src/agent/dqn-agent.js';
+import { volatilityRewardScale } from '../../src/agent/reward-scale.js';
 import { selectBackend } from '../../src/backend/select-backend.js';
 import { configSchema } from '../../src/config/schema.js';
 import { TradingEnv } from '../../src/env/trading-env.js';
@@ -87,6 +88,8 @@ describe('DqnAgent', () => {
     const train = new TradingEnv(market, 0, 1000, config.env);
     const test = new TradingEnv(market, 1000, 1600, config.env);
     const agent = new DqnAgent(config.agent, train.obsDim, train.nActions, Rng.fromSeed(1), 4000);
+    // Rewards in units of the training rows' volatility, as the walk-forward scales them (agent.rewardScaling).
+    agent.rewardScale = volatilityRewardScale(market.logReturns, 0, 1000);
     await trainAgent(agent, train, { timesteps: 4000 });
     const run = runPolicy(test, (obs) => agent.greedyAction(obs), metricOptions);
     const hold = buyAndHold(test, metricOptions);

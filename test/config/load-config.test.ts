@@ -60,7 +60,11 @@ describe('loadConfig', () => {
     ],
     ['batch must fit the buffer', ['agent.bufferSize=10'], /agent\.batchSize \(64\) must be at most agent\.bufferSize \(10\)/],
     ['validation 0 needs selection.on=last', ['windows.validation=0'], /windows\.validation is 0.*selection\.on=last/],
-    ['train must exceed the feature warm-up', ['windows.train=20'], /windows\.train \(20\) must exceed the feature warm-up of 30 rows/],
+    [
+      'train must exceed the feature warm-up',
+      ['windows.train=20', 'env.lookback=30'],
+      /windows\.train \(20\) must exceed the feature warm-up of 30 rows/,
+    ],
   ])('%s', (_name, sets, message) => {
     const found = problems(() => loadConfig({ sets }));
     expect(found.some((p) => message.test(p))).toBe(true);
