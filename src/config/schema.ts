@@ -87,7 +87,12 @@ export const agentSchema = z
     trainFreq: int().min(1).default(4).describe('Environment steps between gradient phases'),
     gradientSteps: int().min(1).default(1).describe('Gradient steps per phase'),
     targetUpdateInterval: int().min(1).default(1000).describe('Environment steps between target-network copies (SB3: 10000; runs here are shorter)'),
-    explorationFraction: z.number().min(0).max(1).default(0.1).describe('Fraction of training over which epsilon decays'),
+    explorationFraction: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(0.3)
+      .describe('Fraction of the learning steps (after learningStarts) over which epsilon decays; the study chose 0.3 over 0.1'),
     explorationInitial: z.number().min(0).max(1).default(1).describe('Epsilon at the start'),
     explorationFinal: z.number().min(0).max(1).default(0.05).describe('Epsilon after the decay'),
     doubleDqn: z.boolean().default(true).describe('Double DQN targets (online net picks, target net values)'),
