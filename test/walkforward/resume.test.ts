@@ -134,21 +134,29 @@ describe('resume, signals, one writer, failed saves (real CLI)', () => {
     expect(await resultsFingerprint(root(id))).toEqual(reference);
   });
 
-  test('verify reports a damaged checkpoint by name and --repair rebuilds the index from what verifies', async () => {
+  test.each([
+    ['the best model, which --repair restores from best_model.zip (exit 0)', true],
+    ['a model without an intact copy, which --repair reports lost (exit 1)', false],
+  ])('verify names a damaged checkpoint: %s', async (_what, best) => {
     const id = 'reference';
+    const bestIteration = JSON.parse(readFileSync(join(root(id), 'best_model.json'), 'utf8')).iteration as number;
     const zips = readdirSync(join(root(id), 'checkpoints')).filter((f) => f.endsWith('.zip'));
     const r0 = await runCli(['verify', '--experiment', id, '--results-dir', exp.resultsDir]);
     expect(r0.code).toBe(0);
-    expect(zips.length).toBeGreaterThan(0);
-    const victim = join(root(id), 'checkpoints', zips[0]);
+    const name = zips.find((z) => (z === `model_iter_${bestIteration}.zip`) === best);
+    if (!name) throw new Error(`the reference run has no ${best ? 'best' : 'other'} model to damage: ${zips.join(', ')}`);
+    const victim = join(root(id), 'checkpoints', name);
     const bytes = readFileSync(victim);
     writeFileSync(victim, bytes.subarray(0, bytes.length - 100));
     const r1 = await runCli(['verify', '--experiment', id, '--results-dir', exp.resultsDir]);
     expect(r1.code).toBe(1);
-    expect(r1.stdout).toContain(`checkpoints/${zips[0]}`);
+    expect(r1.stdout).toContain(`checkpoints/${name}`);
     const r2 = await runCli(['verify', '--experiment', id, '--results-dir', exp.resultsDir, '--repair']);
-    expect(r2.code).toBe(0);
+    expect(r2.code).toBe(best ? 0 : 1);
     expect(r2.stdout).toMatch(/repaired: checkpoint_index\.json rebuilt/);
+    if (best) expect(readFileSync(victim)).toEqual(bytes);
+    else expect(r2.stdout).toMatch(new RegExp(`lost: checkpoints/${name.replace('.', '\\.')}`));
     writeFileSync(victim, bytes);
+    await runCli(['verify', '--experiment', id, '--results-dir', exp.resultsDir, '--repair']);
   });
 });
