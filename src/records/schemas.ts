@@ -99,6 +99,11 @@ export const performanceSchema = z.object({
   updatesPerSecond: finite,
   /** Seconds per phase in this process (a resumed iteration counts only the part after the resume). */
   phases: z.object({ action: finite, environment: finite, training: finite, evaluation: finite, saving: finite }),
+  /**
+   * Milliseconds training waited per training checkpoint (median, max, count) and their sum as a share of the
+   * iteration's seconds in this process; absent in records written before checkpoints were saved in the background.
+   */
+  savesBlockedMs: z.object({ median: finite, max: finite, count: z.number().int().nonnegative(), share: finite }).optional(),
   rssBytes: z.number().int(),
   heapUsedBytes: z.number().int(),
 });
