@@ -282,6 +282,11 @@ export const walkforwardSummarySchema = z.object({
   resumes: z.array(resumeEventSchema),
   /** Largest resident memory any iteration of this experiment reported. */
   peakRssBytes: z.number().int(),
+  /**
+   * Training checkpoints over all iterations: the median of the iterations' median blocked milliseconds, the
+   * largest, how many, and the share of iteration time training waited for them (seconds-weighted).
+   */
+  savesBlockedMs: z.object({ median: finite, max: finite, count: z.number().int().nonnegative(), share: finite }).optional(),
   totalSeconds: finite,
   finishedAt: z.string(),
 });

@@ -82,7 +82,6 @@ export class IterationSaves {
         const training = ctx.store.training(n);
         ctx.trace('checkpoint-write', { iteration: n, step, file: basename(layout.trainingCheckpoint(n, step)) });
         const written = await training.save(step, state, metadata, indexMetrics);
-        const msTotal = performance.now() - started;
         const policy = keepLast(ctx.config.checkpoint.keepTraining);
         for (const removed of await pruneTraining(ctx.store.index, training, policy)) {
           ctx.logger.debug(
@@ -93,7 +92,7 @@ export class IterationSaves {
         // When the iteration ended while this save ran, it waited for the rest: that counts as blocked too.
         const waited = this.flushedAt === null ? 0 : performance.now() - Math.max(this.flushedAt, started + blocked);
         this.clock.saveBlocked(waited, true);
-        this.logCommitted('training', written.path, step, written, msTotal, blocked + waited);
+        this.logCommitted('training', written.path, step, written, performance.now() - started, blocked + waited);
         ctx.trace('training', { iteration: n, step });
       });
       blocked = performance.now() - started;
@@ -114,8 +113,8 @@ export class IterationSaves {
   }
 
   /**
-   * The run.log line of a committed file: msTotal from the snapshot to the commit, msBlocked what training waited
-   * for (all of it for the current best, which is written on the training path).
+   * The run.log line of a committed file: msTotal from the snapshot to the commit (and pruning, for training
+   * checkpoints), msBlocked what training waited for (all of it for the current best, written on the training path).
    */
   private logCommitted(kind: 'training' | 'current_best', file: string, step: number, written: Written, ms: number, blockedMs = ms): void {
     const round = (x: number) => Math.round(x * 100) / 100;

@@ -82,7 +82,11 @@ describe('training checkpoints saved in the background', () => {
   const store = new ExperimentStore(paths, CheckpointIndex.from(paths.root, 'e', []));
   const index = store.index as CheckpointIndex;
   const state = (fill: number) => ({ json: { fill }, arrays: { replay_obs: new Float32Array(300_000).fill(fill) } });
-  const save = (step: number) => () => store.training(1).save(step, state(step), metadata(step), {}).then(() => undefined);
+  const save = (step: number) => () =>
+    store
+      .training(1)
+      .save(step, state(step), metadata(step), {})
+      .then(() => undefined);
 
   test('a checkpoint is listed only once committed, and the file appears only then', async () => {
     const saver = new BackgroundSaver();
