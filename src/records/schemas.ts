@@ -99,6 +99,11 @@ export const performanceSchema = z.object({
   updatesPerSecond: finite,
   /** Seconds per phase in this process (a resumed iteration counts only the part after the resume). */
   phases: z.object({ action: finite, environment: finite, training: finite, evaluation: finite, saving: finite }),
+  /**
+   * Milliseconds training waited per training checkpoint (median, max, count) and their sum as a share of the
+   * iteration's seconds in this process; absent in records written before checkpoints were saved in the background.
+   */
+  savesBlockedMs: z.object({ median: finite, max: finite, count: z.number().int().nonnegative(), share: finite }).optional(),
   rssBytes: z.number().int(),
   heapUsedBytes: z.number().int(),
 });
@@ -277,6 +282,11 @@ export const walkforwardSummarySchema = z.object({
   resumes: z.array(resumeEventSchema),
   /** Largest resident memory any iteration of this experiment reported. */
   peakRssBytes: z.number().int(),
+  /**
+   * Training checkpoints over all iterations: the median of the iterations' median blocked milliseconds, the
+   * largest, how many, and the share of iteration time training waited for them (seconds-weighted).
+   */
+  savesBlockedMs: z.object({ median: finite, max: finite, count: z.number().int().nonnegative(), share: finite }).optional(),
   totalSeconds: finite,
   finishedAt: z.string(),
 });

@@ -7,6 +7,8 @@ export class PhaseClock {
   private readonly started = performance.now();
   /** Milliseconds per phase; the train loop adds action, environment and training itself. */
   readonly times: Record<Phase, number> = { action: 0, environment: 0, training: 0, evaluation: 0, saving: 0 };
+  /** Milliseconds training waited for each training checkpoint (snapshot, plus the previous save if unfinished). */
+  private readonly blocked: number[] = [];
 
   constructor(
     private readonly priorSeconds: number,
@@ -21,6 +23,12 @@ export class PhaseClock {
     } finally {
       this.times[phase] += performance.now() - t0;
     }
+  }
+
+  /** Counts the milliseconds training waited for a new training checkpoint, or (`more`) more of the last one's. */
+  saveBlocked(ms: number, more = false): void {
+    if (more && this.blocked.length > 0) this.blocked[this.blocked.length - 1] += ms;
+    else this.blocked.push(ms);
   }
 
   /** Seconds since this process started the iteration. */
@@ -52,8 +60,18 @@ export class PhaseClock {
         evaluation: t.evaluation / 1000,
         saving: t.saving / 1000,
       },
+      savesBlockedMs: blockedSummary(this.blocked, s),
       rssBytes: memory.rss,
       heapUsedBytes: memory.heapUsed,
     };
   }
+}
+
+function blockedSummary(ms: number[], seconds: number): NonNullable<IterationPerformance['savesBlockedMs']> {
+  const sorted = [...ms].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const total = sorted.reduce((a, b) => a + b, 0);
+  const round = (x: number) => Math.round(x * 100) / 100;
+  return { median: round(median), max: round(sorted.at(-1) ?? 0), count: sorted.length, share: seconds > 0 ? total / 1000 / seconds : 0 };
 }

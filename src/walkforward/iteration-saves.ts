@@ -5,6 +5,7 @@ import { keepLast } from '../retention/policies.js';
 import { pruneTraining } from '../retention/cleanup.js';
 import type { Written } from '../store/experiment-store.js';
 import { classify, layout } from '../store/layout.js';
+import { BackgroundSaver } from '../store/background-saver.js';
 import { saveModelZip } from '../store/model-zip.js';
 import type { PhaseClock } from '../training/phase-clock.js';
 import type { LoopState } from '../training/train-loop.js';
@@ -16,6 +17,9 @@ import { basename } from 'node:path';
 export class IterationSaves {
   private readonly n: number;
   private readonly metric: MetricName;
+  private readonly background = new BackgroundSaver();
+  /** When flush() began waiting; null while training goes on. */
+  private flushedAt: number | null = null;
 
   constructor(
     private readonly ctx: RunContext,
@@ -52,39 +56,73 @@ export class IterationSaves {
     });
   }
 
-  /** Saves a training checkpoint of the whole session and keeps the newest checkpoint.keepTraining of them. */
+  /**
+   * Saves a training checkpoint of the whole session and keeps the newest checkpoint.keepTraining of them. Training
+   * waits only for the snapshot (copies of the arrays) and for the previous save if that is still in flight; zipping,
+   * hashing, fsync, listing and pruning run behind it, so the index lists the checkpoint only once it is committed
+   * and pruning counts only committed checkpoints. flush() must run before the iteration ends.
+   */
   training(loop: LoopState): Promise<void> {
     return this.clock.timed('saving', async () => {
+      const started = performance.now();
       const { ctx, n, session } = this;
       const step = session.agent.numTimesteps;
-      const training = ctx.store.training(n);
-      ctx.trace('checkpoint-write', { iteration: n, step, file: basename(layout.trainingCheckpoint(n, step)) });
-      const started = performance.now();
-      const written = await training.save(
+      const state = session.snapshot(loop, this.clock.elapsed, ctx.config.checkpoint.saveReplayBuffer);
+      const metadata = {
+        ...ctx.metadata,
+        kind: 'training' as const,
+        iteration: n,
         step,
-        session.snapshot(loop, this.clock.elapsed, ctx.config.checkpoint.saveReplayBuffer),
-        { ...ctx.metadata, kind: 'training', iteration: n, step, metrics: session.best ? { [this.metric]: session.best.score } : {} },
-        { epsilon: session.agent.epsilon },
-      );
-      this.logCommitted('training', written.path, step, written, performance.now() - started);
-      const policy = keepLast(ctx.config.checkpoint.keepTraining);
-      for (const removed of await pruneTraining(ctx.store.index, training, policy)) {
-        ctx.logger.debug(
-          { event: 'cleanup-removal', iteration: n, step: classify(removed)?.step ?? null, file: removed, rule: `not kept by ${policy.name}` },
-          `iteration ${n}: removed ${removed} (not kept by ${policy.name})`,
-        );
-      }
+        metrics: session.best ? { [this.metric]: session.best.score } : {},
+      };
+      const indexMetrics = { epsilon: session.agent.epsilon };
       this.lastSaved = step;
-      ctx.trace('training', { iteration: n, step });
+      let blocked = 0; // set below, before the write can finish: it has to wait for the disk first
+      await this.background.start(async () => {
+        const training = ctx.store.training(n);
+        ctx.trace('checkpoint-write', { iteration: n, step, file: basename(layout.trainingCheckpoint(n, step)) });
+        const written = await training.save(step, state, metadata, indexMetrics);
+        const policy = keepLast(ctx.config.checkpoint.keepTraining);
+        for (const removed of await pruneTraining(ctx.store.index, training, policy)) {
+          ctx.logger.debug(
+            { event: 'cleanup-removal', iteration: n, step: classify(removed)?.step ?? null, file: removed, rule: `not kept by ${policy.name}` },
+            `iteration ${n}: removed ${removed} (not kept by ${policy.name})`,
+          );
+        }
+        // When the iteration ended while this save ran, it waited for the rest: that counts as blocked too.
+        const waited = this.flushedAt === null ? 0 : performance.now() - Math.max(this.flushedAt, started + blocked);
+        this.clock.saveBlocked(waited, true);
+        this.logCommitted('training', written.path, step, written, performance.now() - started, blocked + waited);
+        ctx.trace('training', { iteration: n, step });
+      });
+      blocked = performance.now() - started;
+      this.clock.saveBlocked(blocked);
     });
   }
 
-  /** The run.log line of a committed file; saves run on the training thread, so it waits for all of it. */
-  private logCommitted(kind: 'training' | 'current_best', file: string, step: number, written: Written, ms: number): void {
-    const msTotal = Math.round(ms * 100) / 100;
+  /** Waits for the training checkpoint in flight, counting the wait as blocked time of that save; rethrows its error. */
+  flush(): Promise<void> {
+    return this.clock.timed('saving', async () => {
+      this.flushedAt = performance.now();
+      try {
+        await this.background.flush();
+      } finally {
+        this.flushedAt = null;
+      }
+    });
+  }
+
+  /**
+   * The run.log line of a committed file: msTotal from the snapshot to the commit (and pruning, for training
+   * checkpoints), msBlocked what training waited for (all of it for the current best, written on the training path).
+   */
+  private logCommitted(kind: 'training' | 'current_best', file: string, step: number, written: Written, ms: number, blockedMs = ms): void {
+    const round = (x: number) => Math.round(x * 100) / 100;
+    const msTotal = round(ms);
+    const msBlocked = round(blockedMs);
     this.ctx.logger.debug(
-      { event: 'checkpoint', kind, iteration: this.n, step, file, bytes: written.size, sha256: written.sha256, msBlocked: msTotal, msTotal },
-      `iteration ${this.n}: committed ${file} (${written.size} bytes, ${msTotal.toFixed(1)} ms)`,
+      { event: 'checkpoint', kind, iteration: this.n, step, file, bytes: written.size, sha256: written.sha256, msBlocked, msTotal },
+      `iteration ${this.n}: committed ${file} (${written.size} bytes, ${msTotal.toFixed(1)} ms, ${msBlocked.toFixed(1)} ms blocking training)`,
     );
   }
 

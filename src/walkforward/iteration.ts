@@ -133,6 +133,8 @@ async function train(
   const loop: LoopState = await trainAgent(agent, env, { timesteps, callbacks, resumeFrom: session.loop, times: clock.times });
   board?.sync(session.history, session.candidates);
   await saves.trainingIfNew(loop);
+  // Training checkpoints commit in the background: the last one must be on disk before the iteration ends or exits.
+  await saves.flush();
   if (ctx.signal?.aborted && agent.numTimesteps < timesteps) {
     const reason = String(ctx.signal.reason ?? 'SIGINT');
     throw new InterruptedError(

@@ -76,10 +76,28 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
     bestIteration: s.bestIteration,
     resumes: s.resumes,
     peakRssBytes: Math.max(0, ...records.map((r) => r.training.performance.rssBytes)),
+    savesBlockedMs: savesBlocked(records),
     totalSeconds: s.totalSeconds,
     finishedAt: s.now().toISOString(),
   });
 
   await createCheckpointSummary(paths.root);
   return summary;
+}
+
+/** The experiment's training-checkpoint blocking from the iterations' own figures (older records have none). */
+function savesBlocked(records: IterationRecord[]): WalkforwardSummary['savesBlockedMs'] {
+  const per = records.flatMap((r) =>
+    r.training.performance.savesBlockedMs ? [{ ...r.training.performance.savesBlockedMs, seconds: r.training.seconds }] : [],
+  );
+  if (per.length === 0) return undefined;
+  const medians = per.map((p) => p.median).sort((a, b) => a - b);
+  const mid = medians.length >> 1;
+  const seconds = per.reduce((a, p) => a + p.seconds, 0);
+  return {
+    median: medians.length % 2 ? medians[mid] : (medians[mid - 1] + medians[mid]) / 2,
+    max: Math.max(...per.map((p) => p.max)),
+    count: per.reduce((a, p) => a + p.count, 0),
+    share: seconds > 0 ? per.reduce((a, p) => a + p.share * p.seconds, 0) / seconds : 0,
+  };
 }
