@@ -98,7 +98,8 @@ export const performanceSchema = z.object({
   stepsPerSecond: finite,
   updatesPerSecond: finite,
   /** Seconds per phase in this process (a resumed iteration counts only the part after the resume). */
-  phases: z.object({ action: finite, environment: finite, training: finite, evaluation: finite, saving: finite }),
+  /** Seconds per phase; plotting is the snapshot plots drawn on the training thread (hand-offs, with workers). */
+  phases: z.object({ action: finite, environment: finite, training: finite, evaluation: finite, saving: finite, plotting: finite.optional() }),
   /**
    * Milliseconds training waited per training checkpoint (median, max, count) and their sum as a share of the
    * iteration's seconds in this process; absent in records written before checkpoints were saved in the background.

@@ -1,12 +1,12 @@
 import type { IterationPerformance } from '../records/schemas.js';
 
-export type Phase = 'action' | 'environment' | 'training' | 'evaluation' | 'saving';
+export type Phase = 'action' | 'environment' | 'training' | 'evaluation' | 'saving' | 'plotting';
 
 /** Where one iteration's time goes in this process, and its throughput since this process took over. */
 export class PhaseClock {
   private readonly started = performance.now();
   /** Milliseconds per phase; the train loop adds action, environment and training itself. */
-  readonly times: Record<Phase, number> = { action: 0, environment: 0, training: 0, evaluation: 0, saving: 0 };
+  readonly times: Record<Phase, number> = { action: 0, environment: 0, training: 0, evaluation: 0, saving: 0, plotting: 0 };
   /** Milliseconds training waited for each training checkpoint (snapshot, plus the previous save if unfinished). */
   private readonly blocked: number[] = [];
 
@@ -59,6 +59,7 @@ export class PhaseClock {
         training: t.training / 1000,
         evaluation: t.evaluation / 1000,
         saving: t.saving / 1000,
+        plotting: t.plotting / 1000,
       },
       savesBlockedMs: blockedSummary(this.blocked, s),
       rssBytes: memory.rss,

@@ -125,7 +125,7 @@ async function train(
     everyNTimesteps(plan.modelEvery, offset, ({ loop }) => saves.training(loop)),
     everyNTimesteps(plan.progressEvery, offset, ({ step }) => reportProgress(ctx, session, clock, n, offset, step, board)),
     everyNTimesteps(plan.imageEvery, offset, async ({ step }) => {
-      if (onChart && step < timesteps) await clock.timed('saving', () => onChart(n, step, session.history, session.candidates));
+      if (onChart && step < timesteps) await clock.timed('plotting', () => onChart(n, step, session.history, session.candidates));
     }),
   ];
   if (!resume) session.untrained = await evaluate();
