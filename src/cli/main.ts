@@ -14,6 +14,8 @@ import { reportCommand } from './commands/report.js';
 import { synthCommand } from './commands/synth.js';
 import { statusCommand } from './commands/status.js';
 import { logsCommand } from './commands/logs.js';
+import { workerCommand } from './commands/worker.js';
+import { sweepCommand } from './commands/sweep.js';
 import { installSignalHandlers } from './signals.js';
 
 class YargsValidationStop extends Error {}
@@ -38,6 +40,8 @@ async function main(argv: string[]): Promise<void> {
     .command(synthCommand)
     .command(statusCommand)
     .command(logsCommand)
+    .command(workerCommand)
+    .command(sweepCommand)
     .demandCommand(1, 'Name a command; see --help')
     .strict()
     .help()

@@ -110,6 +110,23 @@ export class ResumeRefusedError extends PipelineError {
   override readonly exitCode = 2;
 }
 
+/** A queue job the worker will not run: another product version or config hash, a bad payload, a path outside the results folder. */
+export class JobRefusedError extends PipelineError {
+  override readonly name = 'JobRefusedError' as const;
+  override readonly exitCode = 2;
+}
+
+/** Iterations that failed on the queue after their last attempt; each left a failure record naming its error. */
+export class IterationFailedError extends PipelineError {
+  override readonly name = 'IterationFailedError' as const;
+  constructor(
+    readonly iterations: string[],
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export function isWriteFailure(err: unknown): err is NodeJS.ErrnoException {
   const code = (err as NodeJS.ErrnoException)?.code;
   return typeof code === 'string' && code in explanations;

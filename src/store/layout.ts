@@ -38,11 +38,15 @@ export const layout = {
   preservedModel: (n: number) => `checkpoints/model_iter_${n}.zip`,
   metrics: (n: number) => `checkpoints/metrics_iter_${n}.json`,
   placeholder: (n: number) => `checkpoints/no_model_iter_${n}.json`,
+  /** Why an iteration failed on the queue after its last attempt (kept until the iteration finishes). */
+  failure: (n: number) => `${iterationFolder(n)}/failure.json`,
   /** The iteration's record: metrics_iter_N.json when a model was preserved, else no_model_iter_N.json. */
   record: (n: number, kind: 'model' | 'placeholder') => (kind === 'model' ? layout.metrics(n) : layout.placeholder(n)),
   archive: (time: Date) => `archive/pruned-${time.toISOString().replace(/[:.]/g, '-')}.zip`,
   iterationChart: (n: number) => `iter_${pad(n, 3)}.png`,
   snapshotChart: (n: number, step: number) => `iter_${pad(n, 3)}_step_${pad(step, 7)}.png`,
+  /** Files of a study folder (results/<study>/), which holds one experiment folder per point. */
+  study: { manifest: 'study.json', summary: 'study_summary.json', report: 'study_report.html' },
   experimentCharts: {
     equity: 'equity.png',
     drawdown: 'drawdown.png',
@@ -112,6 +116,7 @@ export function experimentPaths(resultsDir: string, experiment: string) {
     preservedModel: (n: number) => at(layout.preservedModel(n)),
     metrics: (n: number) => at(layout.metrics(n)),
     placeholder: (n: number) => at(layout.placeholder(n)),
+    failure: (n: number) => at(layout.failure(n)),
     config: at(layout.config),
     bestModel: at(layout.bestModel),
     bestModelJson: at(layout.bestModelJson),

@@ -6,6 +6,7 @@ import { configDisplay } from '../format.js';
 import { stopSignal } from '../signals.js';
 import { checkRunOptions } from '../../walkforward/run-options.js';
 import { startExecutor } from '../../walkforward/worker-pool.js';
+import { resolveRedisUrl } from '../../cluster/redis.js';
 
 type Args = ConfigArgs & {
   experiment: string;
@@ -16,6 +17,7 @@ type Args = ConfigArgs & {
   logLevel: string;
   charts: boolean;
   workers: number;
+  redis?: string;
 };
 
 export const walkforwardCommand: CommandModule<object, Args> = {
@@ -39,14 +41,18 @@ export const walkforwardCommand: CommandModule<object, Args> = {
         type: 'number',
         default: 1,
         describe: 'Run independent iterations on N worker threads; results are identical to 1',
-      }) as never,
+      })
+      .option('redis', { type: 'string', describe: 'Coordinate `wfo worker` processes through this Redis URL (default: $WFO_REDIS_URL)' }) as never,
   handler: async (args) => {
     checkRunOptions({ experiment: args.experiment, workers: args.workers, fresh: args.fresh, resumeFrom: args.resume });
     // Config warnings come with the run's log (console and run.log), once the run owns the experiment.
     const { config } = resolveConfig(args);
     const plan = planExperiment(config);
     // Workers start loading before this thread loads the pipeline, which takes a good part of a second.
-    const { executor, warning } = startExecutor(config, args.experiment, args.workers, plan.windows.length);
+    const redisUrl = resolveRedisUrl(args.redis);
+    const { executor, warning } = redisUrl
+      ? { executor: new (await import('../../cluster/queue-executor.js')).QueueExecutor({ redisUrl }), warning: null }
+      : startExecutor(config, args.experiment, args.workers, plan.windows.length);
     if (warning) process.stderr.write(`warning: ${warning}\n`);
     if (!args.quiet) process.stdout.write(configDisplay(config, plan, experimentPaths(config.resultsDir, args.experiment).root) + '\n');
     const [{ runWalkForward }, { ConsoleOutput }] = await Promise.all([

@@ -1,0 +1,75 @@
+import { Redis, type RedisOptions } from 'ioredis';
+import { UsageError } from '../errors/index.js';
+import { quote } from '../errors/quote.js';
+
+/** The environment variable that names the Redis server when --redis is not given. */
+export const REDIS_URL_ENV = 'WFO_REDIS_URL';
+
+/** The Redis URL of a command: --redis first, then WFO_REDIS_URL; null when neither is set. */
+export function resolveRedisUrl(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string | null {
+  const url = flag ?? env[REDIS_URL_ENV];
+  return url === undefined || url === '' ? null : url;
+}
+
+/** The URL with its password (and a user name given without one) replaced by `***`: the only form ever printed. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    else if (parsed.username) parsed.username = '***';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return '(unparseable Redis URL)';
+  }
+}
+
+/** A message with every appearance of the URL's secret replaced, for errors that quote what the client was given. */
+export function redactSecret(message: string, url: string): string {
+  let secret = '';
+  try {
+    const parsed = new URL(url);
+    secret = decodeURIComponent(parsed.password || parsed.username);
+  } catch {
+    return message.split(url).join(redactUrl(url));
+  }
+  let out = message.split(url).join(redactUrl(url));
+  if (secret.length > 0) out = out.split(secret).join('***').split(encodeURIComponent(secret)).join('***');
+  return out;
+}
+
+/**
+ * ioredis options for a redis:// or rediss:// URL. Every command waits through a lost connection instead of
+ * failing (maxRetriesPerRequest null, which BullMQ workers require), and reconnects back off to 1 s, so a Redis
+ * restart pauses the run rather than ending it.
+ */
+export function redisOptions(url: string): RedisOptions {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new UsageError(`--redis ${quote(redactUrl(url))}: not a URL; expected redis://[user:password@]host[:port][/db]`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new UsageError(`--redis ${quote(redactUrl(url))}: the scheme must be redis:// or rediss://, got ${quote(parsed.protocol)}`);
+  }
+  const db = parsed.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d+$/.test(db)) throw new UsageError(`--redis ${quote(redactUrl(url))}: the database after the host must be a number`);
+  return {
+    host: parsed.hostname || '127.0.0.1',
+    port: parsed.port ? Number(parsed.port) : 6379,
+    username: parsed.username ? decodeURIComponent(parsed.username) : undefined,
+    password: parsed.password ? decodeURIComponent(parsed.password) : undefined,
+    db: db === '' ? 0 : Number(db),
+    tls: parsed.protocol === 'rediss:' ? { servername: parsed.hostname } : undefined,
+    maxRetriesPerRequest: null,
+    retryStrategy: (times: number) => Math.min(100 * times, 1000),
+  };
+}
+
+/**
+ * A client of the server at `url`, for one BullMQ queue, worker or event listener (each keeps its own; BullMQ
+ * duplicates it for blocking reads). It does not connect before it is used.
+ */
+export function redisClient(url: string): Redis {
+  return new Redis({ ...redisOptions(url), lazyConnect: true });
+}

@@ -1,0 +1,181 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { deflatedSharpeRatio, matrixFromColumns, probabilityOfBacktestOverfitting, returnMoments, trialSharpeVariance } from '../analysis/luck/index.js';
+import { FORMAT_VERSION, runConfigSchema, walkforwardSummarySchema } from '../records/schemas.js';
+import { iterationFailureSchema, studyManifestSchema, studySummarySchema, type StudyPoint, type StudySummary } from '../records/study.js';
+import { stableStringify } from '../util/hash.js';
+import { writeFileAtomic } from '../store/atomic-file.js';
+import { readJson, writeJson } from '../store/json-file.js';
+import { experimentPaths, layout } from '../store/layout.js';
+
+/** Per-bar strategy returns of a finished experiment, read from its oos_returns.csv. */
+async function oosReturns(file: string): Promise<Float64Array | null> {
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text === null) return null;
+  const [header, ...lines] = text.trimEnd().split('\n');
+  const column = header.split(',').indexOf('strategy_return');
+  if (column < 0) return null;
+  return Float64Array.from(lines.filter((l) => l !== '').map((l) => Number(l.split(',')[column])));
+}
+
+/** The failure records an unfinished experiment left, one line each. */
+async function failuresOf(paths: ReturnType<typeof experimentPaths>): Promise<string[]> {
+  const out: string[] = [];
+  for (const name of await readdir(paths.iterations).catch(() => [] as string[])) {
+    const n = Number(/(\d+)$/.exec(name)?.[1]);
+    if (!Number.isInteger(n) || n < 1) continue;
+    const failure = await readJson(paths.failure(n), iterationFailureSchema).catch(() => null);
+    if (failure) out.push(`iteration ${failure.iteration}: ${failure.error}`);
+  }
+  return out;
+}
+
+const stats = (xs: number[]) => {
+  if (!xs.length) return { mean: null, sd: null, min: null, max: null };
+  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const sd = xs.length > 1 ? Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (xs.length - 1)) : null;
+  return { mean, sd, min: Math.min(...xs), max: Math.max(...xs) };
+};
+
+/**
+ * What a study found, from its folder alone: one row per point (settings, stitched out-of-sample metrics against
+ * buy-and-hold, qualified iterations), the spread across seeds of points that differ only in their seed, and
+ * the statistics that correct the best point for the number of points tried: the deflated Sharpe ratio (trials =
+ * finished points, variance of their per-bar Sharpes) and the probability of backtest overfitting over their
+ * stitched per-bar returns.
+ */
+export async function analyzeStudy(dir: string, now: () => Date = () => new Date()): Promise<StudySummary> {
+  const manifest = await readJson(join(dir, layout.study.manifest), studyManifestSchema);
+  const points: StudyPoint[] = [];
+  const returns = new Map<string, Float64Array>();
+  let periodsPerYear: number | undefined;
+  for (const point of manifest.points) {
+    const paths = experimentPaths(dir, point.id);
+    const summary = await readJson(paths.summary, walkforwardSummarySchema).catch(() => null);
+    const series = summary ? await oosReturns(paths.oosReturns) : null;
+    if (summary && series) {
+      returns.set(point.id, series);
+      const config = await readJson(paths.config, runConfigSchema).catch(() => null);
+      const data = config?.config.data as { periodsPerYear?: number } | undefined;
+      periodsPerYear ??= data?.periodsPerYear;
+    }
+    const failures = summary ? [] : await failuresOf(paths);
+    points.push({
+      id: point.id,
+      settings: point.settings,
+      status: summary ? 'finished' : failures.length ? 'failed' : 'missing',
+      problem: summary ? null : failures.length ? failures.join('; ') : 'has not finished (run the sweep again to resume it)',
+      seed: summary?.seed ?? null,
+      iterations: summary?.iterations.length ?? 0,
+      qualified: summary?.qualified ?? 0,
+      stitched: summary?.stitched ?? null,
+      perBarSharpe: series ? returnMoments(series).sharpe : null,
+    });
+  }
+  const summary = {
+    formatVersion: FORMAT_VERSION,
+    study: manifest.study,
+    points,
+    seedSpread: seedSpread(points),
+    trials: trialStatistics(points, returns, periodsPerYear),
+    createdAt: now().toISOString(),
+  };
+  return studySummarySchema.parse(summary);
+}
+
+function seedSpread(points: StudyPoint[]): StudySummary['seedSpread'] {
+  const groups = new Map<string, StudyPoint[]>();
+  for (const p of points) {
+    if (!('seed' in p.settings)) continue;
+    const { seed: _seed, ...rest } = p.settings;
+    const key = stableStringify(rest);
+    groups.set(key, [...(groups.get(key) ?? []), p]);
+  }
+  return [...groups.values()]
+    .filter((g) => g.length > 1)
+    .map((g) => {
+      const { seed: _seed, ...settings } = g[0].settings;
+      const done = g.filter((p) => p.stitched);
+      return {
+        settings,
+        points: g.map((p) => p.id),
+        seeds: g.map((p) => Number(p.settings.seed)).filter(Number.isInteger),
+        sharpe: stats(done.map((p) => p.stitched?.strategy.sharpe).filter((x): x is number => typeof x === 'number')),
+        totalReturn: stats(done.map((p) => p.stitched?.strategy.totalReturn).filter((x): x is number => typeof x === 'number')),
+      };
+    });
+}
+
+function trialStatistics(points: StudyPoint[], returns: Map<string, Float64Array>, periodsPerYear?: number): StudySummary['trials'] {
+  const finished = points.filter((p) => p.perBarSharpe !== null && returns.has(p.id));
+  const sharpes = finished.map((p) => p.perBarSharpe as number);
+  const variance = trialSharpeVariance(sharpes);
+  const best = finished.length ? finished.reduce((a, b) => ((b.perBarSharpe as number) > (a.perBarSharpe as number) ? b : a)) : null;
+  let deflatedSharpe: StudySummary['trials']['deflatedSharpe'] = { value: null, reason: 'no point has finished', expectedMaxSharpe: null, sharpe: null };
+  if (best && variance !== null) {
+    const dsr = deflatedSharpeRatio(returns.get(best.id) as Float64Array, { trials: finished.length, sharpeVariance: variance, periodsPerYear });
+    deflatedSharpe = { value: dsr.dsr, reason: dsr.reason, expectedMaxSharpe: dsr.expectedMaxSharpe, sharpe: dsr.sharpe };
+  } else if (best) {
+    deflatedSharpe = { value: null, reason: 'needs at least 2 finished points to know how much their Sharpe ratios vary', expectedMaxSharpe: null, sharpe: best.perBarSharpe };
+  }
+  const columns = finished.map((p) => returns.get(p.id) as Float64Array);
+  const lengths = new Set(columns.map((c) => c.length));
+  let pbo: StudySummary['trials']['pbo'] = { value: null, reason: 'needs at least 2 finished points', partitions: null, combinations: 0, bars: 0 };
+  if (columns.length >= 2 && lengths.size > 1) {
+    pbo = { ...pbo, reason: `the points' out-of-sample series differ in length (${[...lengths].join(', ')} bars: several data files or window plans)` };
+  } else if (columns.length >= 2) {
+    const r = probabilityOfBacktestOverfitting(matrixFromColumns(columns));
+    pbo = { value: r.pbo, reason: r.reason, partitions: r.partitions, combinations: r.combinations, bars: r.bars };
+  }
+  return { count: finished.length, best: best?.id ?? null, sharpeVariance: variance, deflatedSharpe, pbo };
+}
+
+/** Writes study_summary.json and study_report.html into the study folder; returns the summary. */
+export async function writeStudy(dir: string, now: () => Date = () => new Date()): Promise<StudySummary> {
+  const summary = await analyzeStudy(dir, now);
+  await writeJson(join(dir, layout.study.summary), studySummarySchema, summary);
+  await writeFileAtomic(join(dir, layout.study.report), studyHtml(summary));
+  return summary;
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const num = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
+
+/** A small self-contained HTML page of the study summary. */
+export function studyHtml(s: StudySummary): string {
+  const settings = (o: Record<string, unknown>) => esc(Object.entries(o).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') || '(base)');
+  const rows = s.points.map(
+    (p) =>
+      `<tr><td>${esc(p.id)}</td><td>${settings(p.settings)}</td><td>${p.status}${p.problem ? `: ${esc(p.problem)}` : ''}</td>` +
+      `<td>${num(p.stitched?.strategy.sharpe)}</td><td>${num(p.stitched?.buyAndHold.sharpe)}</td>` +
+      `<td>${num(p.stitched?.strategy.totalReturn)}</td><td>${num(p.stitched?.buyAndHold.totalReturn)}</td>` +
+      `<td>${num(p.stitched?.strategy.maxDrawdown)}</td><td>${p.qualified} of ${p.iterations}</td></tr>`,
+  );
+  const spread = s.seedSpread.map(
+    (g) =>
+      `<tr><td>${settings(g.settings)}</td><td>${g.seeds.join(', ')}</td><td>${num(g.sharpe.mean)}</td><td>${num(g.sharpe.sd)}</td>` +
+      `<td>${num(g.sharpe.min)} .. ${num(g.sharpe.max)}</td><td>${num(g.totalReturn.mean)}</td><td>${num(g.totalReturn.sd)}</td></tr>`,
+  );
+  const t = s.trials;
+  const why = (r: string | null) => (r ? ` (${esc(r)})` : '');
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Study ${esc(s.study)}</title>
+<style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f4f4f4}</style>
+</head><body>
+<h1>Study ${esc(s.study)}</h1>
+<p>${s.points.length} points; ${t.count} finished. Out-of-sample figures are of the stitched test segments of each point's walk-forward run.</p>
+<h2>Points</h2>
+<table><tr><th>point</th><th>settings</th><th>status</th><th>Sharpe</th><th>buy-and-hold Sharpe</th><th>return</th><th>buy-and-hold return</th><th>max drawdown</th><th>qualified iterations</th></tr>
+${rows.join('\n')}
+</table>
+<h2>Spread across seeds</h2>
+${spread.length ? `<table><tr><th>settings</th><th>seeds</th><th>mean Sharpe</th><th>sd</th><th>range</th><th>mean return</th><th>sd</th></tr>\n${spread.join('\n')}\n</table>` : '<p>No settings were run with more than one seed.</p>'}
+<h2>Corrected for the number of trials</h2>
+<ul>
+<li>Best point: ${esc(t.best ?? 'none')}, per-bar Sharpe ${num(t.deflatedSharpe.sharpe, 4)}; variance of the ${t.count} points' per-bar Sharpes ${num(t.sharpeVariance, 6)}</li>
+<li>Deflated Sharpe ratio: ${num(t.deflatedSharpe.value)} (expected maximum per-bar Sharpe of ${t.count} skill-less trials ${num(t.deflatedSharpe.expectedMaxSharpe, 4)})${why(t.deflatedSharpe.reason)}</li>
+<li>Probability of backtest overfitting: ${num(t.pbo.value)} over ${t.pbo.bars} bars, ${t.pbo.combinations} combinations${why(t.pbo.reason)}</li>
+</ul>
+</body></html>
+`;
+}

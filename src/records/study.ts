@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { FORMAT_VERSION, metricsSchema } from './schemas.js';
+
+/** Every JSON file of the cluster and of studies; numbers are finite or null, as in schemas.ts. */
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+const nullableFinite = finite.nullable();
+
+/** iterations/iter_N/failure.json: an iteration whose queue job failed on its last attempt. */
+export const iterationFailureSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  experiment: z.string(),
+  iteration: z.number().int().min(1),
+  jobId: z.string(),
+  attempts: z.number().int().min(0),
+  error: z.string(),
+  failedAt: z.string(),
+});
+export type IterationFailure = z.infer<typeof iterationFailureSchema>;
+
+/** A setting of a study point: a dotted config key and its value. */
+const settingsSchema = z.record(z.string(), z.unknown());
+
+/** study.json: the points of a study as planned, written before any of them runs. */
+export const studyManifestSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  study: z.string(),
+  base: z.string().nullable(),
+  points: z.array(z.object({ id: z.string(), settings: settingsSchema })),
+  createdAt: z.string(),
+});
+export type StudyManifest = z.infer<typeof studyManifestSchema>;
+
+export const studyPointSchema = z.object({
+  id: z.string(),
+  settings: settingsSchema,
+  status: z.enum(['finished', 'failed', 'missing']),
+  /** Why a point has no results (its failure, or that it has not run). */
+  problem: z.string().nullable(),
+  seed: z.number().int().nullable(),
+  iterations: z.number().int().min(0),
+  qualified: z.number().int().min(0),
+  stitched: z.object({ bars: z.number().int(), strategy: metricsSchema, buyAndHold: metricsSchema }).nullable(),
+  /** Sharpe of the stitched out-of-sample returns per bar (not annualised), as the trial statistics use it. */
+  perBarSharpe: nullableFinite,
+});
+export type StudyPoint = z.infer<typeof studyPointSchema>;
+
+/** Points that differ only in their seed, and how much their stitched out-of-sample Sharpe spreads. */
+export const seedSpreadSchema = z.object({
+  settings: settingsSchema,
+  points: z.array(z.string()),
+  seeds: z.array(z.number().int()),
+  sharpe: z.object({ mean: nullableFinite, sd: nullableFinite, min: nullableFinite, max: nullableFinite }),
+  totalReturn: z.object({ mean: nullableFinite, sd: nullableFinite, min: nullableFinite, max: nullableFinite }),
+});
+
+const statistic = z.object({ value: nullableFinite, reason: z.string().nullable() });
+
+/** study_summary.json: one row per point, the spread across seeds and the statistics that count the trials. */
+export const studySummarySchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  study: z.string(),
+  points: z.array(studyPointSchema),
+  seedSpread: z.array(seedSpreadSchema),
+  trials: z.object({
+    count: z.number().int().min(0),
+    best: z.string().nullable(),
+    sharpeVariance: nullableFinite,
+    deflatedSharpe: statistic.extend({ expectedMaxSharpe: nullableFinite, sharpe: nullableFinite }),
+    pbo: statistic.extend({ partitions: z.number().int().nullable(), combinations: z.number().int(), bars: z.number().int() }),
+  }),
+  createdAt: z.string(),
+});
+export type StudySummary = z.infer<typeof studySummarySchema>;
