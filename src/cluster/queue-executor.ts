@@ -1,4 +1,5 @@
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { IterationFailedError } from '../errors/index.js';
@@ -217,6 +218,7 @@ export class QueueExecutor implements IterationExecutor {
     const n = (job.data as JobPayload).iteration;
     const error = job.failedReason || 'unknown error';
     const file = ctx.store.paths.failure(n);
+    await mkdir(dirname(file), { recursive: true });
     await writeJson(file, iterationFailureSchema, {
       formatVersion: FORMAT_VERSION,
       experiment: ctx.experiment,
