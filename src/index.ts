@@ -65,3 +65,20 @@ export { readExperimentLog, logFormatter, type LogFilter } from './inspect/logs.
 export { readScalars, readEventFile, TensorBoardWriter, type ScalarPoint } from './logging/tensorboard/index.js';
 export * from './errors/index.js';
 export { CheckpointCorruptError } from './errors/index.js';
+
+// Many machines: iterations as BullMQ jobs on Redis, `wfo worker`, and studies (`wfo sweep`).
+export { QueueExecutor, type QueueExecutorOptions } from './cluster/queue-executor.js';
+export { runClusterWorker, type ClusterWorkerOptions } from './cluster/worker-runner.js';
+export { redactUrl, resolveRedisUrl, REDIS_URL_ENV } from './cluster/redis.js';
+export { runSweep, planSweep, pointId, sweepFileSchema, type SweepOptions, type StudyPlan, type StudyPointPlan } from './cluster/sweep.js';
+export { analyzeStudy, writeStudy } from './cluster/study.js';
+export { jobPayloadSchema, jobResultSchema, iterationJobId } from './cluster/jobs.js';
+export {
+  iterationFailureSchema,
+  studyManifestSchema,
+  studySummarySchema,
+  type IterationFailure,
+  type StudyManifest,
+  type StudySummary,
+  type StudyPoint,
+} from './records/study.js';
