@@ -107,10 +107,12 @@ function seedSpread(points: StudyPoint[]): StudySummary['seedSpread'] {
 }
 
 function trialStatistics(points: StudyPoint[], returns: Map<string, Float64Array>, periodsPerYear?: number): StudySummary['trials'] {
-  const finished = points.filter((p) => p.perBarSharpe !== null && returns.has(p.id));
-  const sharpes = finished.map((p) => p.perBarSharpe as number);
+  // A point that never traded out of sample has no Sharpe ratio; as a trial it counts with Sharpe 0.
+  const finished = points.filter((p) => returns.has(p.id));
+  const sharpeOf = (p: StudyPoint) => p.perBarSharpe ?? 0;
+  const sharpes = finished.map(sharpeOf);
   const variance = trialSharpeVariance(sharpes);
-  const best = finished.length ? finished.reduce((a, b) => ((b.perBarSharpe as number) > (a.perBarSharpe as number) ? b : a)) : null;
+  const best = finished.length ? finished.reduce((a, b) => (sharpeOf(b) > sharpeOf(a) ? b : a)) : null;
   let deflatedSharpe: StudySummary['trials']['deflatedSharpe'] = { value: null, reason: 'no point has finished', expectedMaxSharpe: null, sharpe: null };
   if (best && variance !== null) {
     const dsr = deflatedSharpeRatio(returns.get(best.id) as Float64Array, { trials: finished.length, sharpeVariance: variance, periodsPerYear });

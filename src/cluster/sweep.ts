@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { selectBackend } from '../backend/select-backend.js';
 import { loadConfig } from '../config/load-config.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { ConfigError, InterruptedError, IterationFailedError } from '../errors/index.js';
@@ -143,7 +144,11 @@ export async function runSweep(file: string, options: SweepOptions = {}): Promis
       options.onPoint?.(point.id, (err as Error).message);
     }
   };
-  if (options.redisUrl) await Promise.all(plan.points.map(runPoint));
+  if (options.redisUrl) {
+    // Points run side by side in this process; the backend is chosen once, before they race for it.
+    if (plan.points.length) await selectBackend(plan.points[0].config.backend);
+    await Promise.all(plan.points.map(runPoint));
+  }
   else for (const point of plan.points) if (!options.signal?.aborted) await runPoint(point);
   const summary = await writeStudy(plan.dir, now);
   if (options.signal?.aborted) {
