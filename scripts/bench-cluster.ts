@@ -24,7 +24,11 @@ const STALLED_MS = 1000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function cli(args: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+  });
 }
 const exited = (c: ChildProcess) => new Promise<number | null>((r) => (c.exitCode !== null ? r(c.exitCode) : c.on('exit', (code) => r(code))));
 function line(c: ChildProcess, pattern: RegExp): Promise<number> {
@@ -42,7 +46,18 @@ function line(c: ChildProcess, pattern: RegExp): Promise<number> {
 
 const dir = mkdtempSync(join(tmpdir(), 'wfo-bench-cluster-'));
 const redis = await startRedis();
-const workerArgs = ['worker', '--redis', redis.url, '--results-dir', join(dir, 'results'), '--stalled-interval', String(STALLED_MS), '--lock-duration', '2000', '--quiet'];
+const workerArgs = [
+  'worker',
+  '--redis',
+  redis.url,
+  '--results-dir',
+  join(dir, 'results'),
+  '--stalled-interval',
+  String(STALLED_MS),
+  '--lock-duration',
+  '2000',
+  '--quiet',
+];
 function writeConfig(name: string, iterations: number): string {
   const data = join(dir, 'prices.csv');
   writeFileSync(data, toCsv(ar1Prices(1400, 0.4, 0.01, 21)));
@@ -120,7 +135,9 @@ try {
     const b = await coordinated(2, eight, `w2-${r}`);
     const t = await takeover(one, `kill-${r}`);
     rows.push({ one: a.seconds, two: b.seconds, overheadMs: a.overheadMs, takeoverMs: t });
-    process.stderr.write(`pair ${r + 1}: 1 worker ${a.seconds.toFixed(1)}s, 2 workers ${b.seconds.toFixed(1)}s, overhead ${a.overheadMs.toFixed(0)} ms/job, takeover ${t.toFixed(0)} ms\n`);
+    process.stderr.write(
+      `pair ${r + 1}: 1 worker ${a.seconds.toFixed(1)}s, 2 workers ${b.seconds.toFixed(1)}s, overhead ${a.overheadMs.toFixed(0)} ms/job, takeover ${t.toFixed(0)} ms\n`,
+    );
   }
   const speedUp = median(rows.map((x) => x.one / x.two));
   process.stdout.write(

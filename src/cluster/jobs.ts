@@ -93,7 +93,9 @@ export function checkPayload(data: unknown, worker: { resultsDir: string; produc
     );
   }
   if (payload.setup.configHash !== payload.configHash || payload.setup.experiment !== payload.experiment) {
-    throw new JobRefusedError(`refused iteration ${payload.iteration} of ${payload.experiment}: the payload's setup is of another experiment or config hash`);
+    throw new JobRefusedError(
+      `refused iteration ${payload.iteration} of ${payload.experiment}: the payload's setup is of another experiment or config hash`,
+    );
   }
   const shared = resolve(worker.resultsDir);
   const folder = resolve(payload.setup.config.resultsDir, payload.experiment);
@@ -104,7 +106,9 @@ export function checkPayload(data: unknown, worker: { resultsDir: string; produc
     );
   }
   if (payload.resumeFrom !== null && !inside(folder, resolve(payload.resumeFrom))) {
-    throw new JobRefusedError(`refused iteration ${payload.iteration}: --resume ${quote(payload.resumeFrom)} is outside the experiment folder ${quote(folder)}`);
+    throw new JobRefusedError(
+      `refused iteration ${payload.iteration}: --resume ${quote(payload.resumeFrom)} is outside the experiment folder ${quote(folder)}`,
+    );
   }
   return payload;
 }

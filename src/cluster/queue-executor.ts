@@ -151,7 +151,11 @@ export class QueueExecutor implements IterationExecutor {
         return id;
       }
     }
-    const config = { ...setup.config, resultsDir: resolve(setup.config.resultsDir), data: { ...setup.config.data, path: resolve(setup.config.data.path) } };
+    const config = {
+      ...setup.config,
+      resultsDir: resolve(setup.config.resultsDir),
+      data: { ...setup.config.data, path: resolve(setup.config.data.path) },
+    };
     const payload: JobPayload = {
       formatVersion: JOB_FORMAT_VERSION,
       productVersion: productVersion(),
@@ -228,7 +232,10 @@ export class QueueExecutor implements IterationExecutor {
       error,
       failedAt: ctx.store.now().toISOString(),
     });
-    ctx.logger.error({ event: 'iteration-failed', iteration: n, jobId: job.id, attempts: job.attemptsMade, error }, `iteration ${n} failed: ${error}`);
+    ctx.logger.error(
+      { event: 'iteration-failed', iteration: n, jobId: job.id, attempts: job.attemptsMade, error },
+      `iteration ${n} failed: ${error}`,
+    );
     return `${n} failed after ${job.attemptsMade} attempts: ${error}`;
   }
 }

@@ -25,7 +25,7 @@ export function redactUrl(url: string): string {
 
 /** A message with every appearance of the URL's secret replaced, for errors that quote what the client was given. */
 export function redactSecret(message: string, url: string): string {
-  let secret = '';
+  let secret: string;
   try {
     const parsed = new URL(url);
     secret = decodeURIComponent(parsed.password || parsed.username);

@@ -1,6 +1,12 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { deflatedSharpeRatio, matrixFromColumns, probabilityOfBacktestOverfitting, returnMoments, trialSharpeVariance } from '../analysis/luck/index.js';
+import {
+  deflatedSharpeRatio,
+  matrixFromColumns,
+  probabilityOfBacktestOverfitting,
+  returnMoments,
+  trialSharpeVariance,
+} from '../analysis/luck/index.js';
 import { FORMAT_VERSION, runConfigSchema, walkforwardSummarySchema } from '../records/schemas.js';
 import { iterationFailureSchema, studyManifestSchema, studySummarySchema, type StudyPoint, type StudySummary } from '../records/study.js';
 import { stableStringify } from '../util/hash.js';
@@ -113,18 +119,31 @@ function trialStatistics(points: StudyPoint[], returns: Map<string, Float64Array
   const sharpes = finished.map(sharpeOf);
   const variance = trialSharpeVariance(sharpes);
   const best = finished.length ? finished.reduce((a, b) => (sharpeOf(b) > sharpeOf(a) ? b : a)) : null;
-  let deflatedSharpe: StudySummary['trials']['deflatedSharpe'] = { value: null, reason: 'no point has finished', expectedMaxSharpe: null, sharpe: null };
+  let deflatedSharpe: StudySummary['trials']['deflatedSharpe'] = {
+    value: null,
+    reason: 'no point has finished',
+    expectedMaxSharpe: null,
+    sharpe: null,
+  };
   if (best && variance !== null) {
     const dsr = deflatedSharpeRatio(returns.get(best.id) as Float64Array, { trials: finished.length, sharpeVariance: variance, periodsPerYear });
     deflatedSharpe = { value: dsr.dsr, reason: dsr.reason, expectedMaxSharpe: dsr.expectedMaxSharpe, sharpe: dsr.sharpe };
   } else if (best) {
-    deflatedSharpe = { value: null, reason: 'needs at least 2 finished points to know how much their Sharpe ratios vary', expectedMaxSharpe: null, sharpe: best.perBarSharpe };
+    deflatedSharpe = {
+      value: null,
+      reason: 'needs at least 2 finished points to know how much their Sharpe ratios vary',
+      expectedMaxSharpe: null,
+      sharpe: best.perBarSharpe,
+    };
   }
   const columns = finished.map((p) => returns.get(p.id) as Float64Array);
   const lengths = new Set(columns.map((c) => c.length));
   let pbo: StudySummary['trials']['pbo'] = { value: null, reason: 'needs at least 2 finished points', partitions: null, combinations: 0, bars: 0 };
   if (columns.length >= 2 && lengths.size > 1) {
-    pbo = { ...pbo, reason: `the points' out-of-sample series differ in length (${[...lengths].join(', ')} bars: several data files or window plans)` };
+    pbo = {
+      ...pbo,
+      reason: `the points' out-of-sample series differ in length (${[...lengths].join(', ')} bars: several data files or window plans)`,
+    };
   } else if (columns.length >= 2) {
     const r = probabilityOfBacktestOverfitting(matrixFromColumns(columns));
     pbo = { value: r.pbo, reason: r.reason, partitions: r.partitions, combinations: r.combinations, bars: r.bars };
@@ -145,7 +164,12 @@ const num = (x: number | null | undefined, digits = 3) => (x === null || x === u
 
 /** A small self-contained HTML page of the study summary. */
 export function studyHtml(s: StudySummary): string {
-  const settings = (o: Record<string, unknown>) => esc(Object.entries(o).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ') || '(base)');
+  const settings = (o: Record<string, unknown>) =>
+    esc(
+      Object.entries(o)
+        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+        .join(', ') || '(base)',
+    );
   const rows = s.points.map(
     (p) =>
       `<tr><td>${esc(p.id)}</td><td>${settings(p.settings)}</td><td>${p.status}${p.problem ? `: ${esc(p.problem)}` : ''}</td>` +

@@ -88,7 +88,8 @@ export function pointId(settings: Record<string, unknown>): string {
   if (!keys.length) return 'base';
   const last = (k: string) => k.split('.').at(-1) as string;
   const short = (k: string) => (keys.filter((o) => last(o) === last(k)).length > 1 ? k : last(k));
-  const value = (v: unknown) => (typeof v === 'string' && /[/\\]|\.[A-Za-z]+$/.test(v) ? basename(v, extname(v)) : typeof v === 'string' ? v : JSON.stringify(v));
+  const value = (v: unknown) =>
+    typeof v === 'string' && /[/\\]|\.[A-Za-z]+$/.test(v) ? basename(v, extname(v)) : typeof v === 'string' ? v : JSON.stringify(v);
   return keys
     .map((k) => `${short(k)}-${value(settings[k])}`)
     .join('_')
@@ -148,15 +149,17 @@ export async function runSweep(file: string, options: SweepOptions = {}): Promis
     // Points run side by side in this process; the backend is chosen once, before they race for it.
     if (plan.points.length) await selectBackend(plan.points[0].config.backend);
     await Promise.all(plan.points.map(runPoint));
-  }
-  else for (const point of plan.points) if (!options.signal?.aborted) await runPoint(point);
+  } else for (const point of plan.points) if (!options.signal?.aborted) await runPoint(point);
   const summary = await writeStudy(plan.dir, now);
   if (options.signal?.aborted) {
     const reason = String(options.signal.reason ?? 'SIGINT');
     throw new InterruptedError(reason, `study ${plan.study} interrupted by ${reason}; finished work is saved; run the same command to resume`);
   }
   if (problems.length) {
-    throw new IterationFailedError(problems, `study ${plan.study}: ${problems.length} of ${plan.points.length} points did not finish:\n  - ${problems.join('\n  - ')}`);
+    throw new IterationFailedError(
+      problems,
+      `study ${plan.study}: ${problems.length} of ${plan.points.length} points did not finish:\n  - ${problems.join('\n  - ')}`,
+    );
   }
   return { plan, summary };
 }

@@ -82,7 +82,7 @@ export async function runClusterWorker(options: ClusterWorkerOptions): Promise<{
       }
       const e = err as Error;
       say(`iteration ${payload.iteration} of ${payload.experiment} failed: ${e.name}: ${e.message}`);
-      throw new Error(`${e.name}: ${e.message}`);
+      throw new Error(`${e.name}: ${e.message}`, { cause: err });
     } finally {
       running.delete(controller);
       jobs++;
@@ -157,14 +157,25 @@ async function runJob(payload: JobPayload, data: RunData, job: Job, signal: Abor
   const window = ctx.windows.find((w) => w.iteration === payload.iteration);
   if (!window) throw new JobRefusedError(`iteration ${payload.iteration} is not in the plan of ${payload.experiment}`);
   const explicit = payload.resumeFrom ? await explicitResumePoint(payload.resumeFrom) : null;
-  const resumeFrom = explicit && explicit.iteration === payload.iteration ? { file: explicit.file, iteration: explicit.iteration, state: explicit.state } : undefined;
+  const resumeFrom =
+    explicit && explicit.iteration === payload.iteration ? { file: explicit.file, iteration: explicit.iteration, state: explicit.state } : undefined;
   const warm = payload.warmStart ? await warmStartFrom(paths, payload.iteration) : null;
   const outcome = await runOneIteration({ ...ctx, resumeFrom }, window, warm, sink);
-  return { iteration: payload.iteration, record: outcome.record, timings: outcome.timings, index: ops, charts, worker: `${hostname()}:${process.pid}` };
+  return {
+    iteration: payload.iteration,
+    record: outcome.record,
+    timings: outcome.timings,
+    index: ops,
+    charts,
+    worker: `${hostname()}:${process.pid}`,
+  };
 }
 
 /** The newest preserved model of an earlier iteration, as a one-machine run finds it (the coordinator queues in order). */
-async function warmStartFrom(paths: ReturnType<typeof experimentPaths>, iteration: number): Promise<{ iteration: number; weights: Float32Array[] } | null> {
+async function warmStartFrom(
+  paths: ReturnType<typeof experimentPaths>,
+  iteration: number,
+): Promise<{ iteration: number; weights: Float32Array[] } | null> {
   for (let n = iteration - 1; n >= 1; n--) {
     const text = await readFile(paths.metrics(n), 'utf8').catch(() => null);
     if (text === null) continue;

@@ -19,7 +19,17 @@ export function start(args: string[], env?: NodeJS.ProcessEnv): Proc {
 
 export function startWorker(url: string, resultsDir: string, timings: Partial<typeof FAST> = {}): Proc {
   const t = { ...FAST, ...timings };
-  return start(['worker', '--redis', url, '--results-dir', resultsDir, '--stalled-interval', String(t.stalledInterval), '--lock-duration', String(t.lockDuration)]);
+  return start([
+    'worker',
+    '--redis',
+    url,
+    '--results-dir',
+    resultsDir,
+    '--stalled-interval',
+    String(t.stalledInterval),
+    '--lock-duration',
+    String(t.lockDuration),
+  ]);
 }
 
 /** Stops a process if it still runs and waits for it. */

@@ -27,7 +27,11 @@ afterAll(async () => {
 
 /** Iterations long enough to be killed in the middle, with training checkpoints to resume from. */
 function longExperiment(dir: string) {
-  return smallExperiment(dir, { windows: { train: 300, validation: 100, test: 100, maxIterations: 2 }, training: { timesteps: 40000, evalFreq: 5000 }, saving: { nModelSaves: 40, nImageSaves: 8 } });
+  return smallExperiment(dir, {
+    windows: { train: 300, validation: 100, test: 100, maxIterations: 2 },
+    training: { timesteps: 40000, evalFreq: 5000 },
+    saving: { nModelSaves: 40, nImageSaves: 8 },
+  });
 }
 
 test('a worker killed with SIGKILL mid-iteration: another worker resumes its job and the results equal a one-machine run', async () => {

@@ -39,7 +39,14 @@ test('a sweep of 2 settings x 3 seeds runs through two workers, survives a SIGKI
   await Promise.all([stop(second), stop(third)]);
   expect(done.stderr).toBe('');
   expect(done.code).toBe(0);
-  const ids = ['learningRate-0.0001_seed-1', 'learningRate-0.0001_seed-2', 'learningRate-0.0001_seed-3', 'learningRate-0.0003_seed-1', 'learningRate-0.0003_seed-2', 'learningRate-0.0003_seed-3'];
+  const ids = [
+    'learningRate-0.0001_seed-1',
+    'learningRate-0.0001_seed-2',
+    'learningRate-0.0001_seed-3',
+    'learningRate-0.0003_seed-1',
+    'learningRate-0.0003_seed-2',
+    'learningRate-0.0003_seed-3',
+  ];
   const studyDir = join(exp.resultsDir, 'lr');
   const summary = studySummarySchema.parse(JSON.parse(readFileSync(join(studyDir, 'study_summary.json'), 'utf8')));
   expect(summary.points.map((p) => [p.id, p.status, p.iterations])).toEqual(ids.map((id) => [id, 'finished', 2]));

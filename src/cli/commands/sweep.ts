@@ -13,7 +13,12 @@ export const sweepCommand: CommandModule<object, Args> = {
       .option('redis', { type: 'string', describe: 'Send every iteration of every point to the queue (default: $WFO_REDIS_URL; else run here)' })
       .option('charts', { type: 'boolean', default: true, describe: 'Draw PNG plots and reports of each point (--no-charts to skip)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'Only warnings, errors and the final summary' })
-      .option('log-level', { type: 'string', default: 'warn', choices: ['trace', 'debug', 'info', 'warn', 'error'], describe: 'Level of the points’ logs on the console' }) as never,
+      .option('log-level', {
+        type: 'string',
+        default: 'warn',
+        choices: ['trace', 'debug', 'info', 'warn', 'error'],
+        describe: 'Level of the points’ logs on the console',
+      }) as never,
   handler: async (args) => {
     const redisUrl = resolveRedisUrl(args.redis);
     const [{ runSweep }, { ConsoleOutput }, { layout }] = await Promise.all([
@@ -36,7 +41,8 @@ export const sweepCommand: CommandModule<object, Args> = {
       [
         `Study ${plan.study}: ${summary.trials.count} of ${summary.points.length} points finished`,
         ...summary.points.map(
-          (p) => `  ${p.id}: sharpe ${fmt(p.stitched?.strategy.sharpe)} vs buy-and-hold ${fmt(p.stitched?.buyAndHold.sharpe)}; ${p.qualified}/${p.iterations} qualified`,
+          (p) =>
+            `  ${p.id}: sharpe ${fmt(p.stitched?.strategy.sharpe)} vs buy-and-hold ${fmt(p.stitched?.buyAndHold.sharpe)}; ${p.qualified}/${p.iterations} qualified`,
         ),
         `  deflated Sharpe of the best (${summary.trials.best ?? 'none'}): ${fmt(summary.trials.deflatedSharpe.value)}; PBO ${fmt(summary.trials.pbo.value)}`,
         `  ${plan.dir}/${layout.study.summary} and ${layout.study.report}`,

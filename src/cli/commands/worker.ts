@@ -28,7 +28,8 @@ export const workerCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const redisUrl = resolveRedisUrl(args.redis);
     if (!redisUrl) throw new UsageError(`wfo worker needs a Redis server: pass --redis redis://host:6379 or set ${REDIS_URL_ENV}`);
-    if (!Number.isInteger(args.concurrency) || args.concurrency < 1) throw new UsageError(`--concurrency ${args.concurrency}: use a whole number of at least 1`);
+    if (!Number.isInteger(args.concurrency) || args.concurrency < 1)
+      throw new UsageError(`--concurrency ${args.concurrency}: use a whole number of at least 1`);
     const [{ runClusterWorker }, { ConsoleOutput }] = await Promise.all([import('../../cluster/worker-runner.js'), import('../console-output.js')]);
     const output = new ConsoleOutput('none', args.quiet);
     const { jobs } = await runClusterWorker({
@@ -44,7 +45,10 @@ export const workerCommand: CommandModule<object, Args> = {
     });
     if (stopSignal.aborted) {
       const reason = String(stopSignal.reason ?? 'SIGTERM');
-      throw new InterruptedError(reason, `worker stopped by ${reason} after ${jobs} jobs; running iterations saved a checkpoint and went back to the queue`);
+      throw new InterruptedError(
+        reason,
+        `worker stopped by ${reason} after ${jobs} jobs; running iterations saved a checkpoint and went back to the queue`,
+      );
     }
     process.stdout.write(`worker stopped after ${jobs} jobs\n`);
   },
