@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import { startRedis } from '../test/helpers/redis.js';
 import { ar1Prices, toCsv } from '../test/helpers/synthetic.js';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, timesteps: { type: 'string', default: '2000' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, timesteps: { type: 'string', default: '10000' } } });
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = join(root, 'src/cli/main.ts');
 const STALLED_MS = 1000;
