@@ -3,7 +3,7 @@
  * with 2 `wfo worker` processes, alternately, `--runs` pairs (default 3); prints one JSON line with the medians of
  * the wall-clock speed-up, the queue overhead per job (coordinator time from queueing to the last iteration,
  * less the iterations' own seconds, per job, with one worker) and the time from a SIGKILLed worker to its job
- * running again on an idle worker (BullMQ stalled interval 1000 ms, lock 2000 ms). Needs redis-server on PATH.
+ * running again on an idle worker (BullMQ stalled interval 1000 ms, lock 5000 ms). Needs redis-server on PATH.
  *
  *   npm run bench:cluster
  *   npm run bench:cluster -- --runs 5 --timesteps 3000
@@ -21,6 +21,7 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = join(root, 'src/cli/main.ts');
 const STALLED_MS = 1000;
+const LOCK_MS = 5000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function cli(args: string[]): ChildProcess {
@@ -30,7 +31,8 @@ function cli(args: string[]): ChildProcess {
     env: { ...process.env, FORCE_COLOR: '0' },
   });
 }
-const exited = (c: ChildProcess) => new Promise<number | null>((r) => (c.exitCode !== null ? r(c.exitCode) : c.on('exit', (code) => r(code))));
+const exited = (c: ChildProcess) =>
+  new Promise<number | null>((r) => (c.exitCode !== null || c.signalCode !== null ? r(c.exitCode) : c.on('exit', (code) => r(code))));
 function line(c: ChildProcess, pattern: RegExp): Promise<number> {
   return new Promise((resolve) => {
     let buffer = '';
@@ -77,6 +79,10 @@ function writeConfig(name: string, iterations: number): string {
 
 async function withWorkers<T>(n: number, body: (workers: ChildProcess[]) => Promise<T>): Promise<T> {
   const workers = Array.from({ length: n }, () => cli(workerArgs));
+  if (process.env.BENCH_DEBUG) for (const w of workers) {
+      w.stderr?.on('data', (d) => process.stderr.write(`worker: ${d}`));
+      w.stdout?.on('data', (d) => process.stderr.write(`worker: ${d}`));
+    }
   await Promise.all(workers.map((w) => line(w, /waiting for iterations/)));
   try {
     return await body(workers);
@@ -90,8 +96,11 @@ async function withWorkers<T>(n: number, body: (workers: ChildProcess[]) => Prom
 async function coordinated(n: number, config: string, id: string): Promise<{ seconds: number; overheadMs: number }> {
   return withWorkers(n, async () => {
     const started = performance.now();
-    const code = await exited(cli(['walkforward', '--config', config, '--experiment', id, '--redis', redis.url, '--no-charts', '--quiet']));
-    if (code !== 0) throw new Error(`coordinator of ${id} exited ${code}`);
+    const coordinator = cli(['walkforward', '--config', config, '--experiment', id, '--redis', redis.url, '--no-charts', '--quiet']);
+    let stderr = '';
+    coordinator.stderr?.on('data', (d) => (stderr += d));
+    const code = await exited(coordinator);
+    if (code !== 0) throw new Error(`coordinator of ${id} exited ${code}:\n${stderr}`);
     const seconds = (performance.now() - started) / 1000;
     const log = readFileSync(join(dir, 'results', id, 'run.log'), 'utf8')
       .trim()
@@ -107,20 +116,16 @@ async function coordinated(n: number, config: string, id: string): Promise<{ sec
   });
 }
 
-/** Milliseconds from SIGKILL of the worker running the only iteration to an idle worker starting it. */
+/** Milliseconds from SIGKILL of the worker running the only iteration to the other, idle worker starting it. */
 async function takeover(config: string, id: string): Promise<number> {
-  return withWorkers(1, async ([first]) => {
+  return withWorkers(2, async (workers) => {
     const coordinator = cli(['walkforward', '--config', config, '--experiment', id, '--redis', redis.url, '--no-charts', '--quiet']);
-    await line(first, /: started \(job/);
-    const spare = cli(workerArgs);
-    await line(spare, /waiting for iterations/);
-    const again = line(spare, /: started \(job/);
+    const started = workers.map((w) => line(w, /: started \(job/));
+    const first = await Promise.race(started.map((p, i) => p.then(() => i)));
     const killedAt = performance.now();
-    first.kill('SIGKILL');
-    const ms = (await again) - killedAt;
+    workers[first].kill('SIGKILL');
+    const ms = (await started[1 - first]) - killedAt;
     await exited(coordinator);
-    spare.kill('SIGTERM');
-    await exited(spare);
     return ms;
   });
 }
