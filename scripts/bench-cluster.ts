@@ -57,7 +57,7 @@ const workerArgs = [
   '--stalled-interval',
   String(STALLED_MS),
   '--lock-duration',
-  '2000',
+  String(LOCK_MS),
   '--quiet',
 ];
 function writeConfig(name: string, iterations: number): string {
@@ -79,7 +79,8 @@ function writeConfig(name: string, iterations: number): string {
 
 async function withWorkers<T>(n: number, body: (workers: ChildProcess[]) => Promise<T>): Promise<T> {
   const workers = Array.from({ length: n }, () => cli(workerArgs));
-  if (process.env.BENCH_DEBUG) for (const w of workers) {
+  if (process.env.BENCH_DEBUG)
+    for (const w of workers) {
       w.stderr?.on('data', (d) => process.stderr.write(`worker: ${d}`));
       w.stdout?.on('data', (d) => process.stderr.write(`worker: ${d}`));
     }
