@@ -3,7 +3,7 @@
  * with 2 `wfo worker` processes, alternately, `--runs` pairs (default 3); prints one JSON line with the medians of
  * the wall-clock speed-up, the queue overhead per job (coordinator time from queueing to the last iteration,
  * less the iterations' own seconds, per job, with one worker) and the time from a SIGKILLed worker to its job
- * running again on an idle worker (BullMQ stalled interval 1000 ms, lock 5000 ms). Needs redis-server on PATH.
+ * running again on an idle worker (BullMQ stalled interval 1000 ms, lock 2000 ms). Needs redis-server on PATH.
  *
  *   npm run bench:cluster
  *   npm run bench:cluster -- --runs 5 --timesteps 3000
@@ -21,7 +21,7 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }
 const root = fileURLToPath(new URL('..', import.meta.url));
 const entry = join(root, 'src/cli/main.ts');
 const STALLED_MS = 1000;
-const LOCK_MS = 5000;
+const LOCK_MS = 2000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 function cli(args: string[]): ChildProcess {
