@@ -33,7 +33,7 @@ describe('what a run shows: save plan, progress lines, structured log, monitorin
     for (const d of done) {
       expect(d.stepsPerSecond).toBeGreaterThan(0);
       expect(d.updatesPerSecond).toBeGreaterThan(0);
-      expect(Object.keys(d.phases).sort()).toEqual(['action', 'environment', 'evaluation', 'saving', 'training']);
+      expect(Object.keys(d.phases).sort()).toEqual(['action', 'environment', 'evaluation', 'plotting', 'saving', 'training']);
       expect(d.rssBytes).toBeGreaterThan(1e6);
     }
     const summary = walkforwardSummarySchema.parse(JSON.parse(readFileSync(join(exp.resultsDir, 'watch', 'walkforward_summary.json'), 'utf8')));

@@ -66,6 +66,7 @@ describe('runWalkForward (library)', () => {
       totalSeconds: 0,
       finishedAt: '',
       peakRssBytes: 0,
+      savesBlockedMs: null,
       iterations: s.iterations.map((i) => ({ ...i, seconds: null, performance: null })),
     });
     expect(strip(b.summary)).toEqual(strip(a.summary));
