@@ -11,6 +11,7 @@ import {
   psrAgainstBenchmark,
   returnMoments,
   trialSharpeVariance,
+  type ChanceResult,
   type PsrResult,
 } from './luck/index.js';
 import { computeMetrics, type MetricOptions } from './metrics.js';
@@ -149,17 +150,7 @@ function stitchedChance(inputs: ExperimentLuckInputs, returns: number[]): Chance
     rng: Rng.fromSeed(deriveSeed(inputs.seed, 'chance', 'stitched')),
     draws: inputs.draws,
   });
-  return {
-    draws: result.draws,
-    changes: result.changes,
-    bars: result.bars,
-    p5: result.quantiles?.p5 ?? null,
-    p50: result.quantiles?.p50 ?? null,
-    p95: result.quantiles?.p95 ?? null,
-    keptSharpe: result.keptSharpe,
-    keptPercentile: result.keptPercentile,
-    reason: result.reason,
-  };
+  return chanceSummary(result);
 }
 
 function untrainedBeside(records: IterationRecord[]): ExperimentLuck['untrained'] {
@@ -170,5 +161,20 @@ function untrainedBeside(records: IterationRecord[]): ExperimentLuck['untrained'
     meanScore: mean(withReference.map((r) => r.selection.untrained?.score as number)),
     keptMeanScore: mean(kept.map((r) => r.selection.score as number)),
     iterations: withReference.length,
+  };
+}
+
+/** The record's brief of a chance distribution: its quantiles and the kept model's place, without every draw. */
+export function chanceSummary(result: ChanceResult): ChanceSummary {
+  return {
+    draws: result.draws,
+    changes: result.changes,
+    bars: result.bars,
+    p5: result.quantiles?.p5 ?? null,
+    p50: result.quantiles?.p50 ?? null,
+    p95: result.quantiles?.p95 ?? null,
+    keptSharpe: result.keptSharpe,
+    keptPercentile: result.keptPercentile,
+    reason: result.reason,
   };
 }

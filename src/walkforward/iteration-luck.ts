@@ -1,4 +1,5 @@
 import { chanceDistribution, countPositionChanges, matrixFromColumns, probabilityOfBacktestOverfitting } from '../analysis/luck/index.js';
+import { chanceSummary } from '../analysis/experiment-luck.js';
 import type { MetricOptions } from '../analysis/metrics.js';
 import type { MarketView } from '../env/trading-env.js';
 import { TradingEnv } from '../env/trading-env.js';
@@ -54,17 +55,7 @@ function chanceOn(inputs: LuckInputs, label: string, segment: Segment, run: Segm
     rng: Rng.fromSeed(deriveSeed(inputs.seed, 'chance', inputs.iteration, label)),
     draws: CHANCE_DRAWS,
   });
-  return {
-    draws: result.draws,
-    changes: result.changes,
-    bars: result.bars,
-    p5: result.quantiles?.p5 ?? null,
-    p50: result.quantiles?.p50 ?? null,
-    p95: result.quantiles?.p95 ?? null,
-    keptSharpe: result.keptSharpe,
-    keptPercentile: result.keptPercentile,
-    reason: result.reason,
-  };
+  return chanceSummary(result);
 }
 
 function missing(reason: string): ChanceSummary {
