@@ -6,6 +6,10 @@ const num = (x: number | null | undefined, digits = 3) => (x === null || x === u
 /** The report's "Did it learn?" section: the verdict in plain words and every number behind it, per experiment and iteration. */
 export function learnedSection(summary: WalkforwardSummary, records: Map<number, IterationRecord>): string {
   const l = summary.luck;
+  const label = l.verdict[0].toUpperCase() + l.verdict.slice(1);
+  // The sentence starts with the label; the page shows the label in bold and the reasons after it.
+  const rest = l.sentence.startsWith(`${label}: `) ? l.sentence.slice(label.length + 2) : l.sentence;
+  const reasons = rest[0].toUpperCase() + rest.slice(1);
   const row = (name: string, value: string, reads: string) =>
     `<tr><th class="l">${esc(name)}</th><td>${value}</td><td class="l">${esc(reads)}</td></tr>`;
   const perIteration = summary.iterations
@@ -16,7 +20,7 @@ export function learnedSection(summary: WalkforwardSummary, records: Map<number,
     })
     .join('\n');
   return `<h2 id="did-it-learn">Did it learn?</h2>
-<p id="verdict" data-verdict="${esc(l.verdict)}"><b>${esc(l.verdict[0].toUpperCase() + l.verdict.slice(1))}.</b> ${esc(l.sentence)}</p>
+<p id="verdict" data-verdict="${esc(l.verdict)}"><b>${esc(label)}.</b> ${esc(reasons)}</p>
 <table id="luck"><thead><tr><th class="l">statistic</th><th>value</th><th class="l">how to read it</th></tr></thead><tbody>
 ${row('probabilistic Sharpe ratio vs 0', num(l.psr.vsZero.psr), 'probability that the true out-of-sample Sharpe is above 0, given skewness and kurtosis')}
 ${row('probabilistic Sharpe ratio vs buy-and-hold', num(l.psr.vsBuyAndHold.psr), 'the same for the returns in excess of buy-and-hold')}

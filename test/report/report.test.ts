@@ -62,6 +62,13 @@ describe('plots and the HTML report', () => {
     const testSharpe = await page.$$eval('#iterations tbody tr .test-sharpe', (cells) => cells.map((c) => c.textContent));
     expect(testSharpe).toEqual(summary.iterations.map((it) => (it.test.sharpe === null ? 'n/a' : it.test.sharpe.toFixed(3))));
     expect(await page.$$eval('#checkpoints tbody tr', (rows) => rows.length)).toBe(summary.iterations.length);
+    // "Did it learn?": the verdict in words, every statistic, one row per iteration.
+    expect(await page.getAttribute('#verdict', 'data-verdict')).toBe(summary.luck.verdict);
+    expect(await page.textContent('#verdict')).toMatch(new RegExp(`^${summary.luck.verdict}\\. The deflated Sharpe ratio`, 'i'));
+    const luckRows = await page.$$eval('#luck tbody tr', (rows) => rows.map((r) => r.querySelector('td')?.textContent));
+    expect(luckRows[2]).toBe(summary.luck.dsr.dsr === null ? 'n/a' : summary.luck.dsr.dsr.toFixed(3));
+    expect(luckRows).toHaveLength(7);
+    expect(await page.$$eval('#luck-iterations tbody tr', (rows) => rows.length)).toBe(summary.iterations.length);
     expect(outside).toEqual([]);
     mkdirSync(join(repoRoot, 'test-output'), { recursive: true });
     await page.screenshot({ path: join(repoRoot, 'test-output', 'report.png'), fullPage: true });
