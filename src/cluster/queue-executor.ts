@@ -6,10 +6,9 @@ import { IterationFailedError } from '../errors/index.js';
 import { FORMAT_VERSION } from '../records/schemas.js';
 import { iterationFailureSchema } from '../records/study.js';
 import type { ChartJob, ChartSink } from '../report/chart-jobs.js';
-import { ChartWriter } from '../report/charts-writer.js';
 import { writeJson } from '../store/json-file.js';
 import type { RunContext } from '../walkforward/context.js';
-import type { IterationExecutor } from '../walkforward/executor.js';
+import { LocalCharts, type IterationExecutor } from '../walkforward/executor.js';
 import type { ProgressState } from '../walkforward/progress.js';
 import type { RunSetup } from '../walkforward/run-context.js';
 import type { IterationOutcome } from '../walkforward/run-iteration.js';
@@ -37,8 +36,7 @@ export interface QueueExecutorOptions {
 export class QueueExecutor implements IterationExecutor {
   private ctx: RunContext | null = null;
   private setupData: RunSetup | null = null;
-  private writer: ChartWriter | null = null;
-  private queued: ChartJob[] = [];
+  private readonly local = new LocalCharts();
   private queue: Queue | null = null;
   private events: QueueEvents | null = null;
   private wake: (() => void) | null = null;
@@ -49,7 +47,7 @@ export class QueueExecutor implements IterationExecutor {
   }
 
   get charts(): ChartSink | null {
-    return this.writer;
+    return this.local.sink;
   }
 
   describe(iterations: number): string {
@@ -59,7 +57,7 @@ export class QueueExecutor implements IterationExecutor {
   setup(ctx: RunContext, setup: RunSetup): void {
     this.ctx = ctx;
     this.setupData = setup;
-    this.writer = setup.charts ? new ChartWriter(ctx.store.paths.visualizations, ctx.logger) : null;
+    this.local.setup(ctx, setup);
   }
 
   async run(iterations: number[], handle: (outcome: IterationOutcome) => Promise<void>): Promise<void> {
@@ -96,15 +94,11 @@ export class QueueExecutor implements IterationExecutor {
   }
 
   drawCharts(jobs: ChartJob[]): void {
-    if (this.writer) this.queued.push(...jobs);
+    this.local.queue(jobs);
   }
 
-  async chartsDrawn(): Promise<number> {
-    while (this.queued.length) {
-      if (this.ctx?.signal?.aborted) return this.queued.length;
-      await this.writer?.write(this.queued.shift() as ChartJob);
-    }
-    return 0;
+  chartsDrawn(): Promise<number> {
+    return this.local.drawn();
   }
 
   async close(): Promise<void> {

@@ -28,14 +28,44 @@ export interface IterationExecutor {
   close(): Promise<void>;
 }
 
-/** Every iteration in order, in this thread. */
-export class InlineExecutor implements IterationExecutor {
+/**
+ * Plots drawn on the calling thread: queued as they come and drawn when chartsDrawn() is awaited, so that they never
+ * hold up training; an aborted signal stops the drawing and leaves the rest for the rerun.
+ */
+export class LocalCharts {
   private writer: ChartWriter | null = null;
   private queued: ChartJob[] = [];
+  private signal: AbortSignal | undefined;
+
+  get sink(): ChartSink | null {
+    return this.writer;
+  }
+
+  setup(ctx: RunContext, setup: RunSetup): void {
+    this.signal = ctx.signal;
+    this.writer = setup.charts ? new ChartWriter(ctx.store.paths.visualizations, ctx.logger) : null;
+  }
+
+  queue(jobs: ChartJob[]): void {
+    if (this.writer) this.queued.push(...jobs);
+  }
+
+  async drawn(): Promise<number> {
+    while (this.queued.length) {
+      if (this.signal?.aborted) return this.queued.length;
+      await this.writer?.write(this.queued.shift() as ChartJob);
+    }
+    return 0;
+  }
+}
+
+/** Every iteration in order, in this thread. */
+export class InlineExecutor implements IterationExecutor {
+  private readonly local = new LocalCharts();
   private ctx: RunContext | null = null;
 
   get charts(): ChartSink | null {
-    return this.writer;
+    return this.local.sink;
   }
 
   describe(): string | null {
@@ -44,7 +74,7 @@ export class InlineExecutor implements IterationExecutor {
 
   setup(ctx: RunContext, setup: RunSetup): void {
     this.ctx = ctx;
-    this.writer = setup.charts ? new ChartWriter(ctx.store.paths.visualizations, ctx.logger) : null;
+    this.local.setup(ctx, setup);
   }
 
   async run(iterations: number[], handle: (outcome: IterationOutcome) => Promise<void>, runHere: RunHere): Promise<void> {
@@ -55,15 +85,11 @@ export class InlineExecutor implements IterationExecutor {
   }
 
   drawCharts(jobs: ChartJob[]): void {
-    if (this.writer) this.queued.push(...jobs);
+    this.local.queue(jobs);
   }
 
-  async chartsDrawn(): Promise<number> {
-    while (this.queued.length) {
-      if (this.ctx?.signal?.aborted) return this.queued.length;
-      await this.writer?.write(this.queued.shift() as ChartJob);
-    }
-    return 0;
+  chartsDrawn(): Promise<number> {
+    return this.local.drawn();
   }
 
   async close(): Promise<void> {}

@@ -85,35 +85,13 @@ describe('list, analyze, experiments, evaluate, cleanup (real CLI)', () => {
   });
 
   test('cleanup --dry-run prints the plan; cleanup prunes and list marks the pruned, still with their metrics', async () => {
-    const dry = await runCli([
-      'cleanup',
-      '--experiment',
-      'copy',
-      '--results-dir',
-      results,
-      '--keep-every',
-      '5',
-      '--keep-last',
-      '1',
-      '--no-keep-best',
-      '--dry-run',
-    ]);
+    const cleanup = ['cleanup', '--experiment', 'copy', '--results-dir', results, '--keep-every', '5', '--keep-last', '1', '--no-keep-best'];
+    const dry = await runCli([...cleanup, '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/Keeping 1 of 4 preserved models \(newest or keepEvery\(5\) or keepLast\(1\)\)/);
     expect(dry.stdout).toMatch(/would remove iteration 1/);
     expect(dry.stdout).toMatch(/Dry run: would free [\d.]+ KiB; nothing changed/);
-    const real = await runCli([
-      'cleanup',
-      '--experiment',
-      'copy',
-      '--results-dir',
-      results,
-      '--keep-every',
-      '5',
-      '--keep-last',
-      '1',
-      '--no-keep-best',
-    ]);
+    const real = await runCli(cleanup);
     expect(real.code).toBe(0);
     expect(real.stdout).toMatch(/Freed [\d.]+ KiB; journal: .*cleanup_journal\.jsonl/);
     const list = await runCli(['list', '--experiment', 'copy', '--results-dir', results]);

@@ -4,8 +4,8 @@ import { BackgroundSaver } from '../../src/store/background-saver.js';
 import { ExperimentStore } from '../../src/store/experiment-store.js';
 import { CheckpointIndex } from '../../src/store/index-store.js';
 import { experimentPaths, layout } from '../../src/store/layout.js';
-import type { ModelMetadata } from '../../src/store/model-zip.js';
 import { tempDir } from '../helpers/temp.js';
+import { trainingMetadata } from '../helpers/metadata.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve = () => undefined as void;
@@ -13,20 +13,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
-const metadata = (step: number): ModelMetadata => ({
-  formatVersion: 1,
-  kind: 'training',
-  experiment: 'e',
-  iteration: 1,
-  step,
-  observationDim: 2,
-  actions: [-1, 0, 1],
-  metrics: {},
-  configHash: 'h',
-  dataSha256: 'd',
-  backend: 'wasm',
-  versions: {},
-});
+const metadata = (step: number) => trainingMetadata(step, 2);
 
 describe('background saver: one write in flight, errors surface at the next wait', () => {
   test('start returns while the write runs; the next start waits for it; flush waits for the last', async () => {

@@ -8,28 +8,15 @@ import { Rng } from '../../src/random/rng.js';
 import { ExperimentStore } from '../../src/store/experiment-store.js';
 import { CheckpointIndex } from '../../src/store/index-store.js';
 import { experimentPaths, layout } from '../../src/store/layout.js';
-import type { ModelMetadata } from '../../src/store/model-zip.js';
 import { readZip, writeZip } from '../../src/store/zip-store.js';
 import { trainAgent } from '../../src/training/train-loop.js';
 import { TrainingSession } from '../../src/walkforward/training-session.js';
 import { marketFor } from '../helpers/market.js';
 import { ar1Prices } from '../helpers/synthetic.js';
 import { tempDir } from '../helpers/temp.js';
+import { trainingMetadata } from '../helpers/metadata.js';
 
-const metadata = (step: number): ModelMetadata => ({
-  formatVersion: 1,
-  kind: 'training',
-  experiment: 'e',
-  iteration: 1,
-  step,
-  observationDim: 6,
-  actions: [-1, 0, 1],
-  metrics: {},
-  configHash: 'h',
-  dataSha256: 'd',
-  backend: 'wasm',
-  versions: {},
-});
+const metadata = (step: number) => trainingMetadata(step, 6);
 
 describe('training checkpoints: saved whole, restored exactly, damage named', () => {
   const tmp = tempDir();

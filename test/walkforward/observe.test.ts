@@ -79,8 +79,8 @@ describe('run.log', () => {
     const lines = logLines();
     expect(lines.length).toBeGreaterThan(50);
     for (const line of lines) {
+      expect(Object.keys(runLogEventSchemas)).toContain(line.event);
       const schema = runLogEventSchemas[line.event as RunLogEventKind];
-      expect(schema).toBeDefined();
       const parsed = schema.safeParse(line);
       if (!parsed.success) throw new Error(`${JSON.stringify(line)}: ${parsed.error.message}`);
       expect(runLogLineSchema.safeParse(line).success).toBe(true);
