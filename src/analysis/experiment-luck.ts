@@ -101,7 +101,7 @@ function selectionBreadth(records: IterationRecord[], stitchedBars: number): { t
   for (const r of records) {
     const series = r.selection.candidates.map((c) => decodeFloats(c.returns));
     const sharpes = series.map((s) => returnMoments(s).sharpe).filter((s): s is number => s !== null);
-    counts.push(r.selection.candidates.length);
+    counts.push(trialsBehind(r));
     const v = trialSharpeVariance(sharpes);
     if (v === null) continue;
     variances.push(v);
@@ -111,6 +111,19 @@ function selectionBreadth(records: IterationRecord[], stitchedBars: number): { t
   const trials = Math.max(1, Math.round(counts.length ? mean(counts) : 1));
   if (!variances.length || stitchedBars === 0) return { trials, variance: null };
   return { trials, variance: (mean(variances) * mean(bars)) / stitchedBars };
+}
+
+/**
+ * N of the DSR for one iteration: the number of independent trials behind its selection (Bailey and Lopez de Prado
+ * 2014). With one seed, or with several and selection.ensemble=none, the kept model is the maximum over all
+ * candidates, so all of them count. A vote is not a maximum over seeds: each member is the maximum over its own
+ * seed's candidates and the vote combines them all without choosing among them, so the selection behind the kept
+ * model is one seed's search: the mean number of candidates per seed.
+ */
+function trialsBehind(r: IterationRecord): number {
+  const all = r.selection.candidates.length;
+  const seeds = r.training.seeds?.length ?? 1;
+  return r.selection.kept === 'vote' ? all / seeds : all;
 }
 
 function psrBrief(r: PsrResult): ExperimentLuck['psr']['vsZero'] {

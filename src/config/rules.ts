@@ -63,7 +63,19 @@ const warmStartWithPlaceholders: Rule = (c) =>
     ? null
     : 'training.warmStart with selection.minScore > 0: an iteration without a qualifying model warm-starts the next from the last preserved one';
 
+const voteNeedsSeeds: Rule = (c) =>
+  c.selection.ensemble === 'none' || c.training.seeds >= 2
+    ? null
+    : `selection.ensemble=vote needs training.seeds >= 2 (got ${c.training.seeds}): a vote of one agent is that agent`;
+
+const voteWithoutWarmStart: Rule = (c) =>
+  c.selection.ensemble === 'none' || !c.training.warmStart
+    ? null
+    : 'selection.ensemble=vote with training.warmStart: a vote of several networks is not one network to start the next iteration from; turn one of them off';
+
 export const errorRules: Rule[] = [
+  voteNeedsSeeds,
+  voteWithoutWarmStart,
   learningStartsBeforeEnd,
   batchFitsBuffer,
   selectionNeedsValidation,

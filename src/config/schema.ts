@@ -115,6 +115,10 @@ export const trainingSchema = z
     timesteps: int().min(1).default(10_000).describe('Environment steps of training per iteration'),
     evalFreq: int().min(1).default(1000).describe('Steps between greedy evaluations on the validation segment'),
     warmStart: z.boolean().default(false).describe("Start each iteration from the previous iteration's preserved model"),
+    seeds: int()
+      .min(1)
+      .default(1)
+      .describe('Agents trained per window, one after another, each from its own derived seed (1: a single agent)'),
   })
   .strict();
 
@@ -128,6 +132,10 @@ export const selectionSchema = z
       .enum(['flat', 'buy_and_hold'])
       .default('flat')
       .describe('What the strategy holds in a test segment whose iteration has no qualifying model'),
+    ensemble: z
+      .enum(['none', 'vote'])
+      .default('none')
+      .describe("none: keep the best candidate of all seeds; vote: keep the majority vote of the seeds' bests (needs training.seeds >= 2)"),
   })
   .strict();
 

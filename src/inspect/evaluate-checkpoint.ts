@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { QNetwork } from '../agent/q-network.js';
+import { greedyPolicy } from '../agent/ensemble.js';
+import { voteOf } from '../store/model-zip.js';
 import { loadCheckpointModel } from './load-checkpoint-model.js';
 import { configSchema } from '../config/schema.js';
 import { loadPriceSeries } from '../data/csv-loader.js';
@@ -61,11 +62,10 @@ export async function evaluateCheckpoint(experimentDir: string, iteration: numbe
   if (to - from < 1)
     throw new UsageError(`the slice [${from}, ${to}) of ${dataPath} holds no bar to trade after the ${features.firstValidRow}-row feature warm-up`);
   const env = new TradingEnv(market, from, to, config.env);
-  const net = new QNetwork(market.featureDim + 1, config.agent.layers, env.nActions);
+  const policy = greedyPolicy({ obsDim: market.featureDim + 1, hidden: config.agent.layers, nActions: env.nActions }, checkpoint.weights, voteOf(checkpoint));
   try {
-    net.setWeights(checkpoint.weights);
     const metricOptions = { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate };
-    const strategy = runPolicy(env, (obs) => net.greedyAction(obs), metricOptions);
+    const strategy = runPolicy(env, (obs) => policy.action(obs), metricOptions);
     return {
       iteration,
       data: dataPath,
@@ -78,7 +78,7 @@ export async function evaluateCheckpoint(experimentDir: string, iteration: numbe
       buyAndHold: buyAndHold(env, metricOptions).metrics,
     };
   } finally {
-    net.dispose();
+    policy.dispose();
   }
 }
 

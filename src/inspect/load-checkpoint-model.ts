@@ -9,9 +9,14 @@ import { classify, layout } from '../store/layout.js';
 export interface CheckpointModel {
   iteration: number;
   file: string;
-  /** A tfjs LayersModel: model.predict(tf.tensor2d(obs, [1, obsDim])) gives Q-values per action. */
+  /**
+   * A tfjs LayersModel: model.predict(tf.tensor2d(obs, [1, obsDim])) gives Q-values per action; for a vote model
+   * (metadata.ensemble) it gives weighted votes per action, whose argmax is the vote.
+   */
   model: tf.LayersModel;
   weights: Float32Array[];
+  /** A vote model's members' Q-network weights, in metadata.ensemble.members order; null for one network. */
+  members: Float32Array[][] | null;
   metadata: ModelMetadata;
 }
 

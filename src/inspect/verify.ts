@@ -111,6 +111,7 @@ function lostLine(path: string, how = 'corrupt'): string {
       return `${path} (${how}, no intact copy): iteration ${n} is lost; ${redo(n ?? null)}`;
     case 'training':
     case 'current_best':
+    case 'seed_result':
       return `${path} (${how}): a resume of iteration ${n} continues from an older training checkpoint`;
     case 'best':
     case 'best_record':

@@ -32,7 +32,16 @@ export const savePlanEventSchema = event('save-plan', { totalSteps: count, model
 /** The run continues an experiment that ran before (which iterations were finished, forced past which changes). */
 export const runResumeEventSchema = event('run-resume', resumeEventSchema.shape);
 /** An iteration continues from a training checkpoint; stepsLost: steps the previous attempt had logged beyond it. */
-export const resumeEventLineSchema = event('resume', { ...atStep, file: z.string(), stepsLost: count.nullable() });
+export const resumeEventLineSchema = event('resume', { ...atStep, seed: count.optional(), file: z.string(), stepsLost: count.nullable() });
+/** One training seed of an iteration (training.seeds >= 2) is done: trained now, or read back from its committed result. */
+export const seedDoneEventSchema = event('seed-done', {
+  ...iterationField,
+  seed: count,
+  reused: z.boolean(),
+  candidates: count,
+  score,
+  file: z.string(),
+});
 export const resumeOverheadEventSchema = event('resume-overhead', { ...iterationField, ms: count });
 export const progressEventSchema = event('progress', {
   ...atStep,
@@ -94,6 +103,7 @@ export const runLogLineSchema = z.discriminatedUnion('event', [
   savePlanEventSchema,
   runResumeEventSchema,
   resumeEventLineSchema,
+  seedDoneEventSchema,
   resumeOverheadEventSchema,
   progressEventSchema,
   evaluationEventSchema,

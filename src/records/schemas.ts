@@ -46,6 +46,8 @@ export const candidateSchema = z.object({
   metrics: metricsSchema,
   /** Per-bar returns on the scored segment, float32 base64 (records/float-codec.ts): what PBO is computed from. */
   returns: z.string(),
+  /** The training seed whose agent this was (training.seeds); absent: seed 0 (records of one-seed runs). */
+  seed: z.number().int().min(0).optional(),
 });
 
 /** Random policies with the kept model's turnover on one segment, and where the kept model falls among them. */
@@ -119,7 +121,28 @@ export const trainingRecordSchema = z.object({
   seconds: finite,
   history: historySchema,
   performance: performanceSchema,
+  /**
+   * Present with training.seeds >= 2: each seed's agent. Then updates, episodes and seconds above are their sums,
+   * timesteps is per agent, and seed, finalEpsilon, history and performance are seed 0's.
+   */
+  seeds: z
+    .array(
+      z.object({
+        seed: z.number().int().min(0),
+        rngSeed: z.number().int(),
+        timesteps: z.number().int(),
+        updates: z.number().int(),
+        episodes: z.number().int(),
+        finalEpsilon: finite,
+        seconds: finite,
+        resumedFrom: z.string().nullable(),
+      }),
+    )
+    .optional(),
 });
+
+/** A member of a majority vote (selection.ensemble=vote): one seed's best candidate. */
+export const voteMemberSchema = z.object({ seed: z.number().int().min(0), step: z.number().int().min(0), score: nullableFinite });
 
 export const selectionRecordSchema = z.object({
   metric: z.enum(['sharpe', 'sortino', 'totalReturn', 'calmar']),
@@ -131,9 +154,16 @@ export const selectionRecordSchema = z.object({
   score: nullableFinite,
   step: z.number().int().nullable(),
   qualified: z.boolean(),
+  /** Every candidate of every seed, each tagged with its seed. */
   candidates: z.array(candidateSchema),
-  /** The network before its first gradient step, scored the same way: a reference, never a candidate. */
+  /** The network before its first gradient step, scored the same way: a reference, never a candidate (seed 0's). */
   untrained: candidateSchema.nullable(),
+  /** Where the kept model comes from: a seed's best, or 'vote' (selection.ensemble=vote); absent: seed 0. */
+  kept: z.union([z.number().int().min(0), z.literal('vote')]).optional(),
+  /** With selection.ensemble=vote: the vote scored like a candidate (step: the end of training, updates: the members' sum) and its members. */
+  vote: z.object({ candidate: candidateSchema, members: z.array(voteMemberSchema) }).optional(),
+  /** With training.seeds >= 2: the untrained reference of each seed. */
+  untrainedBySeed: z.array(candidateSchema.nullable()).optional(),
 });
 
 const fileRefSchema = z.object({ file: z.string(), sha256: z.string().length(64), size: z.number().int().min(0) });
@@ -174,6 +204,30 @@ export const placeholderRecordSchema = z.object({
 });
 
 export const iterationRecordSchema = z.discriminatedUnion('kind', [modelRecordSchema, placeholderRecordSchema]);
+
+/**
+ * What one finished seed of an iteration found (iterations/iter_N/seed_K_result.json, training.seeds >= 2): a
+ * resumed iteration reads it instead of training the seed again. Removed with the iteration folder.
+ */
+export const seedResultSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  iteration: z.number().int().min(1),
+  seed: z.number().int().min(0),
+  rngSeed: z.number().int(),
+  configHash: z.string(),
+  candidates: z.array(candidateSchema),
+  best: candidateSchema.nullable(),
+  untrained: candidateSchema.nullable(),
+  scoredOn: z.enum(['validation', 'train']),
+  timesteps: z.number().int(),
+  updates: z.number().int(),
+  episodes: z.number().int(),
+  finalEpsilon: finite,
+  seconds: finite,
+  history: historySchema,
+  performance: performanceSchema,
+  resumedFrom: z.string().nullable(),
+});
 
 export const bestModelSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
@@ -381,7 +435,7 @@ export type ChanceSummary = z.infer<typeof chanceSummarySchema>;
 export type IterationLuck = z.infer<typeof iterationLuckSchema>;
 export type ExperimentLuck = z.infer<typeof experimentLuckSchema>;
 
-export const fileKinds = ['training', 'current_best', 'preserved', 'metrics', 'placeholder', 'best', 'best_record', 'archive'] as const;
+export const fileKinds = ['training', 'current_best', 'preserved', 'metrics', 'placeholder', 'best', 'best_record', 'archive', 'seed_result'] as const;
 
 export const indexEntrySchema = z.object({
   /** Relative to the experiment folder, with forward slashes. */
@@ -403,6 +457,7 @@ export const checkpointIndexSchema = z.object({
 });
 
 export type FileKind = (typeof fileKinds)[number];
+export type SeedResult = z.infer<typeof seedResultSchema>;
 export type MetricDigest = z.infer<typeof metricDigestSchema>;
 export type IterationDigest = z.infer<typeof iterationDigestSchema>;
 export type IndexEntry = z.infer<typeof indexEntrySchema>;

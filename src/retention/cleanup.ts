@@ -32,7 +32,7 @@ export async function deleteFolder(index: IndexWriter, relativeFolder: string): 
 export async function pruneTraining(index: IndexWriter, training: TrainingStore, policy: Policy): Promise<string[]> {
   const steps = (await training.steps()).map((step) => ({ iteration: step }));
   const doomed = decide(steps, [policy]).filter((d) => !d.keep);
-  const paths = doomed.map((d) => layout.trainingCheckpoint(training.iteration, d.candidate.iteration));
+  const paths = doomed.map((d) => training.pathOf(d.candidate.iteration));
   await deleteIndexed(index, paths);
   return paths;
 }

@@ -76,8 +76,8 @@ export class ExperimentStore {
     return this.record(to, { sha256: await sha256File(absolute), size: (await stat(absolute)).size }, details);
   }
 
-  /** The training checkpoints of one iteration. */
-  training(iteration: number): TrainingStore {
-    return new TrainingStore(this, iteration);
+  /** The training checkpoints of one seed of an iteration (seed 0: those of a one-seed run). */
+  training(iteration: number, seed = 0): TrainingStore {
+    return new TrainingStore(this, iteration, seed);
   }
 }

@@ -9,7 +9,9 @@ import type { FileKind } from '../records/schemas.js';
  */
 const pad = (n: number, width: number) => String(n).padStart(width, '0');
 const iterationFolder = (n: number) => `iterations/iter_${n}`;
-const trainingFolder = (n: number) => `${iterationFolder(n)}/training`;
+/** Seed 0 of an iteration keeps the folder of a one-seed run; seed k >= 1 trains under iterations/iter_N/seed_K. */
+const seedFolder = (n: number, seed = 0) => (seed === 0 ? iterationFolder(n) : `${iterationFolder(n)}/seed_${seed}`);
+const trainingFolder = (n: number, seed = 0) => `${seedFolder(n, seed)}/training`;
 
 export const layout = {
   config: 'config.json',
@@ -32,9 +34,14 @@ export const layout = {
   tensorboardIteration: (n: number) => `tensorboard/iter_${pad(n, 3)}`,
   tensorboardExperiment: 'tensorboard/experiment',
   iterationFolder,
+  seedFolder,
   trainingFolder,
-  currentBest: (n: number) => `${iterationFolder(n)}/curr_best_model.zip`,
-  trainingCheckpoint: (n: number, step: number) => `${trainingFolder(n)}/model_step_${pad(step, 7)}.zip`,
+  currentBest: (n: number, seed = 0) => `${seedFolder(n, seed)}/curr_best_model.zip`,
+  trainingCheckpoint: (n: number, step: number, seed = 0) => `${trainingFolder(n, seed)}/model_step_${pad(step, 7)}.zip`,
+  /** What one finished seed of an iteration found (training.seeds >= 2): a resumed iteration does not train it again. */
+  seedResult: (n: number, seed: number) => `${iterationFolder(n)}/seed_${seed}_result.json`,
+  /** The majority vote of the seeds' bests (selection.ensemble=vote), one zip that loads as one policy. */
+  voteModel: (n: number) => `${iterationFolder(n)}/vote_model.zip`,
   preservedModel: (n: number) => `checkpoints/model_iter_${n}.zip`,
   metrics: (n: number) => `checkpoints/metrics_iter_${n}.json`,
   placeholder: (n: number) => `checkpoints/no_model_iter_${n}.json`,
@@ -56,12 +63,16 @@ export const layout = {
   },
 } as const;
 
-const patterns: Array<{ kind: FileKind; re: RegExp }> = [
+const patterns: Array<{ kind: FileKind; re: RegExp; seeded?: boolean }> = [
   { kind: 'preserved', re: /^checkpoints\/model_iter_(\d+)\.zip$/ },
   { kind: 'metrics', re: /^checkpoints\/metrics_iter_(\d+)\.json$/ },
   { kind: 'placeholder', re: /^checkpoints\/no_model_iter_(\d+)\.json$/ },
   { kind: 'current_best', re: /^iterations\/iter_(\d+)\/curr_best_model\.zip$/ },
   { kind: 'training', re: /^iterations\/iter_(\d+)\/training\/model_step_(\d+)\.zip$/ },
+  { kind: 'current_best', re: /^iterations\/iter_(\d+)\/seed_([1-9]\d*)\/curr_best_model\.zip$/, seeded: true },
+  { kind: 'training', re: /^iterations\/iter_(\d+)\/seed_([1-9]\d*)\/training\/model_step_(\d+)\.zip$/, seeded: true },
+  { kind: 'current_best', re: /^iterations\/iter_(\d+)\/vote_model\.zip$/ },
+  { kind: 'seed_result', re: /^iterations\/iter_(\d+)\/seed_(\d+)_result\.json$/, seeded: true },
   { kind: 'best', re: /^best_model\.zip$/ },
   { kind: 'best_record', re: /^best_model\.json$/ },
   { kind: 'archive', re: /^archive\/pruned-[^/]+\.zip$/ },
@@ -71,13 +82,18 @@ export interface OwnedFile {
   kind: FileKind;
   iteration: number | null;
   step: number | null;
+  /** The training seed a per-seed file belongs to (absent: seed 0, or not a per-seed file). */
+  seed?: number;
 }
 
 /** The kind, iteration and step of a path the pipeline owns (relative to the experiment), or null for any other. */
 export function classify(path: string): OwnedFile | null {
-  for (const { kind, re } of patterns) {
+  for (const { kind, re, seeded } of patterns) {
     const m = re.exec(path);
-    if (m) return { kind, iteration: m[1] ? Number(m[1]) : null, step: m[2] ? Number(m[2]) : null };
+    if (!m) continue;
+    const iteration = m[1] ? Number(m[1]) : null;
+    if (!seeded) return { kind, iteration, step: m[2] ? Number(m[2]) : null };
+    return { kind, iteration, step: m[3] ? Number(m[3]) : null, seed: Number(m[2]) };
   }
   return null;
 }

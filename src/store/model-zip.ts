@@ -2,6 +2,7 @@ import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend/tf.js';
 import { CheckpointCorruptError } from '../errors/index.js';
 import { selectBackend } from '../backend/select-backend.js';
+import { memberWeightsOf } from '../agent/ensemble.js';
 import type { FeaturesConfig } from '../config/schema.js';
 import type { Standardization } from '../data/features.js';
 import { METADATA_ENTRY, readZip, writeZip } from './zip-store.js';
@@ -30,6 +31,17 @@ export interface ModelMetadata {
     features: FeaturesConfig;
     standardization: Standardization;
   };
+  /** The training seed of a per-seed file (training.seeds >= 2); absent: seed 0. */
+  seed?: number;
+  /** Present when the model is a majority vote of seeds' bests (selection.ensemble=vote). */
+  ensemble?: EnsembleMetadata;
+}
+
+/** What a vote model says of its members; member k's rank breaks ties (agent/ensemble.ts). */
+export interface EnsembleMetadata {
+  rule: 'vote';
+  hidden: number[];
+  members: Array<{ seed: number; step: number; score: number | null; rank: number }>;
 }
 
 /**
@@ -76,6 +88,14 @@ export interface LoadedModel {
   metadata: ModelMetadata;
   /** Weights in layer order, as flat arrays. */
   weights: Float32Array[];
+  /** A vote model's members' Q-network weights (metadata.ensemble lists them in the same order); null for one network. */
+  members: Float32Array[][] | null;
+}
+
+/** The vote of a vote model (members' weights and tie-break ranks), null for one network. */
+export function voteOf(loaded: Pick<LoadedModel, 'members' | 'metadata'>): { members: Float32Array[][]; ranks: number[] } | null {
+  const ensemble = loaded.metadata.ensemble;
+  return ensemble && loaded.members ? { members: loaded.members, ranks: ensemble.members.map((m) => m.rank) } : null;
 }
 
 /** Loads and verifies a model zip: manifest hashes, then weights whose size must match the topology. */
@@ -106,5 +126,12 @@ export async function loadModelZip(path: string): Promise<LoadedModel> {
     weights.push(new Float32Array(buffer.slice(offset, offset + n * 4)));
     offset += n * 4;
   }
-  return { model, metadata, weights };
+  const members = metadata.ensemble
+    ? memberWeightsOf(
+        specs.map((s) => s.name),
+        weights,
+        metadata.ensemble.members.length,
+      )
+    : null;
+  return { model, metadata, weights, members };
 }

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { iterationRecordSchema, bestModelSchema, type IndexEntry } from '../records/schemas.js';
+import { iterationRecordSchema, bestModelSchema, seedResultSchema, type IndexEntry } from '../records/schemas.js';
 import { classify, type OwnedFile } from './layout.js';
 import { sha256 } from '../util/hash.js';
 import { digestOf } from '../analysis/digest.js';
@@ -51,7 +51,10 @@ export async function describeFile(root: string, path: string, owned: OwnedFile)
     metrics = meta.metrics ?? null;
   } else {
     const json = JSON.parse(bytes.toString('utf8'));
-    if (owned.kind === 'best_record') {
+    if (owned.kind === 'seed_result') {
+      seedResultSchema.parse(json);
+      metrics = null;
+    } else if (owned.kind === 'best_record') {
       const best = bestModelSchema.parse(json);
       iteration = best.iteration;
       metrics = { [best.metric]: best.score };

@@ -29,7 +29,8 @@ export interface TrainingCheckpoint {
 }
 
 /**
- * The training checkpoints of one iteration: iterations/iter_N/training/model_step_S.zip, each holding
+ * The training checkpoints of one seed of an iteration: iterations/iter_N/training/model_step_S.zip (seed 0) or
+ * iterations/iter_N/seed_K/training/model_step_S.zip, each holding
  * metadata.json, state.json (the caller's JSON and a table of its arrays, validated on read) and one entry per
  * array. What the JSON and arrays mean is the caller's business; this store only keeps them intact.
  */
@@ -37,15 +38,22 @@ export class TrainingStore {
   constructor(
     private readonly store: ExperimentStore,
     readonly iteration: number,
+    /** The training seed (training.seeds): 0 keeps the folder of a one-seed run. */
+    readonly seed = 0,
   ) {}
 
   get folder(): string {
-    return layout.trainingFolder(this.iteration);
+    return layout.trainingFolder(this.iteration, this.seed);
+  }
+
+  /** The relative path of the checkpoint of `step`. */
+  pathOf(step: number): string {
+    return layout.trainingCheckpoint(this.iteration, step, this.seed);
   }
 
   /** Commits the state of `step` atomically and lists it in the index. */
   async save(step: number, state: StateParts, metadata: ModelMetadata, indexMetrics: Record<string, unknown>): Promise<Written & { path: string }> {
-    const path = layout.trainingCheckpoint(this.iteration, step);
+    const path = this.pathOf(step);
     const table: z.input<typeof stateFileSchema>['arrays'] = {};
     const entries: Record<string, Uint8Array> = { [METADATA_ENTRY]: Buffer.from(JSON.stringify(metadata, null, 1)) };
     for (const [name, array] of Object.entries(state.arrays)) {
@@ -72,7 +80,7 @@ export class TrainingStore {
 
   /** Reads and verifies the checkpoint of `step`. */
   async restore(step: number): Promise<TrainingCheckpoint> {
-    const path = layout.trainingCheckpoint(this.iteration, step);
+    const path = this.pathOf(step);
     return { path, step, ...(await readTrainingCheckpoint(this.store.paths.at(path))) };
   }
 
@@ -85,7 +93,7 @@ export class TrainingStore {
     onSkip: (path: string, why: string) => void,
   ): Promise<TrainingCheckpoint | null> {
     for (const step of (await this.steps()).reverse()) {
-      const path = layout.trainingCheckpoint(this.iteration, step);
+      const path = this.pathOf(step);
       try {
         const checkpoint = await this.restore(step);
         const refused = accept(checkpoint);

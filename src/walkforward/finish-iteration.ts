@@ -1,6 +1,6 @@
-import { QNetwork } from '../agent/q-network.js';
+import { greedyPolicy } from '../agent/ensemble.js';
 import { score, type MetricName } from '../analysis/metrics.js';
-import { loadModelZip } from '../store/model-zip.js';
+import { loadModelZip, voteOf, type LoadedModel } from '../store/model-zip.js';
 import { TradingEnv, type MarketView } from '../env/trading-env.js';
 import { FORMAT_VERSION, modelRecordSchema, placeholderRecordSchema, type IterationRecord } from '../records/schemas.js';
 import { buyAndHold, holdPolicy, runPolicy, type SegmentRun } from '../training/evaluate.js';
@@ -63,6 +63,7 @@ export async function finishIteration(
       qualified: verdict.qualified,
       candidates: trained.candidates,
       untrained: trained.untrained,
+      ...seedSelection(trained),
     },
     buyAndHold: { train: hold.train.metrics, validation: hold.validation?.metrics ?? null, test: hold.test.metrics },
     training: {
@@ -75,6 +76,7 @@ export async function finishIteration(
       seconds: trained.seconds,
       history: { every: trained.history.every, points: trained.history.points, episodes: trained.history.episodes },
       performance: trained.performance,
+      ...(trained.seeds.length > 1 ? { seeds: trained.seeds.map(seedSummary) } : {}),
     },
     createdAt: store.now().toISOString(),
   };
@@ -104,14 +106,14 @@ export async function finishIteration(
     return { record, weights: null, seconds: timings(evalStarted, preserveStarted) };
   }
 
-  const copied = await store.copy(layout.currentBest(n), layout.preservedModel(n), {
+  const copied = await store.copy(trained.keptModel ?? layout.currentBest(n), layout.preservedModel(n), {
     step: trained.best?.step ?? null,
     metrics: { [metric]: trained.best?.score ?? null },
   });
   const modelFile = { file: copied.path, sha256: copied.sha256, size: copied.size };
   const preserved = await loadModelZip(paths.preservedModel(n));
   preserved.model.dispose();
-  const runs = evaluateWeights(preserved.weights, ctx, market, window);
+  const runs = evaluateWeights(preserved, ctx, market, window);
   const record = await store.commitJson(
     layout.metrics(n),
     modelRecordSchema,
@@ -138,22 +140,37 @@ function timings(evalStarted: number, preserveStarted: number) {
   return { evaluation: (preserveStarted - evalStarted) / 1000, preservation: (performance.now() - preserveStarted) / 1000 };
 }
 
-/** Greedy runs of given weights on the window's segments. */
+/** Greedy runs of a loaded model on the window's segments: its network, or the exact vote of its members. */
 export function evaluateWeights(
-  weights: Float32Array[],
+  loaded: Pick<LoadedModel, 'weights' | 'members' | 'metadata'>,
   ctx: Pick<RunContext, 'config' | 'metricOptions'>,
   market: MarketView,
   window: Window,
 ): { train: SegmentRun; validation: SegmentRun | null; test: SegmentRun } {
   const { config } = ctx;
-  const net = new QNetwork(market.featureDim + 1, config.agent.layers, config.env.allowShort ? 3 : 2);
+  const shape = { obsDim: market.featureDim + 1, hidden: config.agent.layers, nActions: config.env.allowShort ? 3 : 2 };
+  const policy = greedyPolicy(shape, loaded.weights, voteOf(loaded));
   try {
-    net.setWeights(weights);
-    const run = (s: Segment) => runPolicy(new TradingEnv(market, s.start, s.end, config.env), (obs) => net.greedyAction(obs), ctx.metricOptions);
+    const run = (s: Segment) => runPolicy(new TradingEnv(market, s.start, s.end, config.env), (obs) => policy.action(obs), ctx.metricOptions);
     return { train: run(window.train), validation: window.validation ? run(window.validation) : null, test: run(window.test) };
   } finally {
-    net.dispose();
+    policy.dispose();
   }
+}
+
+/** The selection fields of several seeds: where the kept model comes from, the vote, each seed's untrained score. */
+function seedSelection(trained: TrainedIteration) {
+  if (trained.seeds.length === 1) return {};
+  return {
+    kept: trained.kept ?? undefined,
+    vote: trained.vote ?? undefined,
+    untrainedBySeed: trained.seeds.map((s) => s.untrained),
+  };
+}
+
+function seedSummary(s: TrainedIteration['seeds'][number]) {
+  const { seed, rngSeed, timesteps, updates, episodes, finalEpsilon, seconds, resumedFrom } = s;
+  return { seed, rngSeed, timesteps, updates, episodes, finalEpsilon, seconds, resumedFrom };
 }
 
 function outOfSample(run: SegmentRun, market: MarketView) {

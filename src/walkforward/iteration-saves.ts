@@ -28,18 +28,20 @@ export class IterationSaves {
     private readonly clock: PhaseClock,
     /** The step of the newest training checkpoint on disk (-1: none yet in this attempt). */
     private lastSaved: number,
+    /** The training seed whose files these are (0: the paths of a one-seed run). */
+    private readonly seed = 0,
   ) {
     this.n = data.window.iteration;
     this.metric = ctx.config.selection.metric as MetricName;
   }
 
-  /** Makes the candidate the iteration's current best and saves the model as iterations/iter_N/curr_best_model.zip. */
+  /** Makes the candidate the seed's current best and saves the model as iterations/iter_N[/seed_K]/curr_best_model.zip. */
   currentBest(candidate: Candidate, scoredOn: 'validation' | 'train'): Promise<void> {
     return this.clock.timed('saving', async () => {
       const { ctx, n } = this;
       const { config } = ctx;
       this.session.best = candidate;
-      const path = layout.currentBest(n);
+      const path = layout.currentBest(n, this.seed);
       ctx.trace('checkpoint-write', { iteration: n, step: candidate.step, file: basename(path) });
       const started = performance.now();
       const written = await saveModelZip(ctx.store.paths.at(path), this.session.agent.exportModel(), {
@@ -47,6 +49,7 @@ export class IterationSaves {
         kind: 'model',
         iteration: n,
         step: candidate.step,
+        ...this.seedField(),
         metrics: { [scoredOn]: candidate.metrics },
         observation: { lookback: config.env.lookback, features: config.features, standardization: this.data.standardization },
       });
@@ -73,14 +76,15 @@ export class IterationSaves {
         kind: 'training' as const,
         iteration: n,
         step,
+        ...this.seedField(),
         metrics: session.best ? { [this.metric]: session.best.score } : {},
       };
       const indexMetrics = { epsilon: session.agent.epsilon };
       this.lastSaved = step;
       let blocked = 0; // set below, before the write can finish: it has to wait for the disk first
       await this.background.start(async () => {
-        const training = ctx.store.training(n);
-        ctx.trace('checkpoint-write', { iteration: n, step, file: basename(layout.trainingCheckpoint(n, step)) });
+        const training = ctx.store.training(n, this.seed);
+        ctx.trace('checkpoint-write', { iteration: n, step, file: basename(training.pathOf(step)) });
         const written = await training.save(step, state, metadata, indexMetrics);
         const policy = keepLast(ctx.config.checkpoint.keepTraining);
         for (const removed of await pruneTraining(ctx.store.index, training, policy)) {
@@ -124,6 +128,11 @@ export class IterationSaves {
       { event: 'checkpoint', kind, iteration: this.n, step, file, bytes: written.size, sha256: written.sha256, msBlocked, msTotal },
       `iteration ${this.n}: committed ${file} (${written.size} bytes, ${msTotal.toFixed(1)} ms, ${msBlocked.toFixed(1)} ms blocking training)`,
     );
+  }
+
+  /** Seed 0's files say nothing of seeds, so a one-seed run writes what it always wrote. */
+  private seedField(): { seed?: number } {
+    return this.seed === 0 ? {} : { seed: this.seed };
   }
 
   /** Saves a training checkpoint unless the newest one is of the current step already. */

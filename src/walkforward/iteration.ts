@@ -1,33 +1,28 @@
-import { mkdir } from 'node:fs/promises';
-import { DqnAgent } from '../agent/dqn-agent.js';
-import { volatilityRewardScale } from '../agent/reward-scale.js';
-import { InterruptedError } from '../errors/index.js';
-import { TradingEnv } from '../env/trading-env.js';
+import { buildVoteModel, ranksFromScores, VotePolicy } from '../agent/ensemble.js';
+import { score, type MetricName } from '../analysis/metrics.js';
 import type { WindowData } from '../env/market.js';
-import { deriveSeed, Rng } from '../random/rng.js';
-import { deleteFolder } from '../retention/cleanup.js';
-import type { Candidate, IterationPerformance } from '../records/schemas.js';
+import { TradingEnv } from '../env/trading-env.js';
+import { encodeFloats } from '../records/float-codec.js';
+import { FORMAT_VERSION, seedResultSchema, type Candidate, type IterationPerformance, type SeedResult } from '../records/schemas.js';
+import { readJson } from '../store/json-file.js';
 import { layout } from '../store/layout.js';
-import { atEnd, everyNTimesteps, onFirstStep, stopOnAbort } from '../training/callbacks.js';
-import { historyRecorder, type TrainingHistory } from '../training/history.js';
-import { PhaseClock } from '../training/phase-clock.js';
-import { trainAgent, type LoopState, type TrainCallback } from '../training/train-loop.js';
+import { loadModelZip, saveModelZip, type EnsembleMetadata } from '../store/model-zip.js';
+import { runPolicy } from '../training/evaluate.js';
+import type { TrainingHistory } from '../training/history.js';
 import type { RunContext } from './context.js';
-import type { ProgressState } from './progress.js';
-import { IterationSaves } from './iteration-saves.js';
-import { findResumePoint, type ResumePoint } from './resume-point.js';
-import { TrainingSession } from './training-session.js';
-import { candidateEvaluator, logEvaluation } from './evaluate-candidate.js';
-import { IterationBoard } from './iteration-board.js';
-import { stepsLostAt } from './resume-point.js';
+import { trainSeed, type ChartMoment, type TrainedSeed } from './train-seed.js';
+
+export { agentSeed, iterationSeed, type ChartMoment, type TrainedSeed } from './train-seed.js';
 
 export interface TrainedIteration {
+  /** Every seed's candidates, in seed order (each tagged with its seed from seed 1 on). */
   candidates: Candidate[];
-  /** The candidate kept as the iteration's current best (saved to curr_best_model.zip), if any evaluation ran. */
+  /** The kept model's candidate: the best over all seeds' candidates, or the vote scored like a candidate. */
   best: Candidate | null;
-  /** The network before its first gradient step, scored like a candidate. */
+  /** Seed 0's network before its first gradient step, scored like a candidate. */
   untrained: Candidate | null;
   scoredOn: 'validation' | 'train';
+  /** Steps per agent; updates, episodes and seconds are summed over the seeds. */
   timesteps: number;
   updates: number;
   episodes: number;
@@ -35,19 +30,23 @@ export interface TrainedIteration {
   seconds: number;
   history: TrainingHistory;
   performance: IterationPerformance;
-  /** The training checkpoint this attempt continued from, if any. */
+  /** The training checkpoint seed 0 continued from, if any. */
   resumedFrom: string | null;
+  /** The seed of the kept model, or 'vote'; null when no evaluation ran. */
+  kept: number | 'vote' | null;
+  /** The file the kept model is preserved from (relative to the experiment); null when no evaluation ran. */
+  keptModel: string | null;
+  /** With selection.ensemble=vote: the vote's candidate and its members. */
+  vote: { candidate: Candidate; members: Array<{ seed: number; step: number; score: number | null }> } | null;
+  /** Each seed's agent (one entry for training.seeds=1). */
+  seeds: TrainedSeed[];
 }
 
-/** Called at the experiment's plot moments with the iteration's curves so far. */
-export type ChartMoment = (iteration: number, step: number, history: TrainingHistory, candidates: Candidate[]) => Promise<void>;
-
 /**
- * Trains the agent of one window, continuing from the newest training checkpoint that verifies when there is one.
- * Every evalFreq steps (and at the end) the greedy policy runs on the validation segment; when the selection
- * metric improves, the model is saved as the iteration's current best. With selection.on=last only the final model
- * is kept (scored on validation, or on train when there is no validation segment). Training checkpoints are saved
- * at the experiment's checkpoint moments, at the end, and when the run is interrupted; the newest keepTraining stay.
+ * Trains the training.seeds agents of one window one after another, each a unit of resume: a finished seed commits
+ * its result (iterations/iter_N/seed_K_result.json) and a rerun reads it back instead of training it again, while the
+ * seed in progress continues from its newest training checkpoint. Then keeps the best candidate of all seeds
+ * (selection.ensemble=none; ties: the lower seed) or the majority vote of the seeds' bests (vote).
  */
 export async function trainIteration(
   ctx: RunContext,
@@ -55,150 +54,139 @@ export async function trainIteration(
   warmStart: Float32Array[] | null,
   onChart?: ChartMoment,
 ): Promise<TrainedIteration> {
-  const n = data.window.iteration;
-  const { timesteps } = ctx.config.training;
-  const env = new TradingEnv(data.market, data.window.train.start, data.window.train.end, ctx.config.env);
-  const rng = Rng.fromSeed(iterationSeed(ctx, n));
-  const agent = new DqnAgent(ctx.config.agent, env.obsDim, env.nActions, rng, timesteps);
-  agent.rewardScale = rewardScale(ctx.config.agent.rewardScaling, data);
-  const session = new TrainingSession(agent, rng, timesteps);
-  let board: IterationBoard | null = null;
-  try {
-    const resume = await findResumePoint(ctx, n);
-    if (resume) {
-      session.restore(resume.state);
-      const stepsLost = await stepsLostAt(ctx, n, agent.numTimesteps);
-      ctx.logger.info(
-        { event: 'resume', iteration: n, step: agent.numTimesteps, file: resume.file, stepsLost },
-        `iteration ${n}: resuming from ${resume.file} (step ${agent.numTimesteps} of ${timesteps}${stepsLost ? `; ${stepsLost} steps lost` : ''})`,
-      );
-    } else {
-      await deleteFolder(ctx.store.index, layout.iterationFolder(n));
-      if (warmStart) agent.loadWeights(warmStart);
-    }
-    await mkdir(ctx.store.paths.iterationDir(n), { recursive: true });
-    board = await IterationBoard.open(ctx, n);
-    return await train(ctx, data, env, session, resume, board, onChart);
-  } finally {
-    agent.dispose();
-    await board?.close();
+  const { seeds } = ctx.config.training;
+  if (seeds === 1) return combine(ctx, data, [await trainSeed(ctx, data, 0, warmStart, onChart)]);
+  const done: TrainedSeed[] = [];
+  for (let k = 0; k < seeds; k++) {
+    const committed = await readSeedResult(ctx, data.window.iteration, k);
+    const result = committed ?? (await trainSeed(ctx, data, k, warmStart, onChart));
+    if (!committed) await commitSeedResult(ctx, data.window.iteration, result);
+    const n = data.window.iteration;
+    ctx.logger.info(
+      {
+        event: 'seed-done',
+        iteration: n,
+        seed: k,
+        reused: committed !== null,
+        candidates: result.candidates.length,
+        score: result.best?.score ?? null,
+        file: layout.seedResult(n, k),
+      },
+      `iteration ${n}: seed ${k + 1} of ${seeds} ${committed ? `was done before (${layout.seedResult(n, k)}); not trained again` : 'trained'}`,
+    );
+    done.push(result);
   }
+  return combine(ctx, data, done);
 }
 
-async function train(
-  ctx: RunContext,
-  data: WindowData,
-  env: TradingEnv,
-  session: TrainingSession,
-  resume: ResumePoint | null,
-  board: IterationBoard | null,
-  onChart?: ChartMoment,
-): Promise<TrainedIteration> {
-  const n = data.window.iteration;
-  const { agent } = session;
-  const { config, plan } = ctx;
-  const timesteps = config.training.timesteps;
-  const offset = (n - 1) * timesteps;
-  const clock = new PhaseClock(session.priorSeconds, agent.numTimesteps, agent.numUpdates);
-  const saves = new IterationSaves(ctx, data, session, clock, resume ? agent.numTimesteps : -1);
-  const evaluate = candidateEvaluator(ctx, data, agent, clock);
-  // A network that has not taken a gradient step is never a candidate; the first such score is the reference.
-  const keep = async (candidate: Candidate, always: boolean) => {
-    if (candidate.updates === 0) {
-      session.untrained ??= candidate;
-      return;
-    }
-    session.candidates.push(candidate);
-    const newBest = always || session.best === null || (candidate.score ?? -Infinity) > (session.best.score ?? -Infinity);
-    logEvaluation(ctx, n, candidate, evaluate.scoredOn, newBest);
-    if (newBest) await saves.currentBest(candidate, evaluate.scoredOn);
+async function readSeedResult(ctx: RunContext, n: number, seed: number): Promise<TrainedSeed | null> {
+  const file = ctx.store.paths.at(layout.seedResult(n, seed));
+  const record = await readJson(file, seedResultSchema).catch(() => null);
+  if (!record || record.configHash !== ctx.configHash || record.iteration !== n || record.seed !== seed) return null;
+  const { formatVersion: _v, iteration: _n, configHash: _h, history, ...rest } = record;
+  return { ...rest, history: history as TrainingHistory };
+}
+
+async function commitSeedResult(ctx: RunContext, n: number, trained: TrainedSeed): Promise<void> {
+  const value: SeedResult = {
+    formatVersion: FORMAT_VERSION,
+    iteration: n,
+    configHash: ctx.configHash,
+    ...trained,
+    history: { every: trained.history.every, points: trained.history.points, episodes: trained.history.episodes },
   };
-  const callbacks: TrainCallback[] = [
-    stopOnAbort(ctx.signal),
-    ...(resume ? [onFirstStep(() => reportResumeOverhead(ctx, n))] : []),
-    historyRecorder(session.history, n, { warn: (msg, fields) => ctx.logger.warn({ event: 'training-warning', iteration: n, ...fields }, msg) }),
-    ...(board ? [board.callback(session.history, session.candidates)] : []),
-    // Evaluations before the first gradient step are skipped: the step-0 reference already scored that network.
-    config.selection.on === 'best'
-      ? everyNTimesteps(config.training.evalFreq, 0, async () => (agent.numUpdates > 0 ? keep(await evaluate(), false) : undefined))
-      : atEnd(timesteps, async () => keep(await evaluate(), true)),
-    everyNTimesteps(plan.modelEvery, offset, ({ loop }) => saves.training(loop)),
-    everyNTimesteps(plan.progressEvery, offset, ({ step }) => reportProgress(ctx, session, clock, n, offset, step, board)),
-    everyNTimesteps(plan.imageEvery, offset, async ({ step }) => {
-      if (onChart && step < timesteps) await clock.timed('plotting', () => onChart(n, step, session.history, session.candidates));
-    }),
-  ];
-  if (!resume) session.untrained = await evaluate();
-  ctx.trace('training', { iteration: n, step: agent.numTimesteps });
-  const loop: LoopState = await trainAgent(agent, env, { timesteps, callbacks, resumeFrom: session.loop, times: clock.times });
-  board?.sync(session.history, session.candidates);
-  await saves.trainingIfNew(loop);
-  // Training checkpoints commit in the background: the last one must be on disk before the iteration ends or exits.
-  await saves.flush();
-  if (ctx.signal?.aborted && agent.numTimesteps < timesteps) {
-    const reason = String(ctx.signal.reason ?? 'SIGINT');
-    throw new InterruptedError(
-      reason,
-      `interrupted by ${reason} at iteration ${n}, step ${agent.numTimesteps}: state saved; run the same command to resume`,
-    );
+  await ctx.store.commitJson(layout.seedResult(n, trained.seed), seedResultSchema, value, { step: null });
+}
+
+async function combine(ctx: RunContext, data: WindowData, seeds: TrainedSeed[]): Promise<TrainedIteration> {
+  const first = seeds[0];
+  const sum = (f: (s: TrainedSeed) => number) => seeds.reduce((a, s) => a + f(s), 0);
+  const base = {
+    candidates: seeds.flatMap((s) => s.candidates),
+    untrained: first.untrained,
+    scoredOn: first.scoredOn,
+    timesteps: first.timesteps,
+    updates: sum((s) => s.updates),
+    episodes: sum((s) => s.episodes),
+    finalEpsilon: first.finalEpsilon,
+    seconds: sum((s) => s.seconds),
+    history: first.history,
+    performance: first.performance,
+    resumedFrom: first.resumedFrom,
+    seeds,
+  };
+  const n = data.window.iteration;
+  if (ctx.config.selection.ensemble === 'vote') {
+    const vote = await keepVote(ctx, data, seeds);
+    return { ...base, best: vote?.candidate ?? null, kept: vote ? 'vote' : null, keptModel: vote ? layout.voteModel(n) : null, vote };
+  }
+  let kept: (TrainedSeed & { best: Candidate }) | null = null;
+  for (const s of seeds) {
+    if (s.best && (kept === null || (s.best.score ?? -Infinity) > (kept.best.score ?? -Infinity))) kept = { ...s, best: s.best };
   }
   return {
-    candidates: session.candidates,
-    best: session.best,
-    untrained: session.untrained,
-    scoredOn: evaluate.scoredOn,
-    timesteps: agent.numTimesteps,
-    updates: agent.numUpdates,
-    episodes: loop.episode,
-    finalEpsilon: agent.epsilon,
-    seconds: clock.elapsed,
-    history: session.history,
-    performance: clock.performance(agent.numTimesteps, agent.numUpdates),
-    resumedFrom: resume?.file ?? null,
+    ...base,
+    best: kept?.best ?? null,
+    kept: kept?.seed ?? null,
+    keptModel: kept ? layout.currentBest(n, kept.seed) : null,
+    vote: null,
   };
 }
 
-function reportResumeOverhead(ctx: RunContext, n: number): void {
-  const ms = Math.round(performance.now());
-  ctx.logger.info({ event: 'resume-overhead', iteration: n, ms }, `iteration ${n}: first new training step ${ms} ms after the process started`);
-}
-
-function reportProgress(
-  ctx: RunContext,
-  session: TrainingSession,
-  clock: PhaseClock,
-  n: number,
-  offset: number,
-  step: number,
-  board: IterationBoard | null,
-): void {
-  const state: ProgressState = {
-    iteration: n,
-    iterations: ctx.windows.length,
-    step,
-    timesteps: ctx.config.training.timesteps,
-    globalStep: offset + step,
-    totalSteps: ctx.plan.totalSteps,
-    stepsPerSecond: clock.stepsPerSecond(step),
-    epsilon: session.agent.epsilon,
-    lastScore: session.candidates.at(-1)?.score ?? null,
-    bestScore: session.best?.score ?? null,
-    phase: 'training',
+/**
+ * Saves the vote of the seeds' bests as iterations/iter_N/vote_model.zip (one LayersModel whose argmax is the vote)
+ * and scores the exact vote on the selection segment; null when no seed has a best.
+ */
+async function keepVote(ctx: RunContext, data: WindowData, seeds: TrainedSeed[]): Promise<TrainedIteration['vote']> {
+  const { config } = ctx;
+  const n = data.window.iteration;
+  const voters = seeds.filter((s): s is TrainedSeed & { best: Candidate } => s.best !== null);
+  if (!voters.length) return null;
+  const memberWeights: Float32Array[][] = [];
+  for (const s of voters) {
+    const loaded = await loadModelZip(ctx.store.paths.at(layout.currentBest(n, s.seed)));
+    loaded.model.dispose();
+    memberWeights.push(loaded.weights);
+  }
+  const spec = {
+    obsDim: data.market.featureDim + 1,
+    hidden: config.agent.layers,
+    nActions: config.env.allowShort ? 3 : 2,
+    ranks: ranksFromScores(voters.map((s) => s.best.score)),
   };
-  board?.stepsPerSecond(step, state.stepsPerSecond);
-  const { phase: _phase, ...fields } = state;
-  ctx.logger.debug(
-    { event: 'progress', ...fields },
-    `iteration ${n}: step ${step} of ${state.timesteps}, ${state.stepsPerSecond.toFixed(0)} steps/s`,
-  );
-  ctx.onProgress?.(state);
-}
-
-/** Each iteration has its own stream, derived from the experiment seed and the iteration number. */
-export function iterationSeed(ctx: Pick<RunContext, 'seed'>, n: number): number {
-  return deriveSeed(ctx.seed, 'iteration', n);
-}
-
-function rewardScale(scaling: 'train-volatility' | 'none', data: WindowData): number {
-  return scaling === 'none' ? 1 : volatilityRewardScale(data.market.logReturns, data.window.train.start, data.window.train.end);
+  const segment = data.window.validation ?? data.window.train;
+  const policy = new VotePolicy(spec, memberWeights);
+  let run;
+  try {
+    run = runPolicy(new TradingEnv(data.market, segment.start, segment.end, config.env), (obs) => policy.action(obs), ctx.metricOptions);
+  } finally {
+    policy.dispose();
+  }
+  const s = score(run.metrics, config.selection.metric as MetricName);
+  const candidate: Candidate = {
+    step: seeds[0].timesteps,
+    updates: voters.reduce((a, v) => a + v.best.updates, 0),
+    score: Number.isFinite(s) ? s : null,
+    metrics: run.metrics,
+    returns: encodeFloats(run.returns),
+  };
+  const members = voters.map((v) => ({ seed: v.seed, step: v.best.step, score: v.best.score }));
+  const ensemble: EnsembleMetadata = { rule: 'vote', hidden: [...spec.hidden], members: members.map((m, k) => ({ ...m, rank: spec.ranks[k] })) };
+  const path = layout.voteModel(n);
+  const model = buildVoteModel(spec, memberWeights);
+  try {
+    const written = await saveModelZip(ctx.store.paths.at(path), model, {
+      ...ctx.metadata,
+      kind: 'model',
+      iteration: n,
+      step: candidate.step,
+      metrics: { [voters[0].scoredOn]: candidate.metrics },
+      observation: { lookback: config.env.lookback, features: config.features, standardization: data.standardization },
+      ensemble,
+    });
+    await ctx.store.record(path, written, { step: candidate.step, metrics: { [config.selection.metric]: candidate.score } });
+  } finally {
+    model.dispose();
+  }
+  return { candidate, members };
 }

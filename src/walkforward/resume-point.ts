@@ -1,5 +1,5 @@
 import type { StateParts } from '../agent/state.js';
-import { CheckpointCorruptError } from '../errors/index.js';
+import { CheckpointCorruptError, UsageError } from '../errors/index.js';
 import { readRunLog } from '../logging/run-log.js';
 import { readTrainingCheckpoint } from '../store/training-store.js';
 import type { RunContext } from './context.js';
@@ -11,12 +11,13 @@ export interface ResumePoint {
 }
 
 /**
- * Where iteration n continues from: the training checkpoint named by --resume when it belongs to n, else the
- * newest one of the iteration that verifies and was written under this configuration; null to start afresh.
+ * Where seed `seed` of iteration n continues from: the training checkpoint named by --resume when it belongs to n
+ * (seed 0 only: explicitResumePoint refuses the others), else the newest one of the seed that verifies and was
+ * written under this configuration; null to start afresh.
  */
-export async function findResumePoint(ctx: RunContext, n: number): Promise<ResumePoint | null> {
-  if (ctx.resumeFrom?.iteration === n) return { file: ctx.resumeFrom.file, state: ctx.resumeFrom.state };
-  const latest = await ctx.store.training(n).latest(
+export async function findResumePoint(ctx: RunContext, n: number, seed = 0): Promise<ResumePoint | null> {
+  if (seed === 0 && ctx.resumeFrom?.iteration === n) return { file: ctx.resumeFrom.file, state: ctx.resumeFrom.state };
+  const latest = await ctx.store.training(n, seed).latest(
     ({ metadata, state }) => {
       if (metadata.configHash !== ctx.configHash) return 'was written under another configuration and is not resumed from';
       const problem = TrainingSession.check(state);
@@ -30,6 +31,10 @@ export async function findResumePoint(ctx: RunContext, n: number): Promise<Resum
 /** A training checkpoint named by path (--resume): read, verified and checked to restore, or CheckpointCorruptError. */
 export async function explicitResumePoint(file: string): Promise<{ file: string; iteration: number; state: StateParts; configHash: string }> {
   const { metadata, state } = await readTrainingCheckpoint(file);
+  if (metadata.seed)
+    throw new UsageError(
+      `${file} is a checkpoint of training seed ${metadata.seed}; --resume takes seed 0's, and the other seeds resume by running the same command again`,
+    );
   const problem = TrainingSession.check(state);
   if (problem) throw new CheckpointCorruptError(file, `cannot be resumed from: ${problem}`);
   return { file, iteration: metadata.iteration, state, configHash: metadata.configHash };

@@ -1,0 +1,221 @@
+import { mkdir } from 'node:fs/promises';
+import { DqnAgent } from '../agent/dqn-agent.js';
+import { volatilityRewardScale } from '../agent/reward-scale.js';
+import { InterruptedError } from '../errors/index.js';
+import { TradingEnv } from '../env/trading-env.js';
+import type { WindowData } from '../env/market.js';
+import { deriveSeed, Rng } from '../random/rng.js';
+import { deleteFolder } from '../retention/cleanup.js';
+import type { Candidate, IterationPerformance } from '../records/schemas.js';
+import { layout } from '../store/layout.js';
+import { atEnd, everyNTimesteps, onFirstStep, stopOnAbort } from '../training/callbacks.js';
+import { historyRecorder, type TrainingHistory } from '../training/history.js';
+import { PhaseClock } from '../training/phase-clock.js';
+import { trainAgent, type LoopState, type TrainCallback } from '../training/train-loop.js';
+import type { RunContext } from './context.js';
+import type { ProgressState } from './progress.js';
+import { IterationSaves } from './iteration-saves.js';
+import { findResumePoint, type ResumePoint } from './resume-point.js';
+import { TrainingSession } from './training-session.js';
+import { candidateEvaluator, logEvaluation } from './evaluate-candidate.js';
+import { IterationBoard } from './iteration-board.js';
+import { stepsLostAt } from './resume-point.js';
+
+/** What one seed's agent of an iteration found. */
+export interface TrainedSeed {
+  seed: number;
+  /** The seed of its generator: iterationSeed for seed 0, else derived from it and the seed number. */
+  rngSeed: number;
+  candidates: Candidate[];
+  /** The candidate kept as the iteration's current best (saved to curr_best_model.zip), if any evaluation ran. */
+  best: Candidate | null;
+  /** The network before its first gradient step, scored like a candidate. */
+  untrained: Candidate | null;
+  scoredOn: 'validation' | 'train';
+  timesteps: number;
+  updates: number;
+  episodes: number;
+  finalEpsilon: number;
+  seconds: number;
+  history: TrainingHistory;
+  performance: IterationPerformance;
+  /** The training checkpoint this attempt continued from, if any. */
+  resumedFrom: string | null;
+}
+
+/** Called at the experiment's plot moments with the iteration's curves so far. */
+export type ChartMoment = (iteration: number, step: number, history: TrainingHistory, candidates: Candidate[]) => Promise<void>;
+
+/**
+ * Trains one seed's agent of one window (seed 0: the agent of a one-seed run, with its paths), continuing from the newest training checkpoint that verifies when there is one.
+ * Every evalFreq steps (and at the end) the greedy policy runs on the validation segment; when the selection
+ * metric improves, the model is saved as the iteration's current best. With selection.on=last only the final model
+ * is kept (scored on validation, or on train when there is no validation segment). Training checkpoints are saved
+ * at the experiment's checkpoint moments, at the end, and when the run is interrupted; the newest keepTraining stay.
+ */
+export async function trainSeed(
+  ctx: RunContext,
+  data: WindowData,
+  seed: number,
+  warmStart: Float32Array[] | null,
+  onChart?: ChartMoment,
+): Promise<TrainedSeed> {
+  const n = data.window.iteration;
+  const { timesteps } = ctx.config.training;
+  const env = new TradingEnv(data.market, data.window.train.start, data.window.train.end, ctx.config.env);
+  const rngSeed = agentSeed(ctx, n, seed);
+  const rng = Rng.fromSeed(rngSeed);
+  const agent = new DqnAgent(ctx.config.agent, env.obsDim, env.nActions, rng, timesteps);
+  agent.rewardScale = rewardScale(ctx.config.agent.rewardScaling, data);
+  const session = new TrainingSession(agent, rng, timesteps);
+  let board: IterationBoard | null = null;
+  try {
+    const resume = await findResumePoint(ctx, n, seed);
+    const of = seed === 0 ? '' : ` seed ${seed}`;
+    if (resume) {
+      session.restore(resume.state);
+      // The run.log does not tell seeds apart by step, so the steps a crash cost are said for seed 0 only.
+      const stepsLost = seed === 0 ? await stepsLostAt(ctx, n, agent.numTimesteps) : null;
+      ctx.logger.info(
+        { event: 'resume', iteration: n, ...(seed === 0 ? {} : { seed }), step: agent.numTimesteps, file: resume.file, stepsLost },
+        `iteration ${n}${of}: resuming from ${resume.file} (step ${agent.numTimesteps} of ${timesteps}${stepsLost ? `; ${stepsLost} steps lost` : ''})`,
+      );
+    } else {
+      // Seed 0 starts the iteration afresh; a later seed clears only its own folder (earlier seeds' results stay).
+      await deleteFolder(ctx.store.index, layout.seedFolder(n, seed));
+      if (warmStart) agent.loadWeights(warmStart);
+    }
+    await mkdir(ctx.store.paths.at(layout.seedFolder(n, seed)), { recursive: true });
+    // TensorBoard curves and training snapshots are seed 0's: the other seeds would write the same steps again.
+    board = seed === 0 ? await IterationBoard.open(ctx, n) : null;
+    return { seed, rngSeed, ...(await train(ctx, data, env, session, resume, board, seed, seed === 0 ? onChart : undefined)) };
+  } finally {
+    agent.dispose();
+    await board?.close();
+  }
+}
+
+async function train(
+  ctx: RunContext,
+  data: WindowData,
+  env: TradingEnv,
+  session: TrainingSession,
+  resume: ResumePoint | null,
+  board: IterationBoard | null,
+  seed: number,
+  onChart?: ChartMoment,
+): Promise<Omit<TrainedSeed, 'seed' | 'rngSeed'>> {
+  const n = data.window.iteration;
+  const { agent } = session;
+  const { config, plan } = ctx;
+  const timesteps = config.training.timesteps;
+  const offset = (n - 1) * timesteps;
+  const clock = new PhaseClock(session.priorSeconds, agent.numTimesteps, agent.numUpdates);
+  const saves = new IterationSaves(ctx, data, session, clock, resume ? agent.numTimesteps : -1, seed);
+  const evaluate = candidateEvaluator(ctx, data, agent, clock);
+  // A network that has not taken a gradient step is never a candidate; the first such score is the reference.
+  const keep = async (scored: Candidate, always: boolean) => {
+    const candidate = seed === 0 ? scored : { ...scored, seed };
+    if (candidate.updates === 0) {
+      session.untrained ??= candidate;
+      return;
+    }
+    session.candidates.push(candidate);
+    const newBest = always || session.best === null || (candidate.score ?? -Infinity) > (session.best.score ?? -Infinity);
+    logEvaluation(ctx, n, candidate, evaluate.scoredOn, newBest);
+    if (newBest) await saves.currentBest(candidate, evaluate.scoredOn);
+  };
+  const callbacks: TrainCallback[] = [
+    stopOnAbort(ctx.signal),
+    ...(resume ? [onFirstStep(() => reportResumeOverhead(ctx, n))] : []),
+    historyRecorder(session.history, n, { warn: (msg, fields) => ctx.logger.warn({ event: 'training-warning', iteration: n, ...fields }, msg) }),
+    ...(board ? [board.callback(session.history, session.candidates)] : []),
+    // Evaluations before the first gradient step are skipped: the step-0 reference already scored that network.
+    config.selection.on === 'best'
+      ? everyNTimesteps(config.training.evalFreq, 0, async () => (agent.numUpdates > 0 ? keep(await evaluate(), false) : undefined))
+      : atEnd(timesteps, async () => keep(await evaluate(), true)),
+    everyNTimesteps(plan.modelEvery, offset, ({ loop }) => saves.training(loop)),
+    everyNTimesteps(plan.progressEvery, offset, ({ step }) => reportProgress(ctx, session, clock, n, offset, step, board)),
+    everyNTimesteps(plan.imageEvery, offset, async ({ step }) => {
+      if (onChart && step < timesteps) await clock.timed('plotting', () => onChart(n, step, session.history, session.candidates));
+    }),
+  ];
+  if (!resume) session.untrained = seed === 0 ? await evaluate() : { ...(await evaluate()), seed };
+  ctx.trace('training', { iteration: n, step: agent.numTimesteps });
+  const loop: LoopState = await trainAgent(agent, env, { timesteps, callbacks, resumeFrom: session.loop, times: clock.times });
+  board?.sync(session.history, session.candidates);
+  await saves.trainingIfNew(loop);
+  // Training checkpoints commit in the background: the last one must be on disk before the iteration ends or exits.
+  await saves.flush();
+  if (ctx.signal?.aborted && agent.numTimesteps < timesteps) {
+    const reason = String(ctx.signal.reason ?? 'SIGINT');
+    throw new InterruptedError(
+      reason,
+      `interrupted by ${reason} at iteration ${n}, step ${agent.numTimesteps}: state saved; run the same command to resume`,
+    );
+  }
+  return {
+    candidates: session.candidates,
+    best: session.best,
+    untrained: session.untrained,
+    scoredOn: evaluate.scoredOn,
+    timesteps: agent.numTimesteps,
+    updates: agent.numUpdates,
+    episodes: loop.episode,
+    finalEpsilon: agent.epsilon,
+    seconds: clock.elapsed,
+    history: session.history,
+    performance: clock.performance(agent.numTimesteps, agent.numUpdates),
+    resumedFrom: resume?.file ?? null,
+  };
+}
+
+function reportResumeOverhead(ctx: RunContext, n: number): void {
+  const ms = Math.round(performance.now());
+  ctx.logger.info({ event: 'resume-overhead', iteration: n, ms }, `iteration ${n}: first new training step ${ms} ms after the process started`);
+}
+
+function reportProgress(
+  ctx: RunContext,
+  session: TrainingSession,
+  clock: PhaseClock,
+  n: number,
+  offset: number,
+  step: number,
+  board: IterationBoard | null,
+): void {
+  const state: ProgressState = {
+    iteration: n,
+    iterations: ctx.windows.length,
+    step,
+    timesteps: ctx.config.training.timesteps,
+    globalStep: offset + step,
+    totalSteps: ctx.plan.totalSteps,
+    stepsPerSecond: clock.stepsPerSecond(step),
+    epsilon: session.agent.epsilon,
+    lastScore: session.candidates.at(-1)?.score ?? null,
+    bestScore: session.best?.score ?? null,
+    phase: 'training',
+  };
+  board?.stepsPerSecond(step, state.stepsPerSecond);
+  const { phase: _phase, ...fields } = state;
+  ctx.logger.debug(
+    { event: 'progress', ...fields },
+    `iteration ${n}: step ${step} of ${state.timesteps}, ${state.stepsPerSecond.toFixed(0)} steps/s`,
+  );
+  ctx.onProgress?.(state);
+}
+
+/** Each iteration has its own stream, derived from the experiment seed and the iteration number. */
+export function iterationSeed(ctx: Pick<RunContext, 'seed'>, n: number): number {
+  return deriveSeed(ctx.seed, 'iteration', n);
+}
+
+/** The stream of one seed's agent: seed 0 keeps the iteration's (so training.seeds=1 is a one-seed run). */
+export function agentSeed(ctx: Pick<RunContext, 'seed'>, n: number, seed: number): number {
+  return seed === 0 ? iterationSeed(ctx, n) : deriveSeed(ctx.seed, 'iteration', n, 'seed', seed);
+}
+
+function rewardScale(scaling: 'train-volatility' | 'none', data: WindowData): number {
+  return scaling === 'none' ? 1 : volatilityRewardScale(data.market.logReturns, data.window.train.start, data.window.train.end);
+}
