@@ -20,6 +20,12 @@ export interface VoteSpec {
 /** Q-values are multiplied by this before the softmax that turns each member's output into a one-hot vote. */
 export const VOTE_SOFTMAX_SCALE = 1e6;
 
+/**
+ * Logit margin by which the one-hot layer prefers the lower action: a member whose Q-values tie exactly (a network
+ * whose ReLUs are all off outputs its biases) votes, like argmax, for the first of them.
+ */
+export const VOTE_TIE_MARGIN = 30;
+
 /** The weight of member k's vote: 1 plus its tie-break bonus. */
 export function voteWeight(rank: number, members: number): number {
   return 1 + 2 ** (rank - members);
@@ -69,9 +75,10 @@ const memberPrefix = (k: number) => `m${k}_`;
 
 /**
  * The vote as one tfjs LayersModel (the file format): every member's Dense stack on a shared input, a fixed
- * Dense (diagonal VOTE_SOFTMAX_SCALE, softmax) that makes its Q-values a near one-hot vote, a fixed diagonal Dense
- * of its vote weight, and an Add. The argmax of the output is the vote whenever no member's top two Q-values lie
- * within about 1e-5 of each other; the pipeline itself evaluates VotePolicy, which is exact.
+ * Dense (diagonal VOTE_SOFTMAX_SCALE, bias -VOTE_TIE_MARGIN per action index, softmax) that makes its Q-values a
+ * near one-hot vote, a fixed diagonal Dense of its vote weight, and an Add. The argmax of the output is the vote
+ * whenever no member's top two Q-values lie within about 1e-4 of each other without being equal; the pipeline itself
+ * evaluates VotePolicy, which is exact.
  */
 export function buildVoteModel(spec: VoteSpec, memberWeights: Float32Array[][]): TF.LayersModel {
   const m = spec.ranks.length;
@@ -83,7 +90,7 @@ export function buildVoteModel(spec: VoteSpec, memberWeights: Float32Array[][]):
       h = tf.layers.dense({ name: `${p}hidden_${i + 1}`, units, activation: 'relu' }).apply(h) as TF.SymbolicTensor;
     });
     h = tf.layers.dense({ name: `${p}q_values`, units: spec.nActions, activation: 'linear' }).apply(h) as TF.SymbolicTensor;
-    h = tf.layers.dense({ name: `${p}one_hot`, units: spec.nActions, activation: 'softmax', useBias: false, trainable: false }).apply(h) as TF.SymbolicTensor;
+    h = tf.layers.dense({ name: `${p}one_hot`, units: spec.nActions, activation: 'softmax', trainable: false }).apply(h) as TF.SymbolicTensor;
     return tf.layers.dense({ name: `${p}vote`, units: spec.nActions, activation: 'linear', useBias: false, trainable: false }).apply(h) as TF.SymbolicTensor;
   });
   const output = m === 1 ? votes[0] : (tf.layers.add({ name: 'tally' }).apply(votes) as TF.SymbolicTensor);
@@ -101,7 +108,8 @@ export function buildVoteModel(spec: VoteSpec, memberWeights: Float32Array[][]):
       const [kernel, bias] = layer.getWeights().map((w) => w.shape);
       layer.setWeights([tf.tensor(weights[2 * i], kernel), tf.tensor(weights[2 * i + 1], bias)]);
     });
-    model.getLayer(`${p}one_hot`).setWeights([diagonal(VOTE_SOFTMAX_SCALE)]);
+    const order = Float32Array.from({ length: spec.nActions }, (_, a) => -a * VOTE_TIE_MARGIN);
+    model.getLayer(`${p}one_hot`).setWeights([diagonal(VOTE_SOFTMAX_SCALE), tf.tensor1d(order)]);
     model.getLayer(`${p}vote`).setWeights([diagonal(voteWeight(spec.ranks[k], m))]);
   });
   return model;

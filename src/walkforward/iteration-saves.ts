@@ -84,7 +84,7 @@ export class IterationSaves {
       let blocked = 0; // set below, before the write can finish: it has to wait for the disk first
       await this.background.start(async () => {
         const training = ctx.store.training(n, this.seed);
-        ctx.trace('checkpoint-write', { iteration: n, step, file: basename(training.pathOf(step)) });
+        ctx.trace('checkpoint-write', { iteration: n, step, file: basename(training.pathOf(step)), ...this.seedField() });
         const written = await training.save(step, state, metadata, indexMetrics);
         const policy = keepLast(ctx.config.checkpoint.keepTraining);
         for (const removed of await pruneTraining(ctx.store.index, training, policy)) {
