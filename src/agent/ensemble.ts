@@ -91,7 +91,9 @@ export function buildVoteModel(spec: VoteSpec, memberWeights: Float32Array[][]):
     });
     h = tf.layers.dense({ name: `${p}q_values`, units: spec.nActions, activation: 'linear' }).apply(h) as TF.SymbolicTensor;
     h = tf.layers.dense({ name: `${p}one_hot`, units: spec.nActions, activation: 'softmax', trainable: false }).apply(h) as TF.SymbolicTensor;
-    return tf.layers.dense({ name: `${p}vote`, units: spec.nActions, activation: 'linear', useBias: false, trainable: false }).apply(h) as TF.SymbolicTensor;
+    return tf.layers
+      .dense({ name: `${p}vote`, units: spec.nActions, activation: 'linear', useBias: false, trainable: false })
+      .apply(h) as TF.SymbolicTensor;
   });
   const output = m === 1 ? votes[0] : (tf.layers.add({ name: 'tally' }).apply(votes) as TF.SymbolicTensor);
   const model = tf.model({ name: 'vote', inputs: input, outputs: output });

@@ -115,10 +115,7 @@ export const trainingSchema = z
     timesteps: int().min(1).default(10_000).describe('Environment steps of training per iteration'),
     evalFreq: int().min(1).default(1000).describe('Steps between greedy evaluations on the validation segment'),
     warmStart: z.boolean().default(false).describe("Start each iteration from the previous iteration's preserved model"),
-    seeds: int()
-      .min(1)
-      .default(1)
-      .describe('Agents trained per window, one after another, each from its own derived seed (1: a single agent)'),
+    seeds: int().min(1).default(1).describe('Agents trained per window, one after another, each from its own derived seed (1: a single agent)'),
   })
   .strict();
 

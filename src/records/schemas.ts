@@ -435,7 +435,17 @@ export type ChanceSummary = z.infer<typeof chanceSummarySchema>;
 export type IterationLuck = z.infer<typeof iterationLuckSchema>;
 export type ExperimentLuck = z.infer<typeof experimentLuckSchema>;
 
-export const fileKinds = ['training', 'current_best', 'preserved', 'metrics', 'placeholder', 'best', 'best_record', 'archive', 'seed_result'] as const;
+export const fileKinds = [
+  'training',
+  'current_best',
+  'preserved',
+  'metrics',
+  'placeholder',
+  'best',
+  'best_record',
+  'archive',
+  'seed_result',
+] as const;
 
 export const indexEntrySchema = z.object({
   /** Relative to the experiment folder, with forward slashes. */

@@ -1,3 +1,4 @@
+import type * as TF from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { buildVoteModel, ranksFromScores, voteWeight, VotePolicy } from '../../src/agent/ensemble.js';
 import { QNetwork } from '../../src/agent/q-network.js';
@@ -51,7 +52,10 @@ describe('majority vote of Q-networks', () => {
     };
     const obs = new Float32Array(obsDim);
     const vote = (actions: number[], ranks: number[]) => {
-      const p = new VotePolicy({ obsDim, hidden: [], nActions: 3, ranks }, actions.map((a) => prefer(a, 3)));
+      const p = new VotePolicy(
+        { obsDim, hidden: [], nActions: 3, ranks },
+        actions.map((a) => prefer(a, 3)),
+      );
       try {
         return p.action(obs);
       } finally {
@@ -91,7 +95,7 @@ describe('majority vote of Q-networks', () => {
     let ties = 0;
     try {
       for (const obs of observations(400, seed)) {
-        const fromFile = tf.tidy(() => tf.argMax(loaded.model.predict(tf.tensor2d(obs, [1, obsDim])) as tf.Tensor2D, 1).dataSync()[0]);
+        const fromFile = tf.tidy(() => tf.argMax(loaded.model.predict(tf.tensor2d(obs, [1, obsDim])) as TF.Tensor2D, 1).dataSync()[0]);
         if (fromFile !== exact.action(obs)) disagreements++;
         const greedy = new Set(weights.map((w) => greedyOf(w, nActions, obs)));
         if (greedy.size > 1) ties++;
