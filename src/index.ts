@@ -46,7 +46,8 @@ export {
   type SyntheticMarketFile,
 } from './markets/synthetic-file.js';
 export { computeMetrics, type Metrics, type MetricOptions } from './analysis/metrics.js';
-export { loadModelZip, saveModelZip, type LoadedModel, type ModelMetadata } from './store/model-zip.js';
+export { loadModelZip, saveModelZip, voteOf, type EnsembleMetadata, type LoadedModel, type ModelMetadata } from './store/model-zip.js';
+export { greedyPolicy, VotePolicy, type GreedyPolicy, type VoteSpec } from './agent/ensemble.js';
 export { readZip } from './store/zip-store.js';
 export { selectBackend, type BackendInfo } from './backend/select-backend.js';
 export * from './records/schemas.js';

@@ -62,7 +62,10 @@ function missing(reason: string): ChanceSummary {
   return { draws: 0, changes: 0, bars: 0, p5: null, p50: null, p95: null, keptSharpe: null, keptPercentile: null, reason };
 }
 
-/** PBO of the iteration's selection; exported for pooling across iterations. */
+/**
+ * PBO of the iteration's selection; exported for pooling across iterations. With training.seeds >= 2 the candidates
+ * are all seeds' together, whether the kept model is the best of them or a vote of the seeds' bests.
+ */
 export function candidatePbo(candidates: Candidate[]): IterationLuck['pbo'] {
   if (candidates.length < 2)
     return {
