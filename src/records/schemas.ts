@@ -135,7 +135,6 @@ export const trainingRecordSchema = z.object({
         episodes: z.number().int(),
         finalEpsilon: finite,
         seconds: finite,
-        resumedFrom: z.string().nullable(),
       }),
     )
     .optional(),

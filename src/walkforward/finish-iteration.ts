@@ -169,8 +169,8 @@ function seedSelection(trained: TrainedIteration) {
 }
 
 function seedSummary(s: TrainedIteration['seeds'][number]) {
-  const { seed, rngSeed, timesteps, updates, episodes, finalEpsilon, seconds, resumedFrom } = s;
-  return { seed, rngSeed, timesteps, updates, episodes, finalEpsilon, seconds, resumedFrom };
+  const { seed, rngSeed, timesteps, updates, episodes, finalEpsilon, seconds } = s;
+  return { seed, rngSeed, timesteps, updates, episodes, finalEpsilon, seconds };
 }
 
 function outOfSample(run: SegmentRun, market: MarketView) {

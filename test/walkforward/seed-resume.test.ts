@@ -1,6 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { UsageError } from '../../src/errors/index.js';
 import { verifyExperiment } from '../../src/inspect/verify.js';
+import { writeZip } from '../../src/store/zip-store.js';
+import { explicitResumePoint } from '../../src/walkforward/resume-point.js';
+import { trainingMetadata } from '../helpers/metadata.js';
 import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { tempDir } from '../helpers/temp.js';
@@ -70,4 +74,15 @@ describe('seeds are units of resume', () => {
     expect(after.slice(0, resumeAt).filter((l) => l.event === 'evaluation' && l.iteration === 2)).toEqual([]);
     expect((await verifyExperiment(root, 'crashed')).ok).toBe(true);
   }, 180_000);
+
+  test('--resume refuses a checkpoint of seed 1 or later, saying how those seeds resume', async () => {
+    const file = join(tmp.dir, 'seed1.zip');
+    await writeZip(file, {
+      'metadata.json': Buffer.from(JSON.stringify({ ...trainingMetadata(300, 9), seed: 1 })),
+      'state.json': Buffer.from(JSON.stringify({ formatVersion: 2, json: {}, arrays: {} })),
+    });
+    const refused = explicitResumePoint(file);
+    await expect(refused).rejects.toBeInstanceOf(UsageError);
+    await expect(refused).rejects.toThrow(/training seed 1; --resume takes seed 0's/);
+  });
 });
