@@ -4,6 +4,7 @@
  * goes to the main thread (the one writer of checkpoint_index.json) and is awaited.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { useKernelModule } from '../agent/kernel/mlp-kernel.js';
 import { selectBackend } from '../backend/select-backend.js';
 import { fromWire, toWire } from '../errors/wire.js';
 import type { IndexWriter } from '../store/index-store.js';
@@ -19,7 +20,8 @@ import { runOneIteration } from './run-iteration.js';
 import type { FromWorker, ToWorker, WorkerData } from './worker-messages.js';
 
 const port = parentPort as NonNullable<typeof parentPort>;
-const { experiment, config } = workerData as WorkerData;
+const { experiment, config, kernel } = workerData as WorkerData;
+if (kernel) useKernelModule(kernel);
 const post = (message: FromWorker) => port.postMessage(message);
 const pending = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
 let nextId = 0;

@@ -23,10 +23,10 @@ import { experimentChartJobs } from '../report/chart-jobs.js';
 import { writeReport } from '../report/report.js';
 import { explicitResumePoint } from './resume-point.js';
 import { buildRunContext, loadRunData, type RunData, type RunSetup } from './run-context.js';
-import { checkRunOptions } from './run-options.js';
+import { checkRunOptions, resolveWorkers, type WorkerCount } from './run-options.js';
 import { startExecutor } from './worker-pool.js';
 
-export interface WalkForwardOptions extends StartOptions {
+export interface WalkForwardOptions extends Omit<StartOptions, 'workers'> {
   experiment: string;
   /** Receives every log record (also written as JSON lines to results/<id>/run.log). */
   onLog?: (record: LogRecord) => void;
@@ -36,8 +36,8 @@ export interface WalkForwardOptions extends StartOptions {
   onProgress?: ProgressListener;
   /** Write PNG plots during and after the run (default true). */
   charts?: boolean;
-  /** Run independent iterations on this many worker threads (results are identical to 1). */
-  workers?: number;
+  /** Run independent iterations on this many worker threads, or 'auto': one per core (default 1; results are identical). */
+  workers?: WorkerCount;
   /** Where iterations run, started ahead by the caller with startExecutor (it must match `workers`); the run closes it. */
   executor?: IterationExecutor;
   /** Aborting stops training at the next step, saves a training checkpoint and rejects with InterruptedError. */
@@ -64,10 +64,14 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
   checkRunOptions(options);
   const data = loadRunData(config);
   const choice = options.executor
-    ? { executor: options.executor, warning: null }
+    ? {
+        executor: options.executor,
+        warning: null,
+        workers: resolveWorkers(options.workers ?? 1, data.plan.windows.length, config.training.warmStart),
+      }
     : startExecutor(config, options.experiment, options.workers ?? 1, data.plan.windows.length);
   try {
-    return await runOn(choice.executor, choice.warning, config, options, started, data);
+    return await runOn(choice.executor, choice.warning, config, { ...options, workers: choice.workers }, started, data);
   } finally {
     await choice.executor.close();
   }
@@ -77,7 +81,7 @@ async function runOn(
   executor: IterationExecutor,
   warning: string | null,
   config: PipelineConfig,
-  options: WalkForwardOptions,
+  options: WalkForwardOptions & { workers: number },
   started: number,
   data: RunData,
 ): Promise<WalkForwardResult> {

@@ -11,6 +11,8 @@ import type { RunSetup } from './run-context.js';
 export interface WorkerData {
   experiment: string;
   config: PipelineConfig;
+  /** The training kernel, compiled once on the main thread. */
+  kernel?: WebAssembly.Module;
 }
 
 export type ToWorker =

@@ -11,7 +11,7 @@ describe('what a run shows: save plan, progress lines, structured log, monitorin
 
   test('off a terminal: the save plan, a plain progress line at each moment, pretty log lines; run.log holds JSON events', async () => {
     const exp = smallExperiment(tmp.dir, { saving: { nProgressUpdates: 20, nModelSaves: 6, nImageSaves: 4 } });
-    const r = await runCli(['walkforward', '--experiment', 'watch', '--config', exp.configFile, '--no-charts']);
+    const r = await runCli(['walkforward', '--experiment', 'watch', '--config', exp.configFile, '--no-charts', '--workers', '1']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(
       /Save configuration:\n.*- Model checkpoints: ~6 saves \(every 600 steps, plus one at the end of each iteration\)\n.*- Visualizations: ~4 saves \(every 900 steps\)\n.*- Progress updates: ~20 times \(every 180 steps\)\n.*- All saves in: .*watch\//,
@@ -43,7 +43,7 @@ describe('what a run shows: save plan, progress lines, structured log, monitorin
 
   test('--quiet prints no progress and no info lines, only the final summary', async () => {
     const exp = smallExperiment(tmp.dir);
-    const r = await runCli(['walkforward', '--experiment', 'hush', '--config', exp.configFile, '--no-charts', '--quiet']);
+    const r = await runCli(['walkforward', '--experiment', 'hush', '--config', exp.configFile, '--no-charts', '--quiet', '--workers', '1']);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toMatch(/progress:|INFO|Save configuration/);
     expect(r.stdout).toMatch(/^Finished experiment hush/);

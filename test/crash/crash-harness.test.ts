@@ -39,7 +39,7 @@ describe('crash harness: SIGKILL at seeded random moments, restart until done', 
       training: { timesteps: 3000, evalFreq: 500 },
       saving: { nModelSaves: 60 },
     });
-    const args = (id: string) => ['walkforward', '--experiment', id, '--config', exp.configFile, '--quiet'];
+    const args = (id: string) => ['walkforward', '--experiment', id, '--config', exp.configFile, '--quiet', '--workers', '1'];
     const reference = await runCli(args('uninterrupted'));
     expect(reference.code).toBe(0);
 

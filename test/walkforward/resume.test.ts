@@ -16,7 +16,17 @@ describe('resume, signals, one writer, failed saves (real CLI)', () => {
   };
   let exp: ReturnType<typeof smallExperiment>;
   let reference: Record<string, unknown>;
-  const args = (id: string, ...more: string[]) => ['walkforward', '--experiment', id, '--config', exp.configFile, '--quiet', ...more];
+  const args = (id: string, ...more: string[]) => [
+    'walkforward',
+    '--experiment',
+    id,
+    '--config',
+    exp.configFile,
+    '--quiet',
+    '--workers',
+    '1',
+    ...more,
+  ];
   const root = (id: string) => join(exp.resultsDir, id);
 
   beforeAll(async () => {

@@ -37,10 +37,18 @@ interface KernelExports {
 
 let compiled: WebAssembly.Module | null = null;
 
-/** The compiled kernel (native/mlp_kernel.c, built by scripts/build-kernel.sh), shared by every instance. */
-function kernelModule(): WebAssembly.Module {
+/**
+ * The compiled kernel (native/mlp_kernel.c, built by scripts/build-kernel.sh), shared by every instance of this
+ * thread. Compiled on first use unless a module compiled elsewhere was handed over with useKernelModule.
+ */
+export function kernelModule(): WebAssembly.Module {
   compiled ??= new WebAssembly.Module(readFileSync(new URL('./mlp_kernel.wasm', import.meta.url)));
   return compiled;
+}
+
+/** Uses a kernel compiled on another thread (worker_threads clones a WebAssembly.Module without compiling it again). */
+export function useKernelModule(module: WebAssembly.Module): void {
+  compiled = module;
 }
 
 export interface TrainArgs {

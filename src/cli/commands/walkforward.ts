@@ -4,7 +4,7 @@ import { experimentPaths } from '../../store/layout.js';
 import { resolveConfig, withConfigOptions, type ConfigArgs } from '../options.js';
 import { configDisplay } from '../format.js';
 import { stopSignal } from '../signals.js';
-import { checkRunOptions } from '../../walkforward/run-options.js';
+import { checkRunOptions, parseWorkers } from '../../walkforward/run-options.js';
 import { startExecutor } from '../../walkforward/worker-pool.js';
 import { resolveRedisUrl } from '../../cluster/redis.js';
 
@@ -16,7 +16,7 @@ type Args = ConfigArgs & {
   resume?: string;
   logLevel: string;
   charts: boolean;
-  workers: number;
+  workers: string;
   redis?: string;
 };
 
@@ -38,21 +38,23 @@ export const walkforwardCommand: CommandModule<object, Args> = {
       })
       .option('charts', { type: 'boolean', default: true, describe: 'Draw PNG plots and the report (--no-charts to skip)' })
       .option('workers', {
-        type: 'number',
-        default: 1,
-        describe: 'Run independent iterations on N worker threads; results are identical to 1',
+        type: 'string',
+        default: 'auto',
+        describe:
+          'Worker threads for independent iterations: auto = one per core, at most one per iteration (1 with training.warmStart); N forces N, 1 runs on this thread. Results and plots are identical',
       })
       .option('redis', { type: 'string', describe: 'Coordinate `wfo worker` processes through this Redis URL (default: $WFO_REDIS_URL)' }) as never,
   handler: async (args) => {
-    checkRunOptions({ experiment: args.experiment, workers: args.workers, fresh: args.fresh, resumeFrom: args.resume });
+    const requested = parseWorkers(args.workers);
+    checkRunOptions({ experiment: args.experiment, workers: requested, fresh: args.fresh, resumeFrom: args.resume });
     // Config warnings come with the run's log (console and run.log), once the run owns the experiment.
     const { config } = resolveConfig(args);
     const plan = planExperiment(config);
     // Workers start loading before this thread loads the pipeline, which takes a good part of a second.
     const redisUrl = resolveRedisUrl(args.redis);
-    const { executor, warning } = redisUrl
-      ? { executor: new (await import('../../cluster/queue-executor.js')).QueueExecutor({ redisUrl }), warning: null }
-      : startExecutor(config, args.experiment, args.workers, plan.windows.length);
+    const { executor, warning, workers } = redisUrl
+      ? { executor: new (await import('../../cluster/queue-executor.js')).QueueExecutor({ redisUrl }), warning: null, workers: 1 }
+      : startExecutor(config, args.experiment, requested, plan.windows.length);
     if (warning) process.stderr.write(`warning: ${warning}\n`);
     if (!args.quiet) process.stdout.write(configDisplay(config, plan, experimentPaths(config.resultsDir, args.experiment).root) + '\n');
     const [{ runWalkForward }, { ConsoleOutput }] = await Promise.all([
@@ -70,7 +72,7 @@ export const walkforwardCommand: CommandModule<object, Args> = {
       onProgress: output.progress,
       logLevel: args.logLevel,
       charts: args.charts,
-      workers: args.workers,
+      workers,
       signal: stopSignal,
       fresh: args.fresh,
       force: args.force,
