@@ -108,6 +108,36 @@ describe('majority vote of Q-networks', () => {
     // The members do disagree on some observations, so the tie-break and the majority are both exercised.
     expect(ties).toBeGreaterThan(0);
   });
+
+  test.each([
+    { m: 3, nActions: 3, layers: [8, 8], seed: 5 },
+    { m: 2, nActions: 2, layers: [31, 17], seed: 9 },
+    { m: 4, nActions: 3, layers: [], seed: 21 },
+  ])('members on the kernel vote exactly as on tfjs: $m members, layers $layers', ({ m, nActions, layers, seed }) => {
+    const weights = Array.from({ length: m }, (_, k) => {
+      const net = new QNetwork(obsDim, layers, nActions);
+      net.initialize(Rng.fromSeed(seed + k));
+      // Non-zero biases, as a trained network has, so that ReLUs switch on and off across observations.
+      const w = net.getWeights().map((a) => a.map((x, i) => x + 0.1 * Math.sin(i + k)));
+      net.dispose();
+      return w;
+    });
+    const spec = { obsDim, hidden: layers, nActions, ranks: ranksFromScores(Array.from({ length: m }, (_, k) => k % 2)) };
+    const fast = new VotePolicy(spec, weights);
+    const reference = new VotePolicy(spec, weights, 'tfjs');
+    const actions = { fast: [] as number[], reference: [] as number[] };
+    try {
+      for (const obs of observations(2000, seed)) {
+        actions.fast.push(fast.action(obs));
+        actions.reference.push(reference.action(obs));
+      }
+    } finally {
+      fast.dispose();
+      reference.dispose();
+    }
+    expect(actions.fast).toEqual(actions.reference);
+    expect(new Set(actions.fast).size).toBeGreaterThan(1);
+  });
 });
 
 function greedyOf(weights: Float32Array[], nActions: number, obs: Float32Array): number {
