@@ -43,7 +43,7 @@ export class ConsoleOutput {
       if (p.phase === 'iteration-done') return;
       const pct = ((100 * p.globalStep) / p.totalSteps).toFixed(0);
       this.out.write(
-        `progress: iteration ${p.iteration}/${p.iterations}, step ${p.step}/${p.timesteps} (${pct}% of the run), ` +
+        `progress: iteration ${p.iteration}/${p.iterations}, ${seedOf(p, ', ')}step ${p.step}/${p.timesteps} (${pct}% of the run), ` +
           `${p.stepsPerSecond.toFixed(0)} steps/s, ETA ${eta === null ? 'n/a' : duration(eta)}, last validation score ${score}\n`,
       );
       return;
@@ -58,13 +58,18 @@ export class ConsoleOutput {
     }
     const done = p.phase === 'iteration-done' ? p.iteration : p.iteration - 1;
     this.overall?.update(done, { extra: `ETA ${eta === null ? 'n/a' : duration(eta)}` });
-    this.current?.update(p.step, { extra: `iteration ${p.iteration} | ${p.stepsPerSecond.toFixed(0)} steps/s | val ${score}` });
+    this.current?.update(p.step, { extra: `iteration ${p.iteration} | ${seedOf(p, ' | ')}${p.stepsPerSecond.toFixed(0)} steps/s | val ${score}` });
   };
 
   stop(): void {
     this.bars?.stop();
     this.bars = null;
   }
+}
+
+/** "seed 2/3" and a separator when several seeds train per iteration; nothing for one seed. */
+function seedOf(p: ProgressState, separator: string): string {
+  return p.seeds > 1 ? `seed ${p.seed + 1}/${p.seeds}${separator}` : '';
 }
 
 function duration(seconds: number): string {

@@ -14,6 +14,9 @@ export type RunState = 'running' | 'finished' | 'failed' | 'interrupted' | 'kill
 
 export interface ActiveIteration {
   iteration: number;
+  /** The seed's agent in training (0 when training.seeds is 1) and training.seeds; step is that agent's. */
+  seed: number;
+  seeds: number;
   step: number;
   timesteps: number;
   stepsPerSecond: number | null;
@@ -41,11 +44,14 @@ export interface ExperimentStatus {
   iteration: number | null;
   step: number | null;
   active: ActiveIteration[];
+  /** Steps done over the whole experiment (every seed's, finished iterations included) and of how many: the progress lines' global step. */
+  stepsDone: number | null;
+  totalSteps: number | null;
   /** Steps per second of the iterations in progress together (workers add up). */
   stepsPerSecond: number | null;
   etaSeconds: number | null;
   lastCheckpoint: StatusCheckpoint | null;
-  lastEvaluation: { iteration: number; step: number; metric: string; score: number | null; newBest: boolean } | null;
+  lastEvaluation: { iteration: number; seed: number | null; step: number; metric: string; score: number | null; newBest: boolean } | null;
   warnings: Array<{ event: string; time: string; msg: string }>;
   /** The last line of a stopped attempt (run-done or run-failed), if it wrote one. */
   ended: { event: string; time: string; msg: string; errorName: string | null; exitCode: number | null } | null;
@@ -103,11 +109,10 @@ export async function experimentStatus(resultsDir: string, experiment: string, o
             : 'failed'
           : 'killed';
   const stepsPerSecond = active.length ? active.reduce((s, a) => s + (a.stepsPerSecond ?? 0), 0) || null : null;
-  const timesteps = active[0]?.timesteps ?? null;
   const totalSteps = num(plan?.totalSteps);
-  const stepsDone = timesteps === null ? null : done.size * timesteps + active.reduce((s, a) => s + a.step, 0);
+  const stepsDone = stepsDoneOf(done.size, active, iterations, totalSteps);
   const newest = findLast(attempt, (l) => l.event === 'progress');
-  const evaluation = last<{ metric: string; score: number | null; newBest: boolean; iteration: number; step: number }>('evaluation');
+  const evaluation = last<{ metric: string; score: number | null; newBest: boolean; iteration: number; step: number; seed?: number }>('evaluation');
   return {
     experiment,
     root: paths.root,
@@ -120,6 +125,8 @@ export async function experimentStatus(resultsDir: string, experiment: string, o
     iteration: num(newest?.iteration),
     step: num(newest?.step),
     active: state === 'running' ? active : [],
+    stepsDone,
+    totalSteps,
     stepsPerSecond: state === 'running' ? stepsPerSecond : null,
     etaSeconds:
       state === 'running' && stepsPerSecond && totalSteps !== null && stepsDone !== null
@@ -127,7 +134,14 @@ export async function experimentStatus(resultsDir: string, experiment: string, o
         : null,
     lastCheckpoint: lastCheckpoint(entries, now),
     lastEvaluation: evaluation
-      ? { iteration: evaluation.iteration, step: evaluation.step, metric: evaluation.metric, score: evaluation.score, newBest: evaluation.newBest }
+      ? {
+          iteration: evaluation.iteration,
+          seed: num(evaluation.seed),
+          step: evaluation.step,
+          metric: evaluation.metric,
+          score: evaluation.score,
+          newBest: evaluation.newBest,
+        }
       : null,
     warnings: attempt
       .filter((l) => WARNING_EVENTS.includes(l.event as never))
@@ -156,12 +170,25 @@ function activeIterations(attempt: LogRecord[], done: Set<number>): ActiveIterat
     const before = byIteration.get(iteration);
     byIteration.set(iteration, {
       iteration,
+      seed: num(l.seed) ?? 0,
+      seeds: num(l.seeds) ?? before?.seeds ?? 1,
       step: num(l.step) ?? 0,
       timesteps: num(l.timesteps) ?? before?.timesteps ?? 0,
       stepsPerSecond: num(l.stepsPerSecond) ?? before?.stepsPerSecond ?? null,
     });
   }
   return [...byIteration.values()].sort((a, b) => a.iteration - b.iteration);
+}
+
+/**
+ * Steps of the finished iterations (each totalSteps / iterations: every seed's) plus, per iteration in progress, its
+ * earlier seeds' and the current seed's steps. Null before the plan or the first progress line says the sizes.
+ */
+function stepsDoneOf(finished: number, active: ActiveIteration[], iterations: number | null, totalSteps: number | null): number | null {
+  const fromActive = active[0] ? active[0].seeds * active[0].timesteps : null;
+  const perIteration = totalSteps !== null && iterations ? totalSteps / iterations : fromActive;
+  if (perIteration === null) return finished === 0 && totalSteps !== null ? 0 : null;
+  return finished * perIteration + active.reduce((s, a) => s + a.seed * a.timesteps + a.step, 0);
 }
 
 function lastCheckpoint(entries: IndexEntry[], now: Date): StatusCheckpoint | null {
@@ -220,14 +247,21 @@ export function formatStatus(s: ExperimentStatus): string {
   const lines = [`experiment ${s.experiment} (${s.root}): ${s.state}`];
   if (s.holder) lines.push(`  holder      pid ${s.holder.pid} on ${s.holder.host}, since ${s.holder.startedAt}`);
   lines.push(`  iterations  ${s.iterationsDone} of ${s.iterations ?? '?'} finished`);
-  for (const a of s.active) lines.push(`  iteration ${a.iteration}  step ${a.step} of ${a.timesteps}, ${fmt(a.stepsPerSecond, 0)} steps/s`);
+  for (const a of s.active) {
+    const seed = a.seeds > 1 ? ` seed ${a.seed + 1} of ${a.seeds},` : '';
+    lines.push(`  iteration ${a.iteration} ${seed} step ${a.step} of ${a.timesteps}, ${fmt(a.stepsPerSecond, 0)} steps/s`);
+  }
+  if (s.stepsDone !== null && s.totalSteps)
+    lines.push(`  steps       ${s.stepsDone} of ${s.totalSteps} in all (${((100 * s.stepsDone) / s.totalSteps).toFixed(0)}%)`);
   if (s.state === 'running')
     lines.push(`  speed       ${fmt(s.stepsPerSecond, 0)} steps/s, ETA ${s.etaSeconds === null ? 'n/a' : duration(s.etaSeconds)}`);
   if (s.lastCheckpoint)
     lines.push(`  checkpoint  ${s.lastCheckpoint.file} (step ${s.lastCheckpoint.step ?? 'n/a'}), ${duration(s.lastCheckpoint.ageSeconds)} ago`);
   if (s.lastEvaluation) {
     const e = s.lastEvaluation;
-    lines.push(`  validation  ${e.metric} ${fmt(e.score)} at iteration ${e.iteration}, step ${e.step}${e.newBest ? ' (new best)' : ''}`);
+    lines.push(
+      `  validation  ${e.metric} ${fmt(e.score)} at iteration ${e.iteration}${e.seed === null ? '' : `, seed ${e.seed}`}, step ${e.step}${e.newBest ? ' (new best)' : ''}`,
+    );
   }
   lines.push(`  warnings    ${s.warnings.length ? '' : 'none'}`);
   for (const w of s.warnings) lines.push(`    ${w.time.slice(11, 19)} ${w.msg}`);

@@ -46,6 +46,9 @@ export const resumeOverheadEventSchema = event('resume-overhead', { ...iteration
 export const progressEventSchema = event('progress', {
   ...atStep,
   iterations: count,
+  /** The seed's agent in training and training.seeds; step counts that agent's steps, globalStep every seed's. */
+  seed: count,
+  seeds: z.number().int().min(1),
   timesteps: count,
   globalStep: count,
   totalSteps: count,

@@ -31,7 +31,8 @@ export const layout = {
   archiveFolder: 'archive',
   /** TensorBoard event files: not indexed, not checkpoints; `tensorboard --logdir results/<id>/tensorboard`. */
   tensorboard: 'tensorboard',
-  tensorboardIteration: (n: number) => `tensorboard/iter_${pad(n, 3)}`,
+  /** Seed 0's curves (and a one-seed run's) in tensorboard/iter_NNN/, seed k >= 1's in tensorboard/iter_NNN/seed_k/: one run each. */
+  tensorboardIteration: (n: number, seed = 0) => `tensorboard/iter_${pad(n, 3)}${seed === 0 ? '' : `/seed_${seed}`}`,
   tensorboardExperiment: 'tensorboard/experiment',
   iterationFolder,
   seedFolder,
@@ -143,7 +144,7 @@ export function experimentPaths(resultsDir: string, experiment: string) {
     visualizations: at(layout.visualizations),
     report: at(layout.report),
     tensorboard: at(layout.tensorboard),
-    tensorboardIteration: (n: number) => at(layout.tensorboardIteration(n)),
+    tensorboardIteration: (n: number, seed = 0) => at(layout.tensorboardIteration(n, seed)),
     tensorboardExperiment: at(layout.tensorboardExperiment),
   };
 }

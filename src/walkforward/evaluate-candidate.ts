@@ -41,8 +41,19 @@ export function candidateEvaluator(ctx: RunContext, data: WindowData, agent: Dqn
 export function logEvaluation(ctx: RunContext, n: number, candidate: Candidate, scoredOn: 'validation' | 'train', newBest: boolean): void {
   const metric = ctx.config.selection.metric;
   const shown = candidate.score === null ? 'n/a' : candidate.score.toFixed(3);
+  // Records leave seed 0 untagged; with several seeds the log line names it, so every evaluation says its seed.
+  const seed = candidate.seed ?? (ctx.config.training.seeds > 1 ? 0 : undefined);
   ctx.logger.debug(
-    { event: 'evaluation', iteration: n, step: candidate.step, metric, scoredOn, score: candidate.score, newBest },
-    `iteration ${n}: ${metric} ${shown} on ${scoredOn} at step ${candidate.step}${newBest ? ' (new best)' : ''}`,
+    {
+      event: 'evaluation',
+      iteration: n,
+      ...(seed === undefined ? {} : { seed }),
+      step: candidate.step,
+      metric,
+      scoredOn,
+      score: candidate.score,
+      newBest,
+    },
+    `iteration ${n}${seed === undefined ? '' : ` seed ${seed}`}: ${metric} ${shown} on ${scoredOn} at step ${candidate.step}${newBest ? ' (new best)' : ''}`,
   );
 }

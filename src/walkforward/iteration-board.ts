@@ -16,7 +16,8 @@ export const iterationTags = {
 } as const;
 
 /**
- * One iteration's TensorBoard folder (tensorboard/iter_NNN/), written by whichever thread trains the iteration.
+ * One seed's TensorBoard folder of an iteration (tensorboard/iter_NNN/ for seed 0, tensorboard/iter_NNN/seed_K/
+ * for seed K >= 1: TensorBoard shows each as its own run), written by whichever thread trains the iteration.
  * It mirrors the iteration's history and candidates: everything not yet in the file is appended at each step where
  * they grew, so a resumed iteration (whose history comes back with its checkpoint) continues each curve, and the
  * writer drops steps the file already holds. Wall times come from the run's clock.
@@ -31,11 +32,11 @@ export class IterationBoard {
     private readonly scoreTag: string,
   ) {}
 
-  /** The board of iteration n, or null when logging.tensorboard is off. */
-  static async open(ctx: RunContext, n: number): Promise<IterationBoard | null> {
+  /** The board of seed `seed` of iteration n, or null when logging.tensorboard is off. */
+  static async open(ctx: RunContext, n: number, seed = 0): Promise<IterationBoard | null> {
     if (!ctx.config.logging.tensorboard) return null;
     const now = () => ctx.store.now().getTime();
-    const writer = await TensorBoardWriter.open(ctx.store.paths.tensorboardIteration(n), { startSeconds: Math.floor(now() / 1000), now });
+    const writer = await TensorBoardWriter.open(ctx.store.paths.tensorboardIteration(n, seed), { startSeconds: Math.floor(now() / 1000), now });
     return new IterationBoard(writer, iterationTags.score(ctx.config.selection.metric));
   }
 

@@ -2,9 +2,13 @@
 export interface ProgressState {
   iteration: number;
   iterations: number;
+  /** The seed's agent in training (0..seeds-1; training.seeds agents train one after another in each iteration). */
+  seed: number;
+  seeds: number;
+  /** Step of the seed's agent, of timesteps. */
   step: number;
   timesteps: number;
-  /** Steps done over the whole experiment, finished iterations included. */
+  /** Steps done over the whole experiment (every seed's), finished iterations included; reaches totalSteps. */
   globalStep: number;
   totalSteps: number;
   /** Training steps per second in this process so far. */

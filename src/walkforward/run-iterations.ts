@@ -66,7 +66,7 @@ export async function runIterations(
       },
       iterationLine(record),
     );
-    ctx.onProgress?.(iterationDone(record, ctx.windows.length, ctx.plan.totalSteps, done.size));
+    ctx.onProgress?.(iterationDone(record, ctx.windows.length, config.training.seeds, ctx.plan.totalSteps, done.size));
     // Plots of a run stopped and resumed in the middle of this iteration may be missing; they are drawn now.
     queueMissingPlots(record);
   };
@@ -101,14 +101,17 @@ async function preservedWeights(ctx: RunContext, iteration: number): Promise<Flo
   return loaded.weights;
 }
 
-function iterationDone(record: IterationRecord, iterations: number, totalSteps: number, finished: number): ProgressState {
+function iterationDone(record: IterationRecord, iterations: number, seeds: number, totalSteps: number, finished: number): ProgressState {
   const t = record.training;
   return {
     iteration: finished,
     iterations,
+    seed: seeds - 1,
+    seeds,
     step: t.timesteps,
     timesteps: t.timesteps,
-    globalStep: finished * t.timesteps,
+    // Every iteration trains seeds agents of timesteps steps each (t.timesteps is per agent).
+    globalStep: finished * seeds * t.timesteps,
     totalSteps,
     stepsPerSecond: t.performance.stepsPerSecond,
     epsilon: t.finalEpsilon,

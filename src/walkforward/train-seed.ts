@@ -11,6 +11,7 @@ import { layout } from '../store/layout.js';
 import { atEnd, everyNTimesteps, onFirstStep, stopOnAbort } from '../training/callbacks.js';
 import { historyRecorder, type TrainingHistory } from '../training/history.js';
 import { PhaseClock } from '../training/phase-clock.js';
+import { stepsBefore } from '../plan/save-plan.js';
 import { trainAgent, type LoopState, type TrainCallback } from '../training/train-loop.js';
 import type { RunContext } from './context.js';
 import type { ProgressState } from './progress.js';
@@ -86,8 +87,8 @@ export async function trainSeed(
       if (warmStart) agent.loadWeights(warmStart);
     }
     await mkdir(ctx.store.paths.at(layout.seedFolder(n, seed)), { recursive: true });
-    // TensorBoard curves and training snapshots are seed 0's: the other seeds would write the same steps again.
-    board = seed === 0 ? await IterationBoard.open(ctx, n) : null;
+    // Each seed's TensorBoard curves are a run of their own (seed_K/ inside the iteration's folder); snapshots are seed 0's.
+    board = await IterationBoard.open(ctx, n, seed);
     return { seed, rngSeed, ...(await train(ctx, data, env, session, resume, board, seed, seed === 0 ? onChart : undefined)) };
   } finally {
     agent.dispose();
@@ -109,7 +110,9 @@ async function train(
   const { agent } = session;
   const { config, plan } = ctx;
   const timesteps = config.training.timesteps;
-  const offset = (n - 1) * timesteps;
+  // Checkpoint and progress moments count every seed's steps; plot moments only seed 0's (the seed that draws).
+  const offset = stepsBefore(config, n, seed);
+  const imageOffset = (n - 1) * timesteps;
   const clock = new PhaseClock(session.priorSeconds, agent.numTimesteps, agent.numUpdates);
   const saves = new IterationSaves(ctx, data, session, clock, resume ? agent.numTimesteps : -1, seed);
   const evaluate = candidateEvaluator(ctx, data, agent, clock);
@@ -135,8 +138,8 @@ async function train(
       ? everyNTimesteps(config.training.evalFreq, 0, async () => (agent.numUpdates > 0 ? keep(await evaluate(), false) : undefined))
       : atEnd(timesteps, async () => keep(await evaluate(), true)),
     everyNTimesteps(plan.modelEvery, offset, ({ loop }) => saves.training(loop)),
-    everyNTimesteps(plan.progressEvery, offset, ({ step }) => reportProgress(ctx, session, clock, n, offset, step, board)),
-    everyNTimesteps(plan.imageEvery, offset, async ({ step }) => {
+    everyNTimesteps(plan.progressEvery, offset, ({ step }) => reportProgress(ctx, session, clock, { n, seed, offset, step }, board)),
+    everyNTimesteps(plan.imageEvery, imageOffset, async ({ step }) => {
       if (onChart && step < timesteps) await clock.timed('plotting', () => onChart(n, step, session.history, session.candidates));
     }),
   ];
@@ -179,14 +182,16 @@ function reportProgress(
   ctx: RunContext,
   session: TrainingSession,
   clock: PhaseClock,
-  n: number,
-  offset: number,
-  step: number,
+  at: { n: number; seed: number; offset: number; step: number },
   board: IterationBoard | null,
 ): void {
+  const { n, seed, offset, step } = at;
+  const { seeds } = ctx.config.training;
   const state: ProgressState = {
     iteration: n,
     iterations: ctx.windows.length,
+    seed,
+    seeds,
     step,
     timesteps: ctx.config.training.timesteps,
     globalStep: offset + step,
@@ -201,7 +206,7 @@ function reportProgress(
   const { phase: _phase, ...fields } = state;
   ctx.logger.debug(
     { event: 'progress', ...fields },
-    `iteration ${n}: step ${step} of ${state.timesteps}, ${state.stepsPerSecond.toFixed(0)} steps/s`,
+    `iteration ${n}${seeds > 1 ? ` seed ${seed}` : ''}: step ${step} of ${state.timesteps}, ${state.stepsPerSecond.toFixed(0)} steps/s`,
   );
   ctx.onProgress?.(state);
 }

@@ -3,16 +3,26 @@ import { iterationChartName, snapshotSteps } from '../../src/report/chart-jobs.j
 import { layout } from '../../src/store/layout.js';
 
 const trainingCheckpointName = (step: number) => layout.trainingCheckpoint(1, step).split('/').pop();
-import { savePlan } from '../../src/plan/save-plan.js';
+import { savePlan, stepsBefore } from '../../src/plan/save-plan.js';
 
 describe('save plan', () => {
   test.each([
     ['the default run', 10_000, 15, {}, { totalSteps: 150_000, modelEvery: 7500, imageEvery: 1500, progressEvery: 3000 }],
     ['more saves asked', 10_000, 15, { nModelSaves: 150 }, { totalSteps: 150_000, modelEvery: 1000, imageEvery: 1500, progressEvery: 3000 }],
     ['a tiny run keeps the minimum spacing', 1000, 2, {}, { totalSteps: 2000, modelEvery: 100, imageEvery: 500, progressEvery: 50 }],
-  ])('%s', (_name, timesteps, iterations, saving, expected) => {
-    const config = configSchema.parse({ training: { timesteps }, saving });
+    // Checkpoints and progress spread over every seed's steps; plots over seed 0's, the only seed drawn.
+    ['three seeds', 10_000, 15, {}, { totalSteps: 450_000, modelEvery: 22_500, imageEvery: 1500, progressEvery: 9000 }, 3],
+  ])('%s', (_name, timesteps, iterations, saving, expected, seeds = 1) => {
+    const config = configSchema.parse({ training: { timesteps, seeds }, saving });
     expect(savePlan(config, iterations)).toEqual(expected);
+  });
+
+  test('each seed of an iteration starts where the seeds and iterations before it end', () => {
+    const config = configSchema.parse({ training: { timesteps: 1000, seeds: 3 } });
+    expect([stepsBefore(config, 1, 0), stepsBefore(config, 1, 2), stepsBefore(config, 2, 0), stepsBefore(config, 2, 1)]).toEqual([
+      0, 2000, 3000, 4000,
+    ]);
+    expect(stepsBefore(configSchema.parse({ training: { timesteps: 1000 } }), 3, 0)).toBe(2000);
   });
 
   test('file names are zero-padded and sort in step order', () => {
