@@ -38,6 +38,16 @@ const variants: Record<string, string[]> = {
   'lookback-30': ['env.lookback=30'],
   'steps-20k': ['training.timesteps=20000', 'training.evalFreq=2000'],
   'explore-0.3': ['agent.explorationFraction=0.3'],
+  'seeds-3': ['training.seeds=3'],
+  'seeds-3-vote': ['training.seeds=3', 'selection.ensemble=vote'],
+  'seeds-5-vote': ['training.seeds=5', 'selection.ensemble=vote'],
+  'net-16x16': ['agent.layers=[16,16]'],
+  'net-64': ['agent.layers=[64]'],
+  'batch-256': ['agent.batchSize=256'],
+  'steps-5k': ['training.timesteps=5000', 'training.evalFreq=500'],
+  'lr-1e-3': ['agent.learningRate=0.001'],
+  'target-250': ['agent.targetUpdateInterval=250'],
+  'select-last': ['selection.on=last'],
   'before-this-study': ['env.lookback=30', 'agent.layers=[128,128]', 'agent.gamma=0.99', 'agent.learningRate=0.0001', 'agent.rewardScaling=none'],
 };
 
@@ -72,7 +82,22 @@ async function marketFile(market: string, seed: number): Promise<{ file: string;
 async function measure(variant: string, market: string, seed: number): Promise<Cell> {
   const { file, oracle } = await marketFile(market, seed);
   const id = `${variant}-${market}-${seed}`;
-  const args = [cli, 'walkforward', '--experiment', id, '--results-dir', dir, '--data', file, '--seed', String(seed), '--quiet', '--no-charts'];
+  const args = [
+    cli,
+    'walkforward',
+    '--experiment',
+    id,
+    '--results-dir',
+    dir,
+    '--data',
+    file,
+    '--seed',
+    String(seed),
+    '--quiet',
+    '--no-charts',
+    '--workers',
+    '1',
+  ];
   for (const s of variants[variant]) args.push('--set', s);
   await run(process.execPath, args, { cwd: root, maxBuffer: 1 << 26 });
   const summary = JSON.parse(readFileSync(join(dir, id, 'walkforward_summary.json'), 'utf8'));
