@@ -3,7 +3,7 @@ import { score, type MetricName } from '../analysis/metrics.js';
 import type { WindowData } from '../env/market.js';
 import { TradingEnv } from '../env/trading-env.js';
 import { encodeFloats } from '../records/float-codec.js';
-import { FORMAT_VERSION, seedResultSchema, type Candidate, type IterationPerformance, type SeedResult } from '../records/schemas.js';
+import { FORMAT_VERSION, seedResultSchema, type Candidate, type SeedResult } from '../records/schemas.js';
 import { readJson } from '../store/json-file.js';
 import { layout } from '../store/layout.js';
 import { loadModelZip, saveModelZip, type EnsembleMetadata } from '../store/model-zip.js';
@@ -14,24 +14,13 @@ import { trainSeed, type ChartMoment, type TrainedSeed } from './train-seed.js';
 
 export { agentSeed, iterationSeed, type ChartMoment, type TrainedSeed } from './train-seed.js';
 
-export interface TrainedIteration {
-  /** Every seed's candidates, in seed order (each tagged with its seed from seed 1 on). */
-  candidates: Candidate[];
-  /** The kept model's candidate: the best over all seeds' candidates, or the vote scored like a candidate. */
-  best: Candidate | null;
-  /** Seed 0's network before its first gradient step, scored like a candidate. */
-  untrained: Candidate | null;
-  scoredOn: 'validation' | 'train';
-  /** Steps per agent; updates, episodes and seconds are summed over the seeds. */
-  timesteps: number;
-  updates: number;
-  episodes: number;
-  finalEpsilon: number;
-  seconds: number;
-  history: TrainingHistory;
-  performance: IterationPerformance;
-  /** The training checkpoint seed 0 continued from, if any. */
-  resumedFrom: string | null;
+/**
+ * One window's training over all its seeds: the fields of one seed's result, where candidates are every seed's in
+ * seed order, best is the kept model's candidate (the best over all seeds' candidates, or the vote scored like a
+ * candidate), untrained and resumedFrom are seed 0's, timesteps are per agent and updates, episodes and seconds are
+ * summed over the seeds.
+ */
+export interface TrainedIteration extends Omit<TrainedSeed, 'seed' | 'rngSeed'> {
   /** The seed of the kept model, or 'vote'; null when no evaluation ran. */
   kept: number | 'vote' | null;
   /** The file the kept model is preserved from (relative to the experiment); null when no evaluation ran. */
