@@ -55,7 +55,18 @@ export async function saveModelZip(
   extraEntries: Record<string, Uint8Array> = {},
   options: { store?: boolean } = {},
 ): Promise<{ sha256: string; size: number }> {
-  let written: { sha256: string; size: number } | null = null;
+  return writeModelZip(path, await modelSnapshot(model), metadata, extraEntries, options);
+}
+
+/** A model's topology and weights as they are now, detached from it: later training does not change them. */
+export interface ModelSnapshot {
+  modelJson: Uint8Array;
+  weights: Uint8Array;
+}
+
+/** Takes a model's snapshot in memory (tfjs encodes a fresh copy of the weights); no file is touched. */
+export async function modelSnapshot(model: TF.LayersModel): Promise<ModelSnapshot> {
+  let snapshot: ModelSnapshot | null = null;
   await model.save(
     tf.io.withSaveHandler(async (artifacts) => {
       const modelJson = {
@@ -66,21 +77,32 @@ export async function saveModelZip(
         weightsManifest: [{ paths: [WEIGHTS_ENTRY], weights: artifacts.weightSpecs ?? [] }],
       };
       const weights = new Uint8Array(artifacts.weightData as ArrayBuffer);
-      written = await writeZip(
-        path,
-        {
-          [MODEL_ENTRY]: Buffer.from(JSON.stringify(modelJson)),
-          [WEIGHTS_ENTRY]: weights,
-          [METADATA_ENTRY]: Buffer.from(JSON.stringify(metadata, null, 1)),
-          ...extraEntries,
-        },
-        options,
-      );
+      snapshot = { modelJson: Buffer.from(JSON.stringify(modelJson)), weights };
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON', weightDataBytes: weights.byteLength } };
     }),
   );
-  if (!written) throw new Error(`model save to ${path} did not run`);
-  return written;
+  if (!snapshot) throw new Error('the model save handler did not run');
+  return snapshot;
+}
+
+/** Writes a model snapshot with its metadata as a verified zip, committed atomically. */
+export function writeModelZip(
+  path: string,
+  snapshot: ModelSnapshot,
+  metadata: ModelMetadata,
+  extraEntries: Record<string, Uint8Array> = {},
+  options: { store?: boolean } = {},
+): Promise<{ sha256: string; size: number }> {
+  return writeZip(
+    path,
+    {
+      [MODEL_ENTRY]: snapshot.modelJson,
+      [WEIGHTS_ENTRY]: snapshot.weights,
+      [METADATA_ENTRY]: Buffer.from(JSON.stringify(metadata, null, 1)),
+      ...extraEntries,
+    },
+    options,
+  );
 }
 
 export interface LoadedModel {

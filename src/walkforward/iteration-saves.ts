@@ -6,7 +6,7 @@ import { pruneTraining } from '../retention/cleanup.js';
 import type { Written } from '../store/experiment-store.js';
 import { classify, layout } from '../store/layout.js';
 import { BackgroundSaver } from '../store/background-saver.js';
-import { saveModelZip } from '../store/model-zip.js';
+import { modelSnapshot, writeModelZip, type ModelMetadata } from '../store/model-zip.js';
 import type { PhaseClock } from '../training/phase-clock.js';
 import type { LoopState } from '../training/train-loop.js';
 import type { RunContext } from './context.js';
@@ -35,16 +35,20 @@ export class IterationSaves {
     this.metric = ctx.config.selection.metric as MetricName;
   }
 
-  /** Makes the candidate the seed's current best and saves the model as iterations/iter_N[/seed_K]/curr_best_model.zip. */
+  /**
+   * Makes the candidate the seed's current best and saves the model as iterations/iter_N[/seed_K]/curr_best_model.zip.
+   * Training waits only for the weights' copy (and a save still in flight); the zip is written behind it, before any
+   * later training checkpoint, so a committed checkpoint never names a best that is not on disk.
+   */
   currentBest(candidate: Candidate, scoredOn: 'validation' | 'train'): Promise<void> {
     return this.clock.timed('saving', async () => {
+      const started = performance.now();
       const { ctx, n } = this;
       const { config } = ctx;
       this.session.best = candidate;
       const path = layout.currentBest(n, this.seed);
-      ctx.trace('checkpoint-write', { iteration: n, step: candidate.step, file: basename(path) });
-      const started = performance.now();
-      const written = await saveModelZip(ctx.store.paths.at(path), this.session.agent.exportModel(), {
+      const snapshot = await modelSnapshot(this.session.agent.exportModel());
+      const metadata: ModelMetadata = {
         ...ctx.metadata,
         kind: 'model',
         iteration: n,
@@ -52,10 +56,13 @@ export class IterationSaves {
         ...this.seedField(),
         metrics: { [scoredOn]: candidate.metrics },
         observation: { lookback: config.env.lookback, features: config.features, standardization: this.data.standardization },
+      };
+      await this.behindTraining(started, 'current_best', candidate.step, async () => {
+        ctx.trace('checkpoint-write', { iteration: n, step: candidate.step, file: basename(path) });
+        const written = await writeModelZip(ctx.store.paths.at(path), snapshot, metadata);
+        await ctx.store.record(path, written, { step: candidate.step, metrics: { [this.metric]: candidate.score } });
+        return { file: path, written };
       });
-      await ctx.store.record(path, written, { step: candidate.step, metrics: { [this.metric]: candidate.score } });
-      this.logCommitted('current_best', path, candidate.step, written, performance.now() - started);
-      ctx.trace('training', { iteration: n, step: candidate.step });
     });
   }
 
@@ -81,8 +88,7 @@ export class IterationSaves {
       };
       const indexMetrics = { epsilon: session.agent.epsilon };
       this.lastSaved = step;
-      let blocked = 0; // set below, before the write can finish: it has to wait for the disk first
-      await this.background.start(async () => {
+      await this.behindTraining(started, 'training', step, async () => {
         const training = ctx.store.training(n, this.seed);
         ctx.trace('checkpoint-write', { iteration: n, step, file: basename(training.pathOf(step)), ...this.seedField() });
         const written = await training.save(step, state, metadata, indexMetrics);
@@ -93,18 +99,35 @@ export class IterationSaves {
             `iteration ${n}: removed ${removed} (not kept by ${policy.name})`,
           );
         }
-        // When the iteration ended while this save ran, it waited for the rest: that counts as blocked too.
-        const waited = this.flushedAt === null ? 0 : performance.now() - Math.max(this.flushedAt, started + blocked);
-        this.clock.saveBlocked(waited, true);
-        this.logCommitted('training', written.path, step, written, performance.now() - started, blocked + waited);
-        ctx.trace('training', { iteration: n, step });
+        return { file: written.path, written };
       });
-      blocked = performance.now() - started;
-      this.clock.saveBlocked(blocked);
     });
   }
 
-  /** Waits for the training checkpoint in flight, counting the wait as blocked time of that save; rethrows its error. */
+  /**
+   * Starts a write behind training, one at a time, and counts what training waited for as the save's blocked time:
+   * the snapshot taken since `started`, the previous save if still in flight, and, when the iteration ends while
+   * this write runs, the rest of it.
+   */
+  private async behindTraining(
+    started: number,
+    kind: 'training' | 'current_best',
+    step: number,
+    write: () => Promise<{ file: string; written: Written }>,
+  ): Promise<void> {
+    let blocked = 0; // set below, before the write can finish: it has to wait for the disk first
+    await this.background.start(async () => {
+      const { file, written } = await write();
+      const waited = this.flushedAt === null ? 0 : performance.now() - Math.max(this.flushedAt, started + blocked);
+      this.clock.saveBlocked(waited, true);
+      this.logCommitted(kind, file, step, written, performance.now() - started, blocked + waited);
+      this.ctx.trace('training', { iteration: this.n, step });
+    });
+    blocked = performance.now() - started;
+    this.clock.saveBlocked(blocked);
+  }
+
+  /** Waits for the save in flight, counting the wait as blocked time of that save; rethrows its error. */
   flush(): Promise<void> {
     return this.clock.timed('saving', async () => {
       this.flushedAt = performance.now();
@@ -118,9 +141,9 @@ export class IterationSaves {
 
   /**
    * The run.log line of a committed file: msTotal from the snapshot to the commit (and pruning, for training
-   * checkpoints), msBlocked what training waited for (all of it for the current best, written on the training path).
+   * checkpoints), msBlocked what training waited for.
    */
-  private logCommitted(kind: 'training' | 'current_best', file: string, step: number, written: Written, ms: number, blockedMs = ms): void {
+  private logCommitted(kind: 'training' | 'current_best', file: string, step: number, written: Written, ms: number, blockedMs: number): void {
     const round = (x: number) => Math.round(x * 100) / 100;
     const msTotal = round(ms);
     const msBlocked = round(blockedMs);

@@ -5,11 +5,11 @@ import { runCli } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { tempDir } from '../helpers/temp.js';
 
-describe('training checkpoints in the background: what the run reports', () => {
+describe('saves in the background: what the run reports', () => {
   const tmp = tempDir();
   afterAll(tmp.cleanup);
 
-  test('run.log, each iteration record and the summary report the blocked time of every training checkpoint', async () => {
+  test('run.log, each iteration record and the summary report the blocked time of every save: training checkpoints and current bests', async () => {
     const exp = smallExperiment(tmp.dir, { windows: { train: 300, validation: 100, test: 100, maxIterations: 2 }, saving: { nModelSaves: 12 } });
     const id = 'bg';
     const r = await runCli(['walkforward', '--experiment', id, '--config', exp.configFile, '--quiet', '--log-level', 'debug']);
@@ -19,8 +19,9 @@ describe('training checkpoints in the background: what the run reports', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const saves = lines.filter((l) => l.event === 'checkpoint' && l.kind === 'training');
-    expect(saves.length).toBeGreaterThan(2);
+    const saves = lines.filter((l) => l.event === 'checkpoint');
+    expect(saves.filter((s) => s.kind === 'training').length).toBeGreaterThan(2);
+    expect(saves.filter((s) => s.kind === 'current_best').length).toBeGreaterThan(0);
     for (const s of saves) {
       expect(typeof s.msBlocked).toBe('number');
       expect(s.msBlocked as number).toBeLessThanOrEqual(s.msTotal as number);
