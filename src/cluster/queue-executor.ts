@@ -185,7 +185,9 @@ export class QueueExecutor implements IterationExecutor {
         const state = await job.getState();
         if (state === 'completed') {
           pending.delete(id);
-          await onOutcome(parseResult(job));
+          // The job was read before its state: when it completed in between, that copy has no return value yet.
+          const completed = job.returnvalue === null || job.returnvalue === undefined ? ((await queue.getJob(id)) ?? job) : job;
+          await onOutcome(parseResult(completed));
           await job.remove().catch(() => undefined);
         } else if (state === 'failed') {
           pending.delete(id);
