@@ -41,13 +41,16 @@ export async function explicitResumePoint(file: string): Promise<{ file: string;
 }
 
 /**
- * Steps of iteration n that an earlier attempt reached (by its run.log lines) beyond the checkpoint resumed from at
- * `step`: the work a crash cost. Null when the log says nothing of the iteration.
+ * Steps of iteration n (of its seed `seed`) that an earlier attempt reached, by its run.log lines, beyond the
+ * checkpoint resumed from at `step`: the work a crash cost. With several seeds only lines that name the seed count
+ * (progress and evaluation lines do); null when the log says nothing of it.
  */
-export async function stepsLostAt(ctx: RunContext, n: number, step: number): Promise<number | null> {
+export async function stepsLostAt(ctx: RunContext, n: number, step: number, seed = 0): Promise<number | null> {
+  const several = ctx.config.training.seeds > 1;
   let reached: number | null = null;
   for (const line of await readRunLog(ctx.store.paths.runLog)) {
-    if (line.iteration === n && typeof line.step === 'number') reached = Math.max(reached ?? 0, line.step);
+    if (line.iteration !== n || typeof line.step !== 'number' || (several && line.seed !== seed)) continue;
+    reached = Math.max(reached ?? 0, line.step);
   }
   return reached === null ? null : Math.max(0, reached - step);
 }

@@ -75,8 +75,7 @@ export async function trainSeed(
     const of = seed === 0 ? '' : ` seed ${seed}`;
     if (resume) {
       session.restore(resume.state);
-      // The run.log does not tell seeds apart by step, so the steps a crash cost are said for seed 0 only.
-      const stepsLost = seed === 0 ? await stepsLostAt(ctx, n, agent.numTimesteps) : null;
+      const stepsLost = await stepsLostAt(ctx, n, agent.numTimesteps, seed);
       ctx.logger.info(
         { event: 'resume', iteration: n, ...(seed === 0 ? {} : { seed }), step: agent.numTimesteps, file: resume.file, stepsLost },
         `iteration ${n}${of}: resuming from ${resume.file} (step ${agent.numTimesteps} of ${timesteps}${stepsLost ? `; ${stepsLost} steps lost` : ''})`,
