@@ -1,7 +1,7 @@
 /**
  * Walk-forward wall time: runs the built CLI (`npm run build` first) on the bundled data with --workers 1 and
  * --workers N alternately, each in a fresh process and a fresh results folder, and prints one JSON line with the
- * wall-clock medians, every run, their ratio, and the blocked time of the training checkpoints (from each run's
+ * wall-clock medians, every run, their ratio, and the blocked time of the saves (from each run's
  * walkforward_summary.json). Alternating back to back keeps a noisy shared machine's drift out of the ratio.
  * With --baseline, side A is another built checkout (a `git worktree` of an older commit) run with its defaults.
  *

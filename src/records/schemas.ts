@@ -4,6 +4,10 @@ import { z } from 'zod';
 export const FORMAT_VERSION = 1 as const;
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+/** What training waited for its saves: median and largest milliseconds per save, how many, and the share of time. */
+const savesBlockedSchema = z.object({ median: finite, max: finite, count: z.number().int().nonnegative(), share: finite });
+
 const nullableFinite = finite.nullable();
 
 export const metricsSchema = z.object({
@@ -103,10 +107,11 @@ export const performanceSchema = z.object({
   /** Seconds per phase; plotting is the snapshot plots drawn on the training thread (hand-offs, with workers). */
   phases: z.object({ action: finite, environment: finite, training: finite, evaluation: finite, saving: finite, plotting: finite.optional() }),
   /**
-   * Milliseconds training waited per training checkpoint (median, max, count) and their sum as a share of the
-   * iteration's seconds in this process; absent in records written before checkpoints were saved in the background.
+   * Milliseconds training waited per save, training checkpoints and current bests (median, max, count), and their
+   * sum as a share of the iteration's seconds in this process; absent in records written before saves went to the
+   * background.
    */
-  savesBlockedMs: z.object({ median: finite, max: finite, count: z.number().int().nonnegative(), share: finite }).optional(),
+  savesBlockedMs: savesBlockedSchema.optional(),
   rssBytes: z.number().int(),
   heapUsedBytes: z.number().int(),
 });
@@ -337,10 +342,10 @@ export const walkforwardSummarySchema = z.object({
   /** Largest resident memory any iteration of this experiment reported. */
   peakRssBytes: z.number().int(),
   /**
-   * Training checkpoints over all iterations: the median of the iterations' median blocked milliseconds, the
-   * largest, how many, and the share of iteration time training waited for them (seconds-weighted).
+   * Saves over all iterations: the median of the iterations' median blocked milliseconds, the largest, how many,
+   * and the share of iteration time training waited for them (seconds-weighted).
    */
-  savesBlockedMs: z.object({ median: finite, max: finite, count: z.number().int().nonnegative(), share: finite }).optional(),
+  savesBlockedMs: savesBlockedSchema.optional(),
   totalSeconds: finite,
   finishedAt: z.string(),
 });

@@ -25,7 +25,7 @@ export class PhaseClock {
     }
   }
 
-  /** Counts the milliseconds training waited for a new training checkpoint, or (`more`) more of the last one's. */
+  /** Counts the milliseconds training waited for a new save, or (`more`) more of the last one's. */
   saveBlocked(ms: number, more = false): void {
     if (more && this.blocked.length > 0) this.blocked[this.blocked.length - 1] += ms;
     else this.blocked.push(ms);

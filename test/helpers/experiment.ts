@@ -20,3 +20,8 @@ export function smallExperiment(dir: string, overrides: Record<string, unknown> 
   writeFileSync(configFile, JSON.stringify(config));
   return { data, configFile, resultsDir: config.resultsDir, config };
 }
+
+/** The `wfo walkforward` arguments of a run of experiment `id` with this setup's config, then `more`. */
+export function walkforwardArgs(exp: { configFile: string }, id: string, ...more: string[]): string[] {
+  return ['walkforward', '--experiment', id, '--config', exp.configFile, ...more];
+}

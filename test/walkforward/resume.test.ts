@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { verifyExperiment } from '../../src/inspect/verify.js';
 import { walkforwardSummarySchema } from '../../src/records/schemas.js';
 import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
-import { smallExperiment } from '../helpers/experiment.js';
+import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { resultsFingerprint } from '../helpers/fingerprint.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -16,17 +16,7 @@ describe('resume, signals, one writer, failed saves (real CLI)', () => {
   };
   let exp: ReturnType<typeof smallExperiment>;
   let reference: Record<string, unknown>;
-  const args = (id: string, ...more: string[]) => [
-    'walkforward',
-    '--experiment',
-    id,
-    '--config',
-    exp.configFile,
-    '--quiet',
-    '--workers',
-    '1',
-    ...more,
-  ];
+  const args = (id: string, ...more: string[]) => walkforwardArgs(exp, id, '--quiet', '--workers', '1', ...more);
   const root = (id: string) => join(exp.resultsDir, id);
 
   beforeAll(async () => {

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../src/errors/index.js';
+import { readRunLog } from '../../src/logging/run-log.js';
 import { verifyExperiment } from '../../src/inspect/verify.js';
 import { writeZip } from '../../src/store/zip-store.js';
 import { explicitResumePoint } from '../../src/walkforward/resume-point.js';
 import { trainingMetadata } from '../helpers/metadata.js';
 import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
-import { smallExperiment } from '../helpers/experiment.js';
+import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { tempDir } from '../helpers/temp.js';
 
 /** What must match an uninterrupted run: every record's metrics and selection, and the stitched returns. */
@@ -22,30 +23,13 @@ function outcome(root: string): Record<string, unknown> {
   return out;
 }
 
-const runLog = (root: string) =>
-  readFileSync(join(root, 'run.log'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-
 describe('seeds are units of resume', () => {
   const tmp = tempDir();
   afterAll(tmp.cleanup);
 
   test('a SIGKILL during seed 1 resumes seed 1 from its checkpoint, keeps seed 0 as committed, and ends as an uninterrupted run', async () => {
     const exp = smallExperiment(tmp.dir, { saving: { nModelSaves: 60 } });
-    const args = (id: string) => [
-      'walkforward',
-      '--experiment',
-      id,
-      '--config',
-      exp.configFile,
-      '--quiet',
-      '--set',
-      'training.seeds=2',
-      '--set',
-      'selection.ensemble=vote',
-    ];
+    const args = (id: string) => walkforwardArgs(exp, id, '--quiet', '--set', 'training.seeds=2', '--set', 'selection.ensemble=vote');
     const reference = await runCli(args('uninterrupted'));
     expect({ code: reference.code, stderr: reference.stderr }).toEqual({ code: 0, stderr: '' });
 
@@ -62,7 +46,7 @@ describe('seeds are units of resume', () => {
     expect({ code: final.code, stderr: final.stderr }).toEqual({ code: 0, stderr: '' });
     expect(outcome(root)).toEqual(outcome(join(exp.resultsDir, 'uninterrupted')));
 
-    const lines = runLog(root);
+    const lines = await readRunLog(join(root, 'run.log'));
     const restart = lines.map((l) => l.event).lastIndexOf('run-start');
     const after = lines.slice(restart);
     const seedDone = (seed: number) => after.find((l) => l.event === 'seed-done' && l.iteration === 2 && l.seed === seed);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readScalars } from '../../src/logging/tensorboard/index.js';
 import { runCli } from '../helpers/cli.js';
-import { smallExperiment } from '../helpers/experiment.js';
+import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { resultsFingerprint } from '../helpers/fingerprint.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -31,19 +31,8 @@ describe('training.seeds=2: progress, status, logs and TensorBoard count every s
   const timesteps = 600;
   const seeds = 2;
   let exp: ReturnType<typeof smallExperiment>;
-  const args = (id: string, workers: number, ...extra: string[]) => [
-    'walkforward',
-    '--experiment',
-    id,
-    '--config',
-    exp.configFile,
-    '--no-charts',
-    '--workers',
-    String(workers),
-    '--set',
-    `training.seeds=${seeds}`,
-    ...extra,
-  ];
+  const args = (id: string, workers: number, ...extra: string[]) =>
+    walkforwardArgs(exp, id, '--no-charts', '--workers', String(workers), '--set', `training.seeds=${seeds}`, ...extra);
   let one: Awaited<ReturnType<typeof runCli>>;
   let two: Awaited<ReturnType<typeof runCli>>;
 

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { verifyExperiment } from '../../src/inspect/verify.js';
 import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
-import { smallExperiment } from '../helpers/experiment.js';
+import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { plotsFingerprint, resultsFingerprint } from '../helpers/fingerprint.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -12,16 +12,7 @@ describe('--workers: independent iterations on worker threads', () => {
 
   test('gives results and plots identical to one worker; SIGINT stops every worker with its state saved and the rerun completes identically', async () => {
     const exp = smallExperiment(tmp.dir, overrides);
-    const args = (id: string, workers: number) => [
-      'walkforward',
-      '--experiment',
-      id,
-      '--config',
-      exp.configFile,
-      '--quiet',
-      '--workers',
-      String(workers),
-    ];
+    const args = (id: string, workers: number) => walkforwardArgs(exp, id, '--quiet', '--workers', String(workers));
     const one = await runCli(args('one', 1));
     expect(one.code).toBe(0);
     const two = await runCli([...args('two', 2)].filter((a) => a !== '--quiet'));
