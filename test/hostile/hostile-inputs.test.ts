@@ -501,9 +501,23 @@ const rows: Row[] = [
   {
     name: 'disk full mid-run: exit 1 naming the model; the first iteration stays intact and verified',
     issue: 6,
+    // One thread: the first iteration is preserved before the second one's write fails (two workers run them at once).
     run: (c) =>
       cli(
-        ['walkforward', '--config', c.configFile, '--experiment', 'new3', '--results-dir', c.results, '--set', 'windows.maxIterations=2', '--quiet'],
+        [
+          'walkforward',
+          '--config',
+          c.configFile,
+          '--experiment',
+          'new3',
+          '--results-dir',
+          c.results,
+          '--set',
+          'windows.maxIterations=2',
+          '--quiet',
+          '--workers',
+          '1',
+        ],
         {
           WFO_FAULT_INJECT: 'ENOSPC:model_iter_2.zip',
         },
