@@ -18,7 +18,8 @@ const { dir, cleanup } = tempDir('wfo-observe-');
 // bufferSize under ten batches: a config warning that must reach run.log.
 const exp = smallExperiment(dir, {
   agent: { layers: [24, 24], learningStarts: 200, targetUpdateInterval: 300, bufferSize: 300, batchSize: 32, explorationFraction: 0.3 },
-  training: { timesteps: 2400, evalFreq: 300 },
+  // Iterations long enough that the SIGINT after the first checkpoint lands inside them, not between iterations.
+  training: { timesteps: 9600, evalFreq: 1200 },
   selection: { minScore: -1000 },
 });
 const id = 'watched';
