@@ -217,9 +217,11 @@ EXPORT(greedy) int greedy(void) {
 /*
  * One DQN update on the batch in the batch buffers. Returns the weighted Huber loss; writes |TD error| per sample
  * to td_errors and the largest |Q| of the batch to max_abs_q. stepSize = lr / (1 - beta1^t), rootCorrection =
- * sqrt(1 - beta2^t) (computed by the caller in double precision, as the tfjs path does).
+ * sqrt(1 - beta2^t) (computed by the caller in double precision, as the tfjs path does). decay = 1 - lr * weightDecay
+ * multiplies the weight matrices (not the biases) after the gradients and before the Adam step, as PyTorch's AdamW
+ * does; 1 skips it.
  */
-EXPORT(train) f32 train(int n, f32 gamma, int doubleDqn, f32 huberDelta, f32 maxNorm, f32 stepSize, f32 rootCorrection, f32 beta1, f32 beta2, f32 eps) {
+EXPORT(train) f32 train(int n, f32 gamma, int doubleDqn, f32 huberDelta, f32 maxNorm, f32 stepSize, f32 rootCorrection, f32 beta1, f32 beta2, f32 eps, f32 decay) {
   int nA = S[L];
   forward(P, A, n);
   AN[0] = bNext;
@@ -268,6 +270,9 @@ EXPORT(train) f32 train(int n, f32 gamma, int doubleDqn, f32 huberDelta, f32 max
   f32 norm = __builtin_sqrtf((f32)sq);
   f32 scale = maxNorm / (norm + 1e-6f);
   if (scale > 1) scale = 1;
+  if (decay != 1)
+    for (int l = 0; l < L; l++)
+      for (int p = woff[l], end = woff[l] + S[l] * S[l + 1]; p < end; p++) P[p] *= decay;
   const v128_t b1 = wasm_f32x4_splat(beta1), b2 = wasm_f32x4_splat(beta2), ob1 = wasm_f32x4_splat(1 - beta1), ob2 = wasm_f32x4_splat(1 - beta2);
   const v128_t sc = wasm_f32x4_splat(scale), rc = wasm_f32x4_splat(rootCorrection), ep = wasm_f32x4_splat(eps), ss = wasm_f32x4_splat(stepSize);
   int p = 0;

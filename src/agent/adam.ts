@@ -28,8 +28,13 @@ export class Adam {
     this.v = params.map((p) => tf.variable(tf.zerosLike(p), false));
   }
 
-  apply(grads: TF.Tensor[]): void {
+  /**
+   * One step. weightDecay > 0 makes it AdamW (Loshchilov and Hutter 2019, PyTorch's order): the weight matrices
+   * (rank-2 parameters; biases are left alone) are multiplied by 1 - lr * weightDecay before the Adam update.
+   */
+  apply(grads: TF.Tensor[], weightDecay = 0): void {
     this.step += 1;
+    const decay = 1 - this.learningRate * weightDecay;
     const stepSize = this.learningRate / (1 - this.beta1 ** this.step);
     const rootCorrection = Math.sqrt(1 - this.beta2 ** this.step);
     tf.tidy(() => {
@@ -39,7 +44,8 @@ export class Adam {
         this.m[i].assign(m);
         this.v[i].assign(v);
         const denom = tf.add(tf.div(tf.sqrt(v), rootCorrection), this.epsilon);
-        this.params[i].assign(tf.sub(this.params[i], tf.mul(tf.div(m, denom), stepSize)));
+        const decayed = decay !== 1 && this.params[i].rank === 2 ? tf.mul(this.params[i], decay) : this.params[i];
+        this.params[i].assign(tf.sub(decayed, tf.mul(tf.div(m, denom), stepSize)));
       });
     });
   }

@@ -98,7 +98,13 @@ export class DqnAgent {
   update(): UpdateStats {
     const c = this.config;
     const b = this.replay.sample(this.rng, this.betaAt(this.numTimesteps), this.batch);
-    const { stats, absTd } = this.learner.update(b, { gamma: c.gamma, doubleDqn: c.doubleDqn, huberDelta: c.huberDelta, maxGradNorm: c.maxGradNorm });
+    const { stats, absTd } = this.learner.update(b, {
+      gamma: c.gamma,
+      doubleDqn: c.doubleDqn,
+      huberDelta: c.huberDelta,
+      maxGradNorm: c.maxGradNorm,
+      weightDecay: c.weightDecay,
+    });
     this.replay.updatePriorities(b.indices, absTd);
     this.numUpdates += 1;
     return stats;

@@ -56,6 +56,7 @@ export class KernelLearner implements QLearner {
       beta1: BETA1,
       beta2: BETA2,
       epsilon: EPSILON,
+      decay: 1 - this.learningRate * s.weightDecay,
     });
     let sum = 0;
     for (let i = 0; i < r.absTd.length; i++) sum += r.absTd[i];

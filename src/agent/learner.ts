@@ -14,6 +14,8 @@ export interface StepSettings {
   doubleDqn: boolean;
   huberDelta: number;
   maxGradNorm: number;
+  /** Decoupled weight decay (AdamW) on the weight matrices; 0 = plain Adam. */
+  weightDecay: number;
 }
 
 /**

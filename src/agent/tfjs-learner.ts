@@ -56,6 +56,7 @@ export class TfjsLearner implements QLearner {
           this.online.variables.map((v) => grads[v.name]),
           s.maxGradNorm,
         ),
+        s.weightDecay,
       );
       const td = kept.td as TF.Tensor;
       const maxAbsQ = kept.maxAbsQ as TF.Tensor;

@@ -73,8 +73,14 @@ const voteWithoutWarmStart: Rule = (c) =>
     ? null
     : 'selection.ensemble=vote with training.warmStart: a vote of several networks is not one network to start the next iteration from; turn one of them off';
 
+const decayBelowOne: Rule = (c) =>
+  c.agent.learningRate * c.agent.weightDecay < 1
+    ? null
+    : `agent.learningRate * agent.weightDecay (${c.agent.learningRate} * ${c.agent.weightDecay}) must be below 1: each step multiplies the weights by 1 minus it`;
+
 export const errorRules: Rule[] = [
   voteNeedsSeeds,
+  decayBelowOne,
   voteWithoutWarmStart,
   learningStartsBeforeEnd,
   batchFitsBuffer,

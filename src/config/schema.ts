@@ -81,6 +81,11 @@ export const agentSchema = z
       .describe('Hidden layer sizes (ReLU); the study chose [32, 32] over [128, 128]'),
     gamma: z.number().min(0).max(1).default(0).describe('Discount factor; an action shapes one bar, and the study chose 0 from 0, 0.5, 0.9, 0.99'),
     learningRate: z.number().positive().max(1).default(3e-4).describe('Adam learning rate (SB3: 1e-4; the study chose 3e-4)'),
+    weightDecay: z
+      .number()
+      .min(0)
+      .default(0)
+      .describe('Decoupled weight decay (AdamW) on the weight matrices, not the biases: each step multiplies them by 1 - learningRate * weightDecay'),
     batchSize: int().min(1).default(64).describe('Transitions per gradient step (SB3: 32; reference workload: 64)'),
     bufferSize: int().min(1).default(100_000).describe('Replay capacity (SB3: 1e6; daily series are far shorter)'),
     learningStarts: int().min(0).default(1000).describe('Environment steps before the first gradient step'),

@@ -20,7 +20,7 @@ function setup(agentSettings: Record<string, unknown>, obsDim = 31, nActions = 3
     const n = Float32Array.from({ length: obsDim }, () => rng.normal());
     replay.add(o, rng.int(nActions), 0.02 * rng.normal(), n, rng.next() < 0.05);
   }
-  const settings = { gamma: c.gamma, doubleDqn: c.doubleDqn, huberDelta: c.huberDelta, maxGradNorm: c.maxGradNorm };
+  const settings = { gamma: c.gamma, doubleDqn: c.doubleDqn, huberDelta: c.huberDelta, maxGradNorm: c.maxGradNorm, weightDecay: c.weightDecay };
   const batch = createBatch(c.batchSize, obsDim);
   return { tfjs, kernel, replay, rng, settings, batch, probe: Float32Array.from({ length: obsDim }, () => rng.normal()) };
 }
@@ -35,6 +35,7 @@ describe('the WebAssembly kernel agrees with the tfjs reference', () => {
     ['plain DQN, MSE-like Huber', { doubleDqn: false, huberDelta: 100 }],
     ['three odd-sized hidden layers, clipping that bites', { layers: [37, 22, 9], maxGradNorm: 0.01 }],
     ['a batch not divisible by 4', { batchSize: 30 }],
+    ['AdamW weight decay that bites (9% a step)', { weightDecay: 300 }],
   ])(
     '%s: the same Q-values, and after each of 30 updates on the same batches the same TD errors, loss, weights and Adam state within 1e-5',
     (_name, settings) => {

@@ -58,6 +58,12 @@ describe('loadConfig', () => {
       ['training.timesteps=500'],
       /agent\.learningStarts \(1000\) must be less than training\.timesteps \(500\)/,
     ],
+    [
+      'weight decay must leave a positive factor',
+      ['agent.weightDecay=4000'],
+      /agent\.learningRate \* agent\.weightDecay \(0\.0003 \* 4000\) must be below 1/,
+    ],
+    ['weight decay is not negative', ['agent.weightDecay=-1'], /^agent\.weightDecay: got -1; Too small: expected number to be >=0/],
     ['batch must fit the buffer', ['agent.bufferSize=10'], /agent\.batchSize \(64\) must be at most agent\.bufferSize \(10\)/],
     ['validation 0 needs selection.on=last', ['windows.validation=0'], /windows\.validation is 0.*selection\.on=last/],
     [

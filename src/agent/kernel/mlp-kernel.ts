@@ -31,6 +31,7 @@ interface KernelExports {
     beta1: number,
     beta2: number,
     eps: number,
+    decay: number,
   ): number;
   copy_target(): void;
 }
@@ -61,6 +62,8 @@ export interface TrainArgs {
   beta1: number;
   beta2: number;
   epsilon: number;
+  /** 1 - lr * weightDecay: the factor the weight matrices are multiplied by before the Adam step (1: none). */
+  decay: number;
 }
 
 export type KernelBatch = Omit<ReplayBatch, 'indices'>;
@@ -140,7 +143,7 @@ export class MlpKernel {
     this.batch.rewards.set(b.rewards.subarray(0, n));
     this.batch.dones.set(b.dones.subarray(0, n));
     this.batch.weights.set(b.weights.subarray(0, n));
-    const loss = this.k.train(n, a.gamma, a.doubleDqn ? 1 : 0, a.huberDelta, a.maxNorm, a.stepSize, a.rootCorrection, a.beta1, a.beta2, a.epsilon);
+    const loss = this.k.train(n, a.gamma, a.doubleDqn ? 1 : 0, a.huberDelta, a.maxNorm, a.stepSize, a.rootCorrection, a.beta1, a.beta2, a.epsilon, a.decay);
     return { loss, maxAbsQ: this.k.max_abs_q(), absTd: this.batch.td.subarray(0, n) };
   }
 
