@@ -84,8 +84,10 @@ export const agentSchema = z
     weightDecay: z
       .number()
       .min(0)
-      .default(0)
-      .describe('Decoupled weight decay (AdamW) on the weight matrices, not the biases: each step multiplies them by 1 - learningRate * weightDecay'),
+      .default(1)
+      .describe(
+        'Decoupled weight decay (AdamW) on the weight matrices, not the biases: each step multiplies them by 1 - learningRate * weightDecay; the study chose 1 from 0, 0.3, 1, 3',
+      ),
     batchSize: int().min(1).default(64).describe('Transitions per gradient step (SB3: 32; reference workload: 64)'),
     bufferSize: int().min(1).default(100_000).describe('Replay capacity (SB3: 1e6; daily series are far shorter)'),
     learningStarts: int().min(0).default(1000).describe('Environment steps before the first gradient step'),
