@@ -270,9 +270,14 @@ EXPORT(train) f32 train(int n, f32 gamma, int doubleDqn, f32 huberDelta, f32 max
   f32 norm = __builtin_sqrtf((f32)sq);
   f32 scale = maxNorm / (norm + 1e-6f);
   if (scale > 1) scale = 1;
-  if (decay != 1)
-    for (int l = 0; l < L; l++)
-      for (int p = woff[l], end = woff[l] + S[l] * S[l + 1]; p < end; p++) P[p] *= decay;
+  if (decay != 1) {
+    const v128_t dc = wasm_f32x4_splat(decay);
+    for (int l = 0; l < L; l++) {
+      int p = woff[l], end = woff[l] + S[l] * S[l + 1];
+      for (; p + 4 <= end; p += 4) wasm_v128_store(P + p, wasm_f32x4_mul(wasm_v128_load(P + p), dc));
+      for (; p < end; p++) P[p] *= decay;
+    }
+  }
   const v128_t b1 = wasm_f32x4_splat(beta1), b2 = wasm_f32x4_splat(beta2), ob1 = wasm_f32x4_splat(1 - beta1), ob2 = wasm_f32x4_splat(1 - beta2);
   const v128_t sc = wasm_f32x4_splat(scale), rc = wasm_f32x4_splat(rootCorrection), ep = wasm_f32x4_splat(eps), ss = wasm_f32x4_splat(stepSize);
   int p = 0;

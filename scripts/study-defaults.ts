@@ -9,7 +9,7 @@
  * - the S&P series: validation only, the mean validation score of the kept models and the share of iterations whose
  *   best candidate beats the untrained network on validation. Its test segments are not read.
  *
- *   npm run study -- [--variants name,name] [--jobs 2] [--markets ar1,regime,ou,sp500]
+ *   npm run study -- [--variants name,name] [--jobs 2] [--markets ar1,regime,ou,sp500] [--seeds 101,102] [--per-seed] [--set key=value ...]
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -48,7 +48,20 @@ const variants: Record<string, string[]> = {
   'lr-1e-3': ['agent.learningRate=0.001'],
   'target-250': ['agent.targetUpdateInterval=250'],
   'select-last': ['selection.on=last'],
-  'before-this-study': ['env.lookback=30', 'agent.layers=[128,128]', 'agent.gamma=0.99', 'agent.learningRate=0.0001', 'agent.rewardScaling=none'],
+  'wd-0': ['agent.weightDecay=0'],
+  'wd-0.3': ['agent.weightDecay=0.3'],
+  'wd-3': ['agent.weightDecay=3'],
+  anchored: ['windows.mode=anchored'],
+  'eval-2k': ['training.evalFreq=2000'],
+  'net-64x64': ['agent.layers=[64,64]'],
+  'before-this-study': [
+    'env.lookback=30',
+    'agent.layers=[128,128]',
+    'agent.gamma=0.99',
+    'agent.learningRate=0.0001',
+    'agent.rewardScaling=none',
+    'agent.weightDecay=0',
+  ],
 };
 
 const { values } = parseArgs({
@@ -57,6 +70,9 @@ const { values } = parseArgs({
     markets: { type: 'string', default: 'ar1,regime,ou,sp500' },
     seeds: { type: 'string', default: '101,102' },
     jobs: { type: 'string', default: '2' },
+    'per-seed': { type: 'boolean', default: false },
+    /** Settings under every variant, e.g. agent.weightDecay=0 to re-run the studies that came before it. */
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 const dir = mkdtempSync(join(tmpdir(), 'wfo-study-'));
@@ -66,6 +82,7 @@ const synthArgs: Record<string, string[]> = { ar1: ['--kind', 'ar1', '--phi', '0
 interface Cell {
   variant: string;
   market: string;
+  seed: number;
   value: number | null;
   dsr: number | null;
 }
@@ -98,16 +115,16 @@ async function measure(variant: string, market: string, seed: number): Promise<C
     '--workers',
     '1',
   ];
-  for (const s of variants[variant]) args.push('--set', s);
+  for (const s of [...values.set, ...variants[variant]]) args.push('--set', s);
   await run(process.execPath, args, { cwd: root, maxBuffer: 1 << 26 });
   const summary = JSON.parse(readFileSync(join(dir, id, 'walkforward_summary.json'), 'utf8'));
   if (market === 'sp500') {
     const kept = summary.iterations.filter((i: { status: string }) => i.status === 'model').map((i: { selectionScore: number }) => i.selectionScore);
     const mean = kept.length ? kept.reduce((a: number, b: number) => a + b, 0) / kept.length : null;
-    return { variant, market, value: mean, dsr: null };
+    return { variant, market, seed, value: mean, dsr: null };
   }
   const sharpe = summary.stitched.strategy.sharpe as number | null;
-  return { variant, market, value: sharpe !== null && oracle ? sharpe / oracle : null, dsr: summary.luck.dsr.dsr };
+  return { variant, market, seed, value: sharpe !== null && oracle ? sharpe / oracle : null, dsr: summary.luck.dsr.dsr };
 }
 
 const tasks = values.variants
@@ -135,5 +152,14 @@ for (const v of values.variants.split(',')) {
     return m === 'sp500' ? fmt(mean(mine.map((c) => c.value))) : `${fmt(mean(mine.map((c) => c.value)))} (${fmt(mean(mine.map((c) => c.dsr)))})`;
   });
   console.log(`| ${v} | ${row.join(' | ')} |`);
+  if (values['per-seed'])
+    for (const m of markets)
+      console.log(
+        `  ${m}: ${cells
+          .filter((c) => c.variant === v && c.market === m)
+          .sort((a, b) => a.seed - b.seed)
+          .map((c) => fmt(c.value))
+          .join(' / ')}`,
+      );
 }
 console.log(`\n${tasks.length} runs; seeds ${seeds.join(', ')}; results in ${dir}`);
