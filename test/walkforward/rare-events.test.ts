@@ -12,7 +12,9 @@ describe('the events a healthy run never logs, from real runs that provoke them'
 
   test('a diverging run logs training-warning lines that fit their schema', async () => {
     const exp = smallExperiment(tmp.dir, { windows: { train: 300, validation: 100, test: 100, maxIterations: 1 } });
-    const sets = ['agent.learningRate=1', 'agent.weightDecay=0', 'agent.huberDelta=1000000', 'agent.maxGradNorm=1000000', 'agent.gamma=0.99'].flatMap((s) => ['--set', s]);
+    const sets = ['agent.learningRate=1', 'agent.weightDecay=0', 'agent.huberDelta=1000000', 'agent.maxGradNorm=1000000', 'agent.gamma=0.99'].flatMap(
+      (s) => ['--set', s],
+    );
     const r = await runCli(walkforwardArgs(exp, 'diverging', '--quiet', '--no-charts', ...sets));
     expect(r.code).toBe(0);
     const warnings = (await readRunLog(join(exp.resultsDir, 'diverging', 'run.log'))).filter((l) => l.event === 'training-warning');

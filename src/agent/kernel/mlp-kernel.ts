@@ -143,7 +143,19 @@ export class MlpKernel {
     this.batch.rewards.set(b.rewards.subarray(0, n));
     this.batch.dones.set(b.dones.subarray(0, n));
     this.batch.weights.set(b.weights.subarray(0, n));
-    const loss = this.k.train(n, a.gamma, a.doubleDqn ? 1 : 0, a.huberDelta, a.maxNorm, a.stepSize, a.rootCorrection, a.beta1, a.beta2, a.epsilon, a.decay);
+    const loss = this.k.train(
+      n,
+      a.gamma,
+      a.doubleDqn ? 1 : 0,
+      a.huberDelta,
+      a.maxNorm,
+      a.stepSize,
+      a.rootCorrection,
+      a.beta1,
+      a.beta2,
+      a.epsilon,
+      a.decay,
+    );
     return { loss, maxAbsQ: this.k.max_abs_q(), absTd: this.batch.td.subarray(0, n) };
   }
 
