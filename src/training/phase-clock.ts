@@ -46,12 +46,12 @@ export class PhaseClock {
     return s > 0 ? (step - this.startStep) / s : 0;
   }
 
-  performance(step: number, updates: number): IterationPerformance {
-    const s = this.seconds;
+  /** The figures over `s` seconds of this process (default: until now). */
+  performance(step: number, updates: number, s = this.seconds): IterationPerformance {
     const memory = process.memoryUsage();
     const t = this.times;
     return {
-      stepsPerSecond: this.stepsPerSecond(step),
+      stepsPerSecond: s > 0 ? (step - this.startStep) / s : 0,
       updatesPerSecond: s > 0 ? (updates - this.startUpdates) / s : 0,
       phases: {
         action: t.action / 1000,

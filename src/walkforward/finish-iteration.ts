@@ -22,7 +22,8 @@ export interface FinishedIteration {
 /**
  * Decides whether the iteration's current best qualifies; if it does, copies it to checkpoints/model_iter_N.zip,
  * evaluates that preserved file on train, validation and test and writes metrics_iter_N.json; if not, writes
- * no_model_iter_N.json with the reason and holds selection.fallback in the test segment.
+ * no_model_iter_N.json with the reason and holds selection.fallback in the test segment. The last training checkpoint
+ * may still be committing meanwhile: the record is written only after it has (trained.settle()).
  */
 export async function finishIteration(
   ctx: RunContext,
@@ -87,11 +88,14 @@ export async function finishIteration(
     const testEnv = segmentEnv(window.test);
     const fallback = config.selection.fallback;
     const run = runPolicy(testEnv, holdPolicy(testEnv, fallback === 'flat' ? 0 : 1), ctx.metricOptions);
+    const luck = iterationLuck({ ...luckBase, kept: null });
+    const training = { ...common.training, ...(await trained.settle()) };
     const record = await store.commitJson(
       layout.placeholder(n),
       placeholderRecordSchema,
       {
         ...common,
+        training,
         kind: 'placeholder',
         reason: verdict.reason,
         criteria: { metric, minScore: config.selection.minScore, mustBeatBuyAndHold: config.selection.mustBeatBuyAndHold },
@@ -99,7 +103,7 @@ export async function finishIteration(
         fallback,
         metrics: { test: run.metrics },
         outOfSample: outOfSample(run, market),
-        luck: iterationLuck({ ...luckBase, kept: null }),
+        luck,
       },
       { step: null, describe: digestOf },
     );
@@ -114,22 +118,25 @@ export async function finishIteration(
   const preserved = await loadModelZip(paths.preservedModel(n));
   preserved.model.dispose();
   const runs = evaluateWeights(preserved, ctx, market, window);
+  const luck = iterationLuck({
+    ...luckBase,
+    kept: {
+      validation: window.validation && runs.validation ? { segment: window.validation, run: runs.validation } : null,
+      test: { segment: window.test, run: runs.test },
+    },
+  });
+  const training = { ...common.training, ...(await trained.settle()) };
   const record = await store.commitJson(
     layout.metrics(n),
     modelRecordSchema,
     {
       ...common,
+      training,
       kind: 'model',
       model: modelFile,
       metrics: { train: runs.train.metrics, validation: runs.validation?.metrics ?? null, test: runs.test.metrics },
       outOfSample: outOfSample(runs.test, market),
-      luck: iterationLuck({
-        ...luckBase,
-        kept: {
-          validation: window.validation && runs.validation ? { segment: window.validation, run: runs.validation } : null,
-          test: { segment: window.test, run: runs.test },
-        },
-      }),
+      luck,
     },
     { step: trained.best?.step ?? null, describe: digestOf },
   );

@@ -21,6 +21,8 @@ export { agentSeed, iterationSeed, type ChartMoment, type TrainedSeed } from './
  * summed over the seeds.
  */
 export interface TrainedIteration extends Omit<TrainedSeed, 'seed' | 'rngSeed'> {
+  /** Waits for the last training checkpoint still committing and gives the final figures (see SeedTraining). */
+  settle(): Promise<Pick<TrainedSeed, 'performance' | 'seconds'>>;
   /** The seed of the kept model, or 'vote'; null when no evaluation ran. */
   kept: number | 'vote' | null;
   /** The file the kept model is preserved from (relative to the experiment); null when no evaluation ran. */
@@ -44,11 +46,21 @@ export async function trainIteration(
   onChart?: ChartMoment,
 ): Promise<TrainedIteration> {
   const { seeds } = ctx.config.training;
-  if (seeds === 1) return combine(ctx, data, [await trainSeed(ctx, data, 0, warmStart, onChart)]);
+  if (seeds === 1) {
+    const only = await trainSeed(ctx, data, 0, warmStart, onChart);
+    return {
+      ...(await combine(ctx, data, [only.trained])),
+      settle: async () => {
+        const { performance, seconds } = await only.settle();
+        return { performance, seconds };
+      },
+    };
+  }
   const done: TrainedSeed[] = [];
   for (let k = 0; k < seeds; k++) {
     const committed = await readSeedResult(ctx, data.window.iteration, k);
-    const result = committed ?? (await trainSeed(ctx, data, k, warmStart, onChart));
+    // A seed's result commits only once its last training checkpoint has.
+    const result = committed ?? (await (await trainSeed(ctx, data, k, warmStart, onChart)).settle());
     if (!committed) await commitSeedResult(ctx, data.window.iteration, result);
     const n = data.window.iteration;
     ctx.logger.info(
@@ -65,7 +77,8 @@ export async function trainIteration(
     );
     done.push(result);
   }
-  return combine(ctx, data, done);
+  const combined = await combine(ctx, data, done);
+  return { ...combined, settle: async () => ({ performance: combined.performance, seconds: combined.seconds }) };
 }
 
 async function readSeedResult(ctx: RunContext, n: number, seed: number): Promise<TrainedSeed | null> {
@@ -87,7 +100,7 @@ async function commitSeedResult(ctx: RunContext, n: number, trained: TrainedSeed
   await ctx.store.commitJson(layout.seedResult(n, trained.seed), seedResultSchema, value, { step: null });
 }
 
-async function combine(ctx: RunContext, data: WindowData, seeds: TrainedSeed[]): Promise<TrainedIteration> {
+async function combine(ctx: RunContext, data: WindowData, seeds: TrainedSeed[]): Promise<Omit<TrainedIteration, 'settle'>> {
   const first = seeds[0];
   const sum = (f: (s: TrainedSeed) => number) => seeds.reduce((a, s) => a + f(s), 0);
   const base = {

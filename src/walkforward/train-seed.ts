@@ -44,6 +44,18 @@ export interface TrainedSeed {
   resumedFrom: string | null;
 }
 
+type SeedFigures = Omit<TrainedSeed, 'seed' | 'rngSeed'>;
+
+/**
+ * A seed's training whose last training checkpoint may still be committing: the iteration goes on with its
+ * evaluation meanwhile and calls settle() before it commits its own record. settle() waits for the checkpoint (the
+ * wait counts as that save's blocked time), rethrows its error, and gives the figures with that wait in them.
+ */
+export interface SeedTraining {
+  trained: TrainedSeed;
+  settle(): Promise<TrainedSeed>;
+}
+
 /** Called at the experiment's plot moments with the iteration's curves so far. */
 export type ChartMoment = (iteration: number, step: number, history: TrainingHistory, candidates: Candidate[]) => Promise<void>;
 
@@ -60,7 +72,7 @@ export async function trainSeed(
   seed: number,
   warmStart: Float32Array[] | null,
   onChart?: ChartMoment,
-): Promise<TrainedSeed> {
+): Promise<SeedTraining> {
   const n = data.window.iteration;
   const { timesteps } = ctx.config.training;
   const env = new TradingEnv(data.market, data.window.train.start, data.window.train.end, ctx.config.env);
@@ -88,7 +100,8 @@ export async function trainSeed(
     await mkdir(ctx.store.paths.at(layout.seedFolder(n, seed)), { recursive: true });
     // Each seed's TensorBoard curves are a run of their own (seed_K/ inside the iteration's folder); snapshots are seed 0's.
     board = await IterationBoard.open(ctx, n, seed);
-    return { seed, rngSeed, ...(await train(ctx, data, env, session, resume, board, seed, seed === 0 ? onChart : undefined)) };
+    const trained = await train(ctx, data, env, session, resume, board, seed, seed === 0 ? onChart : undefined);
+    return { trained: { seed, rngSeed, ...trained.figures }, settle: async () => ({ seed, rngSeed, ...(await trained.settle()) }) };
   } finally {
     agent.dispose();
     await board?.close();
@@ -104,7 +117,7 @@ async function train(
   board: IterationBoard | null,
   seed: number,
   onChart?: ChartMoment,
-): Promise<Omit<TrainedSeed, 'seed' | 'rngSeed'>> {
+): Promise<{ figures: SeedFigures; settle: () => Promise<SeedFigures> }> {
   const n = data.window.iteration;
   const { agent } = session;
   const { config, plan } = ctx;
@@ -147,28 +160,40 @@ async function train(
   const loop: LoopState = await trainAgent(agent, env, { timesteps, callbacks, resumeFrom: session.loop, times: clock.times });
   board?.sync(session.history, session.candidates);
   await saves.trainingIfNew(loop);
-  // Training checkpoints commit in the background: the last one must be on disk before the iteration ends or exits.
-  await saves.flush();
   if (ctx.signal?.aborted && agent.numTimesteps < timesteps) {
+    // The state of an interrupted run is on disk before it exits.
+    await saves.flush();
     const reason = String(ctx.signal.reason ?? 'SIGINT');
     throw new InterruptedError(
       reason,
       `interrupted by ${reason} at iteration ${n}, step ${agent.numTimesteps}: state saved; run the same command to resume`,
     );
   }
-  return {
+  // The last training checkpoint commits behind the iteration's evaluation; settle() waits for it.
+  const trainedFor = clock.seconds;
+  const loopEnd = { timesteps: agent.numTimesteps, updates: agent.numUpdates, epsilon: agent.epsilon };
+  const elapsed = clock.elapsed;
+  const figures = (waited: number): SeedFigures => ({
     candidates: session.candidates,
     best: session.best,
     untrained: session.untrained,
     scoredOn: evaluate.scoredOn,
-    timesteps: agent.numTimesteps,
-    updates: agent.numUpdates,
+    timesteps: loopEnd.timesteps,
+    updates: loopEnd.updates,
     episodes: loop.episode,
-    finalEpsilon: agent.epsilon,
-    seconds: clock.elapsed,
+    finalEpsilon: loopEnd.epsilon,
+    seconds: elapsed + waited,
     history: session.history,
-    performance: clock.performance(agent.numTimesteps, agent.numUpdates),
+    performance: clock.performance(loopEnd.timesteps, loopEnd.updates, trainedFor + waited),
     resumedFrom: resume?.file ?? null,
+  });
+  return {
+    figures: figures(0),
+    settle: async () => {
+      const t0 = performance.now();
+      await saves.flush();
+      return figures((performance.now() - t0) / 1000);
+    },
   };
 }
 
