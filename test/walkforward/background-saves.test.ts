@@ -37,6 +37,13 @@ describe('saves in the background: what the run reports', () => {
       expect(blocked?.max).toBeCloseTo(Math.max(...ofIteration.map((s) => s.msBlocked as number)), 1);
       expect(blocked?.share).toBeGreaterThanOrEqual(0);
       expect(blocked?.share).toBeLessThan(1);
+      // The last training checkpoint commits behind the iteration's evaluation, but before its record does.
+      const last = lines.findIndex(
+        (l) => l.event === 'checkpoint' && l.kind === 'training' && l.iteration === record.iteration && l.step === record.training.timesteps,
+      );
+      const done = lines.findIndex((l) => l.event === 'iteration-done' && l.iteration === record.iteration);
+      expect(last).toBeGreaterThanOrEqual(0);
+      expect(last).toBeLessThan(done);
     }
     const summary = walkforwardSummarySchema.parse(JSON.parse(readFileSync(join(root, 'walkforward_summary.json'), 'utf8')));
     expect(summary.savesBlockedMs?.count).toBe(saves.length);
