@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'results/', 'test-output/', 'src/agent/kernel/*.wasm'] },
+  { ignores: ['dist/', '.test-dist/', 'node_modules/', 'coverage/', 'results/', 'test-output/', 'src/agent/kernel/*.wasm'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

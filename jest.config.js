@@ -6,4 +6,7 @@ export default {
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, diagnostics: false }] },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 120000,
+  // The compiled copy of the sources (test/global-setup.js) holds no tests and is no module to map.
+  modulePathIgnorePatterns: ['<rootDir>/.test-dist/'],
+  globalSetup: '<rootDir>/test/global-setup.js',
 };

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
-const entry = resolve(repoRoot, 'src/cli/main.ts');
+/** The CLI compiled by test/global-setup.js for this test run. */
+const entry = resolve(repoRoot, '.test-dist/cli/main.js');
 
 export interface CliResult {
   code: number | null;
@@ -11,9 +12,9 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts the real `wfo` command line as a child process (TypeScript run through tsx). */
+/** Starts the real `wfo` command line as a child process (the sources as compiled for this test run). */
 export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', entry, ...args], {
+  return spawn(process.execPath, [entry, ...args], {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, FORCE_COLOR: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
