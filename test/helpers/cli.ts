@@ -2,8 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const repoRoot = resolve(new URL('../..', import.meta.url).pathname);
+const sourceEntry = resolve(repoRoot, 'src/cli/main.ts');
 /** The CLI compiled by test/global-setup.js for this test run. */
-const entry = resolve(repoRoot, '.test-dist/cli/main.js');
+const compiledEntry = resolve(repoRoot, '.test-dist/cli/main.js');
 
 export interface CliResult {
   code: number | null;
@@ -12,17 +13,22 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts the real `wfo` command line as a child process (the sources as compiled for this test run). */
-export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
-  return spawn(process.execPath, [entry, ...args], {
+/**
+ * Starts the real `wfo` command line as a child process, from the TypeScript sources through tsx: the tests that
+ * signal or kill a child mid-run time their moments to that pace.
+ */
+export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}, compiled = false): ChildProcess {
+  const command = compiled ? [compiledEntry, ...args] : ['--import', 'tsx', sourceEntry, ...args];
+  return spawn(process.execPath, command, {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, FORCE_COLOR: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
 
+/** Runs the CLI to its end, compiled for this test run (test/global-setup.js): the same code without tsx's start-up. */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  const child = startCli(args, options);
+  const child = startCli(args, options, true);
   return collect(child);
 }
 
