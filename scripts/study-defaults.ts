@@ -1,7 +1,7 @@
 /**
  * The study that chose the learning defaults. It runs the built CLI (`npm run build` first) for each variant of the
  * settings on synthetic markets with a known best policy (AR(1), regime switch, Ornstein-Uhlenbeck; study seeds
- * 101-102, never the seed the acceptance check uses) and on the bundled S&P data, and prints one markdown table.
+ * from --seeds, 101-102 by default, never the seed the acceptance check uses) and on the bundled S&P data, and prints one markdown table.
  *
  * What it reads, so that no default is ever tuned on a test segment of real data:
  * - synthetic markets: the stitched out-of-sample Sharpe over the oracle's Sharpe (the process is known; its test

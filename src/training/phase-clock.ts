@@ -41,8 +41,7 @@ export class PhaseClock {
     return this.priorSeconds + this.seconds;
   }
 
-  stepsPerSecond(step: number): number {
-    const s = this.seconds;
+  stepsPerSecond(step: number, s = this.seconds): number {
     return s > 0 ? (step - this.startStep) / s : 0;
   }
 
@@ -51,7 +50,7 @@ export class PhaseClock {
     const memory = process.memoryUsage();
     const t = this.times;
     return {
-      stepsPerSecond: s > 0 ? (step - this.startStep) / s : 0,
+      stepsPerSecond: this.stepsPerSecond(step, s),
       updatesPerSecond: s > 0 ? (updates - this.startUpdates) / s : 0,
       phases: {
         action: t.action / 1000,

@@ -67,20 +67,21 @@ export async function finishIteration(
       ...seedSelection(trained),
     },
     buyAndHold: { train: hold.train.metrics, validation: hold.validation?.metrics ?? null, test: hold.test.metrics },
-    training: {
-      seed: iterationSeed(ctx, n),
-      timesteps: trained.timesteps,
-      updates: trained.updates,
-      episodes: trained.episodes,
-      finalEpsilon: trained.finalEpsilon,
-      warmStartFrom,
-      seconds: trained.seconds,
-      history: { every: trained.history.every, points: trained.history.points, episodes: trained.history.episodes },
-      performance: trained.performance,
-      ...(trained.seeds.length > 1 ? { seeds: trained.seeds.map(seedSummary) } : {}),
-    },
-    createdAt: store.now().toISOString(),
   };
+  const createdAt = store.now().toISOString();
+  // The record's training section, once the last training checkpoint has committed (settle).
+  const trainingOf = (settled: Awaited<ReturnType<TrainedIteration['settle']>>) => ({
+    seed: iterationSeed(ctx, n),
+    timesteps: trained.timesteps,
+    updates: trained.updates,
+    episodes: trained.episodes,
+    finalEpsilon: trained.finalEpsilon,
+    warmStartFrom,
+    seconds: settled.seconds,
+    history: { every: trained.history.every, points: trained.history.points, episodes: trained.history.episodes },
+    performance: settled.performance,
+    ...(trained.seeds.length > 1 ? { seeds: trained.seeds.map(seedSummary) } : {}),
+  });
   const luckBase = { seed: ctx.seed, iteration: n, market, env: config.env, metricOptions: ctx.metricOptions, candidates: trained.candidates };
   const preserveStarted = performance.now();
   ctx.trace('preservation', { iteration: n });
@@ -89,13 +90,14 @@ export async function finishIteration(
     const fallback = config.selection.fallback;
     const run = runPolicy(testEnv, holdPolicy(testEnv, fallback === 'flat' ? 0 : 1), ctx.metricOptions);
     const luck = iterationLuck({ ...luckBase, kept: null });
-    const training = { ...common.training, ...(await trained.settle()) };
+    const training = trainingOf(await trained.settle());
     const record = await store.commitJson(
       layout.placeholder(n),
       placeholderRecordSchema,
       {
         ...common,
         training,
+        createdAt,
         kind: 'placeholder',
         reason: verdict.reason,
         criteria: { metric, minScore: config.selection.minScore, mustBeatBuyAndHold: config.selection.mustBeatBuyAndHold },
@@ -125,13 +127,14 @@ export async function finishIteration(
       test: { segment: window.test, run: runs.test },
     },
   });
-  const training = { ...common.training, ...(await trained.settle()) };
+  const training = trainingOf(await trained.settle());
   const record = await store.commitJson(
     layout.metrics(n),
     modelRecordSchema,
     {
       ...common,
       training,
+      createdAt,
       kind: 'model',
       model: modelFile,
       metrics: { train: runs.train.metrics, validation: runs.validation?.metrics ?? null, test: runs.test.metrics },

@@ -17,11 +17,14 @@ export { agentSeed, iterationSeed, type ChartMoment, type TrainedSeed } from './
 /**
  * One window's training over all its seeds: the fields of one seed's result, where candidates are every seed's in
  * seed order, best is the kept model's candidate (the best over all seeds' candidates, or the vote scored like a
- * candidate), untrained and resumedFrom are seed 0's, timesteps are per agent and updates, episodes and seconds are
- * summed over the seeds.
+ * candidate), untrained and resumedFrom are seed 0's, timesteps are per agent and updates and episodes are summed
+ * over the seeds. Seconds and performance come from settle() alone.
  */
-export interface TrainedIteration extends Omit<TrainedSeed, 'seed' | 'rngSeed'> {
-  /** Waits for the last training checkpoint still committing and gives the final figures (see SeedTraining). */
+export interface TrainedIteration extends Omit<TrainedSeed, 'seed' | 'rngSeed' | 'performance' | 'seconds'> {
+  /**
+   * Waits for the last training checkpoint still committing and gives the final figures (see SeedTraining): seed 0's
+   * performance and the seconds summed over the seeds.
+   */
   settle(): Promise<Pick<TrainedSeed, 'performance' | 'seconds'>>;
   /** The seed of the kept model, or 'vote'; null when no evaluation ran. */
   kept: number | 'vote' | null;
@@ -48,13 +51,7 @@ export async function trainIteration(
   const { seeds } = ctx.config.training;
   if (seeds === 1) {
     const only = await trainSeed(ctx, data, 0, warmStart, onChart);
-    return {
-      ...(await combine(ctx, data, [only.trained])),
-      settle: async () => {
-        const { performance, seconds } = await only.settle();
-        return { performance, seconds };
-      },
-    };
+    return { ...(await combine(ctx, data, [only.trained])), settle: only.settle };
   }
   const done: TrainedSeed[] = [];
   for (let k = 0; k < seeds; k++) {
@@ -77,8 +74,8 @@ export async function trainIteration(
     );
     done.push(result);
   }
-  const combined = await combine(ctx, data, done);
-  return { ...combined, settle: async () => ({ performance: combined.performance, seconds: combined.seconds }) };
+  const settled = { performance: done[0].performance, seconds: done.reduce((a, s) => a + s.seconds, 0) };
+  return { ...(await combine(ctx, data, done)), settle: async () => settled };
 }
 
 async function readSeedResult(ctx: RunContext, n: number, seed: number): Promise<TrainedSeed | null> {
@@ -111,9 +108,7 @@ async function combine(ctx: RunContext, data: WindowData, seeds: TrainedSeed[]):
     updates: sum((s) => s.updates),
     episodes: sum((s) => s.episodes),
     finalEpsilon: first.finalEpsilon,
-    seconds: sum((s) => s.seconds),
     history: first.history,
-    performance: first.performance,
     resumedFrom: first.resumedFrom,
     seeds,
   };

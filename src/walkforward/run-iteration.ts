@@ -28,5 +28,5 @@ export async function runOneIteration(
   const trained = await trainIteration(ctx, data, warmStart?.weights ?? null, snapshot);
   const finished = await finishIteration(ctx, window, data.market, trained, warmStart?.iteration ?? null);
   for (const job of iterationChartJobs(finished.record, timesteps, null)) await charts?.write(job);
-  return { record: finished.record, timings: { training: trained.seconds, ...finished.seconds } };
+  return { record: finished.record, timings: { training: finished.record.training.seconds, ...finished.seconds } };
 }

@@ -17,8 +17,8 @@ export interface CliResult {
  * Starts the real `wfo` command line as a child process, from the TypeScript sources through tsx: the tests that
  * signal or kill a child mid-run time their moments to that pace.
  */
-export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}, compiled = false): ChildProcess {
-  const command = compiled ? [compiledEntry, ...args] : ['--import', 'tsx', sourceEntry, ...args];
+export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; compiled?: boolean } = {}): ChildProcess {
+  const command = options.compiled ? [compiledEntry, ...args] : ['--import', 'tsx', sourceEntry, ...args];
   return spawn(process.execPath, command, {
     cwd: options.cwd ?? repoRoot,
     env: { ...process.env, FORCE_COLOR: '0', ...options.env },
@@ -28,7 +28,7 @@ export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.P
 
 /** Runs the CLI to its end, compiled for this test run (test/global-setup.js): the same code without tsx's start-up. */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-  const child = startCli(args, options, true);
+  const child = startCli(args, { ...options, compiled: true });
   return collect(child);
 }
 
