@@ -19,9 +19,13 @@ export function createTrace(enabled = process.env.WFO_TRACE === '1'): Trace {
  * most 30 s), so a test can land a signal exactly there instead of racing the run.
  */
 export async function holdAt(phase: string, signal: AbortSignal | undefined): Promise<void> {
-  if (process.env.WFO_HOLD !== phase || !signal || signal.aborted) return;
+  if (!holding(phase) || !signal || signal.aborted) return;
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, 30_000);
     signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
   });
+}
+
+export function holding(phase: string): boolean {
+  return process.env.WFO_HOLD === phase;
 }

@@ -11,6 +11,7 @@ import { layout } from '../store/layout.js';
 import { atEnd, everyNTimesteps, onFirstStep, stopOnAbort } from '../training/callbacks.js';
 import { historyRecorder, type TrainingHistory } from '../training/history.js';
 import { PhaseClock } from '../training/phase-clock.js';
+import { holdAt, holding } from '../logging/trace.js';
 import { stepsBefore } from '../plan/save-plan.js';
 import { trainAgent, type LoopState, type TrainCallback } from '../training/train-loop.js';
 import type { RunContext } from './context.js';
@@ -149,7 +150,14 @@ async function train(
     config.selection.on === 'best'
       ? everyNTimesteps(config.training.evalFreq, 0, async () => (agent.numUpdates > 0 ? keep(await evaluate(), false) : undefined))
       : atEnd(timesteps, async () => keep(await evaluate(), true)),
-    everyNTimesteps(plan.modelEvery, offset, ({ loop }) => saves.training(loop)),
+    everyNTimesteps(plan.modelEvery, offset, async ({ loop, step }) => {
+      await saves.training(loop);
+      // Test aid: a signal lands inside training, after a checkpoint that is on disk, however fast the machine.
+      if (holding('training-checkpoint') && step < timesteps) {
+        await saves.flush();
+        await holdAt('training-checkpoint', ctx.signal);
+      }
+    }),
     everyNTimesteps(plan.progressEvery, offset, ({ step }) => reportProgress(ctx, session, clock, { n, seed, offset, step }, board)),
     everyNTimesteps(plan.imageEvery, imageOffset, async ({ step }) => {
       if (onChart && step < timesteps) await clock.timed('plotting', () => onChart(n, step, session.history, session.candidates));

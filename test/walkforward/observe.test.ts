@@ -18,7 +18,6 @@ const { dir, cleanup } = tempDir('wfo-observe-');
 // bufferSize under ten batches: a config warning that must reach run.log.
 const exp = smallExperiment(dir, {
   agent: { layers: [24, 24], learningStarts: 200, targetUpdateInterval: 300, bufferSize: 300, batchSize: 32, explorationFraction: 0.3 },
-  // Iterations long enough that the SIGINT after the first checkpoint lands inside them, not between iterations.
   training: { timesteps: 9600, evalFreq: 1200 },
   selection: { minScore: -1000 },
 });
@@ -40,7 +39,8 @@ let firstExit: number | null;
 let records: IterationRecord[];
 
 beforeAll(async () => {
-  const child = startCli(args);
+  // WFO_HOLD keeps each worker at its first training checkpoint until the signal lands, however fast the machine.
+  const child = startCli(args, { env: { WFO_HOLD: 'training-checkpoint' }, compiled: true });
   const exited = collect(child);
   let done = false;
   void exited.then(() => (done = true));
