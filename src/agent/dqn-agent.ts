@@ -121,6 +121,11 @@ export class DqnAgent {
     return this.learner.exportModel();
   }
 
+  /** Copies of the online network's weight arrays, in the model's weight order. */
+  onlineWeights(): Float32Array[] {
+    return this.learner.getOnline();
+  }
+
   getState(includeReplay = true): AgentState {
     return {
       numTimesteps: this.numTimesteps,

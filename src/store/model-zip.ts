@@ -85,6 +85,37 @@ export async function modelSnapshot(model: TF.LayersModel): Promise<ModelSnapsho
   return snapshot;
 }
 
+/**
+ * Snapshots of one network taken again and again (an iteration's current bests). Its model.json never changes, so
+ * tfjs encodes it once; later snapshots copy the weight arrays straight into weights.bin, in tfjs's order and byte
+ * layout. The first snapshot checks that the copy equals tfjs's own encoding and keeps using tfjs if it does not.
+ */
+export class NetworkSnapshots {
+  private modelJson: Uint8Array | null = null;
+
+  constructor(
+    private readonly exportModel: () => TF.LayersModel,
+    private readonly weights: () => Float32Array[],
+  ) {}
+
+  async take(): Promise<ModelSnapshot> {
+    if (this.modelJson) return { modelJson: this.modelJson, weights: concatFloats(this.weights()) };
+    const encoded = await modelSnapshot(this.exportModel());
+    if (Buffer.compare(encoded.weights, concatFloats(this.weights())) === 0) this.modelJson = encoded.modelJson;
+    return encoded;
+  }
+}
+
+function concatFloats(arrays: Float32Array[]): Uint8Array {
+  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
+  let offset = 0;
+  for (const a of arrays) {
+    out.set(a, offset);
+    offset += a.length;
+  }
+  return new Uint8Array(out.buffer);
+}
+
 /** Writes a model snapshot with its metadata as a verified zip, committed atomically. */
 export function writeModelZip(
   path: string,

@@ -6,7 +6,7 @@ import { pruneTraining } from '../retention/cleanup.js';
 import type { Written } from '../store/experiment-store.js';
 import { classify, layout } from '../store/layout.js';
 import { BackgroundSaver } from '../store/background-saver.js';
-import { modelSnapshot, writeModelZip, type ModelMetadata } from '../store/model-zip.js';
+import { NetworkSnapshots, writeModelZip, type ModelMetadata } from '../store/model-zip.js';
 import type { PhaseClock } from '../training/phase-clock.js';
 import type { LoopState } from '../training/train-loop.js';
 import type { RunContext } from './context.js';
@@ -18,6 +18,7 @@ export class IterationSaves {
   private readonly n: number;
   private readonly metric: MetricName;
   private readonly background = new BackgroundSaver();
+  private readonly bests: NetworkSnapshots;
   /** When flush() began waiting; null while training goes on. */
   private flushedAt: number | null = null;
 
@@ -33,6 +34,11 @@ export class IterationSaves {
   ) {
     this.n = data.window.iteration;
     this.metric = ctx.config.selection.metric as MetricName;
+    const { agent } = session;
+    this.bests = new NetworkSnapshots(
+      () => agent.exportModel(),
+      () => agent.onlineWeights(),
+    );
   }
 
   /**
@@ -47,7 +53,7 @@ export class IterationSaves {
       const { config } = ctx;
       this.session.best = candidate;
       const path = layout.currentBest(n, this.seed);
-      const snapshot = await modelSnapshot(this.session.agent.exportModel());
+      const snapshot = await this.bests.take();
       const metadata: ModelMetadata = {
         ...ctx.metadata,
         kind: 'model',

@@ -6,6 +6,7 @@ import { TradingEnv } from '../../src/env/trading-env.js';
 import { Rng } from '../../src/random/rng.js';
 import { buyAndHold, runPolicy } from '../../src/training/evaluate.js';
 import { trainAgent } from '../../src/training/train-loop.js';
+import { modelSnapshot, NetworkSnapshots } from '../../src/store/model-zip.js';
 import { marketFor } from '../helpers/market.js';
 import { ar1Prices } from '../helpers/synthetic.js';
 
@@ -95,6 +96,30 @@ describe('DqnAgent', () => {
     const hold = buyAndHold(test, metricOptions);
     expect(run.metrics.sharpe).toBeGreaterThan(1);
     expect(run.metrics.sharpe as number).toBeGreaterThan((hold.metrics.sharpe as number) + 0.5);
+    agent.dispose();
+  });
+});
+
+describe('NetworkSnapshots (current bests)', () => {
+  test.each(['kernel', 'tfjs'])('every snapshot equals what tfjs encodes, and after the first only the weights are copied (%s)', async (engine) => {
+    const { agent, env } = setup(4, { engine });
+    let exports = 0;
+    const snapshots = new NetworkSnapshots(
+      () => (exports++, agent.exportModel()),
+      () => agent.onlineWeights(),
+    );
+    const taken = [];
+    for (let i = 0; i < 3; i++) {
+      await trainAgent(agent, env, { timesteps: 300 * (i + 1) });
+      const snapshot = await snapshots.take();
+      const reference = await modelSnapshot(agent.exportModel());
+      expect(Buffer.from(snapshot.modelJson)).toEqual(Buffer.from(reference.modelJson));
+      expect(Buffer.from(snapshot.weights)).toEqual(Buffer.from(reference.weights));
+      taken.push(Buffer.from(snapshot.weights));
+    }
+    expect(exports).toBe(1);
+    // Detached copies: later training changed the weights, not the snapshots already taken.
+    expect(taken[0]).not.toEqual(taken[2]);
     agent.dispose();
   });
 });
