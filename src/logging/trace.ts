@@ -26,6 +26,7 @@ export async function holdAt(phase: string, signal: AbortSignal | undefined): Pr
   });
 }
 
+/** Whether WFO_HOLD names this phase, for a caller that must prepare before holdAt (e.g. commit a save first). */
 export function holding(phase: string): boolean {
   return process.env.WFO_HOLD === phase;
 }
