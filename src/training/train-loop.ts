@@ -47,9 +47,15 @@ export interface TrainOptions {
   resumeFrom?: LoopState;
   /** Accumulates time per phase when given. */
   times?: PhaseTimes;
+  /**
+   * True while work behind training is in flight (a save). Each of its steps (a file operation, a zip chunk, an
+   * index update) continues only when the loop yields, so the loop yields more often then.
+   */
+  backgroundBusy?: () => boolean;
 }
 
 const YIELD_EVERY = 32;
+const BUSY_YIELD_EVERY = 4;
 
 export function initialLoopState(env: TradingEnv): LoopState {
   return { episode: 0, episodeReward: 0, envRow: env.firstDecisionRow, envPosition: 0, episodeRewards: [] };
@@ -100,7 +106,7 @@ export async function trainAgent(agent: DqnAgent, env: TradingEnv, options: Trai
     }
     if (stop) break;
     // Let signal handlers and other callbacks run now and then; costs microseconds, changes no number.
-    if (step % YIELD_EVERY === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (step % (options.backgroundBusy?.() ? BUSY_YIELD_EVERY : YIELD_EVERY) === 0) await new Promise((resolve) => setImmediate(resolve));
   }
   return loop;
 }

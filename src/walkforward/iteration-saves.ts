@@ -133,6 +133,11 @@ export class IterationSaves {
     this.clock.saveBlocked(blocked);
   }
 
+  /** True while a save is being written behind training. */
+  get busy(): boolean {
+    return this.background.busy;
+  }
+
   /** Waits for the save in flight, counting the wait as blocked time of that save; rethrows its error. */
   flush(): Promise<void> {
     return this.clock.timed('saving', async () => {

@@ -165,7 +165,13 @@ async function train(
   ];
   if (!resume) session.untrained = seed === 0 ? await evaluate() : { ...(await evaluate()), seed };
   ctx.trace('training', { iteration: n, step: agent.numTimesteps });
-  const loop: LoopState = await trainAgent(agent, env, { timesteps, callbacks, resumeFrom: session.loop, times: clock.times });
+  const loop: LoopState = await trainAgent(agent, env, {
+    timesteps,
+    callbacks,
+    resumeFrom: session.loop,
+    times: clock.times,
+    backgroundBusy: () => saves.busy,
+  });
   board?.sync(session.history, session.candidates);
   await saves.trainingIfNew(loop);
   if (ctx.signal?.aborted && agent.numTimesteps < timesteps) {
