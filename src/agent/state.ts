@@ -48,10 +48,10 @@ const replayArrays = ['obs', 'nextObs', 'actions', 'rewards', 'dones', 'prioriti
 export function agentStateToParts(state: AgentState): StateParts {
   const { replay } = state;
   const arrays: StateParts['arrays'] = {
-    online: concat(state.online),
-    target: concat(state.target),
-    adam_m: concat(state.optimizer.m),
-    adam_v: concat(state.optimizer.v),
+    online: concatFloat32(state.online),
+    target: concatFloat32(state.target),
+    adam_m: concatFloat32(state.optimizer.m),
+    adam_v: concatFloat32(state.optimizer.v),
   };
   if (replay) for (const name of replayArrays) arrays[`replay_${name}`] = replay[name];
   const json: z.input<typeof agentJsonSchema> = {
@@ -110,7 +110,8 @@ export function agentStateFromParts(parts: StateParts): AgentState {
   };
 }
 
-function concat(arrays: Float32Array[]): Float32Array {
+/** The arrays end to end in one new array. */
+export function concatFloat32(arrays: Float32Array[]): Float32Array {
   const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
   let offset = 0;
   for (const a of arrays) {

@@ -3,6 +3,7 @@ import { tf } from '../backend/tf.js';
 import { CheckpointCorruptError } from '../errors/index.js';
 import { selectBackend } from '../backend/select-backend.js';
 import { memberWeightsOf } from '../agent/ensemble.js';
+import { concatFloat32 } from '../agent/state.js';
 import type { FeaturesConfig } from '../config/schema.js';
 import type { Standardization } from '../data/features.js';
 import { METADATA_ENTRY, readZip, writeZip } from './zip-store.js';
@@ -107,13 +108,7 @@ export class NetworkSnapshots {
 }
 
 function concatFloats(arrays: Float32Array[]): Uint8Array {
-  const out = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-  let offset = 0;
-  for (const a of arrays) {
-    out.set(a, offset);
-    offset += a.length;
-  }
-  return new Uint8Array(out.buffer);
+  return new Uint8Array(concatFloat32(arrays).buffer);
 }
 
 /** Writes a model snapshot with its metadata as a verified zip, committed atomically. */
