@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { deflatedSharpeRatio } from '../src/analysis/luck/dsr.js';
+import { configSchema } from '../src/config/schema.js';
+import { loadPriceSeries } from '../src/data/csv-loader.js';
 import { oracleSharpe } from '../src/markets/oracle.js';
 import { syntheticSidecarSchema } from '../src/markets/synthetic-file.js';
 
@@ -82,17 +84,13 @@ function oracleOnTestBars(
   experiment: string,
   dsr: { trials: number; sharpeVariance: number | null },
 ): { sharpe: number | null; dsr: number | null } {
-  const csvRows = (path: string) =>
-    readFileSync(path, 'utf8')
-      .trim()
-      .split('\n')
-      .slice(1)
-      .map((line) => line.split(','));
-  const price = csvRows(file).map((cells) => Number(cells[1]));
+  const { price } = loadPriceSeries(configSchema.parse({ data: { path: file } }).data);
   const { generator, oracle } = sidecar;
   const run = oracleSharpe({ price }, generator.params, oracle.env, { band: oracle.band, periodsPerYear: generator.periodsPerYear }).run;
   const byRow = new Map(Array.from(run.rows, (row, i) => [row, run.returns[i]]));
-  const returns = csvRows(join(experiment, 'oos_returns.csv')).map((cells) => byRow.get(Number(cells[1])) ?? 0);
+  const [header, ...lines] = readFileSync(join(experiment, 'oos_returns.csv'), 'utf8').trimEnd().split('\n');
+  const rowColumn = header.split(',').indexOf('row');
+  const returns = lines.map((line) => byRow.get(Number(line.split(',')[rowColumn])) ?? 0);
   if (dsr.sharpeVariance === null) return { sharpe: null, dsr: null };
   const out = deflatedSharpeRatio(returns, { trials: dsr.trials, sharpeVariance: dsr.sharpeVariance, periodsPerYear: generator.periodsPerYear });
   return { sharpe: out.annualizedSharpe, dsr: out.dsr };

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { AgentConfig } from '../config/schema.js';
 import type { Rng } from '../random/rng.js';
 import { KernelLearner } from './kernel-learner.js';
-import type { QLearner, UpdateStats } from './learner.js';
+import type { QLearner, StepSettings, UpdateStats } from './learner.js';
 import { QNetwork } from './q-network.js';
 import { createBatch, ReplayBuffer, type ReplayBatch } from './replay/replay-buffer.js';
 import { agentStateFromParts, agentStateToParts, type AgentState, type StateParts } from './state.js';
@@ -25,6 +25,8 @@ export class DqnAgent {
   private readonly epsilonAt: (step: number) => number;
   private readonly betaAt: (step: number) => number;
   private readonly batch: ReplayBatch;
+  /** The gradient step's settings, fixed for the agent's life (built once, not every update). */
+  private readonly stepSettings: StepSettings;
   numTimesteps = 0;
   numUpdates = 0;
   /** Rewards are multiplied by this before they are stored (see agent.rewardScaling); 1 leaves them as they are. */
@@ -56,6 +58,8 @@ export class DqnAgent {
     this.epsilonAt = explorationSchedule(config, totalTimesteps);
     this.betaAt = linearSchedule(config.replay.betaStart, config.replay.betaEnd, 1, totalTimesteps);
     this.batch = createBatch(config.batchSize, obsDim);
+    const { gamma, doubleDqn, huberDelta, maxGradNorm, weightDecay } = config;
+    this.stepSettings = { gamma, doubleDqn, huberDelta, maxGradNorm, weightDecay };
   }
 
   get epsilon(): number {
@@ -96,15 +100,8 @@ export class DqnAgent {
 
   /** One gradient step on a replayed minibatch; updates priorities with the new |TD errors|. */
   update(): UpdateStats {
-    const c = this.config;
     const b = this.replay.sample(this.rng, this.betaAt(this.numTimesteps), this.batch);
-    const { stats, absTd } = this.learner.update(b, {
-      gamma: c.gamma,
-      doubleDqn: c.doubleDqn,
-      huberDelta: c.huberDelta,
-      maxGradNorm: c.maxGradNorm,
-      weightDecay: c.weightDecay,
-    });
+    const { stats, absTd } = this.learner.update(b, this.stepSettings);
     this.replay.updatePriorities(b.indices, absTd);
     this.numUpdates += 1;
     return stats;

@@ -14,8 +14,9 @@ export interface CliResult {
 }
 
 /**
- * Starts the real `wfo` command line as a child process, from the TypeScript sources through tsx: the tests that
- * signal or kill a child mid-run time their moments to that pace.
+ * Starts the real `wfo` command line as a child process: from the TypeScript sources through tsx, whose pace the
+ * tests that signal or kill a child mid-run time their moments to, or with `compiled` from the copy that
+ * test/global-setup.js built (where a test holds the run at its moment with WFO_HOLD, the pace does not matter).
  */
 export function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; compiled?: boolean } = {}): ChildProcess {
   const command = options.compiled ? [compiledEntry, ...args] : ['--import', 'tsx', sourceEntry, ...args];
