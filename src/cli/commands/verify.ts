@@ -28,8 +28,10 @@ export const verifyCommand: CommandModule<object, Args> = {
     const report = await verifyExperiment(root, args.experiment, { repair: args.repair });
     if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else {
-      process.stdout.write(`${root}: ${report.verified} files verified, ${report.problems.length} problem(s)\n`);
+      const warned = report.warnings.length ? `, ${report.warnings.length} warning(s)` : '';
+      process.stdout.write(`${root}: ${report.verified} files verified, ${report.problems.length} problem(s)${warned}\n`);
       for (const p of report.problems) process.stdout.write(`  - ${p}\n`);
+      for (const w of report.warnings) process.stdout.write(`  warning: ${w}\n`);
       for (const r of report.repaired) process.stdout.write(`  repaired: ${r}\n`);
       for (const l of report.lost) process.stdout.write(`  lost: ${l}\n`);
       if (args.repair && report.problems.length) {
