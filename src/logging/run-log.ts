@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { z } from 'zod';
 import type { LogRecord } from './logger.js';
 
@@ -7,6 +7,7 @@ import type { LogRecord } from './logger.js';
  * takes a few); a longer line was not written by it, and holding it would only cost memory.
  */
 export const MAX_RUN_LOG_LINE_BYTES = 1024 * 1024;
+const CHUNK_BYTES = 64 * 1024;
 /** How many skipped lines a reading names (the count covers them all). */
 const NAMED_SKIPS = 5;
 /** The range of a JavaScript Date: a time outside it has no ISO form. */
@@ -96,8 +97,8 @@ export function describeSkipped(file: string, skipped: SkippedLines): string | n
 
 /**
  * Calls `onLine` with each line of `file` (ended by \n or \r\n, or by the end of the file) and its number; a line
- * past `maxLineBytes` is dropped as it streams by, and `onTooLong` gets its number and length instead. Returns the
- * number of lines.
+ * past `maxLineBytes` is dropped as it streams by, and `onTooLong` gets its number and length instead. Reads through
+ * one reused buffer, copying out only the lines kept. Returns the number of lines.
  */
 async function forEachLine(
   file: string,
@@ -105,6 +106,7 @@ async function forEachLine(
   onLine: (bytes: Buffer, line: number) => void,
   onTooLong: (line: number, bytes: number) => void,
 ): Promise<number> {
+  const chunk = Buffer.allocUnsafe(CHUNK_BYTES);
   let parts: Buffer[] = [];
   let held = 0;
   let dropped = -1;
@@ -113,7 +115,7 @@ async function forEachLine(
     line++;
     if (dropped >= 0) onTooLong(line, dropped);
     else {
-      const bytes = parts.length === 1 ? parts[0] : Buffer.concat(parts, held);
+      const bytes = Buffer.concat(parts, held);
       const cut = bytes.length && bytes[bytes.length - 1] === 0x0d ? bytes.subarray(0, -1) : bytes;
       if (cut.length) onLine(cut, line);
     }
@@ -121,24 +123,32 @@ async function forEachLine(
     held = 0;
     dropped = -1;
   };
-  for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
-    let start = 0;
-    while (start <= chunk.length) {
-      const newline = chunk.indexOf(0x0a, start);
-      const piece = chunk.subarray(start, newline < 0 ? chunk.length : newline);
-      if (dropped >= 0) dropped += piece.length;
-      else if (held + piece.length > maxLineBytes) {
-        dropped = held + piece.length;
-        parts = [];
-        held = 0;
-      } else if (piece.length) {
-        parts.push(piece);
-        held += piece.length;
+  const handle = await open(file, 'r');
+  try {
+    for (;;) {
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      const read = chunk.subarray(0, bytesRead);
+      let start = 0;
+      while (start <= bytesRead) {
+        const newline = read.indexOf(0x0a, start);
+        const stop = newline < 0 ? bytesRead : newline;
+        if (dropped >= 0) dropped += stop - start;
+        else if (held + stop - start > maxLineBytes) {
+          dropped = held + stop - start;
+          parts = [];
+          held = 0;
+        } else if (stop > start) {
+          parts.push(Buffer.from(chunk.subarray(start, stop)));
+          held += stop - start;
+        }
+        if (newline < 0) break;
+        end();
+        start = newline + 1;
       }
-      if (newline < 0) break;
-      end();
-      start = newline + 1;
     }
+  } finally {
+    await handle.close();
   }
   if (held > 0 || dropped >= 0) end();
   return line;

@@ -9,13 +9,11 @@ export const experimentsCommand: CommandModule<object, Args> = {
   command: 'experiments',
   describe: 'Every experiment and study under the results folder: running, interrupted or finished, and its size',
   builder: (y) =>
-    y
-      .option('results-dir', { type: 'string', default: 'results', describe: 'Parent folder of experiment and study folders' })
-      .option('json', {
-        type: 'boolean',
-        default: false,
-        describe: 'Print JSON: one row per experiment, then per study (kind tells which)',
-      }) as never,
+    y.option('results-dir', { type: 'string', default: 'results', describe: 'Parent folder of experiment and study folders' }).option('json', {
+      type: 'boolean',
+      default: false,
+      describe: 'Print JSON: one row per experiment, then per study (kind tells which)',
+    }) as never,
   handler: async (args) => {
     const { listExperiments, listStudies } = await import('../../inspect/experiments.js');
     const rows = await listExperiments(args.resultsDir);
