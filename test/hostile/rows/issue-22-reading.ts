@@ -112,7 +112,7 @@ export const readingRows: Row[] = [
     code: 0,
     message:
       /: finished\n[\s\S]*rerun {7}the experiment is finished[\s\S]*run\.log: 1 line skipped: line \d+ \(\d+ bytes, longer than the 1048576 kept\)/,
-    maxRssMiB: 140,
+    maxRssMiB: 120,
   },
   {
     name: 'logs of a run.log with a 20 MB line and lines of the wrong type: every other line printed, the skipped named, bounded memory',
@@ -125,7 +125,7 @@ export const readingRows: Row[] = [
     run: (c) => cli(['logs', ...at(c), '--event', 'run-done']),
     code: 0,
     message: /\[run-done\] after the long line\n[\s\S]*warning: .*run\.log: 2 lines skipped: line \d+ \(\d+ bytes.*\), line \d+ \(step: /,
-    maxRssMiB: 140,
+    maxRssMiB: 120,
     check: async (c) => expect((await readExperimentLog(c.results, ID, { event: 'run-done' })).map((l) => l.msg)).toContain('after the long line'),
   },
   {
