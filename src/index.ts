@@ -11,7 +11,7 @@ export { loadCheckpointModel, type CheckpointModel } from './inspect/load-checkp
 export { createCheckpointSummary } from './inspect/checkpoint-summary.js';
 export { evaluateCheckpoint, type EvaluateOptions, type CheckpointEvaluation } from './inspect/evaluate-checkpoint.js';
 export { verifyExperiment, type VerifyReport } from './inspect/verify.js';
-export { listExperiments, type ExperimentRow } from './inspect/experiments.js';
+export { listExperiments, listStudies, type ExperimentRow, type StudyRow, type PointState } from './inspect/experiments.js';
 export { planExperiment, type ExperimentPlan } from './plan/plan.js';
 export { experimentPaths, type ExperimentPaths } from './store/layout.js';
 export { loadConfig, type ConfigSources, type LoadedConfig } from './config/load-config.js';
@@ -62,7 +62,7 @@ export {
   type StatusCheckpoint,
   type StatusOptions,
 } from './inspect/status.js';
-export { readExperimentLog, logFormatter, type LogFilter } from './inspect/logs.js';
+export { readExperimentLog, forEachExperimentLogLine, logFormatter, type LogFilter, type LogReading } from './inspect/logs.js';
 export { readScalars, readEventFile, TensorBoardWriter, type ScalarPoint } from './logging/tensorboard/index.js';
 export * from './errors/index.js';
 export { CheckpointCorruptError } from './errors/index.js';

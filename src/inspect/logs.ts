@@ -1,7 +1,7 @@
 import { prettyFactory } from 'pino-pretty';
-import { readRunLog } from '../logging/run-log.js';
+import { describeSkipped, scanRunLog, type RunLogReading } from '../logging/run-log.js';
 import type { LogRecord } from '../logging/logger.js';
-import { experimentPaths } from '../store/layout.js';
+import { experimentToRead } from './experiment-folder.js';
 
 export interface LogFilter {
   /** Only lines about this iteration. */
@@ -10,12 +10,36 @@ export interface LogFilter {
   event?: string | string[];
 }
 
-/** The lines of an experiment's run.log, oldest first, that pass the filter; a torn last line is skipped. */
-export async function readExperimentLog(resultsDir: string, experiment: string, filter: LogFilter = {}): Promise<LogRecord[]> {
+export interface LogReading extends RunLogReading {
+  file: string;
+  /** One line naming the skipped lines (too long, not JSON, fields of the wrong type), or null. */
+  problem: string | null;
+}
+
+/**
+ * Calls `visit` with each line of an experiment's run.log that passes the filter, oldest first, streaming the file
+ * in bounded memory; lines it cannot use are skipped, and the reading counts and names them. An unknown
+ * experiment is refused with the list of those there are.
+ */
+export async function forEachExperimentLogLine(
+  resultsDir: string,
+  experiment: string,
+  filter: LogFilter,
+  visit: (record: LogRecord) => void,
+): Promise<LogReading> {
+  const { runLog } = await experimentToRead(resultsDir, experiment);
   const kinds = filter.event === undefined ? null : new Set([filter.event].flat());
-  return (await readRunLog(experimentPaths(resultsDir, experiment).runLog)).filter(
-    (l) => (filter.iteration === undefined || l.iteration === filter.iteration) && (kinds === null || kinds.has(String(l.event))),
-  );
+  const reading = await scanRunLog(runLog, (l) => {
+    if ((filter.iteration === undefined || l.iteration === filter.iteration) && (kinds === null || kinds.has(String(l.event)))) visit(l);
+  });
+  return { ...reading, file: runLog, problem: describeSkipped(runLog, reading.skipped) };
+}
+
+/** The lines of an experiment's run.log, oldest first, that pass the filter; lines it cannot use are skipped. */
+export async function readExperimentLog(resultsDir: string, experiment: string, filter: LogFilter = {}): Promise<LogRecord[]> {
+  const lines: LogRecord[] = [];
+  await forEachExperimentLogLine(resultsDir, experiment, filter, (l) => lines.push(l));
+  return lines;
 }
 
 /** A formatter of log lines through pino-pretty: time, level, `[event]` and the message (fields with `details`). */

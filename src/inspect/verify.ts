@@ -1,5 +1,5 @@
 import { access, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { bestModelSchema, checkpointSummarySchema, iterationRecordSchema, walkforwardSummarySchema, type IndexEntry } from '../records/schemas.js';
 import { readJson } from '../store/json-file.js';
 import { CheckpointIndex } from '../store/index-store.js';
@@ -10,6 +10,7 @@ import { checkExperimentId, classify, layout } from '../store/layout.js';
 import { checkExperimentFolder } from '../store/experiment.js';
 import { copyFileAtomic } from '../store/atomic-file.js';
 import { ExperimentLockedError } from '../errors/index.js';
+import { cutToGoodPrefix, findDamagedEventFiles, type EventFileDamage } from '../logging/tensorboard/index.js';
 
 export interface VerifyReport {
   experiment: string;
@@ -24,6 +25,11 @@ export interface VerifyReport {
   lost: string[];
   /** Problems still there after the repair (equal to problems without --repair). */
   remaining: string[];
+  /**
+   * Damaged TensorBoard event files, each named: observations, not checkpoints, so they never make `ok` false.
+   * --repair cuts a file of ours back to its good records, as the next run's writer would.
+   */
+  warnings: string[];
 }
 
 /**
@@ -48,10 +54,12 @@ export async function verifyExperiment(root: string, experiment: string, options
     const scan = await scanExperiment(root);
     const loaded = await CheckpointIndex.load(root, experiment);
     const problems = await findProblems(root, scan, loaded);
-    const repaired: string[] = [];
+    const boards = await findDamagedEventFiles(join(root, layout.tensorboard));
+    const warnings = boards.map((d) => boardWarning(root, d));
+    const repaired = options.repair ? await repairBoards(root, boards) : [];
     const lost: string[] = [];
     if (!options.repair || !problems.length) {
-      return { experiment, ok: !problems.length, verified: scan.entries.length, problems, repaired, lost, remaining: problems };
+      return { experiment, ok: !problems.length, verified: scan.entries.length, problems, repaired, lost, remaining: problems, warnings };
     }
     const known = loaded.index?.entries ?? [];
     for (const r of await restoreFromCopies(root, scan, known)) repaired.push(r);
@@ -70,7 +78,7 @@ export async function verifyExperiment(root: string, experiment: string, options
     repaired.push(`${layout.index} rebuilt from ${kept.length} verified files`);
     for (const t of await removeTempLeftovers(root)) repaired.push(`removed ${t}`);
     const remaining = await findProblems(root, await scanExperiment(root), await CheckpointIndex.load(root, experiment));
-    return { experiment, ok: !remaining.length, verified: kept.length, problems, repaired, lost, remaining };
+    return { experiment, ok: !remaining.length, verified: kept.length, problems, repaired, lost, remaining, warnings };
   } finally {
     await lock?.release();
   }
@@ -98,6 +106,21 @@ async function findProblems(root: string, scan: ScanResult, loaded: Awaited<Retu
     if (present) await readJson(path, schema).catch((err: Error) => problems.push(`${file}: ${err.message}`));
   }
   return problems;
+}
+
+function boardWarning(root: string, d: EventFileDamage): string {
+  const what = `${relative(root, d.file)}: TensorBoard file damaged at byte ${d.offset} (${d.problem}); TensorBoard shows its ${d.goodRecords} records before it; checkpoints are not affected`;
+  return d.own ? `${what}; --repair (or the next run of it) cuts it back to them` : `${what}; not written by this program, so left as it is`;
+}
+
+/** Cuts each damaged event file of ours back to its good records (what the next run's writer does on opening it). */
+async function repairBoards(root: string, damaged: EventFileDamage[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const d of damaged.filter((x) => x.own)) {
+    await cutToGoodPrefix(d);
+    out.push(`cut ${relative(root, d.file)} back to its ${d.goodRecords} good records (${d.droppedBytes} bytes from byte ${d.offset} dropped)`);
+  }
+  return out;
 }
 
 /** What losing a file means for the user, and how to get it back. */

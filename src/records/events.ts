@@ -88,6 +88,17 @@ export const workersSequentialEventSchema = event('workers-sequential', {});
 export const checkpointSkippedEventSchema = event('checkpoint-skipped', { file: z.string() });
 export const chartFailedEventSchema = event('chart-failed', { file: z.string(), error: z.string() });
 export const reportNoDataEventSchema = event('report-no-data', {});
+/**
+ * A TensorBoard event file was found damaged (a record failing its CRC or not decoding) and cut back to its records
+ * before the bad one; the run goes on (event files are observations, not checkpoints). Once per damaged file.
+ */
+export const tensorboardDamagedEventSchema = event('tensorboard-damaged', {
+  iteration: iterationField.iteration.optional(),
+  file: z.string(),
+  offset: count,
+  problem: z.string(),
+  droppedBytes: count,
+});
 export const workersEventSchema = event('workers', { iterations: count });
 export const workerStartEventSchema = event('worker-start', { worker: count, threadId: count });
 export const workerStopEventSchema = event('worker-stop', { worker: count, threadId: count, iterationSeconds: num, chartSeconds: num });
@@ -119,6 +130,7 @@ export const runLogLineSchema = z.discriminatedUnion('event', [
   checkpointSkippedEventSchema,
   chartFailedEventSchema,
   reportNoDataEventSchema,
+  tensorboardDamagedEventSchema,
   workersEventSchema,
   workerStartEventSchema,
   workerStopEventSchema,
@@ -145,4 +157,5 @@ export const WARNING_EVENTS: readonly RunLogEventKind[] = [
   'checkpoint-skipped',
   'chart-failed',
   'report-no-data',
+  'tensorboard-damaged',
 ];

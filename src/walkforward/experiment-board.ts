@@ -2,6 +2,7 @@ import { stitchOutOfSample } from '../analysis/out-of-sample.js';
 import { TensorBoardWriter } from '../logging/tensorboard/index.js';
 import type { IterationRecord } from '../records/schemas.js';
 import type { RunContext } from './context.js';
+import { warnDamaged } from './iteration-board.js';
 
 /** The scalar tags of tensorboard/experiment/. */
 export const experimentTags = {
@@ -24,6 +25,7 @@ export async function writeExperimentBoard(ctx: RunContext, records: IterationRe
     now,
     flushIntervalMs: 0,
   });
+  warnDamaged(ctx.logger, writer);
   try {
     const entryCost = (ctx.config.env.costBps + ctx.config.env.slippageBps) / 1e4;
     let equity = 1;

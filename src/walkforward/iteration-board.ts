@@ -1,4 +1,5 @@
 import { TensorBoardWriter } from '../logging/tensorboard/index.js';
+import type { Logger } from '../logging/logger.js';
 import type { Candidate } from '../records/schemas.js';
 import type { TrainingHistory } from '../training/history.js';
 import type { TrainCallback } from '../training/train-loop.js';
@@ -37,6 +38,7 @@ export class IterationBoard {
     if (!ctx.config.logging.tensorboard) return null;
     const now = () => ctx.store.now().getTime();
     const writer = await TensorBoardWriter.open(ctx.store.paths.tensorboardIteration(n, seed), { startSeconds: Math.floor(now() / 1000), now });
+    warnDamaged(ctx.logger, writer, n);
     return new IterationBoard(writer, iterationTags.score(ctx.config.selection.metric));
   }
 
@@ -75,5 +77,23 @@ export class IterationBoard {
 
   close(): Promise<void> {
     return this.writer.close();
+  }
+}
+
+/** One run.log warning per event file the writer found damaged and cut back: the run goes on, the file is named. */
+export function warnDamaged(logger: Logger, writer: TensorBoardWriter, iteration?: number): void {
+  for (const d of writer.damaged) {
+    logger.warn(
+      {
+        event: 'tensorboard-damaged',
+        ...(iteration === undefined ? {} : { iteration }),
+        file: d.file,
+        offset: d.offset,
+        problem: d.problem,
+        droppedBytes: d.droppedBytes,
+      },
+      `${iteration === undefined ? '' : `iteration ${iteration}: `}TensorBoard file ${d.file} is damaged at byte ${d.offset} (${d.problem}): ` +
+        `kept its ${d.goodRecords} records before it and cut the ${d.droppedBytes} bytes from there; the curves continue from the kept records`,
+    );
   }
 }

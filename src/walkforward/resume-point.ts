@@ -1,6 +1,6 @@
 import type { StateParts } from '../agent/state.js';
 import { CheckpointCorruptError, UsageError } from '../errors/index.js';
-import { readRunLog } from '../logging/run-log.js';
+import { scanRunLog } from '../logging/run-log.js';
 import { readTrainingCheckpoint } from '../store/training-store.js';
 import type { RunContext } from './context.js';
 import { TrainingSession } from './training-session.js';
@@ -48,9 +48,9 @@ export async function explicitResumePoint(file: string): Promise<{ file: string;
 export async function stepsLostAt(ctx: RunContext, n: number, step: number, seed = 0): Promise<number | null> {
   const several = ctx.config.training.seeds > 1;
   let reached: number | null = null;
-  for (const line of await readRunLog(ctx.store.paths.runLog)) {
-    if (line.iteration !== n || typeof line.step !== 'number' || (several && line.seed !== seed)) continue;
+  await scanRunLog(ctx.store.paths.runLog, (line) => {
+    if (line.iteration !== n || typeof line.step !== 'number' || (several && line.seed !== seed)) return;
     reached = Math.max(reached ?? 0, line.step);
-  }
+  });
   return reached === null ? null : Math.max(0, reached - step);
 }

@@ -13,9 +13,11 @@ export const logsCommand: CommandModule<object, Args> = {
       .option('details', { type: 'boolean', default: false, describe: 'Show every field of each line' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the matching JSON lines as they are' }) as never,
   handler: async (args) => {
-    const { readExperimentLog, logFormatter } = await import('../../inspect/logs.js');
-    const lines = await readExperimentLog(args.resultsDir, args.experiment, { iteration: args.iteration, event: args.event });
+    const { forEachExperimentLogLine, logFormatter } = await import('../../inspect/logs.js');
     const format = args.json ? (l: object) => JSON.stringify(l) : logFormatter({ colorize: process.stdout.isTTY === true, details: args.details });
-    for (const line of lines) process.stdout.write(`${format(line)}\n`);
+    const filter = { iteration: args.iteration, event: args.event };
+    const reading = await forEachExperimentLogLine(args.resultsDir, args.experiment, filter, (line) => process.stdout.write(`${format(line)}\n`));
+    if (!reading.exists) process.stderr.write(`warning: ${reading.file} does not exist: the experiment has not logged anything yet\n`);
+    if (reading.problem) process.stderr.write(`warning: ${reading.problem}\n`);
   },
 };

@@ -10,7 +10,8 @@ class VerifyFailedError extends PipelineError {
 
 export const verifyCommand: CommandModule<object, Args> = {
   command: 'verify',
-  describe: 'Check every checkpoint zip and record of an experiment, and the index against the disk (exit 0 ok, 1 problems)',
+  describe:
+    'Check every checkpoint zip and record of an experiment, and the index against the disk (exit 0 ok, 1 problems); a damaged TensorBoard file is a warning',
   builder: (y) =>
     y
       .option('experiment', { type: 'string', demandOption: true, describe: 'Experiment id' })
@@ -19,7 +20,7 @@ export const verifyCommand: CommandModule<object, Args> = {
         type: 'boolean',
         default: false,
         describe:
-          'Restore broken models from intact copies, rebuild the index from what verifies, remove temporary leftovers; exit 1 if problems remain',
+          'Restore broken models from intact copies, rebuild the index from what verifies, remove temporary leftovers, cut damaged TensorBoard files back to their good records; exit 1 if problems remain',
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print the report as JSON' }) as never,
   handler: async (args) => {
@@ -28,8 +29,10 @@ export const verifyCommand: CommandModule<object, Args> = {
     const report = await verifyExperiment(root, args.experiment, { repair: args.repair });
     if (args.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
     else {
-      process.stdout.write(`${root}: ${report.verified} files verified, ${report.problems.length} problem(s)\n`);
+      const warned = report.warnings.length ? `, ${report.warnings.length} warning(s)` : '';
+      process.stdout.write(`${root}: ${report.verified} files verified, ${report.problems.length} problem(s)${warned}\n`);
       for (const p of report.problems) process.stdout.write(`  - ${p}\n`);
+      for (const w of report.warnings) process.stdout.write(`  warning: ${w}\n`);
       for (const r of report.repaired) process.stdout.write(`  repaired: ${r}\n`);
       for (const l of report.lost) process.stdout.write(`  lost: ${l}\n`);
       if (args.repair && report.problems.length) {

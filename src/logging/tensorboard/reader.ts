@@ -35,18 +35,40 @@ export function isEventFileName(name: string): boolean {
  * Throws TensorBoardCorruptError naming the file and byte offset of the first bad record.
  */
 export async function readEventFile(file: string, options: ReadOptions = {}): Promise<EventFileContents> {
-  const scan = scanRecords(await readFile(file), file);
-  if (scan.tornTail && options.strict) {
-    throw new TensorBoardCorruptError(file, scan.completeBytes, 'incomplete record at the end of the file');
+  const prefix = await readGoodPrefix(file);
+  if (prefix.damage) throw new TensorBoardCorruptError(file, prefix.damage.offset, prefix.damage.problem);
+  if (prefix.tornTail && options.strict) {
+    throw new TensorBoardCorruptError(file, prefix.completeBytes, 'incomplete record at the end of the file');
   }
-  const events = scan.records.map(({ offset, payload }) => {
+  return { events: prefix.events, completeBytes: prefix.completeBytes, tornTail: prefix.tornTail };
+}
+
+export interface GoodPrefix extends EventFileContents {
+  /** Bytes in the file. */
+  size: number;
+  /** The first record that fails its CRCs or does not decode: where it starts and why; null when none does. */
+  damage: { offset: number; problem: string } | null;
+}
+
+/**
+ * What can be trusted of an event file: the events of its records up to the first bad one (a CRC mismatch, or a
+ * payload that does not decode), and where that one starts. Never throws on damage: TensorBoard itself shows a
+ * file's records up to its first bad one, and so can a writer that continues the file.
+ */
+export async function readGoodPrefix(file: string): Promise<GoodPrefix> {
+  const bytes = await readFile(file);
+  const scan = scanRecords(bytes);
+  const events: DecodedEvent[] = [];
+  for (const { offset, payload } of scan.records) {
     try {
-      return decodeEvent(payload);
+      events.push(decodeEvent(payload));
     } catch (err) {
-      throw new TensorBoardCorruptError(file, offset, `event does not decode: ${(err as Error).message}`);
+      const damage = { offset, problem: `event does not decode: ${(err as Error).message}` };
+      return { events, completeBytes: offset, tornTail: false, size: bytes.length, damage };
     }
-  });
-  return { events, completeBytes: scan.completeBytes, tornTail: scan.tornTail };
+  }
+  const damage = scan.damage === null ? null : { offset: scan.completeBytes, problem: scan.damage };
+  return { events, completeBytes: scan.completeBytes, tornTail: scan.tornTail, size: bytes.length, damage };
 }
 
 /** The scalars (simple values) of decoded events, in file order. */

@@ -1,5 +1,4 @@
 import { maskedCrc32c } from './crc32c.js';
-import { TensorBoardCorruptError } from './errors.js';
 
 /**
  * TFRecord framing (tensorflow/core/lib/io/record_writer.cc, tensorflow/python/lib/io/python_io.py), little-endian:
@@ -15,11 +14,14 @@ export interface FramedRecord {
 }
 
 export interface RecordScan {
+  /** The complete records before the first bad one. */
   records: FramedRecord[];
-  /** Bytes covered by complete records; a torn tail starts here. */
+  /** Bytes covered by those records: a torn tail or the first bad record starts here. */
   completeBytes: number;
   /** True when bytes follow the last complete record that do not make a whole record (a write cut short). */
   tornTail: boolean;
+  /** Why the record at completeBytes is bad (a CRC mismatch), or null when every whole record checks. */
+  damage: string | null;
 }
 
 /** The bytes of one record holding `payload`. */
@@ -34,26 +36,30 @@ export function frameRecord(payload: Uint8Array): Buffer {
 }
 
 /**
- * Splits a file's bytes into records, checking both CRCs of each. An incomplete record at the end is reported as a
- * torn tail (what a process killed mid-append leaves); a CRC mismatch anywhere throws, naming `file` and the offset.
+ * Splits a file's bytes into records, checking both CRCs of each, and stops at the first record whose CRC fails
+ * (nothing after it can be trusted: the length that finds the next record may be the damaged part). An incomplete
+ * record at the end is reported as a torn tail (what a process killed mid-append leaves).
  */
-export function scanRecords(bytes: Buffer, file: string): RecordScan {
+export function scanRecords(bytes: Buffer): RecordScan {
   const records: FramedRecord[] = [];
   let offset = 0;
+  let damage: string | null = null;
   while (offset < bytes.length) {
     if (bytes.length - offset < HEADER_BYTES) break;
     if (bytes.readUInt32LE(offset + 8) !== maskedCrc32c(bytes.subarray(offset, offset + 8))) {
-      throw new TensorBoardCorruptError(file, offset, 'length CRC mismatch');
+      damage = 'length CRC mismatch';
+      break;
     }
     const length = Number(bytes.readBigUInt64LE(offset));
     const end = offset + HEADER_BYTES + length + FOOTER_BYTES;
     if (end > bytes.length) break;
     const payload = bytes.subarray(offset + HEADER_BYTES, end - FOOTER_BYTES);
     if (bytes.readUInt32LE(end - FOOTER_BYTES) !== maskedCrc32c(payload)) {
-      throw new TensorBoardCorruptError(file, offset, 'payload CRC mismatch');
+      damage = 'payload CRC mismatch';
+      break;
     }
     records.push({ offset, payload });
     offset = end;
   }
-  return { records, completeBytes: offset, tornTail: offset < bytes.length };
+  return { records, completeBytes: offset, tornTail: damage === null && offset < bytes.length, damage };
 }

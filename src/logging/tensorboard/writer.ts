@@ -1,11 +1,9 @@
-import { mkdir, open, readdir, truncate, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { cutToGoodPrefix, damageOf, OWN_EVENT_FILE, type EventFileDamage } from './damage.js';
 import { encodeFileVersionEvent, encodeScalarEvent } from './event-codec.js';
 import { frameRecord } from './record-framing.js';
-import { readEventFile, scalarsOf } from './reader.js';
-
-/** Our event files: `events.out.tfevents.<startSeconds>.wfo` (TensorBoard only needs `tfevents` in the name). */
-const OWN_FILE = /^events\.out\.tfevents\.(\d+)\.wfo$/;
+import { readGoodPrefix, scalarsOf } from './reader.js';
 
 /** The name of the event file a writer started at `startSeconds` creates. */
 export function eventFileName(startSeconds: number): string {
@@ -26,7 +24,8 @@ export interface TensorBoardWriterOptions {
 /**
  * Appends scalars to a TensorBoard event file, one folder per run. Opening again after a crash or a resume reuses
  * the file, drops a torn last record and skips any step at or below the last one already written for its tag, so a
- * resumed run continues each curve without duplicate points. Not safe for two writers on one folder.
+ * resumed run continues each curve without duplicate points. A damaged file (a record failing its CRC) never stops
+ * the run: it is cut back to its records before the bad one, and `damaged` says so. Not safe for two writers on one folder.
  */
 export class TensorBoardWriter {
   private pending: Buffer[] = [];
@@ -36,6 +35,8 @@ export class TensorBoardWriter {
   private closed = false;
 
   private constructor(
+    /** The files of ours found damaged on open and cut back to their good prefix (for the caller to warn about). */
+    readonly damaged: readonly EventFileDamage[],
     /** The event file being appended to. */
     readonly file: string,
     private readonly handle: FileHandle,
@@ -47,8 +48,9 @@ export class TensorBoardWriter {
 
   /**
    * Creates `dir` if needed and opens its event file for appending: the newest `events.out.tfevents.*.wfo` there,
-   * or a new one named from `startSeconds`. Every existing file of ours is read and verified (TensorBoardCorruptError
-   * on a CRC mismatch); a torn final record is truncated away.
+   * or a new one named from `startSeconds`. Every existing file of ours is read and checked. A torn final record is
+   * truncated away; a damaged one is cut back to the records before its first bad record (TensorBoard shows no more
+   * of it either), its later steps are written again as the run reaches them, and the damage is in `damaged`.
    */
   static async open(dir: string, options: TensorBoardWriterOptions): Promise<TensorBoardWriter> {
     const { startSeconds, now = Date.now, flushEvery = 1000, flushIntervalMs = 2000 } = options;
@@ -57,24 +59,29 @@ export class TensorBoardWriter {
     }
     if (!Number.isInteger(flushEvery) || flushEvery < 1) throw new RangeError(`flushEvery must be a positive integer, got ${flushEvery}`);
     await mkdir(dir, { recursive: true });
-    const own = (await readdir(dir))
-      .map((name) => ({ name, match: OWN_FILE.exec(name) }))
+    // Only regular files: a link bearing our name is not ours to write through.
+    const own = (await readdir(dir, { withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map(({ name }) => ({ name, match: OWN_EVENT_FILE.exec(name) }))
       .filter((entry) => entry.match !== null)
       .sort((a, b) => Number(a.match![1]) - Number(b.match![1]) || a.name.localeCompare(b.name));
     const lastSteps = new Map<string, number>();
+    const damaged: EventFileDamage[] = [];
     let records = 0;
     for (const { name } of own) {
       const path = join(dir, name);
-      const contents = await readEventFile(path);
-      if (contents.tornTail) await truncate(path, contents.completeBytes);
-      for (const point of scalarsOf(contents.events)) {
+      const prefix = await readGoodPrefix(path);
+      const damage = damageOf(path, name, prefix);
+      if (damage) await cutToGoodPrefix(damage);
+      if (prefix.damage && damage) damaged.push(damage);
+      for (const point of scalarsOf(prefix.events)) {
         lastSteps.set(point.tag, Math.max(point.step, lastSteps.get(point.tag) ?? -Infinity));
       }
-      records = contents.events.length;
+      records = prefix.events.length;
     }
     const file = join(dir, own.at(-1)?.name ?? eventFileName(startSeconds));
     const handle = await open(file, 'a');
-    const writer = new TensorBoardWriter(file, handle, lastSteps, now, flushEvery, flushIntervalMs);
+    const writer = new TensorBoardWriter(damaged, file, handle, lastSteps, now, flushEvery, flushIntervalMs);
     if (records === 0) await handle.appendFile(frameRecord(encodeFileVersionEvent(now() / 1000)));
     return writer;
   }

@@ -1,6 +1,6 @@
-import { readFileSync, readdirSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TensorBoardWriter, TensorBoardCorruptError, crc32c, maskCrc, readScalars } from '../../../src/logging/tensorboard/index.js';
+import { TensorBoardWriter, crc32c, maskCrc, readScalars } from '../../../src/logging/tensorboard/index.js';
 import { tempDir } from '../../helpers/temp.js';
 import { bitwiseCrc32c, decodeFile, masked, type Decoded } from '../../helpers/tensorboard-decoder.js';
 
@@ -174,20 +174,65 @@ describe('corruption', () => {
     ['length CRC', () => 9, /length CRC/],
     ['payload', () => 14, /payload CRC/],
     ['payload CRC', (size) => size - 1, /payload CRC/],
-  ])('a flipped bit in the %s is reported with file and offset, by the reader and on open', async (_name, where, problem) => {
-    await writeSteps(folder.dir, range(1, 5));
-    const file = only(folder.dir);
-    const target = decodeFile(file)[2];
-    const bytes = readFileSync(file);
-    bytes[target.offset + where(target.size)] ^= 0x10;
-    writeFileSync(file, bytes);
+  ])(
+    'a flipped bit in the %s: the reader names file and offset; the writer keeps the records before it and goes on',
+    async (_name, where, problem) => {
+      await writeSteps(folder.dir, range(1, 5));
+      const file = only(folder.dir);
+      const before = decodeFile(file);
+      const target = before[2];
+      const bytes = readFileSync(file);
+      bytes[target.offset + where(target.size)] ^= 0x10;
+      writeFileSync(file, bytes);
 
-    const expected = { name: 'TensorBoardCorruptError', file, offset: target.offset, message: expect.stringMatching(problem) };
-    await expect(readScalars(folder.dir)).rejects.toMatchObject(expected);
-    const opening = TensorBoardWriter.open(folder.dir, { startSeconds: START });
-    await expect(opening).rejects.toBeInstanceOf(TensorBoardCorruptError);
-    await expect(opening).rejects.toMatchObject(expected);
-    expect(statSync(file).size).toBe(bytes.length);
+      await expect(readScalars(folder.dir)).rejects.toMatchObject({
+        name: 'TensorBoardCorruptError',
+        file,
+        offset: target.offset,
+        message: expect.stringMatching(problem),
+      });
+      const writer = await TensorBoardWriter.open(folder.dir, { startSeconds: START, flushIntervalMs: 0 });
+      expect(writer.damaged).toEqual([
+        {
+          file,
+          offset: target.offset,
+          problem: expect.stringMatching(problem),
+          goodRecords: 2,
+          droppedBytes: bytes.length - target.offset,
+          own: true,
+        },
+      ]);
+      expect(statSync(file).size).toBe(target.offset);
+      expect(writer.lastStep('loss')).toBe(1);
+      for (const step of range(2, 6)) expect(writer.scalar('loss', step, step / 4)).toBe(true);
+      await writer.close();
+
+      const after = decodeFile(file);
+      expect(after.slice(0, 2)).toEqual(before.slice(0, 2));
+      expect(stepsOf(after, 'loss')).toEqual(range(1, 6));
+      const again = await TensorBoardWriter.open(folder.dir, { startSeconds: START });
+      expect(again.damaged).toEqual([]);
+      await again.close();
+    },
+  );
+
+  test('a link bearing our file name is not followed: the writer starts its own file beside it', async () => {
+    const outside = tempDir('wfo-tb-outside-');
+    try {
+      await writeSteps(outside.dir, range(1, 3));
+      const target = only(outside.dir);
+      const bytes = readFileSync(target);
+      bytes[bytes.length - 2] ^= 0x10;
+      writeFileSync(target, bytes);
+      symlinkSync(target, join(folder.dir, 'events.out.tfevents.1.wfo'));
+      const writer = await TensorBoardWriter.open(folder.dir, { startSeconds: START, flushIntervalMs: 0 });
+      expect(writer.damaged).toEqual([]);
+      expect(writer.file).toBe(join(folder.dir, `events.out.tfevents.${START}.wfo`));
+      await writer.close();
+      expect(readFileSync(target)).toEqual(bytes);
+    } finally {
+      outside.cleanup();
+    }
   });
 });
 
