@@ -194,7 +194,10 @@ export function studyHtml(s: StudySummary): string {
   const why = (r: string | null) => (r ? ` (${esc(r)})` : '');
   const duplicates = s.duplicates.length
     ? `<p>${s.duplicates.length} more ${s.duplicates.length === 1 ? 'point' : 'points'} of the sweep file computed the same as another and ran, and count, once: ` +
-      `${s.duplicates.map((d) => `${settings(d.settings)} = ${esc(d.sameAs)}`).join('; ')}.</p>`
+      `${s.duplicates
+        .slice(0, 20)
+        .map((d) => `${settings(d.settings)} = ${esc(d.sameAs)}`)
+        .join('; ')}${s.duplicates.length > 20 ? `; and ${s.duplicates.length - 20} more (study.json lists them all)` : ''}.</p>`
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Study ${esc(s.study)}</title>
