@@ -1,14 +1,22 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import { parseYaml } from '../config/yaml.js';
 import { ConfigError, UsageError } from '../errors/index.js';
 
 /**
- * The most points a sweep plans unless told otherwise. Each point is a whole walk-forward experiment (minutes of
- * training at least), so 10,000 is already months of CPU time; planning them takes a few seconds and the study's
- * records stay a few megabytes. A larger grid is far more often a typo (one key too many) than a plan.
+ * The most points a sweep plans unless told otherwise. Each point is a whole walk-forward experiment (minutes to
+ * hours of training), so 10,000 is already weeks to years of CPU time; planning them takes about two seconds and
+ * the study's records stay a few megabytes. A larger grid is far more often a typo (one key too many) than a plan.
  */
 export const DEFAULT_MAX_POINTS = 10_000;
+
+/**
+ * The largest sweep file read, unless --max-points allows more (BYTES_PER_POINT each): YAML parsing costs about 2 s
+ * and 200 MB a megabyte, so a file of a million listed values would take a minute and gigabytes before its points
+ * could be counted. A grid of any size takes a few lines; 10,000 listed points take well under a megabyte.
+ */
+export const MAX_SWEEP_FILE_BYTES = 1024 * 1024;
+const BYTES_PER_POINT = 128;
 
 /** A sweep file: a base config and the settings that vary, as a grid (every combination) and/or a list of points. */
 export const sweepFileSchema = z
@@ -38,14 +46,9 @@ export const sweepFileSchema = z
   .strict();
 export type SweepFile = z.infer<typeof sweepFileSchema>;
 
-/** Reads and checks a sweep file; every problem names the file. */
-export function readSweepFile(file: string): SweepFile {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError([`${file}: cannot read the sweep file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
-  }
+/** Reads and checks a sweep file; every problem names the file. `maxPoints` (the flag) also allows a larger file. */
+export function readSweepFile(file: string, maxPoints?: number): SweepFile {
+  const text = readText(file, Math.max(MAX_SWEEP_FILE_BYTES, (maxPoints ?? 0) * BYTES_PER_POINT));
   let raw: unknown;
   try {
     raw = parseYaml(text);
@@ -55,6 +58,31 @@ export function readSweepFile(file: string): SweepFile {
   const parsed = sweepFileSchema.safeParse(raw);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(top level)'}: ${i.message}`));
   return parsed.data;
+}
+
+function readText(file: string, maxBytes: number): string {
+  const cannot = (err: unknown) =>
+    new ConfigError([`${file}: cannot read the sweep file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`]);
+  let size: number;
+  try {
+    const info = statSync(file);
+    if (!info.isFile()) throw new ConfigError([`${file}: the sweep file is not a regular file`]);
+    size = info.size;
+  } catch (err) {
+    throw err instanceof ConfigError ? err : cannot(err);
+  }
+  if (size > maxBytes) {
+    const n = (x: number) => x.toLocaleString('en-US');
+    throw new UsageError(
+      `${file}: the sweep file has ${n(size)} bytes, more than the ${n(maxBytes)} a sweep file may hold ` +
+        `(a grid of any size takes a few lines); --max-points N allows N x ${BYTES_PER_POINT} bytes`,
+    );
+  }
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw cannot(err);
+  }
 }
 
 /** How many points the sweep has as written (duplicates included), from the lengths alone: nothing is built. */

@@ -54,7 +54,7 @@ const shortHash = (settings: Record<string, unknown>) => sha256(stableStringify(
  */
 export async function planSweep(file: string, options: PlanOptions = {}): Promise<StudyPlan> {
   if (options.resultsDir === '') throw new UsageError('--results-dir: got ""; expected a folder');
-  const sweep = readSweepFile(file);
+  const sweep = readSweepFile(file, options.maxPoints);
   const study = studyId(file, sweep);
   checkKeys(file, sweep);
   const count = checkPointCount(file, sweep, options.maxPoints);

@@ -46,7 +46,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     const maxPoints = args.maxPoints === undefined ? undefined : parseMaxPoints(args.maxPoints);
     const redisUrl = resolveRedisUrl(args.redis);
     // A sweep too large is refused before the pipeline's modules load (half a second and 50 MB on a small machine).
-    checkPointCount(args.config, readSweepFile(args.config), maxPoints);
+    checkPointCount(args.config, readSweepFile(args.config, maxPoints), maxPoints);
     const [{ runSweep }, { ConsoleOutput }, { layout }] = await Promise.all([
       import('../../cluster/sweep.js'),
       import('../console-output.js'),

@@ -89,6 +89,29 @@ export const sweepsRows: Row[] = [
     },
   },
   {
+    name: 'a 10^6-point grid written as one key of a million values (7.9 MB) is refused by its size before it is parsed',
+    issue: 22,
+    item: 8,
+    setup: (c) => void sweepFile(c, 'onekey', ['grid:', `  seed: [${Array.from({ length: 1_000_000 }, (_, i) => i).join(', ')}]`]),
+    run: (c) =>
+      cli(['sweep', '--config', file(c, 'onekey'), '--results-dir', c.results], { NODE_OPTIONS: `--import=${peakRss} --import=${cpuTime}` }),
+    code: 2,
+    message: /onekey\.yaml: the sweep file has 7,888,9\d\d bytes, more than the 1,048,576 a sweep file may hold .*--max-points/,
+    maxRssMiB: 300,
+    check: (c, r) => {
+      expect(Number(/cpu-ms (\d+)/.exec(r.out)?.[1])).toBeLessThan(2000);
+      expect(existsSync(join(c.results, 'onekey'))).toBe(false);
+    },
+  },
+  {
+    name: 'a sweep file that is a device is refused before it is read (it would never end)',
+    issue: 22,
+    item: 8,
+    run: () => cli(['sweep', '--config', '/dev/zero']),
+    code: 2,
+    message: /\/dev\/zero: the sweep file is not a regular file/,
+  },
+  {
     name: 'maxPoints in the sweep file lowers the limit',
     issue: 22,
     item: 8,
