@@ -244,6 +244,21 @@ export const sweepsRows: Row[] = [
     },
   },
   {
+    name: 'a point started with another base config is refused naming the point folder and the sweep file, never --experiment',
+    issue: 22,
+    item: 9,
+    setup: async (c) => {
+      sweepFile(c, 'changed', ['base: tiny.json', 'grid:', '  seed: [1]']);
+      expect((await sweep(c, 'changed')).code).toBe(0);
+      const tiny = JSON.parse(readFileSync(join(c.dir, 'tiny.json'), 'utf8'));
+      writeFileSync(join(c.dir, 'tiny.json'), JSON.stringify({ ...tiny, training: { ...tiny.training, timesteps: 500 } }));
+    },
+    run: (c) => sweep(c, 'changed'),
+    code: 1,
+    message: /seed-1: experiment seed-1 was started with another configuration[\s\S]*move .*changed\/seed-1 away .*study: in .*changed\.yaml/,
+    check: (_c, r) => expect(r.out).not.toMatch(/--experiment|--force|--fresh/),
+  },
+  {
     name: 'a study named after a file name that is no valid id names the sweep file and study:, never --experiment',
     issue: 22,
     item: 9,
