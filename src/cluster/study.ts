@@ -82,6 +82,7 @@ export async function analyzeStudy(dir: string, now: () => Date = () => new Date
     formatVersion: FORMAT_VERSION,
     study: manifest.study,
     points,
+    duplicates: manifest.duplicates,
     seedSpread: seedSpread(points),
     trials: trialStatistics(points, returns, periodsPerYear),
     createdAt: now().toISOString(),
@@ -113,15 +114,22 @@ function seedSpread(points: StudyPoint[]): StudySummary['seedSpread'] {
 }
 
 function trialStatistics(points: StudyPoint[], returns: Map<string, Float64Array>, periodsPerYear?: number): StudySummary['trials'] {
-  // A point that never traded out of sample has no Sharpe ratio; as a trial it counts with Sharpe 0.
+  // A point that never traded out of sample has no Sharpe ratio; as a trial it counts with Sharpe 0, but it is never
+  // the best: holding cash is not a strategy that a Sharpe of 0 would rank above the points that lost money.
   const finished = points.filter((p) => returns.has(p.id));
   const sharpeOf = (p: StudyPoint) => p.perBarSharpe ?? 0;
   const sharpes = finished.map(sharpeOf);
   const variance = trialSharpeVariance(sharpes);
-  const best = finished.length ? finished.reduce((a, b) => (sharpeOf(b) > sharpeOf(a) ? b : a)) : null;
+  const traded = finished.filter((p) => (p.stitched?.strategy.numTrades ?? 0) > 0 && p.perBarSharpe !== null);
+  const best = traded.length ? traded.reduce((a, b) => (sharpeOf(b) > sharpeOf(a) ? b : a)) : null;
+  const bestReason = best
+    ? null
+    : finished.length
+      ? `none of the ${finished.length} finished points traded out of sample (each held no position on every test bar)`
+      : 'no point has finished';
   let deflatedSharpe: StudySummary['trials']['deflatedSharpe'] = {
     value: null,
-    reason: 'no point has finished',
+    reason: bestReason,
     expectedMaxSharpe: null,
     sharpe: null,
   };
@@ -148,7 +156,7 @@ function trialStatistics(points: StudyPoint[], returns: Map<string, Float64Array
     const r = probabilityOfBacktestOverfitting(matrixFromColumns(columns));
     pbo = { value: r.pbo, reason: r.reason, partitions: r.partitions, combinations: r.combinations, bars: r.bars };
   }
-  return { count: finished.length, best: best?.id ?? null, sharpeVariance: variance, deflatedSharpe, pbo };
+  return { count: finished.length, best: best?.id ?? null, bestReason, sharpeVariance: variance, deflatedSharpe, pbo };
 }
 
 /** Writes study_summary.json and study_report.html into the study folder; returns the summary. */
@@ -184,12 +192,20 @@ export function studyHtml(s: StudySummary): string {
   );
   const t = s.trials;
   const why = (r: string | null) => (r ? ` (${esc(r)})` : '');
+  const duplicates = s.duplicates.length
+    ? `<p>${s.duplicates.length} more ${s.duplicates.length === 1 ? 'point' : 'points'} of the sweep file computed the same as another and ran, and count, once: ` +
+      `${s.duplicates
+        .slice(0, 20)
+        .map((d) => `${settings(d.settings)} = ${esc(d.sameAs)}`)
+        .join('; ')}${s.duplicates.length > 20 ? `; and ${s.duplicates.length - 20} more (study.json lists them all)` : ''}.</p>`
+    : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Study ${esc(s.study)}</title>
 <style>body{font:14px system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}th{background:#f4f4f4}</style>
 </head><body>
 <h1>Study ${esc(s.study)}</h1>
 <p>${s.points.length} points; ${t.count} finished. Out-of-sample figures are of the stitched test segments of each point's walk-forward run.</p>
+${duplicates}
 <h2>Points</h2>
 <table><tr><th>point</th><th>settings</th><th>status</th><th>Sharpe</th><th>buy-and-hold Sharpe</th><th>return</th><th>buy-and-hold return</th><th>max drawdown</th><th>qualified iterations</th></tr>
 ${rows.join('\n')}
@@ -198,7 +214,7 @@ ${rows.join('\n')}
 ${spread.length ? `<table><tr><th>settings</th><th>seeds</th><th>mean Sharpe</th><th>sd</th><th>range</th><th>mean return</th><th>sd</th></tr>\n${spread.join('\n')}\n</table>` : '<p>No settings were run with more than one seed.</p>'}
 <h2>Corrected for the number of trials</h2>
 <ul>
-<li>Best point: ${esc(t.best ?? 'none')}, per-bar Sharpe ${num(t.deflatedSharpe.sharpe, 4)}; variance of the ${t.count} points' per-bar Sharpes ${num(t.sharpeVariance, 6)}</li>
+<li>Best point: ${t.best ? `${esc(t.best)}, per-bar Sharpe ${num(t.deflatedSharpe.sharpe, 4)}` : `none${why(t.bestReason)}`}; variance of the ${t.count} points' per-bar Sharpes ${num(t.sharpeVariance, 6)}</li>
 <li>Deflated Sharpe ratio: ${num(t.deflatedSharpe.value)} (expected maximum per-bar Sharpe of ${t.count} skill-less trials ${num(t.deflatedSharpe.expectedMaxSharpe, 4)})${why(t.deflatedSharpe.reason)}</li>
 <li>Probability of backtest overfitting: ${num(t.pbo.value)} over ${t.pbo.bars} bars, ${t.pbo.combinations} combinations${why(t.pbo.reason)}</li>
 </ul>

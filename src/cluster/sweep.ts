@@ -1,110 +1,29 @@
-import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
-import YAML from 'yaml';
-import { z } from 'zod';
+import { join } from 'node:path';
 import { selectBackend } from '../backend/select-backend.js';
-import { loadConfig } from '../config/load-config.js';
-import type { PipelineConfig } from '../config/schema.js';
-import { ConfigError, InterruptedError, IterationFailedError } from '../errors/index.js';
+import { ExperimentLockedError, InterruptedError, IterationFailedError } from '../errors/index.js';
 import type { LogRecord } from '../logging/logger.js';
 import { FORMAT_VERSION } from '../records/schemas.js';
 import { studyManifestSchema, type StudySummary } from '../records/study.js';
 import { writeJson } from '../store/json-file.js';
-import { checkExperimentId, layout } from '../store/layout.js';
+import { layout } from '../store/layout.js';
+import { acquireLock, readLock, type ExperimentLock } from '../store/lock.js';
 import { runWalkForward } from '../walkforward/pipeline.js';
 import { QueueExecutor } from './queue-executor.js';
 import { writeStudy } from './study.js';
+import { planSweep, type PlanOptions, type StudyPlan, type StudyPointPlan } from './sweep-plan.js';
 
-/** A sweep file: a base config and the settings that vary, as a grid (every combination) and/or a list of points. */
-export const sweepFileSchema = z
-  .object({
-    study: z.string().optional().describe("The study's id; its folder is <resultsDir>/<study>/ (default: the sweep file's name)"),
-    base: z.string().optional().describe('Base config file (.json, .yaml), relative to the sweep file'),
-    resultsDir: z.string().optional().describe("Parent of the study folder (default: the base config's resultsDir)"),
-    grid: z
-      .record(z.string(), z.array(z.unknown()).min(1))
-      .default({})
-      .describe('Dotted config keys and the values to try; every combination is a point: {"seed": [1, 2, 3]}'),
-    list: z
-      .array(z.record(z.string(), z.unknown()))
-      .default([])
-      .describe('Explicit points, each a set of dotted keys and values; crossed with the grid'),
-  })
-  .strict();
-export type SweepFile = z.infer<typeof sweepFileSchema>;
+export { DEFAULT_MAX_POINTS, sweepFileSchema, type SweepFile } from './sweep-file.js';
+export { planSweep, pointId, type DuplicatePoint, type PlanOptions, type StudyPlan, type StudyPointPlan } from './sweep-plan.js';
 
-export interface StudyPointPlan {
-  id: string;
-  settings: Record<string, unknown>;
-  config: PipelineConfig;
-}
-
-export interface StudyPlan {
-  study: string;
-  dir: string;
-  base: string | null;
-  points: StudyPointPlan[];
-}
-
-/** Reads a sweep file and builds every point's config (base file, then the point's settings as --set would). */
-export function planSweep(file: string): StudyPlan {
-  let raw: unknown;
-  try {
-    raw = YAML.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError([`--config ${file}: cannot read the sweep file (${(err as Error).message})`]);
-  }
-  const parsed = sweepFileSchema.safeParse(raw);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(top level)'}: ${i.message}`));
-  const sweep = parsed.data;
-  const study = checkExperimentId(sweep.study ?? basename(file, extname(file)));
-  const base = sweep.base === undefined ? null : resolve(dirname(file), sweep.base);
-  const settingsList = cross(sweep.list.length ? sweep.list : [{}], sweep.grid);
-  const baseConfig = loadConfig({ configFile: base ?? undefined }).config;
-  const dir = join(sweep.resultsDir === undefined ? baseConfig.resultsDir : resolve(dirname(file), sweep.resultsDir), study);
-  const ids = new Set<string>();
-  const points = settingsList.map((settings) => {
-    let id = pointId(settings);
-    for (let k = 2; ids.has(id); k++) id = `${pointId(settings)}-${k}`;
-    ids.add(id);
-    const sets = Object.entries(settings).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
-    const { config } = loadConfig({ configFile: base ?? undefined, flags: { resultsDir: dir }, sets });
-    return { id: checkExperimentId(id), settings, config };
-  });
-  return { study, dir, base, points };
-}
-
-/** Every combination of the grid's values with each listed point, in a stable order (the grid's last key fastest). */
-function cross(list: Array<Record<string, unknown>>, grid: Record<string, unknown[]>): Array<Record<string, unknown>> {
-  let out = list.map((p) => ({ ...p }));
-  for (const [key, values] of Object.entries(grid)) out = out.flatMap((p) => values.map((v) => ({ ...p, [key]: v })));
-  return out;
-}
-
-/** A point's id from its settings: `learningRate-0.0001_seed-1`; a path becomes its file name without extension. */
-export function pointId(settings: Record<string, unknown>): string {
-  const keys = Object.keys(settings);
-  if (!keys.length) return 'base';
-  const last = (k: string) => k.split('.').at(-1) as string;
-  const short = (k: string) => (keys.filter((o) => last(o) === last(k)).length > 1 ? k : last(k));
-  const value = (v: unknown) =>
-    typeof v === 'string' && /[/\\]|\.[A-Za-z]+$/.test(v) ? basename(v, extname(v)) : typeof v === 'string' ? v : JSON.stringify(v);
-  return keys
-    .map((k) => `${short(k)}-${value(settings[k])}`)
-    .join('_')
-    .replace(/[^A-Za-z0-9._-]+/g, '-')
-    .replace(/^[^A-Za-z0-9]+/, '')
-    .slice(0, 200);
-}
-
-export interface SweepOptions {
+export interface SweepOptions extends PlanOptions {
   /** Send every iteration of every point to the queue at this Redis URL; without it the points run here, one after another. */
   redisUrl?: string | null;
   onLog?: (record: LogRecord) => void;
   logLevel?: string;
   charts?: boolean;
-  signal?: AbortSignal;
+  /** Called once every point is built, before any runs (the plan lists the duplicates that run once). */
+  onPlanned?: (plan: StudyPlan) => void;
   /** Called once a point has finished or failed. */
   onPoint?: (id: string, problem: string | null) => void;
   now?: () => Date;
@@ -113,18 +32,43 @@ export interface SweepOptions {
 /**
  * Runs a study: each point is an experiment under <resultsDir>/<study>/<point>/ (running it again resumes every
  * point). With a Redis URL all points are coordinated at once and their iterations share the queue; without, the
- * points run here in order. Ends by writing study_summary.json and study_report.html, also when points failed,
- * and then rejects naming them.
+ * points run here in order. One sweep at a time holds the study folder. Ends by writing study_summary.json and
+ * study_report.html, also when points failed, and then rejects naming them.
  */
 export async function runSweep(file: string, options: SweepOptions = {}): Promise<{ plan: StudyPlan; summary: StudySummary }> {
-  const plan = planSweep(file);
+  const plan = await planSweep(file, options);
+  options.onPlanned?.(plan);
   const now = options.now ?? (() => new Date());
   await mkdir(plan.dir, { recursive: true });
+  const lock = await lockStudy(plan, now);
+  try {
+    return await runStudy(plan, options, now);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** The study folder's lock: a second sweep of the same study is refused at its start, naming the first. */
+async function lockStudy(plan: StudyPlan, now: () => Date): Promise<ExperimentLock> {
+  try {
+    return await acquireLock(plan.dir, `wfo sweep --config ${plan.file}`, now);
+  } catch (err) {
+    const holder = err instanceof ExperimentLockedError ? await readLock(plan.dir) : null;
+    if (!holder) throw err;
+    throw new ExperimentLockedError(
+      `study ${plan.study} (${plan.dir}) is in use by ${holder.command} (pid ${holder.pid} on ${holder.host}, since ${holder.startedAt}); ` +
+        'wait for it to finish or stop it first',
+    );
+  }
+}
+
+async function runStudy(plan: StudyPlan, options: SweepOptions, now: () => Date): Promise<{ plan: StudyPlan; summary: StudySummary }> {
   await writeJson(join(plan.dir, layout.study.manifest), studyManifestSchema, {
     formatVersion: FORMAT_VERSION,
     study: plan.study,
     base: plan.base,
     points: plan.points.map((p) => ({ id: p.id, settings: p.settings })),
+    duplicates: plan.duplicates,
     createdAt: now().toISOString(),
   });
   const problems: string[] = [];
@@ -141,8 +85,9 @@ export async function runSweep(file: string, options: SweepOptions = {}): Promis
       });
       options.onPoint?.(point.id, null);
     } catch (err) {
-      problems.push(`${point.id}: ${(err as Error).message}`);
-      options.onPoint?.(point.id, (err as Error).message);
+      const message = forSweep((err as Error).message, plan, point.id);
+      problems.push(`${point.id}: ${message}`);
+      options.onPoint?.(point.id, message);
     }
   };
   if (options.redisUrl) {
@@ -162,4 +107,14 @@ export async function runSweep(file: string, options: SweepOptions = {}): Promis
     );
   }
   return { plan, summary };
+}
+
+/** A walk-forward problem's advice names walkforward's flags; a sweep's user gave a sweep file, so say what to change there. */
+function forSweep(message: string, plan: StudyPlan, id: string): string {
+  return message
+    .replace(
+      /\nUse --force to resume anyway.*$/s,
+      `\nA sweep does not mix them: move ${join(plan.dir, id)} away to start the point over, or give the sweep another study name (study: in ${plan.file}).`,
+    )
+    .replace('use a shorter --experiment id or --results-dir', `use a shorter study name (study: in ${plan.file}) or --results-dir`);
 }

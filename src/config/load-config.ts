@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
 import { presets, presetNames } from './presets.js';
 import { checkRules } from './rules.js';
 import { configSchema, type PipelineConfig } from './schema.js';
+import { parseYaml } from './yaml.js';
 
 /** Named command-line flags that map onto config keys. */
 export interface ConfigFlags {
@@ -20,6 +20,8 @@ export interface ConfigFlags {
 export interface ConfigSources {
   preset?: string;
   configFile?: string;
+  /** Settings already read from a config file (readConfigFile), in the config file's place: a sweep reads its base once. */
+  fileSettings?: Record<string, unknown>;
   flags?: ConfigFlags;
   sets?: string[];
 }
@@ -41,6 +43,7 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
     else problems.push(`--preset: got "${sources.preset}"; allowed: ${presetNames.join(', ')}`);
   }
   if (sources.configFile) layers.push(readConfigFile(sources.configFile));
+  if (sources.fileSettings) layers.push(sources.fileSettings);
   layers.push(flagsToConfig(sources.flags ?? {}));
   for (const assignment of sources.sets ?? []) {
     try {
@@ -59,25 +62,26 @@ export function loadConfig(sources: ConfigSources = {}): LoadedConfig {
   return { config: parsed.data, warnings };
 }
 
-function readConfigFile(file: string): Plain {
+/** A config file's settings; `label` is how messages name where the file was given (a flag, or a sweep file's key). */
+export function readConfigFile(file: string, label = '--config'): Plain {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([`--config: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+    throw new ConfigError([`${label}: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
   }
   const ext = extname(file).toLowerCase();
   if (!['.json', '.yaml', '.yml'].includes(ext)) {
-    throw new ConfigError([`--config: ${file} must end in .json, .yaml or .yml`]);
+    throw new ConfigError([`${label}: ${file} must end in .json, .yaml or .yml`]);
   }
   let value: unknown;
   try {
-    value = ext === '.json' ? JSON.parse(text) : YAML.parse(text);
+    value = ext === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigError([`--config: ${file} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`]);
+    throw new ConfigError([`${label}: ${file} is not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`]);
   }
   if (value === null || value === undefined) return {};
-  if (!isPlain(value)) throw new ConfigError([`--config: ${file} must hold an object of settings`]);
+  if (!isPlain(value)) throw new ConfigError([`${label}: ${file} must hold an object of settings`]);
   return value;
 }
 
@@ -102,7 +106,7 @@ export function parseSet(assignment: string): Plain {
   const raw = assignment.slice(eq + 1);
   let value: unknown;
   try {
-    value = YAML.parse(raw);
+    value = parseYaml(raw);
   } catch {
     value = raw;
   }

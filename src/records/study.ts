@@ -20,12 +20,16 @@ export type IterationFailure = z.infer<typeof iterationFailureSchema>;
 /** A setting of a study point: a dotted config key and its value. */
 const settingsSchema = z.record(z.string(), z.unknown());
 
+/** Points of the sweep file that compute the same as an earlier point: they run, and count as trials, once. */
+const duplicatesSchema = z.array(z.object({ settings: settingsSchema, sameAs: z.string() })).default([]);
+
 /** study.json: the points of a study as planned, written before any of them runs. */
 export const studyManifestSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
   study: z.string(),
   base: z.string().nullable(),
   points: z.array(z.object({ id: z.string(), settings: settingsSchema })),
+  duplicates: duplicatesSchema,
   createdAt: z.string(),
 });
 export type StudyManifest = z.infer<typeof studyManifestSchema>;
@@ -61,10 +65,13 @@ export const studySummarySchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
   study: z.string(),
   points: z.array(studyPointSchema),
+  duplicates: duplicatesSchema,
   seedSpread: z.array(seedSpreadSchema),
   trials: z.object({
     count: z.number().int().min(0),
+    /** The finished point with the highest out-of-sample Sharpe among those that traded; null with bestReason when none did. */
     best: z.string().nullable(),
+    bestReason: z.string().nullable().default(null),
     sharpeVariance: nullableFinite,
     deflatedSharpe: statistic.extend({ expectedMaxSharpe: nullableFinite, sharpe: nullableFinite }),
     pbo: statistic.extend({ partitions: z.number().int().nullable(), combinations: z.number().int(), bars: z.number().int() }),

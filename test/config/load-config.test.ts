@@ -101,6 +101,31 @@ describe('loadConfig', () => {
     expect(problems(() => loadConfig({ configFile: txt }))[0]).toMatch(/must end in \.json, \.yaml or \.yml/);
   });
 
+  test.each([
+    [
+      'a list that holds itself',
+      'agent:\n  layers: &x [*x]\n',
+      /loop\.yaml is not valid YAML: the alias \*x at line 2, column 15 is inside its own anchor &x/,
+    ],
+    [
+      'a mapping that holds itself',
+      'agent: &a\n  layers: *a\n',
+      /loop\.yaml is not valid YAML: the alias \*a at line 2, column 11 is inside its own anchor &a/,
+    ],
+    ['an anchor defined again around its own alias', 'seed: &s 1\nagent: &s {layers: [*s]}\n', /the alias \*s at line 2, column 21/],
+  ])('a YAML anchor used inside itself (%s) is a one-line config error naming the file and the place', (_name, text, message) => {
+    const found = problems(() => loadConfig({ configFile: writeFile(tmp.dir, 'loop.yaml', text) }));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(message);
+    expect(found[0]).not.toContain('\n');
+  });
+
+  test('an anchor used after it is complete is fine, and a --set value with an anchor inside itself is just a wrong value', () => {
+    const file = writeFile(tmp.dir, 'reuse.yaml', 'windows: {train: &n 400, validation: *n}\n');
+    expect(loadConfig({ configFile: file }).config.windows).toMatchObject({ train: 400, validation: 400 });
+    expect(problems(() => loadConfig({ sets: ['seed=&x [*x]'] }))[0]).toMatch(/^seed: got "&x \[\*x\]"; expected number/);
+  });
+
   test('--set reads values as YAML scalars and lists', () => {
     expect(parseSet('a.b.c=12')).toEqual({ a: { b: { c: 12 } } });
     expect(parseSet('x=true')).toEqual({ x: true });
