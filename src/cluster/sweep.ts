@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { selectBackend } from '../backend/select-backend.js';
 import { loadConfig } from '../config/load-config.js';
 import type { PipelineConfig } from '../config/schema.js';
-import { ConfigError, InterruptedError, IterationFailedError } from '../errors/index.js';
+import type { KeyObject } from 'node:crypto';
+import { ConfigError, InterruptedError, IterationFailedError, RedisUnavailableError } from '../errors/index.js';
 import type { LogRecord } from '../logging/logger.js';
 import { FORMAT_VERSION } from '../records/schemas.js';
 import { studyManifestSchema, type StudySummary } from '../records/study.js';
@@ -101,6 +102,10 @@ export function pointId(settings: Record<string, unknown>): string {
 export interface SweepOptions {
   /** Send every iteration of every point to the queue at this Redis URL; without it the points run here, one after another. */
   redisUrl?: string | null;
+  /** With a Redis URL: how long it may stay unreachable before the points fail (default 30 s). */
+  redisWaitMs?: number;
+  /** With a Redis URL: the secret shared with the workers (WFO_QUEUE_SECRET). */
+  queueSecret?: KeyObject | null;
   onLog?: (record: LogRecord) => void;
   logLevel?: string;
   charts?: boolean;
@@ -128,11 +133,14 @@ export async function runSweep(file: string, options: SweepOptions = {}): Promis
     createdAt: now().toISOString(),
   });
   const problems: string[] = [];
+  let unreachable: RedisUnavailableError | null = null;
   const runPoint = async (point: StudyPointPlan) => {
     try {
       await runWalkForward(point.config, {
         experiment: point.id,
-        executor: options.redisUrl ? new QueueExecutor({ redisUrl: options.redisUrl }) : undefined,
+        executor: options.redisUrl
+          ? new QueueExecutor({ redisUrl: options.redisUrl, waitMs: options.redisWaitMs, secret: options.queueSecret })
+          : undefined,
         onLog: options.onLog,
         logLevel: options.logLevel,
         charts: options.charts,
@@ -141,6 +149,7 @@ export async function runSweep(file: string, options: SweepOptions = {}): Promis
       });
       options.onPoint?.(point.id, null);
     } catch (err) {
+      if (err instanceof RedisUnavailableError) unreachable ??= err;
       problems.push(`${point.id}: ${(err as Error).message}`);
       options.onPoint?.(point.id, (err as Error).message);
     }
@@ -155,6 +164,8 @@ export async function runSweep(file: string, options: SweepOptions = {}): Promis
     const reason = String(options.signal.reason ?? 'SIGINT');
     throw new InterruptedError(reason, `study ${plan.study} interrupted by ${reason}; finished work is saved; run the same command to resume`);
   }
+  // Every point waits on the same Redis: one line says it, not one per point.
+  if (unreachable) throw unreachable;
   if (problems.length) {
     throw new IterationFailedError(
       problems,

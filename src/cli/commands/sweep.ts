@@ -1,8 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { resolveRedisUrl } from '../../cluster/redis.js';
+import { REDIS_WAIT_ENV, resolveRedisUrl, resolveRedisWait } from '../../cluster/redis.js';
+import { resolveQueueSecret } from '../../cluster/signing.js';
 import { stopSignal } from '../signals.js';
 
-type Args = { config: string; redis?: string; quiet: boolean; charts: boolean; logLevel: string };
+type Args = { config: string; redis?: string; redisWait?: unknown; quiet: boolean; charts: boolean; logLevel: string };
 
 export const sweepCommand: CommandModule<object, Args> = {
   command: 'sweep',
@@ -11,6 +12,10 @@ export const sweepCommand: CommandModule<object, Args> = {
     y
       .option('config', { type: 'string', demandOption: true, describe: 'Sweep file (.yaml or .json): base, grid, list, study, resultsDir' })
       .option('redis', { type: 'string', describe: 'Send every iteration of every point to the queue (default: $WFO_REDIS_URL; else run here)' })
+      .option('redis-wait', {
+        type: 'string',
+        describe: `With --redis: seconds Redis may stay unreachable before the study fails, 1-86400 (default: $${REDIS_WAIT_ENV}, else 30)`,
+      })
       .option('charts', { type: 'boolean', default: true, describe: 'Draw PNG plots and reports of each point (--no-charts to skip)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'Only warnings, errors and the final summary' })
       .option('log-level', {
@@ -21,6 +26,8 @@ export const sweepCommand: CommandModule<object, Args> = {
       }) as never,
   handler: async (args) => {
     const redisUrl = resolveRedisUrl(args.redis);
+    const redisWaitMs = resolveRedisWait(args.redisWait) * 1000;
+    const queueSecret = redisUrl ? resolveQueueSecret() : null;
     const [{ runSweep }, { ConsoleOutput }, { layout }] = await Promise.all([
       import('../../cluster/sweep.js'),
       import('../console-output.js'),
@@ -30,6 +37,8 @@ export const sweepCommand: CommandModule<object, Args> = {
     const say = (line: string) => !args.quiet && process.stdout.write(`${line}\n`);
     const { plan, summary } = await runSweep(args.config, {
       redisUrl,
+      redisWaitMs,
+      queueSecret,
       onLog: output.log,
       logLevel: args.logLevel,
       charts: args.charts,
