@@ -16,7 +16,7 @@ import type { RunSetup } from '../walkforward/run-context.js';
 import type { IterationOutcome } from '../walkforward/run-iteration.js';
 import { settlesWithin, WaitStopped, withDeadline } from './deadline.js';
 import { iterationJobId, QUEUE_NAME, QUEUE_PREFIX, type JobPayload, type JobResult } from './jobs.js';
-import { DEFAULT_REDIS_WAIT_SECONDS, redactSecret, redactUrl, redisCause, redisOptions } from './redis.js';
+import { credentialsRefused, DEFAULT_REDIS_WAIT_SECONDS, redactSecret, redactUrl, redisCause, redisOptions } from './redis.js';
 import { buildPayload, foreignJobProblem } from './queued-job.js';
 import { checkResult, type QueuedJob } from './result-check.js';
 import { sign } from './signing.js';
@@ -54,6 +54,7 @@ export class QueueExecutor implements IterationExecutor {
   private lastCause = 'no answer';
   private readonly queued = new Map<string, QueuedJob>();
   private readonly progress = new Map<string, string>();
+  private readonly fatal = failure();
 
   constructor(private readonly options: QueueExecutorOptions) {
     redisOptions(options.redisUrl);
@@ -143,6 +144,8 @@ export class QueueExecutor implements IterationExecutor {
     let failing = false;
     client.on('error', (err: Error) => {
       this.lastCause = redisCause(err, url);
+      const refused = credentialsRefused(err, url);
+      if (refused) this.fatal.fail(refused);
       failing = true;
       warn(`queue connection: ${redactSecret(err.message, url)} (retrying; the run fails after ${this.waitMs / 1000} s without an answer)`);
     });
@@ -158,10 +161,10 @@ export class QueueExecutor implements IterationExecutor {
     return queue;
   }
 
-  /** A Redis call that waits at most waitMs for an answer and stops waiting on the run's signal. */
+  /** A Redis call that waits at most waitMs for an answer, stops waiting on the run's signal, and fails at once on refused credentials. */
   private redis<T>(work: Promise<T>): Promise<T> {
     const url = this.options.redisUrl;
-    return withDeadline(
+    const bounded = withDeadline(
       work,
       this.waitMs,
       () =>
@@ -171,6 +174,7 @@ export class QueueExecutor implements IterationExecutor {
         ),
       this.ctx?.signal,
     );
+    return Promise.race([bounded, this.fatal.failed]);
   }
 
   /** Queues iteration n, or finds the job this experiment queued for it before (a rerun); a finished job of an earlier try is replaced. */
@@ -299,4 +303,12 @@ function pause(ms: number, signal?: AbortSignal): Promise<void> {
     const timer = setTimeout(done, ms);
     signal?.addEventListener('abort', done, { once: true });
   });
+}
+
+/** A promise that rejects once `fail` is called (never before), for a failure every wait must end on. */
+function failure(): { failed: Promise<never>; fail: (err: Error) => void } {
+  let fail: (err: Error) => void = () => undefined;
+  const failed = new Promise<never>((_resolve, reject) => (fail = reject));
+  failed.catch(() => undefined);
+  return { failed, fail };
 }

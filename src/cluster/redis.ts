@@ -26,11 +26,23 @@ export function resolveRedisWait(flag: unknown, env: NodeJS.ProcessEnv = process
   return DEFAULT_REDIS_WAIT_SECONDS;
 }
 
-/** What a connection error says in a few words: the system's code (ECONNREFUSED, ENOTFOUND) or Redis's first line. */
+/** What a connection error says in a few words: the system's code (ECONNREFUSED, ENOTFOUND) or Redis's first sentence. */
 export function redisCause(err: unknown, url: string): string {
   const e = err as NodeJS.ErrnoException | undefined;
   if (typeof e?.code === 'string' && /^E[A-Z]+$/.test(e.code)) return e.code;
-  return redactSecret(String(e?.message ?? err).split('\n')[0], url);
+  return redactSecret(String(e?.message ?? err).split(/\n|, /)[0], url);
+}
+
+/**
+ * A refusal no retry can mend (a missing or wrong password) as a UsageError naming the URL, or null for an error
+ * that waiting may cure (a server down or restarting).
+ */
+export function credentialsRefused(err: unknown, url: string): UsageError | null {
+  const message = String((err as Error | undefined)?.message ?? err);
+  if (!/^(NOAUTH|WRONGPASS|ERR AUTH|ERR invalid password)/.test(message)) return null;
+  return new UsageError(
+    `Redis at ${redactUrl(url)} refused the credentials (${redisCause(err, url)}); give the user and password in --redis or ${REDIS_URL_ENV}: redis://user:password@host:port`,
+  );
 }
 
 /** The URL with its password (and a user name given without one) replaced by `***`: the only form ever printed. */

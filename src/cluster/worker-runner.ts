@@ -18,7 +18,7 @@ import { runOneIteration } from '../walkforward/run-iteration.js';
 import { settlesWithin } from './deadline.js';
 import { checkJobAgainstExperiment, checkLoadedData, DataHashes } from './job-check.js';
 import { checkPayload, iterationJobId, QUEUE_NAME, QUEUE_PREFIX, type IndexOp, type JobPayload, type JobResult } from './jobs.js';
-import { redactSecret, redactUrl, redisCause, redisOptions } from './redis.js';
+import { credentialsRefused, redactSecret, redactUrl, redisCause, redisOptions } from './redis.js';
 import { sign } from './signing.js';
 import { productVersion } from './version.js';
 import { checkWorkerNumbers } from './worker-options.js';
@@ -185,13 +185,18 @@ export async function runClusterWorker(options: ClusterWorkerOptions): Promise<{
 
 /**
  * Waits until the server at `url` answers, retrying with backoff (up to 5 s apart) and saying so at a bounded rate:
- * a worker is a service, started perhaps before its Redis. False when the signal stops the wait first.
+ * a worker is a service, started perhaps before its Redis. False when the signal stops the wait first; a refused
+ * password is a UsageError at once, since no retry mends it.
  */
 async function reachable(url: string, signal: AbortSignal | undefined, warn: (line: string) => void): Promise<boolean> {
   const probe = new Redis({ ...redisOptions(url), lazyConnect: true, retryStrategy: (times) => Math.min(250 * 2 ** Math.min(times - 1, 5), 5000) });
-  probe.on('error', (err) => warn(`Redis at ${redactUrl(url)} is unreachable (${redisCause(err, url)}); retrying with backoff`));
   try {
-    return await new Promise<boolean>((resolveWait) => {
+    return await new Promise<boolean>((resolveWait, reject) => {
+      probe.on('error', (err) => {
+        const refused = credentialsRefused(err, url);
+        if (refused) reject(refused);
+        else warn(`Redis at ${redactUrl(url)} is unreachable (${redisCause(err, url)}); retrying with backoff`);
+      });
       if (signal?.aborted) return resolveWait(false);
       signal?.addEventListener('abort', () => resolveWait(false), { once: true });
       probe.once('ready', () => resolveWait(true));

@@ -1,7 +1,8 @@
 /** Issue 22 (hostile inputs, round three): the queue cases, a Redis that is gone or wrong (4-6) and jobs that lie (7). */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import { collect, startCli, waitForOutput } from '../../helpers/cli.js';
 import { payloadFor } from '../../helpers/job-payload.js';
 import { startRedis, type RedisServer } from '../../helpers/redis.js';
@@ -14,6 +15,15 @@ import { cli, ID, runConfig, type Case, type Outcome, type Row } from '../harnes
 async function goneRedis(): Promise<string> {
   const server = await startRedis();
   await server.stop();
+  return server.url;
+}
+
+/** A redis-server that wants a password, stopped after the case; its URL without the password. */
+async function lockedRedis(c: Case): Promise<string> {
+  const server = await liveRedis(c);
+  const client = new Redis(server.url);
+  await client.config('SET', 'requirepass', 'the-right-password');
+  client.disconnect();
   return server.url;
 }
 
@@ -121,6 +131,21 @@ export const queueRows: Row[] = [
     },
   },
   {
+    name: 'a sweep whose Redis is gone fails after --redis-wait with one error line, not one per point',
+    issue: 22,
+    item: 4,
+    setup: (c) =>
+      writeFileSync(
+        join(c.dir, 'sweep.json'),
+        JSON.stringify({ study: 'gone', base: c.configFile, resultsDir: c.results, grid: { seed: [1, 2, 3] } }),
+      ),
+    run: async (c) =>
+      cli(['sweep', '--config', join(c.dir, 'sweep.json'), '--redis', await goneRedis(), '--redis-wait', '2', '--no-charts', '--quiet']),
+    code: 1,
+    message: /^error: Redis at redis:\/\/127\.0\.0\.1:\d+ did not answer for 2 s \(ECONNREFUSED\)/m,
+    check: (_c, r) => expect(r.out.match(/^error: /gm)).toHaveLength(1),
+  },
+  {
     name: 'walkforward --redis-wait 0 is refused, naming the flag and the range',
     issue: 22,
     item: 4,
@@ -137,6 +162,27 @@ export const queueRows: Row[] = [
       cli(['walkforward', '--config', c.configFile, '--experiment', 'queued', '--redis', 'redis://127.0.0.1:1'], { WFO_REDIS_WAIT: 'soon' }),
     code: 2,
     message: /^error: WFO_REDIS_WAIT "soon": use a whole number of seconds from 1 to 86400$/m,
+  },
+  {
+    name: 'a coordinator given the wrong Redis password fails at once (exit 2) without waiting or showing it',
+    issue: 22,
+    item: 4,
+    run: async (c) => {
+      const url = (await lockedRedis(c)).replace('redis://', 'redis://:a-wrong-password@');
+      return cli(['walkforward', '--config', c.configFile, '--experiment', 'queued', '--redis', url, '--redis-wait', '60', '--no-charts', '--quiet']);
+    },
+    code: 2,
+    message:
+      /^error: Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+ refused the credentials \(WRONGPASS invalid username-password pair or user is disabled\.\); give the user and password in --redis/m,
+    check: (_c, r) => expect(r.out).not.toContain('a-wrong-password'),
+  },
+  {
+    name: 'a worker given no password for a Redis that wants one stops at once (exit 2)',
+    issue: 22,
+    item: 5,
+    run: async (c) => cli(['worker', '--redis', await lockedRedis(c), '--results-dir', c.results]),
+    code: 2,
+    message: /^error: Redis at redis:\/\/127\.0\.0\.1:\d+ refused the credentials \(NOAUTH /m,
   },
   // 5: a worker whose Redis is gone
   {
