@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { DataError, JobRefusedError } from '../errors/index.js';
-import { checkpointIndexSchema, runConfigSchema, type RunConfigRecord } from '../records/schemas.js';
+import { checkpointIndexSchema, iterationRecordSchema, runConfigSchema, type RunConfigRecord } from '../records/schemas.js';
 import { savePlan } from '../plan/save-plan.js';
 import { experimentPaths, layout } from '../store/layout.js';
 import { sha256File, stableStringify } from '../util/hash.js';
@@ -53,7 +53,7 @@ export async function checkJobAgainstExperiment(payload: JobPayload, hashes: Dat
   if (setup.metadata.dataSha256 !== recorded.data.sha256)
     lies.push(`metadata.dataSha256 ${short(setup.metadata.dataSha256)} (config.json: ${short(recorded.data.sha256)})`);
   if (lies.length) throw new JobRefusedError(`refused ${which}: the job disagrees with ${paths.config}: ${lies.join('; ')}`);
-  const finished = await finishedRecord(paths.at(layout.index), payload.iteration);
+  const finished = await finishedRecord(paths.root, payload.iteration);
   if (finished) {
     throw new JobRefusedError(
       `refused ${which}: the iteration is finished (${finished} is in the experiment's index); its coordinator queues only unfinished ones`,
@@ -64,18 +64,23 @@ export async function checkJobAgainstExperiment(payload: JobPayload, hashes: Dat
   return recorded;
 }
 
-/** The record of iteration n when the index lists it (the iteration is finished), else null. */
-async function finishedRecord(indexFile: string, n: number): Promise<string | null> {
-  let parsed;
+/**
+ * The record of iteration n when the iteration is finished as the coordinator's start decides it (the index lists its
+ * record, and for a model the preserved zip the record names), else null.
+ */
+async function finishedRecord(root: string, n: number): Promise<string | null> {
   try {
-    parsed = checkpointIndexSchema.safeParse(JSON.parse(await readFile(indexFile, 'utf8')));
+    const index = checkpointIndexSchema.parse(JSON.parse(await readFile(join(root, layout.index), 'utf8')));
+    const sha = new Map(index.entries.map((e) => [e.path, e.sha256]));
+    for (const file of [layout.metrics(n), layout.placeholder(n)]) {
+      if (!sha.has(file)) continue;
+      const record = iterationRecordSchema.parse(JSON.parse(await readFile(join(root, file), 'utf8')));
+      if (record.kind === 'placeholder' || sha.get(layout.preservedModel(n)) === record.model.sha256) return file;
+    }
   } catch {
-    // No index yet, or one the coordinator rebuilds at its start: nothing in it is finished.
-    return null;
+    // No index yet, or one the coordinator rebuilds at its start: the iteration is not known to be finished.
   }
-  if (!parsed.success) return null;
-  const records = new Set([layout.metrics(n), layout.placeholder(n)]);
-  return parsed.data.entries.find((e) => records.has(e.path))?.path ?? null;
+  return null;
 }
 
 /** After the data is loaded: the bytes read are the recorded ones, and the job's save plan is the one its config gives. */

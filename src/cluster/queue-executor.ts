@@ -77,6 +77,7 @@ export class QueueExecutor implements IterationExecutor {
   async run(iterations: number[], handle: (outcome: IterationOutcome) => Promise<void>): Promise<void> {
     const ctx = this.ctx;
     if (!ctx || !this.setupData) throw new Error('the queue executor was not set up');
+    if (!iterations.length) return;
     const queue = this.connect(ctx);
     const failures: string[] = [];
     const onOutcome = async (result: JobResult) => {

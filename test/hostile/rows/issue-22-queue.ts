@@ -1,15 +1,18 @@
 /** Issue 22 (hostile inputs, round three): the queue cases, a Redis that is gone or wrong (4-6) and jobs that lie (7). */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { collect, startCli, waitForOutput } from '../../helpers/cli.js';
 import { payloadFor } from '../../helpers/job-payload.js';
 import { startRedis, type RedisServer } from '../../helpers/redis.js';
+import { checkJobAgainstExperiment, DataHashes } from '../../../src/cluster/job-check.js';
+import { checkPayload } from '../../../src/cluster/jobs.js';
 import { sign } from '../../../src/cluster/signing.js';
+import { productVersion } from '../../../src/cluster/version.js';
 import { createSecretKey } from 'node:crypto';
 import { testQueue } from '../../cluster/cluster-helpers.js';
-import { cli, ID, runConfig, type Case, type Outcome, type Row } from '../harness.js';
+import { cli, editJson, ID, lib, runConfig, type Case, type Outcome, type Row } from '../harness.js';
 
 /** The URL of a real redis-server this case started and stopped again: nothing answers there any more. */
 async function goneRedis(): Promise<string> {
@@ -239,6 +242,30 @@ export const queueRows: Row[] = [
     code: 0,
     message: /refused iteration 1 of e1: the iteration is finished \(checkpoints\/metrics_iter_1\.json is in the experiment's index\)/,
     check: (c) => refusedOnce(c, /^JobRefusedError: .*the iteration is finished/),
+  },
+  {
+    name: 'a job for an iteration whose preserved model is gone is not taken for finished: the coordinator redoes it, and so may the worker',
+    issue: 22,
+    item: 7,
+    // As the coordinator's start leaves it: the index rebuilt from disk, the record still there, its model not.
+    setup: (c) => {
+      rmSync(c.at('checkpoints/model_iter_2.zip'));
+      editJson(c.at('checkpoint_index.json'), (j) => {
+        j.entries = (j.entries as Array<{ path: string }>).filter((e) => e.path !== 'checkpoints/model_iter_2.zip');
+      });
+    },
+    run: (c) =>
+      lib(async () => {
+        const { payload } = payloadFor(runConfig(c), ID, 2);
+        const recorded = await checkJobAgainstExperiment(
+          checkPayload(payload, { resultsDir: c.results, productVersion: productVersion() }),
+          new DataHashes(),
+        );
+        return `iteration 2 may run (config hash ${recorded.configHash.slice(0, 12)})`;
+      }),
+    code: 0,
+    message: /iteration 2 may run \(config hash [0-9a-f]{12}\)/,
+    mayChange: ['checkpoints/model_iter_2.zip'],
   },
   {
     name: 'an unsigned job, to a worker with WFO_QUEUE_SECRET, is refused',
