@@ -240,7 +240,7 @@ export class QueueExecutor implements IterationExecutor {
           const completed = job.returnvalue === null || job.returnvalue === undefined ? ((await this.redis(queue.getJob(id))) ?? job) : job;
           const checked = await checkResult(completed.returnvalue, queued, this.expectations());
           await this.redis(job.remove().catch(() => undefined));
-          if (typeof checked === 'string') failures.push(await this.recordFailure(queued, job, `result refused: ${checked}`));
+          if (typeof checked === 'string') failures.push(await this.recordFailure(queued, completed, `result refused: ${checked}`));
           else await onOutcome(checked);
         } else if (state === 'failed') {
           pending.delete(id);
