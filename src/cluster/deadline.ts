@@ -60,3 +60,24 @@ export function withDeadline<T>(work: Promise<T>, ms: number, late: () => Error,
     );
   });
 }
+
+/** Sleeps `ms`, or less when the signal aborts. */
+export function pause(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolveWait) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolveWait();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** A promise that rejects once `fail` is called (never before), for a failure every wait must end on. */
+export function failure(): { failed: Promise<never>; fail: (err: Error) => void } {
+  let fail: (err: Error) => void = () => undefined;
+  const failed = new Promise<never>((_resolve, reject) => (fail = reject));
+  failed.catch(() => undefined);
+  return { failed, fail };
+}

@@ -14,7 +14,7 @@ import { LocalCharts, type IterationExecutor } from '../walkforward/executor.js'
 import type { ProgressState } from '../walkforward/progress.js';
 import type { RunSetup } from '../walkforward/run-context.js';
 import type { IterationOutcome } from '../walkforward/run-iteration.js';
-import { settlesWithin, WaitStopped, withDeadline } from './deadline.js';
+import { failure, pause, settlesWithin, WaitStopped, withDeadline } from './deadline.js';
 import { iterationJobId, QUEUE_NAME, QUEUE_PREFIX, type JobPayload, type JobResult } from './jobs.js';
 import { credentialsRefused, DEFAULT_REDIS_WAIT_SECONDS, redactSecret, redactUrl, redisCause, redisOptions } from './redis.js';
 import { buildPayload, foreignJobProblem } from './queued-job.js';
@@ -291,25 +291,4 @@ export class QueueExecutor implements IterationExecutor {
     );
     return `${n} failed after ${job.attemptsMade} attempts: ${error}`;
   }
-}
-
-/** Sleeps `ms`, or less when the signal aborts. */
-function pause(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolveWait) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolveWait();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** A promise that rejects once `fail` is called (never before), for a failure every wait must end on. */
-function failure(): { failed: Promise<never>; fail: (err: Error) => void } {
-  let fail: (err: Error) => void = () => undefined;
-  const failed = new Promise<never>((_resolve, reject) => (fail = reject));
-  failed.catch(() => undefined);
-  return { failed, fail };
 }
