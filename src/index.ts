@@ -70,7 +70,8 @@ export { CheckpointCorruptError } from './errors/index.js';
 // Many machines: iterations as BullMQ jobs on Redis, `wfo worker`, and studies (`wfo sweep`).
 export { QueueExecutor, type QueueExecutorOptions } from './cluster/queue-executor.js';
 export { runClusterWorker, type ClusterWorkerOptions } from './cluster/worker-runner.js';
-export { redactUrl, resolveRedisUrl, REDIS_URL_ENV } from './cluster/redis.js';
+export { redactUrl, resolveRedisUrl, REDIS_URL_ENV, resolveRedisWait, REDIS_WAIT_ENV } from './cluster/redis.js';
+export { resolveQueueSecret, QUEUE_SECRET_ENV } from './cluster/signing.js';
 export { runSweep, planSweep, pointId, sweepFileSchema, type SweepOptions, type StudyPlan, type StudyPointPlan } from './cluster/sweep.js';
 export { analyzeStudy, writeStudy } from './cluster/study.js';
 export { jobPayloadSchema, jobResultSchema, iterationJobId } from './cluster/jobs.js';

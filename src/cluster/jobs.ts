@@ -1,21 +1,27 @@
+import type { KeyObject } from 'node:crypto';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { configSchema } from '../config/schema.js';
 import { JobRefusedError } from '../errors/index.js';
-import { quote } from '../errors/quote.js';
+import { clip, quote } from '../errors/quote.js';
 import { indexEntrySchema, iterationRecordSchema } from '../records/schemas.js';
 import { sha256 } from '../util/hash.js';
 import type { RunSetup } from '../walkforward/run-context.js';
 import type { IterationOutcome } from '../walkforward/run-iteration.js';
-import type { ChartJob } from '../report/chart-jobs.js';
 import type { IndexEntry } from '../records/schemas.js';
+import { QUEUE_SECRET_ENV, signatureProblem } from './signing.js';
 
 /** The one queue every coordinator and worker of this product uses; the prefix keeps it apart from other apps. */
 export const QUEUE_NAME = 'wfo-iterations';
 export const QUEUE_PREFIX = 'wfo';
-export const JOB_FORMAT_VERSION = 1 as const;
+export const JOB_FORMAT_VERSION = 2 as const;
 
 const hash = z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 in hex');
+const nonce = z.string().regex(/^[0-9a-f]{32}$/, 'must be 16 random bytes in hex');
+const signature = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/, 'must be an HMAC-SHA256 in hex')
+  .optional();
 
 const setupSchema = z.object({
   experiment: z.string().min(1),
@@ -41,13 +47,22 @@ export const jobPayloadSchema = z.object({
   /** An explicit training checkpoint (--resume) for this iteration, inside the experiment folder. */
   resumeFrom: z.string().nullable(),
   setup: setupSchema,
+  /** Random per queued job; the worker's result must carry it back, so a result answers this job and no other. */
+  nonce,
+  /** HMAC-SHA256 of the rest with the shared secret (WFO_QUEUE_SECRET), when one is set. */
+  signature,
 });
 export type JobPayload = Omit<z.infer<typeof jobPayloadSchema>, 'setup'> & { setup: RunSetup };
 
 export type IndexOp = { op: 'add'; entries: IndexEntry[] } | { op: 'remove'; paths: string[] } | { op: 'removeUnder'; prefix: string };
 
-/** What a worker returns: the iteration's outcome, the index changes the coordinator applies, and the plots it draws. */
+/**
+ * What a worker returns: the iteration's outcome and the index changes the coordinator applies. The coordinator draws
+ * the iteration's plots from the record it has checked, never from a spec a worker sends.
+ */
 export const jobResultSchema = z.object({
+  jobId: z.string(),
+  nonce,
   iteration: z.number().int().min(1),
   record: iterationRecordSchema,
   timings: z.object({ training: z.number(), evaluation: z.number(), preservation: z.number() }),
@@ -58,16 +73,18 @@ export const jobResultSchema = z.object({
       z.object({ op: z.literal('removeUnder'), prefix: z.string() }),
     ]),
   ),
-  charts: z.array(z.object({ file: z.string(), spec: z.record(z.string(), z.unknown()) })),
   worker: z.string(),
+  signature,
 });
 export interface JobResult {
+  jobId: string;
+  nonce: string;
   iteration: number;
   record: IterationOutcome['record'];
   timings: IterationOutcome['timings'];
   index: IndexOp[];
-  charts: ChartJob[];
   worker: string;
+  signature?: string;
 }
 
 /**
@@ -78,8 +95,16 @@ export function iterationJobId(experimentRoot: string, configHash: string, itera
   return `${sha256(resolve(experimentRoot)).slice(0, 12)}.${configHash.slice(0, 12)}.iter${iteration}`;
 }
 
+export interface WorkerIdentity {
+  resultsDir: string;
+  productVersion: string;
+  /** The shared secret: with one, only jobs it signed are run; without, a signed job is refused (its results could not be signed). */
+  secret?: KeyObject | null;
+}
+
 /** A job's payload after the checks a worker makes before it touches a file; a refusal names what is wrong. */
-export function checkPayload(data: unknown, worker: { resultsDir: string; productVersion: string }): JobPayload {
+export function checkPayload(data: unknown, worker: WorkerIdentity): JobPayload {
+  checkSignature(data, worker.secret ?? null);
   const parsed = jobPayloadSchema.safeParse(data);
   if (!parsed.success) {
     const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);
@@ -111,6 +136,23 @@ export function checkPayload(data: unknown, worker: { resultsDir: string; produc
     );
   }
   return payload;
+}
+
+function checkSignature(data: unknown, secret: KeyObject | null): void {
+  const raw = (data ?? {}) as { iteration?: unknown; experiment?: unknown; signature?: unknown };
+  const which = `iteration ${clip(String(raw.iteration), 20)} of ${clip(String(raw.experiment), 60)}`;
+  if (secret) {
+    const problem = signatureProblem(data, 'job', secret);
+    if (problem) {
+      throw new JobRefusedError(
+        `refused ${which}: ${problem}; this worker runs only jobs signed with its ${QUEUE_SECRET_ENV}, which the coordinator must share`,
+      );
+    }
+  } else if (raw.signature !== undefined) {
+    throw new JobRefusedError(
+      `refused ${which}: the job is signed but this worker has no ${QUEUE_SECRET_ENV}, so its result could not be; start the worker with the coordinator's secret`,
+    );
+  }
 }
 
 function inside(parent: string, child: string): boolean {

@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { selectBackend } from '../backend/select-backend.js';
-import { ExperimentLockedError, InterruptedError, IterationFailedError } from '../errors/index.js';
+import type { KeyObject } from 'node:crypto';
+import { ExperimentLockedError, InterruptedError, IterationFailedError, RedisUnavailableError } from '../errors/index.js';
 import type { LogRecord } from '../logging/logger.js';
 import { FORMAT_VERSION } from '../records/schemas.js';
 import { studyManifestSchema, type StudySummary } from '../records/study.js';
@@ -19,6 +20,10 @@ export { planSweep, pointId, type DuplicatePoint, type PlanOptions, type StudyPl
 export interface SweepOptions extends PlanOptions {
   /** Send every iteration of every point to the queue at this Redis URL; without it the points run here, one after another. */
   redisUrl?: string | null;
+  /** With a Redis URL: how long it may stay unreachable before the points fail (default 30 s). */
+  redisWaitMs?: number;
+  /** With a Redis URL: the secret shared with the workers (WFO_QUEUE_SECRET). */
+  queueSecret?: KeyObject | null;
   onLog?: (record: LogRecord) => void;
   logLevel?: string;
   charts?: boolean;
@@ -72,11 +77,14 @@ async function runStudy(plan: StudyPlan, options: SweepOptions, now: () => Date)
     createdAt: now().toISOString(),
   });
   const problems: string[] = [];
+  let unreachable: RedisUnavailableError | null = null;
   const runPoint = async (point: StudyPointPlan) => {
     try {
       await runWalkForward(point.config, {
         experiment: point.id,
-        executor: options.redisUrl ? new QueueExecutor({ redisUrl: options.redisUrl }) : undefined,
+        executor: options.redisUrl
+          ? new QueueExecutor({ redisUrl: options.redisUrl, waitMs: options.redisWaitMs, secret: options.queueSecret })
+          : undefined,
         onLog: options.onLog,
         logLevel: options.logLevel,
         charts: options.charts,
@@ -85,6 +93,7 @@ async function runStudy(plan: StudyPlan, options: SweepOptions, now: () => Date)
       });
       options.onPoint?.(point.id, null);
     } catch (err) {
+      if (err instanceof RedisUnavailableError) unreachable ??= err;
       const message = forSweep((err as Error).message, plan, point.id);
       problems.push(`${point.id}: ${message}`);
       options.onPoint?.(point.id, message);
@@ -100,6 +109,8 @@ async function runStudy(plan: StudyPlan, options: SweepOptions, now: () => Date)
     const reason = String(options.signal.reason ?? 'SIGINT');
     throw new InterruptedError(reason, `study ${plan.study} interrupted by ${reason}; finished work is saved; run the same command to resume`);
   }
+  // Every point waits on the same Redis: one line says it, not one per point.
+  if (unreachable) throw unreachable;
   if (problems.length) {
     throw new IterationFailedError(
       problems,

@@ -1,20 +1,27 @@
+import type { KeyObject } from 'node:crypto';
 import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
 import { selectBackend } from '../backend/select-backend.js';
 import { InterruptedError, JobRefusedError } from '../errors/index.js';
 import { createRunLogger, type LogRecord } from '../logging/logger.js';
-import type { ChartJob, ChartSink } from '../report/chart-jobs.js';
-import { iterationRecordSchema, runConfigSchema, type IndexEntry } from '../records/schemas.js';
+import { throttled } from '../logging/throttle.js';
+import { iterationRecordSchema, type IndexEntry, type RunConfigRecord } from '../records/schemas.js';
 import type { IndexWriter } from '../store/index-store.js';
 import { experimentPaths } from '../store/layout.js';
 import { loadModelZip } from '../store/model-zip.js';
 import { explicitResumePoint } from '../walkforward/resume-point.js';
 import { buildRunContext, loadRunData, type RunData } from '../walkforward/run-context.js';
 import { runOneIteration } from '../walkforward/run-iteration.js';
-import { checkPayload, QUEUE_NAME, QUEUE_PREFIX, type IndexOp, type JobPayload, type JobResult } from './jobs.js';
-import { redactSecret, redactUrl, redisClient } from './redis.js';
+import { settlesWithin } from './deadline.js';
+import { checkJobAgainstExperiment, checkLoadedData, DataHashes } from './job-check.js';
+import { checkPayload, iterationJobId, QUEUE_NAME, QUEUE_PREFIX, type IndexOp, type JobPayload, type JobResult } from './jobs.js';
+import { credentialsRefused, redactSecret, redactUrl, redisCause, redisOptions } from './redis.js';
+import { sign } from './signing.js';
 import { productVersion } from './version.js';
+import { checkWorkerNumbers } from './worker-options.js';
 
 export interface ClusterWorkerOptions {
   redisUrl: string;
@@ -35,7 +42,18 @@ export interface ClusterWorkerOptions {
   maxJobs?: number;
   /** The product version this worker claims (tests of a mismatch); default package.json's. */
   version?: string;
+  /** The secret shared with the coordinators (WFO_QUEUE_SECRET): only jobs it signed are run, and results are signed with it. */
+  secret?: KeyObject | null;
+  /** A repeated connection warning is said at most once per this many ms (default 60 s). */
+  warnEveryMs?: number;
 }
+
+/**
+ * How long stopping may take, in parts: running jobs save their training checkpoint and give their job back (the
+ * give-back alone bounded, as Redis may be gone), then the queue connection closes, waiting for BullMQ to record
+ * the jobs only when Redis answers. Together well under the 10 s systemd and Kubernetes allow after SIGTERM.
+ */
+const STOP = { jobsMs: 4000, giveBackMs: 1500, pingMs: 1000, closeMs: 2000 };
 
 /**
  * A long-running process that takes iteration jobs from the queue and trains them with the iteration code of a
@@ -44,94 +62,159 @@ export interface ClusterWorkerOptions {
  * stays the one writer of the index. Resolves once the worker has stopped (signal or maxJobs).
  */
 export async function runClusterWorker(options: ClusterWorkerOptions): Promise<{ jobs: number }> {
+  const numbers = checkWorkerNumbers({ ...options });
   const say = options.say ?? (() => undefined);
-  const where = redactUrl(options.redisUrl);
-  const version = options.version ?? productVersion();
+  const warn = throttled(say, options.warnEveryMs ?? 60_000);
+  const url = options.redisUrl;
+  const where = redactUrl(url);
+  const concurrency = numbers.concurrency ?? 1;
+  const identity = { resultsDir: options.resultsDir, productVersion: options.version ?? productVersion(), secret: options.secret ?? null };
+  const hashes = new DataHashes();
   const running = new Set<AbortController>();
+  const inFlight = new Set<Promise<unknown>>();
   let data: { key: string; value: RunData } | null = null;
   let jobs = 0;
-  let stopping = false;
+  let stopping: Promise<void> | null = null;
 
-  const processJob = async (job: Job, token?: string): Promise<JobResult> => {
+  /** Every check that needs no training, before anything is written; a lie is refused for good, not retried. */
+  const prepare = async (job: Job): Promise<{ payload: JobPayload; data: RunData }> => {
     let payload: JobPayload;
+    let recorded: RunConfigRecord;
     try {
-      payload = checkPayload(job.data, { resultsDir: options.resultsDir, productVersion: version });
-      await checkExperimentConfig(payload);
-    } catch (err) {
-      const message = err instanceof JobRefusedError ? err.message : `refused a job: ${(err as Error).message}`;
-      say(message);
-      throw new UnrecoverableError(`JobRefusedError: ${message}`);
-    }
-    const controller = new AbortController();
-    running.add(controller);
-    if (options.signal?.aborted) controller.abort(options.signal.reason);
-    try {
-      say(`iteration ${payload.iteration} of ${payload.experiment}: started (job ${job.id}, attempt ${job.attemptsMade + 1})`);
+      payload = checkPayload(job.data, identity);
+      recorded = await checkJobAgainstExperiment(payload, hashes);
+      const id = iterationJobId(resolve(payload.setup.config.resultsDir, payload.experiment), payload.configHash, payload.iteration);
+      if (job.id !== id)
+        throw new JobRefusedError(`refused iteration ${payload.iteration} of ${payload.experiment}: it is queued as job ${job.id}, not as ${id}`);
       await selectBackend(payload.setup.config.backend);
       const key = `${payload.configHash}:${payload.setup.config.data.path}`;
       if (data?.key !== key) data = { key, value: loadRunData(payload.setup.config) };
-      const result = await runJob(payload, data.value, job, controller.signal, options.onLog);
-      say(`iteration ${payload.iteration} of ${payload.experiment}: done (${result.record.kind})`);
-      return result;
+      checkLoadedData(payload, data.value, recorded);
+      return { payload, data: data.value };
     } catch (err) {
+      if (!(err instanceof JobRefusedError)) throw err;
+      say(err.message);
+      throw new UnrecoverableError(`JobRefusedError: ${err.message}`);
+    }
+  };
+
+  const processJob = async (job: Job, token?: string): Promise<JobResult> => {
+    const controller = new AbortController();
+    running.add(controller);
+    if (options.signal?.aborted) controller.abort(options.signal.reason);
+    let payload: JobPayload | null = null;
+    try {
+      const prepared = await prepare(job);
+      payload = prepared.payload;
+      say(`iteration ${payload.iteration} of ${payload.experiment}: started (job ${job.id}, attempt ${job.attemptsMade + 1})`);
+      const result = await runJob(payload, prepared.data, job, controller.signal, options.onLog);
+      say(`iteration ${payload.iteration} of ${payload.experiment}: done (${result.record.kind})`);
+      return identity.secret ? sign(result, 'result', identity.secret) : result;
+    } catch (err) {
+      if (err instanceof UnrecoverableError) throw err;
+      const which = payload ? `iteration ${payload.iteration} of ${payload.experiment}` : `job ${job.id}`;
       if (err instanceof InterruptedError || controller.signal.aborted) {
         // Given back, not failed: the job waits again and the next worker resumes from the checkpoint just saved.
-        await job.moveToDelayed(Date.now(), token);
-        say(`iteration ${payload.iteration} of ${payload.experiment}: training checkpoint saved; job ${job.id} given back to the queue`);
+        // With Redis gone the give-back cannot be made; the job's lock then runs out and the stalled-job check gives it back.
+        const given = answering() && (await settlesWithin(job.moveToDelayed(Date.now(), token), STOP.giveBackMs));
+        say(
+          given
+            ? `${which}: training checkpoint saved; job ${job.id} given back to the queue`
+            : `${which}: training checkpoint saved; Redis did not answer, so job ${job.id} goes back to the queue by the stalled-job check`,
+        );
         throw new DelayedError();
       }
       const e = err as Error;
-      say(`iteration ${payload.iteration} of ${payload.experiment} failed: ${e.name}: ${e.message}`);
+      say(`${which} failed: ${e.name}: ${e.message}`);
       throw new Error(`${e.name}: ${e.message}`, { cause: err });
     } finally {
       running.delete(controller);
       jobs++;
-      if (options.maxJobs !== undefined && jobs >= options.maxJobs) void stop();
+      if (numbers.maxJobs !== undefined && jobs >= numbers.maxJobs) void stop();
     }
   };
 
-  const client = redisClient(options.redisUrl);
-  const worker = new Worker(QUEUE_NAME, processJob, {
+  const track = (job: Job, token?: string) => {
+    const work = processJob(job, token);
+    inFlight.add(work);
+    void work.catch(() => undefined).finally(() => inFlight.delete(work));
+    return work;
+  };
+
+  let client: Redis | null = null;
+  let worker: Worker | null = null;
+  const answering = () => client?.status === 'ready';
+  const stop = () => {
+    stopping ??= (async () => {
+      for (const c of running) c.abort(options.signal?.reason ?? 'SIGTERM');
+      await settlesWithin(Promise.allSettled([...inFlight]), STOP.jobsMs);
+      if (worker && client) await closeWorker(worker, client);
+      client?.disconnect();
+    })();
+    return stopping;
+  };
+  options.signal?.addEventListener('abort', () => void stop(), { once: true });
+
+  say(`worker ${hostname()}:${process.pid} waiting for iterations on ${where} (concurrency ${concurrency})`);
+  if (!(await reachable(url, options.signal, warn))) {
+    await stop();
+    return { jobs };
+  }
+  // Connecting at once (not lazily): BullMQ's copies of this client then wait through failed tries instead of
+  // failing for good on the first refused connection.
+  client = new Redis(redisOptions(url));
+  // The client's errors are the worker's too, said (at a bounded rate) by its listener below.
+  client.on('error', () => undefined);
+  worker = new Worker(QUEUE_NAME, track, {
     connection: client,
     prefix: QUEUE_PREFIX,
-    concurrency: options.concurrency ?? 1,
-    stalledInterval: options.stalledInterval ?? 30_000,
-    lockDuration: options.lockDuration ?? 30_000,
+    concurrency,
+    stalledInterval: numbers.stalledInterval ?? 30_000,
+    lockDuration: numbers.lockDuration ?? 30_000,
     maxStalledCount: 5,
     autorun: false,
   });
-  worker.on('error', (err) => say(`queue connection: ${redactSecret(err.message, options.redisUrl)} (retrying)`));
-  const closed = new Promise<void>((resolve) => worker.on('closed', () => resolve()));
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    for (const c of running) c.abort(options.signal?.reason ?? 'SIGTERM');
-    await worker.close();
-  };
-  options.signal?.addEventListener('abort', () => void stop(), { once: true });
-  say(`worker ${hostname()}:${process.pid} waiting for iterations on ${where} (concurrency ${options.concurrency ?? 1})`);
-  void worker.run();
-  if (options.signal?.aborted) await stop();
-  await closed;
-  client.disconnect();
+  worker.on('error', (err) => warn(`queue connection: ${redactSecret(err.message, url)} (retrying)`));
+  const closed = new Promise<void>((resolveClosed) => worker?.on('closed', () => resolveClosed()));
+  void worker.run().catch((err: Error) => warn(`queue connection: ${redactSecret(err.message, url)} (retrying)`));
+  if (options.signal?.aborted) void stop();
+  await Promise.race([closed, new Promise<void>((r) => options.signal?.addEventListener('abort', () => r(), { once: true }))]);
+  await stop();
   return { jobs };
 }
 
-/** The experiment folder must record the job's config hash: a job of an older run of the experiment is refused. */
-async function checkExperimentConfig(payload: JobPayload): Promise<void> {
-  const paths = experimentPaths(payload.setup.config.resultsDir, payload.experiment);
-  let recorded: string;
+/**
+ * Waits until the server at `url` answers, retrying with backoff (up to 5 s apart) and saying so at a bounded rate:
+ * a worker is a service, started perhaps before its Redis. False when the signal stops the wait first; a refused
+ * password is a UsageError at once, since no retry mends it.
+ */
+async function reachable(url: string, signal: AbortSignal | undefined, warn: (line: string) => void): Promise<boolean> {
+  const probe = new Redis({ ...redisOptions(url), lazyConnect: true, retryStrategy: (times) => Math.min(250 * 2 ** Math.min(times - 1, 5), 5000) });
   try {
-    recorded = runConfigSchema.parse(JSON.parse(await readFile(paths.config, 'utf8'))).configHash;
-  } catch (err) {
-    throw new JobRefusedError(`refused iteration ${payload.iteration}: cannot read the experiment's config (${(err as Error).message})`);
+    return await new Promise<boolean>((resolveWait, reject) => {
+      probe.on('error', (err) => {
+        const refused = credentialsRefused(err, url);
+        if (refused) reject(refused);
+        else warn(`Redis at ${redactUrl(url)} is unreachable (${redisCause(err, url)}); retrying with backoff`);
+      });
+      if (signal?.aborted) return resolveWait(false);
+      signal?.addEventListener('abort', () => resolveWait(false), { once: true });
+      probe.once('ready', () => resolveWait(true));
+      probe.connect().catch(() => undefined);
+    });
+  } finally {
+    probe.disconnect();
   }
-  if (recorded !== payload.configHash) {
-    throw new JobRefusedError(
-      `refused iteration ${payload.iteration} of ${payload.experiment}: the job is of config hash ${payload.configHash.slice(0, 12)}... but ` +
-        `${paths.config} records ${recorded.slice(0, 12)}...; the experiment was restarted with another configuration`,
-    );
-  }
+}
+
+/**
+ * Closes the worker: gracefully when Redis answers (BullMQ records the jobs that just ended), at once when it does
+ * not, since a graceful close would wait for a connection that is not coming back.
+ */
+async function closeWorker(worker: Worker, client: Redis): Promise<void> {
+  const answers = client.status === 'ready' && (await settlesWithin(client.ping(), STOP.pingMs)) && client.status === 'ready';
+  if (answers && (await settlesWithin(worker.close(), STOP.closeMs))) return;
+  await settlesWithin(worker.close(true), STOP.closeMs);
 }
 
 async function runJob(payload: JobPayload, data: RunData, job: Job, signal: AbortSignal, onLog?: (r: LogRecord) => void): Promise<JobResult> {
@@ -144,8 +227,6 @@ async function runJob(payload: JobPayload, data: RunData, job: Job, signal: Abor
     remove: async (removed: string[]) => void ops.push({ op: 'remove', paths: removed }),
     removeUnder: async (prefix: string) => void ops.push({ op: 'removeUnder', prefix }),
   };
-  const charts: ChartJob[] = [];
-  const sink: ChartSink | null = setup.charts ? { write: async (chart) => void charts.push(chart) } : null;
   const logger = createRunLogger({ level: setup.logLevel, runId: setup.runId, experiment: payload.experiment, sink: onLog });
   const ctx = buildRunContext(data, setup, {
     index,
@@ -160,13 +241,15 @@ async function runJob(payload: JobPayload, data: RunData, job: Job, signal: Abor
   const resumeFrom =
     explicit && explicit.iteration === payload.iteration ? { file: explicit.file, iteration: explicit.iteration, state: explicit.state } : undefined;
   const warm = payload.warmStart ? await warmStartFrom(paths, payload.iteration) : null;
-  const outcome = await runOneIteration({ ...ctx, resumeFrom }, window, warm, sink);
+  // No plots here: the coordinator draws them from the record it has checked.
+  const outcome = await runOneIteration({ ...ctx, resumeFrom }, window, warm, null);
   return {
+    jobId: String(job.id),
+    nonce: payload.nonce,
     iteration: payload.iteration,
     record: outcome.record,
     timings: outcome.timings,
     index: ops,
-    charts,
     worker: `${hostname()}:${process.pid}`,
   };
 }

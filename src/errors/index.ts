@@ -127,6 +127,11 @@ export class IterationFailedError extends PipelineError {
   }
 }
 
+/** The Redis server of the queue stayed unreachable longer than the run waits for it (--redis-wait). */
+export class RedisUnavailableError extends PipelineError {
+  override readonly name = 'RedisUnavailableError' as const;
+}
+
 export function isWriteFailure(err: unknown): err is NodeJS.ErrnoException {
   const code = (err as NodeJS.ErrnoException)?.code;
   return typeof code === 'string' && code in explanations;

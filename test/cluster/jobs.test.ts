@@ -8,7 +8,7 @@ import { productVersion } from '../../src/cluster/version.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { savePlan } from '../../src/plan/save-plan.js';
 import { resumeHash } from '../../src/walkforward/start.js';
-import { runCli } from '../helpers/cli.js';
+import { runCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { runningRedisServers, startRedis, type RedisServer } from '../helpers/redis.js';
 import { tempDir } from '../helpers/temp.js';
@@ -71,6 +71,7 @@ describe('a worker refuses jobs it must not run', () => {
       iteration: 1,
       warmStart: false,
       resumeFrom: null,
+      nonce: 'd'.repeat(32),
       setup: {
         experiment: 'refused',
         config: c,
@@ -124,7 +125,7 @@ describe('a worker refuses jobs it must not run', () => {
   test('a URL with a password: the worker connects and prints the URL redacted', async () => {
     const secret = 'pa55-w0rd';
     const worker = startWorker(`redis://default:${secret}@127.0.0.1:${redis.port}`, exp.resultsDir);
-    await new Promise((r) => setTimeout(r, 4000));
+    await waitForOutput(worker.child, /waiting for iterations on/);
     const out = await stop(worker);
     expect(out.stdout + out.stderr).toMatch(/waiting for iterations on redis:\/\/default:\*\*\*@127\.0\.0\.1/);
     expect(out.stdout + out.stderr).not.toContain(secret);

@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { resolveRedisUrl } from '../../cluster/redis.js';
+import { REDIS_WAIT_ENV, resolveRedisUrl, resolveRedisWait } from '../../cluster/redis.js';
+import { resolveQueueSecret } from '../../cluster/signing.js';
 import { checkPointCount, DEFAULT_MAX_POINTS, readSweepFile } from '../../cluster/sweep-file.js';
 import { UsageError } from '../../errors/index.js';
 import { clip } from '../../errors/quote.js';
@@ -8,6 +9,7 @@ import { stopSignal } from '../signals.js';
 type Args = {
   config: string;
   redis?: string;
+  redisWait?: unknown;
   resultsDir?: string;
   maxPoints?: unknown;
   quiet: boolean;
@@ -34,6 +36,10 @@ export const sweepCommand: CommandModule<object, Args> = {
         describe: `Refuse a sweep of more points than this (default: maxPoints in the sweep file, else ${DEFAULT_MAX_POINTS})`,
       })
       .option('redis', { type: 'string', describe: 'Send every iteration of every point to the queue (default: $WFO_REDIS_URL; else run here)' })
+      .option('redis-wait', {
+        type: 'string',
+        describe: `With --redis: seconds Redis may stay unreachable before the study fails, 1-86400 (default: $${REDIS_WAIT_ENV}, else 30)`,
+      })
       .option('charts', { type: 'boolean', default: true, describe: 'Draw PNG plots and reports of each point (--no-charts to skip)' })
       .option('quiet', { type: 'boolean', default: false, describe: 'Only warnings, errors and the final summary' })
       .option('log-level', {
@@ -45,6 +51,8 @@ export const sweepCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const maxPoints = args.maxPoints === undefined ? undefined : parseMaxPoints(args.maxPoints);
     const redisUrl = resolveRedisUrl(args.redis);
+    const redisWaitMs = resolveRedisWait(args.redisWait) * 1000;
+    const queueSecret = redisUrl ? resolveQueueSecret() : null;
     // A sweep too large is refused before the pipeline's modules load (half a second and 50 MB on a small machine).
     checkPointCount(args.config, readSweepFile(args.config, maxPoints), maxPoints);
     const [{ runSweep }, { ConsoleOutput }, { layout }] = await Promise.all([
@@ -58,6 +66,8 @@ export const sweepCommand: CommandModule<object, Args> = {
       redisUrl,
       resultsDir: args.resultsDir,
       maxPoints,
+      redisWaitMs,
+      queueSecret,
       onLog: output.log,
       logLevel: args.logLevel,
       charts: args.charts,

@@ -6,7 +6,8 @@ import { configDisplay } from '../format.js';
 import { stopSignal } from '../signals.js';
 import { checkRunOptions, parseWorkers } from '../../walkforward/run-options.js';
 import { startExecutor } from '../../walkforward/worker-pool.js';
-import { resolveRedisUrl } from '../../cluster/redis.js';
+import { REDIS_WAIT_ENV, resolveRedisUrl, resolveRedisWait } from '../../cluster/redis.js';
+import { resolveQueueSecret } from '../../cluster/signing.js';
 
 type Args = ConfigArgs & {
   experiment: string;
@@ -18,6 +19,7 @@ type Args = ConfigArgs & {
   charts: boolean;
   workers: string;
   redis?: string;
+  redisWait?: unknown;
 };
 
 export const walkforwardCommand: CommandModule<object, Args> = {
@@ -43,17 +45,23 @@ export const walkforwardCommand: CommandModule<object, Args> = {
         describe:
           'Worker threads for independent iterations: auto = one per core, at most one per iteration (1 with training.warmStart); N forces N, 1 runs on this thread. Results and plots are identical',
       })
-      .option('redis', { type: 'string', describe: 'Coordinate `wfo worker` processes through this Redis URL (default: $WFO_REDIS_URL)' }) as never,
+      .option('redis', { type: 'string', describe: 'Coordinate `wfo worker` processes through this Redis URL (default: $WFO_REDIS_URL)' })
+      .option('redis-wait', {
+        type: 'string',
+        describe: `With --redis: seconds Redis may stay unreachable before the run fails, 1-86400 (default: $${REDIS_WAIT_ENV}, else 30)`,
+      }) as never,
   handler: async (args) => {
     const requested = parseWorkers(args.workers);
     checkRunOptions({ experiment: args.experiment, workers: requested, fresh: args.fresh, resumeFrom: args.resume });
+    const redisUrl = resolveRedisUrl(args.redis);
+    const waitSeconds = resolveRedisWait(args.redisWait);
+    const queue = redisUrl ? { redisUrl, waitMs: waitSeconds * 1000, secret: resolveQueueSecret() } : null;
     // Config warnings come with the run's log (console and run.log), once the run owns the experiment.
     const { config } = resolveConfig(args);
     const plan = planExperiment(config);
     // Workers start loading before this thread loads the pipeline, which takes a good part of a second.
-    const redisUrl = resolveRedisUrl(args.redis);
-    const { executor, warning, workers } = redisUrl
-      ? { executor: new (await import('../../cluster/queue-executor.js')).QueueExecutor({ redisUrl }), warning: null, workers: 1 }
+    const { executor, warning, workers } = queue
+      ? { executor: new (await import('../../cluster/queue-executor.js')).QueueExecutor(queue), warning: null, workers: 1 }
       : startExecutor(config, args.experiment, requested, plan.windows.length);
     if (warning) process.stderr.write(`warning: ${warning}\n`);
     if (!args.quiet) process.stdout.write(configDisplay(config, plan, experimentPaths(config.resultsDir, args.experiment).root) + '\n');

@@ -1,17 +1,21 @@
 import type { CommandModule } from 'yargs';
 import { InterruptedError, UsageError } from '../../errors/index.js';
-import { REDIS_URL_ENV, resolveRedisUrl } from '../../cluster/redis.js';
+import { REDIS_URL_ENV, redisOptions, resolveRedisUrl } from '../../cluster/redis.js';
+import { QUEUE_SECRET_ENV, resolveQueueSecret } from '../../cluster/signing.js';
+import { checkWorkerNumbers, WORKER_NUMBERS } from '../../cluster/worker-options.js';
 import { stopSignal } from '../signals.js';
 
 type Args = {
   redis?: string;
-  concurrency: number;
+  concurrency: unknown;
   resultsDir: string;
-  stalledInterval: number;
-  lockDuration: number;
-  maxJobs?: number;
+  stalledInterval: unknown;
+  lockDuration: unknown;
+  maxJobs?: unknown;
   quiet: boolean;
 };
+
+const range = (key: keyof typeof WORKER_NUMBERS) => `${WORKER_NUMBERS[key].range.min}-${WORKER_NUMBERS[key].range.max}`;
 
 export const workerCommand: CommandModule<object, Args> = {
   command: 'worker',
@@ -19,29 +23,38 @@ export const workerCommand: CommandModule<object, Args> = {
   builder: (y) =>
     y
       .option('redis', { type: 'string', describe: `Redis URL, redis://[user:password@]host[:port][/db] (default: $${REDIS_URL_ENV})` })
-      .option('concurrency', { type: 'number', default: 1, describe: 'Iterations trained at once by this process' })
+      // Numbers are read as text and checked here: yargs turns `abc` into NaN for a number option.
+      .option('concurrency', { type: 'string', default: 1, describe: `Iterations trained at once by this process (${range('concurrency')})` })
       .option('results-dir', { type: 'string', default: 'results', describe: 'The shared results folder, mounted at the same path everywhere' })
-      .option('stalled-interval', { type: 'number', default: 30000, describe: 'Milliseconds between checks for jobs of dead workers' })
-      .option('lock-duration', { type: 'number', default: 30000, describe: 'Milliseconds a job stays locked without a sign of life' })
-      .option('max-jobs', { type: 'number', describe: 'Stop after this many jobs' })
-      .option('quiet', { type: 'boolean', default: false, describe: 'Only warnings and errors of the iterations' }) as never,
+      .option('stalled-interval', {
+        type: 'string',
+        default: 30000,
+        describe: `Milliseconds between checks for jobs of dead workers (${range('stalledInterval')})`,
+      })
+      .option('lock-duration', {
+        type: 'string',
+        default: 30000,
+        describe: `Milliseconds a job stays locked without a sign of life (${range('lockDuration')})`,
+      })
+      .option('max-jobs', { type: 'string', describe: `Stop after this many jobs (${range('maxJobs')})` })
+      .option('quiet', { type: 'boolean', default: false, describe: 'Only warnings and errors of the iterations' })
+      .epilogue(`Jobs and results are signed with $${QUEUE_SECRET_ENV} when it is set; coordinators and workers must share it.`) as never,
   handler: async (args) => {
     const redisUrl = resolveRedisUrl(args.redis);
     if (!redisUrl) throw new UsageError(`wfo worker needs a Redis server: pass --redis redis://host:6379 or set ${REDIS_URL_ENV}`);
-    if (!Number.isInteger(args.concurrency) || args.concurrency < 1)
-      throw new UsageError(`--concurrency ${args.concurrency}: use a whole number of at least 1`);
+    redisOptions(redisUrl);
+    const numbers = checkWorkerNumbers(args as Record<string, unknown>);
+    const secret = resolveQueueSecret();
     const [{ runClusterWorker }, { ConsoleOutput }] = await Promise.all([import('../../cluster/worker-runner.js'), import('../console-output.js')]);
     const output = new ConsoleOutput('none', args.quiet);
     const { jobs } = await runClusterWorker({
       redisUrl,
       resultsDir: args.resultsDir,
-      concurrency: args.concurrency,
+      ...numbers,
+      secret,
       signal: stopSignal,
       say: (line) => process.stdout.write(`${line}\n`),
       onLog: output.log,
-      stalledInterval: args.stalledInterval,
-      lockDuration: args.lockDuration,
-      maxJobs: args.maxJobs,
     });
     if (stopSignal.aborted) {
       const reason = String(stopSignal.reason ?? 'SIGTERM');
