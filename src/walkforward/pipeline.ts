@@ -1,3 +1,4 @@
+import { algorithmOf } from '../agent/registry.js';
 import { tf } from '../backend/tf.js';
 import { readFile, rmdir } from 'node:fs/promises';
 import { selectBackend, type BackendInfo } from '../backend/select-backend.js';
@@ -141,7 +142,9 @@ async function runOn(
       logLevel: lowerLevel(logLevel, DETAIL_LEVEL),
       charts: options.charts !== false,
     };
-    const resumeFrom = options.resumeFrom ? await checkedResumePoint(options.resumeFrom, configHash, start.finished, options.force) : undefined;
+    const resumeFrom = options.resumeFrom
+      ? await checkedResumePoint(options.resumeFrom, config, configHash, start.finished, options.force)
+      : undefined;
     const ctx = buildRunContext(data, setup, { index: start.index, logger, now, onProgress: options.onProgress, signal: options.signal, resumeFrom });
     logger.info(
       { event: 'run-start', backend: backend.name, seed, iterations: plan.windows.length, skipped: backend.skipped },
@@ -252,8 +255,8 @@ async function writeRunConfig(paths: ExperimentPaths, f: RunConfigFacts): Promis
 }
 
 /** The checkpoint named by --resume: it must verify, belong to an unfinished iteration and to this config (or be forced). */
-async function checkedResumePoint(file: string, configHash: string, finished: Map<number, IterationRecord>, force?: boolean) {
-  const point = await explicitResumePoint(file);
+async function checkedResumePoint(file: string, config: PipelineConfig, configHash: string, finished: Map<number, IterationRecord>, force?: boolean) {
+  const point = await explicitResumePoint(file, algorithmOf(config.agent));
   if (finished.has(point.iteration)) {
     throw new UsageError(`--resume ${file}: iteration ${point.iteration} is already finished; use --fresh to redo the experiment`);
   }
