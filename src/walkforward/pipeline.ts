@@ -1,3 +1,4 @@
+import { observationSize, tradingSpaces } from '../env/spaces.js';
 import { algorithmOf } from '../agent/registry.js';
 import { tf } from '../backend/tf.js';
 import { readFile, rmdir } from 'node:fs/promises';
@@ -121,6 +122,7 @@ async function runOn(
         `this experiment started on the ${start.previous.backend.name} backend and continues on ${backend.name}; numbers may differ in the last digits`,
       );
     }
+    const spaces = tradingSpaces(data.features.names, config.env);
     const setup: RunSetup = {
       experiment: options.experiment,
       config,
@@ -129,8 +131,8 @@ async function runOn(
       metadata: {
         formatVersion: 1,
         experiment: options.experiment,
-        observationDim: data.features.dim + 1,
-        actions: config.env.allowShort ? [-1, 0, 1] : [0, 1],
+        observationDim: observationSize(spaces),
+        actions: [...spaces.action.positions],
         configHash,
         dataSha256: plan.series.sha256,
         backend: backend.name,
