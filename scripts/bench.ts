@@ -13,7 +13,7 @@
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DqnAgent } from '../src/agent/dqn-agent.js';
+import { DqnAgent } from '../src/agent/dqn/dqn-agent.js';
 import { selectBackend } from '../src/backend/select-backend.js';
 import { configSchema } from '../src/config/schema.js';
 import { loadPriceSeries } from '../src/data/csv-loader.js';
@@ -68,7 +68,7 @@ async function runOurs(): Promise<Figures> {
   const features = computeFeatures(series.price, config.env, config.features);
   const market = marketView(features, fitStandardization(features, 0, series.rows));
   const env = new TradingEnv(market, 0, series.rows, config.env);
-  const agent = new DqnAgent(config.agent, env.obsDim, env.nActions, Rng.fromSeed(0), steps);
+  const agent = new DqnAgent(config.agent, env.spaces, { rng: Rng.fromSeed(0), timesteps: steps, rewardScale: 1 });
   const times: PhaseTimes = { action: 0, environment: 0, training: 0 };
   const t0 = performance.now();
   await trainAgent(agent, env, { timesteps: steps, times });

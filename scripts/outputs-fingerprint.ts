@@ -10,7 +10,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readZip } from '../src/store/zip-store.js';
-import { sha256 } from '../src/util/hash.js';
+import { sha256, stableStringify } from '../src/util/hash.js';
 
 /** Keys whose values are timings, clocks, identities or hashes over the config rather than results. */
 const VOLATILE = new Set([
@@ -38,12 +38,21 @@ const VOLATILE = new Set([
   'finishedAt',
 ]);
 
+/**
+ * Fields renamed by a redesign, old name to the new form of its value, so that records written before and after it
+ * compare by their numbers: the Agent interface (issue 23) made DQN's `finalEpsilon` one of the agent's diagnostics.
+ */
+const RENAMED: Record<string, (v: unknown) => [string, unknown]> = {
+  finalEpsilon: (v) => ['diagnostics', { epsilon: v }],
+};
+
 function strip(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(strip);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
         .filter(([k]) => !VOLATILE.has(k))
+        .map(([k, v]) => (RENAMED[k] ? RENAMED[k](v) : [k, v]))
         .map(([k, v]) => [k, strip(v)]),
     );
   }
@@ -72,6 +81,9 @@ async function experimentFingerprint(root: string): Promise<Record<string, unkno
     else if (file.endsWith('.csv')) out[file] = sha256(readFileSync(path));
     else out[file] = strip(JSON.parse(readFileSync(path, 'utf8')));
   }
+  // "of N preserved models so far" counts what had finished when the best was written: with workers, an order.
+  const best = out['best_model.json'] as { reason?: string } | undefined;
+  if (best?.reason) best.reason = best.reason.replace(/ of \d+ preserved models so far$/, '');
   return out;
 }
 
@@ -85,4 +97,5 @@ for (const entry of readdirSync(resultsDir, { withFileTypes: true }).sort((a, b)
   if (entry.isDirectory() && existsSync(join(resultsDir, entry.name, 'config.json')))
     all[entry.name] = await experimentFingerprint(join(resultsDir, entry.name));
 }
-process.stdout.write(JSON.stringify(all, null, 1) + '\n');
+// Keys sorted at every level: a record whose fields moved compares by content.
+process.stdout.write(JSON.stringify(JSON.parse(stableStringify(all)), null, 1) + '\n');

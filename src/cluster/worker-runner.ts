@@ -1,4 +1,5 @@
 import type { KeyObject } from 'node:crypto';
+import { algorithmOf } from '../agent/registry.js';
 import { hostname } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -237,7 +238,7 @@ async function runJob(payload: JobPayload, data: RunData, job: Job, signal: Abor
   });
   const window = ctx.windows.find((w) => w.iteration === payload.iteration);
   if (!window) throw new JobRefusedError(`iteration ${payload.iteration} is not in the plan of ${payload.experiment}`);
-  const explicit = payload.resumeFrom ? await explicitResumePoint(payload.resumeFrom) : null;
+  const explicit = payload.resumeFrom ? await explicitResumePoint(payload.resumeFrom, algorithmOf(setup.config.agent)) : null;
   const resumeFrom =
     explicit && explicit.iteration === payload.iteration ? { file: explicit.file, iteration: explicit.iteration, state: explicit.state } : undefined;
   const warm = payload.warmStart ? await warmStartFrom(paths, payload.iteration) : null;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { agentSchema } from '../agent/config.js';
 
 /**
  * The one configuration schema. Every field has a description and a default; `npm run docs:config` turns this
@@ -58,62 +59,6 @@ export const envSchema = z
     allowShort: z.boolean().default(true).describe('Actions short/flat/long (true) or flat/long (false)'),
     costBps: z.number().min(0).max(1000).default(10).describe('Commission per unit of position change, basis points'),
     slippageBps: z.number().min(0).max(1000).default(0).describe('Slippage per unit of position change, basis points'),
-  })
-  .strict();
-
-export const replaySchema = z
-  .object({
-    prioritized: z.boolean().default(true).describe('Prioritized experience replay (Schaul et al.); false = uniform'),
-    alpha: z.number().min(0).max(1).default(0.6).describe('Priority exponent'),
-    betaStart: z.number().min(0).max(1).default(0.4).describe('Importance-sampling exponent at the start of training'),
-    betaEnd: z.number().min(0).max(1).default(1).describe('Importance-sampling exponent reached at the end of training'),
-    priorityEpsilon: z.number().positive().default(1e-6).describe('Added to |TD error| so no priority is zero'),
-  })
-  .strict();
-
-export const agentSchema = z
-  .object({
-    layers: z
-      .array(int().min(1).max(4096))
-      .min(1)
-      .max(8)
-      .default([32, 32])
-      .describe('Hidden layer sizes (ReLU); the study chose [32, 32] over [128, 128]'),
-    gamma: z.number().min(0).max(1).default(0).describe('Discount factor; an action shapes one bar, and the study chose 0 from 0, 0.5, 0.9, 0.99'),
-    learningRate: z.number().positive().max(1).default(3e-4).describe('Adam learning rate (SB3: 1e-4; the study chose 3e-4)'),
-    weightDecay: z
-      .number()
-      .min(0)
-      .default(1)
-      .describe(
-        'Decoupled weight decay (AdamW) on the weight matrices, not the biases: each step multiplies them by 1 - learningRate * weightDecay; the study chose 1 from 0, 0.3, 1, 3',
-      ),
-    batchSize: int().min(1).default(64).describe('Transitions per gradient step (SB3: 32; reference workload: 64)'),
-    bufferSize: int().min(1).default(100_000).describe('Replay capacity (SB3: 1e6; daily series are far shorter)'),
-    learningStarts: int().min(0).default(1000).describe('Environment steps before the first gradient step'),
-    trainFreq: int().min(1).default(4).describe('Environment steps between gradient phases'),
-    gradientSteps: int().min(1).default(1).describe('Gradient steps per phase'),
-    targetUpdateInterval: int().min(1).default(1000).describe('Environment steps between target-network copies (SB3: 10000; runs here are shorter)'),
-    explorationFraction: z
-      .number()
-      .min(0)
-      .max(1)
-      .default(0.3)
-      .describe('Fraction of the learning steps (after learningStarts) over which epsilon decays; the study chose 0.3 over 0.1'),
-    explorationInitial: z.number().min(0).max(1).default(1).describe('Epsilon at the start'),
-    explorationFinal: z.number().min(0).max(1).default(0.05).describe('Epsilon after the decay'),
-    doubleDqn: z.boolean().default(true).describe('Double DQN targets (online net picks, target net values)'),
-    maxGradNorm: z.number().positive().default(10).describe('Gradient clipping by global norm'),
-    huberDelta: z.number().positive().default(1).describe('Huber loss threshold'),
-    rewardScaling: z
-      .enum(['train-volatility', 'none'])
-      .default('train-volatility')
-      .describe("Divide rewards by the standard deviation of the training segment's log returns (none: raw log returns)"),
-    replay: replaySchema.prefault({}),
-    engine: z
-      .enum(['kernel', 'tfjs'])
-      .default('kernel')
-      .describe('kernel: fused WebAssembly SIMD update (fast); tfjs: the TensorFlow.js reference on the chosen backend'),
   })
   .strict();
 
@@ -195,7 +140,7 @@ export type DataConfig = PipelineConfig['data'];
 export type FeaturesConfig = PipelineConfig['features'];
 export type WindowsConfig = PipelineConfig['windows'];
 export type EnvConfig = PipelineConfig['env'];
-export type AgentConfig = PipelineConfig['agent'];
+export type { AgentConfig } from '../agent/config.js';
 export type TrainingConfig = PipelineConfig['training'];
 export type SelectionConfig = PipelineConfig['selection'];
 export type BackendName = (typeof backendNames)[number];

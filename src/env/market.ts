@@ -24,6 +24,7 @@ export function marketView(features: FeatureSet, standardization: Standardizatio
   return {
     features: standardize(features, standardization),
     featureDim: features.dim,
+    featureNames: features.names,
     firstValidRow: features.firstValidRow,
     logReturns: features.logReturns,
     simpleReturns: features.simpleReturns,

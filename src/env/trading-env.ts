@@ -1,10 +1,13 @@
 import type { EnvConfig } from '../config/schema.js';
+import { observationSize, tradingSpaces, type EnvSpaces } from './spaces.js';
 
 /** Market data an environment trades on: standardized features and the per-row returns they predict. */
 export interface MarketView {
   /** rows x featureDim standardized features, row-major. */
   features: Float32Array;
   featureDim: number;
+  /** The name of each feature column (featureDim of them). */
+  featureNames: readonly string[];
   firstValidRow: number;
   logReturns: Float64Array;
   simpleReturns: Float64Array;
@@ -30,6 +33,7 @@ export type EnvSettings = Pick<EnvConfig, 'allowShort' | 'costBps' | 'slippageBp
  * Observation = the features of row t followed by the current position.
  */
 export class TradingEnv {
+  readonly spaces: EnvSpaces;
   readonly positions: readonly number[];
   readonly obsDim: number;
   readonly firstDecisionRow: number;
@@ -44,8 +48,9 @@ export class TradingEnv {
     end: number,
     settings: EnvSettings,
   ) {
-    this.positions = settings.allowShort ? [-1, 0, 1] : [0, 1];
-    this.obsDim = market.featureDim + 1;
+    this.spaces = tradingSpaces(market.featureNames, settings);
+    this.positions = this.spaces.action.positions;
+    this.obsDim = observationSize(this.spaces);
     this.costRate = (settings.costBps + settings.slippageBps) / 1e4;
     this.firstDecisionRow = Math.max(start - 1, market.firstValidRow);
     this.lastDecisionRow = end - 2;

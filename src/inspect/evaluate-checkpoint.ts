@@ -1,3 +1,4 @@
+import { policyShape } from '../agent/registry.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { greedyPolicy } from '../agent/ensemble.js';
@@ -62,11 +63,7 @@ export async function evaluateCheckpoint(experimentDir: string, iteration: numbe
   if (to - from < 1)
     throw new UsageError(`the slice [${from}, ${to}) of ${dataPath} holds no bar to trade after the ${features.firstValidRow}-row feature warm-up`);
   const env = new TradingEnv(market, from, to, config.env);
-  const policy = greedyPolicy(
-    { obsDim: market.featureDim + 1, hidden: config.agent.layers, nActions: env.nActions },
-    checkpoint.weights,
-    voteOf(checkpoint),
-  );
+  const policy = greedyPolicy(policyShape(config.agent, env.spaces), checkpoint.weights, voteOf(checkpoint));
   try {
     const metricOptions = { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate };
     const strategy = runPolicy(env, (obs) => policy.action(obs), metricOptions);

@@ -94,5 +94,5 @@ function oracleMarket(price: ArrayLike<number>): MarketView {
     simpleReturns[t] = price[t] / price[t - 1] - 1;
     features[t] = logReturns[t];
   }
-  return { features, featureDim: 1, firstValidRow: 1, logReturns, simpleReturns };
+  return { features, featureDim: 1, featureNames: ['forecast'], firstValidRow: 1, logReturns, simpleReturns };
 }

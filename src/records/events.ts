@@ -53,7 +53,7 @@ export const progressEventSchema = event('progress', {
   globalStep: count,
   totalSteps: count,
   stepsPerSecond: num,
-  epsilon: num.nullable(),
+  diagnostics: z.record(z.string(), num),
   lastScore: score,
   bestScore: score,
 });
@@ -81,7 +81,8 @@ export const cleanupRemovalEventSchema = event('cleanup-removal', {
   file: z.string(),
   rule: z.string(),
 });
-export const trainingWarningEventSchema = event('training-warning', { ...atStep, loss: num.optional(), maxAbsQ: num.optional() });
+/** A diagnostic past its limit or a loss growing: the diagnostic's value comes under its own name. */
+export const trainingWarningEventSchema = event('training-warning', { ...atStep }).catchall(num);
 export const configWarningEventSchema = event('config-warning', {});
 export const backendChangedEventSchema = event('backend-changed', {});
 export const workersSequentialEventSchema = event('workers-sequential', {});

@@ -94,9 +94,13 @@ export const outOfSampleSchema = z.object({
   marketReturns: z.array(finite),
 });
 
+/** Named numbers an agent reports (see Agent.stateDiagnostics). */
+export const diagnosticsSchema = z.record(z.string(), finite);
+
 export const historySchema = z.object({
   every: z.number().int(),
-  points: z.array(z.object({ step: z.number().int(), loss: nullableFinite, epsilon: finite, maxAbsQ: nullableFinite })),
+  /** Each sample's step and the agent's diagnostics by name (null: nothing to report in that interval). */
+  points: z.array(z.object({ step: z.number().int() }).catchall(nullableFinite)),
   episodes: z.array(z.object({ step: z.number().int(), reward: finite })),
 });
 
@@ -121,14 +125,15 @@ export const trainingRecordSchema = z.object({
   timesteps: z.number().int(),
   updates: z.number().int(),
   episodes: z.number().int(),
-  finalEpsilon: finite,
+  /** The agent's state diagnostics when training ended, by name (DQN: its exploration rate). */
+  diagnostics: diagnosticsSchema,
   warmStartFrom: z.number().int().nullable(),
   seconds: finite,
   history: historySchema,
   performance: performanceSchema,
   /**
    * Present with training.seeds >= 2: each seed's agent. Then updates, episodes and seconds above are their sums,
-   * timesteps is per agent, and seed, finalEpsilon, history and performance are seed 0's.
+   * timesteps is per agent, and seed, diagnostics, history and performance are seed 0's.
    */
   seeds: z
     .array(
@@ -138,7 +143,7 @@ export const trainingRecordSchema = z.object({
         timesteps: z.number().int(),
         updates: z.number().int(),
         episodes: z.number().int(),
-        finalEpsilon: finite,
+        diagnostics: diagnosticsSchema,
         seconds: finite,
       }),
     )
@@ -226,7 +231,7 @@ export const seedResultSchema = z.object({
   timesteps: z.number().int(),
   updates: z.number().int(),
   episodes: z.number().int(),
-  finalEpsilon: finite,
+  diagnostics: diagnosticsSchema,
   seconds: finite,
   history: historySchema,
   performance: performanceSchema,

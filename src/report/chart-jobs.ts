@@ -1,3 +1,4 @@
+import type { DiagnosticSpec } from '../agent/agent.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../config/schema.js';
@@ -34,7 +35,12 @@ export function snapshotSteps(iteration: number, timesteps: number, imageEvery: 
  * Every plot of a finished iteration, rebuilt from its record: the snapshots exactly as they were drawn during
  * training (the history and candidates up to each step; none when `imageEvery` is null) and the final chart.
  */
-export function iterationChartJobs(record: IterationRecord, timesteps: number, imageEvery: number | null): ChartJob[] {
+export function iterationChartJobs(
+  record: IterationRecord,
+  timesteps: number,
+  imageEvery: number | null,
+  diagnostics: readonly DiagnosticSpec[],
+): ChartJob[] {
   const n = record.iteration;
   const { history } = record.training;
   const { candidates, metric } = record.selection;
@@ -47,9 +53,10 @@ export function iterationChartJobs(record: IterationRecord, timesteps: number, i
       upTo(step),
       candidates.filter((c) => c.step <= step),
       metric,
+      diagnostics,
     ),
   );
-  return [...snapshots, trainingChart(n, timesteps, timesteps, history, candidates, metric)];
+  return [...snapshots, trainingChart(n, timesteps, timesteps, history, candidates, metric, diagnostics)];
 }
 
 /** An iteration's training curves at `step`: a snapshot while it trains, its final chart at the last step. */
@@ -60,10 +67,11 @@ export function trainingChart(
   history: Pick<TrainingHistory, 'points' | 'episodes'>,
   candidates: Candidate[],
   metric: string,
+  diagnostics: readonly DiagnosticSpec[],
 ): ChartJob {
   return {
     file: iterationChartName(iteration, step < timesteps ? step : undefined),
-    spec: iterationSpec(iteration, step, timesteps, history, candidates, metric),
+    spec: iterationSpec(iteration, step, timesteps, history, candidates, metric, diagnostics),
   };
 }
 

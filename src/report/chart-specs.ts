@@ -1,3 +1,4 @@
+import type { DiagnosticSpec } from '../agent/agent.js';
 import type { Candidate } from '../records/schemas.js';
 import type { TrainingHistory } from '../training/history.js';
 import type { StitchedBar } from '../analysis/out-of-sample.js';
@@ -6,7 +7,7 @@ import type { ChartSpec } from './render.js';
 const WIDTH = 560;
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
-/** Training curves of one iteration: episode reward, loss (log scale), epsilon and validation score over steps. */
+/** Training curves of one iteration: episode reward, each charted diagnostic of the agent (DQN: loss, epsilon) and the validation score over steps. */
 export function iterationSpec(
   iteration: number,
   step: number,
@@ -14,6 +15,7 @@ export function iterationSpec(
   h: Pick<TrainingHistory, 'points' | 'episodes'>,
   candidates: Candidate[],
   metric: string,
+  diagnostics: readonly DiagnosticSpec[],
 ): ChartSpec {
   const x = { field: 'step', type: 'quantitative' as const, title: 'step', scale: { domain: [0, timesteps] } };
   const panel = (title: string, values: object[], y: object, mark: object = { type: 'line', point: values.length < 60 }) => ({
@@ -29,17 +31,17 @@ export function iterationSpec(
     title: `Iteration ${iteration}: training${step < timesteps ? ` (step ${step} of ${timesteps})` : ''}`,
     vconcat: [
       panel('Episode reward (sum of log returns after costs)', h.episodes, { field: 'reward', type: 'quantitative', title: 'reward' }),
-      panel(
-        'Loss (Huber, mean per interval; log scale)',
-        h.points.filter((p) => p.loss !== null && p.loss > 0),
-        { field: 'loss', type: 'quantitative', title: 'loss', scale: { type: 'log' } },
-        { type: 'line' },
-      ),
-      panel(
-        'Exploration epsilon',
-        h.points,
-        { field: 'epsilon', type: 'quantitative', title: 'epsilon', scale: { domain: [0, 1] } },
-        { type: 'line' },
+      ...diagnostics.flatMap(({ name, chart }) =>
+        chart
+          ? [
+              panel(
+                chart.title,
+                h.points.filter((p) => p[name] !== null && p[name] !== undefined && (!chart.log || (p[name] as number) > 0)),
+                { field: name, type: 'quantitative', title: name, scale: chart.log ? { type: 'log' } : { domain: chart.domain } },
+                { type: 'line' },
+              ),
+            ]
+          : [],
       ),
       panel(
         `Validation ${metric}`,

@@ -1,3 +1,4 @@
+import { algorithmOf } from '../agent/registry.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configSchema } from '../config/schema.js';
@@ -30,6 +31,7 @@ export async function generateReport(experimentDir: string, logger: Logger = sil
   const writer = new ChartWriter(join(experimentDir, 'visualizations'), logger);
   await writer.writeAll(experimentChartJobs(records, config, plan?.series.dates ?? null));
   const imageEvery = plan ? savePlan(config, plan.windows.length).imageEvery : null;
-  for (const record of records) await writer.writeAll(iterationChartJobs(record, config.training.timesteps, imageEvery));
+  for (const record of records)
+    await writer.writeAll(iterationChartJobs(record, config.training.timesteps, imageEvery, algorithmOf(config.agent).diagnostics));
   return writeReport(experimentDir);
 }

@@ -1,15 +1,27 @@
+import type { DiagnosticSpec } from '../agent/agent.js';
 import { TrainingDivergedError } from '../errors/index.js';
 import type { TrainCallback } from './train-loop.js';
+
+/** One sample of the curves: the step and each diagnostic of the agent (null: nothing to report in the interval). */
+export type HistoryPoint = { step: number } & Record<string, number | null>;
 
 /** Training curves of one iteration, sampled every `every` steps; saved with training checkpoints and records. */
 export interface TrainingHistory {
   every: number;
-  /** Mean loss over the interval (null before learning starts), epsilon and the largest |Q| seen in it. */
-  points: Array<{ step: number; loss: number | null; epsilon: number; maxAbsQ: number | null }>;
+  /** Per sample, each diagnostic the agent declares, in its order (for DQN: mean loss, epsilon, largest |Q|). */
+  points: HistoryPoint[];
   /** Reward of each finished episode and the step it finished at. */
   episodes: Array<{ step: number; reward: number }>;
   /** The interval in progress and the warnings given; saved with checkpoints so a resume continues exactly. */
-  pending: { lossSum: number; lossCount: number; maxAbsQ: number; firstLoss: number | null; warnedLoss: boolean; warnedQ: boolean };
+  pending: {
+    /** Learning updates in the interval, and the sums and maxima of what they reported. */
+    updates: number;
+    sums: Record<string, number>;
+    maxima: Record<string, number>;
+    firstLoss: number | null;
+    /** Diagnostics already warned about (each once per iteration). */
+    warned: string[];
+  };
 }
 
 export function emptyHistory(timesteps: number): TrainingHistory {
@@ -17,59 +29,74 @@ export function emptyHistory(timesteps: number): TrainingHistory {
     every: Math.max(10, Math.round(timesteps / 200)),
     points: [],
     episodes: [],
-    pending: { lossSum: 0, lossCount: 0, maxAbsQ: 0, firstLoss: null, warnedLoss: false, warnedQ: false },
+    pending: { updates: 0, sums: {}, maxima: {}, firstLoss: null, warned: [] },
   };
 }
-
-/** Per-bar rewards are a few percent at most, so discounted Q-values this large mean the estimates blew up. */
-const Q_LIMIT = 100;
 
 export interface HistoryWarnings {
   warn(message: string, fields: Record<string, unknown>): void;
 }
 
+/** The diagnostic whose growth is watched: a loss, whatever the algorithm minimises. */
+const LOSS = 'loss';
+
 /**
- * Records the history and watches the numbers: a non-finite loss stops training with TrainingDivergedError (the
- * last good checkpoint stays on disk); a loss far above its early level or exploding Q-values are warned about
- * once per iteration.
+ * Records the history of the diagnostics an algorithm declares and watches the numbers: a non-finite value from a
+ * learning update stops training with TrainingDivergedError (the last good checkpoint stays on disk); a loss far
+ * above its early level, or a value past a declared limit, is warned about once per iteration.
  */
-export function historyRecorder(history: TrainingHistory, iteration: number, warnings: HistoryWarnings): TrainCallback {
+export function historyRecorder(
+  history: TrainingHistory,
+  iteration: number,
+  diagnostics: readonly DiagnosticSpec[],
+  warnings: HistoryWarnings,
+): TrainCallback {
   const p = history.pending;
+  const once = (name: string, message: string, fields: Record<string, unknown>) => {
+    if (p.warned.includes(name)) return;
+    p.warned.push(name);
+    warnings.warn(`iteration ${iteration}: ${message}`, fields);
+  };
   return {
     onStep: ({ step, update, agent }) => {
       if (update) {
-        if (!Number.isFinite(update.loss) || !Number.isFinite(update.maxAbsQ)) {
-          throw new TrainingDivergedError(
-            `iteration ${iteration}: the loss became ${update.loss} at step ${step}; training stopped. The last good training checkpoint is kept; lower agent.learningRate or agent.maxGradNorm and resume with --force`,
-          );
+        for (const [name, value] of Object.entries(update)) {
+          if (!Number.isFinite(value)) {
+            throw new TrainingDivergedError(
+              `iteration ${iteration}: the ${name} became ${value} at step ${step}; training stopped. The last good training checkpoint is kept; lower agent.learningRate or agent.maxGradNorm and resume with --force`,
+            );
+          }
         }
-        p.lossSum += update.loss;
-        p.lossCount++;
-        p.maxAbsQ = Math.max(p.maxAbsQ, update.maxAbsQ);
+        p.updates++;
+        for (const d of diagnostics) {
+          const value = update[d.name];
+          if (value === undefined) continue;
+          if (d.source === 'mean') p.sums[d.name] = (p.sums[d.name] ?? 0) + value;
+          else if (d.source === 'max') p.maxima[d.name] = d.name in p.maxima ? Math.max(p.maxima[d.name], value) : value;
+        }
       }
       if (step % history.every !== 0) return;
-      const loss = p.lossCount ? p.lossSum / p.lossCount : null;
-      history.points.push({ step, loss, epsilon: agent.epsilon, maxAbsQ: p.lossCount ? p.maxAbsQ : null });
-      if (loss !== null) {
+      const state = diagnostics.some((d) => d.source === 'state') ? agent.stateDiagnostics() : {};
+      const point: HistoryPoint = { step };
+      for (const d of diagnostics) {
+        if (d.source === 'state') point[d.name] = state[d.name] ?? null;
+        else if (d.source === 'mean') point[d.name] = p.updates && d.name in p.sums ? p.sums[d.name] / p.updates : null;
+        else point[d.name] = p.updates && d.name in p.maxima ? p.maxima[d.name] : null;
+      }
+      history.points.push(point);
+      const loss = point[LOSS];
+      if (typeof loss === 'number') {
         p.firstLoss ??= loss;
-        if (!p.warnedLoss && p.firstLoss > 0 && loss > 1000 * p.firstLoss) {
-          p.warnedLoss = true;
-          warnings.warn(`iteration ${iteration}: the loss grew to ${loss.toExponential(2)}, over 1000x its first value; training may be diverging`, {
-            step,
-            loss,
-          });
-        }
+        if (p.firstLoss > 0 && loss > 1000 * p.firstLoss)
+          once(LOSS, `the loss grew to ${loss.toExponential(2)}, over 1000x its first value; training may be diverging`, { step, loss });
       }
-      if (!p.warnedQ && p.maxAbsQ > Q_LIMIT) {
-        p.warnedQ = true;
-        warnings.warn(
-          `iteration ${iteration}: Q-values reached ${p.maxAbsQ.toExponential(2)}; rewards are per-bar returns, so |Q| should stay far below ${Q_LIMIT}`,
-          { step, maxAbsQ: p.maxAbsQ },
-        );
+      for (const d of diagnostics) {
+        const value = point[d.name];
+        if (d.limit && typeof value === 'number' && Math.abs(value) > d.limit.above) once(d.name, d.limit.warning(value), { step, [d.name]: value });
       }
-      p.lossSum = 0;
-      p.lossCount = 0;
-      p.maxAbsQ = 0;
+      p.updates = 0;
+      p.sums = {};
+      p.maxima = {};
     },
     onEpisodeEnd: ({ step, reward }) => {
       history.episodes.push({ step, reward });

@@ -1,4 +1,4 @@
-import type { DqnAgent, UpdateStats } from '../agent/dqn-agent.js';
+import type { Agent, Diagnostics } from '../agent/agent.js';
 import type { TradingEnv } from '../env/trading-env.js';
 
 /** Where the training loop stands between two steps; with the agent and generator state it resumes a run exactly. */
@@ -14,9 +14,10 @@ export interface LoopState {
 
 export interface StepContext {
   step: number;
-  agent: DqnAgent;
+  agent: Agent;
   loop: LoopState;
-  update: UpdateStats | null;
+  /** What the agent reported of the learning it did at this step (null: none). */
+  update: Diagnostics | null;
 }
 
 /**
@@ -62,7 +63,7 @@ export function initialLoopState(env: TradingEnv): LoopState {
 }
 
 /** Trains the agent on the environment until agent.numTimesteps reaches `timesteps` or a callback stops it. */
-export async function trainAgent(agent: DqnAgent, env: TradingEnv, options: TrainOptions): Promise<LoopState> {
+export async function trainAgent(agent: Agent, env: TradingEnv, options: TrainOptions): Promise<LoopState> {
   const callbacks = options.callbacks ?? [];
   const loop: LoopState = options.resumeFrom ? structuredClone(options.resumeFrom) : initialLoopState(env);
   let obs: Float32Array = env.resetAt(loop.envRow, loop.envPosition);

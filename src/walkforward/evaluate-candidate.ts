@@ -1,4 +1,4 @@
-import type { DqnAgent } from '../agent/dqn-agent.js';
+import type { Agent } from '../agent/agent.js';
 import { score, type MetricName } from '../analysis/metrics.js';
 import type { WindowData } from '../env/market.js';
 import { TradingEnv } from '../env/trading-env.js';
@@ -15,7 +15,7 @@ export interface CandidateEvaluator {
 }
 
 /** Runs the agent's greedy policy on the selection segment and scores it by the selection metric. */
-export function candidateEvaluator(ctx: RunContext, data: WindowData, agent: DqnAgent, clock: PhaseClock): CandidateEvaluator {
+export function candidateEvaluator(ctx: RunContext, data: WindowData, agent: Agent, clock: PhaseClock): CandidateEvaluator {
   const n = data.window.iteration;
   const segment = data.window.validation ?? data.window.train;
   const env = new TradingEnv(data.market, segment.start, segment.end, ctx.config.env);

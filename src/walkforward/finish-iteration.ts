@@ -1,3 +1,5 @@
+import { policyShape } from '../agent/registry.js';
+import { tradingSpaces } from '../env/spaces.js';
 import { greedyPolicy } from '../agent/ensemble.js';
 import { score, type MetricName } from '../analysis/metrics.js';
 import { loadModelZip, voteOf, type LoadedModel } from '../store/model-zip.js';
@@ -75,7 +77,7 @@ export async function finishIteration(
     timesteps: trained.timesteps,
     updates: trained.updates,
     episodes: trained.episodes,
-    finalEpsilon: trained.finalEpsilon,
+    diagnostics: trained.diagnostics,
     warmStartFrom,
     seconds: settled.seconds,
     history: { every: trained.history.every, points: trained.history.points, episodes: trained.history.episodes },
@@ -158,7 +160,7 @@ export function evaluateWeights(
   window: Window,
 ): { train: SegmentRun; validation: SegmentRun | null; test: SegmentRun } {
   const { config } = ctx;
-  const shape = { obsDim: market.featureDim + 1, hidden: config.agent.layers, nActions: config.env.allowShort ? 3 : 2 };
+  const shape = policyShape(config.agent, tradingSpaces(market.featureNames, config.env));
   const policy = greedyPolicy(shape, loaded.weights, voteOf(loaded));
   try {
     const run = (s: Segment) => runPolicy(new TradingEnv(market, s.start, s.end, config.env), (obs) => policy.action(obs), ctx.metricOptions);
@@ -179,8 +181,8 @@ function seedSelection(trained: TrainedIteration) {
 }
 
 function seedSummary(s: TrainedIteration['seeds'][number]) {
-  const { seed, rngSeed, timesteps, updates, episodes, finalEpsilon, seconds } = s;
-  return { seed, rngSeed, timesteps, updates, episodes, finalEpsilon, seconds };
+  const { seed, rngSeed, timesteps, updates, episodes, diagnostics, seconds } = s;
+  return { seed, rngSeed, timesteps, updates, episodes, diagnostics, seconds };
 }
 
 function outOfSample(run: SegmentRun, market: MarketView) {

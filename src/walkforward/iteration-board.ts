@@ -8,9 +8,8 @@ import type { RunContext } from './context.js';
 /** The scalar tags of an iteration's TensorBoard folder. */
 export const iterationTags = {
   episodeReward: 'train/episode_reward',
-  loss: 'train/loss',
-  epsilon: 'train/epsilon',
-  maxAbsQ: 'train/max_abs_q',
+  /** An agent's diagnostic, in snake case: `train/loss`, `train/epsilon`, `train/max_abs_q` for DQN. */
+  diagnostic: (name: string) => `train/${name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`,
   stepsPerSecond: 'perf/steps_per_second',
   /** The selection score of each evaluation, e.g. `eval/sharpe`. */
   score: (metric: string) => `eval/${metric}`,
@@ -45,11 +44,10 @@ export class IterationBoard {
   /** Appends what the history and candidates gained since the last call. */
   sync(history: TrainingHistory, candidates: readonly Candidate[]): void {
     for (; this.points < history.points.length; this.points++) {
-      const p = history.points[this.points];
-      const values: Record<string, number> = { [iterationTags.epsilon]: p.epsilon };
-      if (p.loss !== null) values[iterationTags.loss] = p.loss;
-      if (p.maxAbsQ !== null) values[iterationTags.maxAbsQ] = p.maxAbsQ;
-      this.writer.scalars(p.step, values);
+      const { step, ...diagnostics } = history.points[this.points];
+      const values: Record<string, number> = {};
+      for (const [name, value] of Object.entries(diagnostics)) if (value !== null) values[iterationTags.diagnostic(name)] = value;
+      if (Object.keys(values).length) this.writer.scalars(step, values);
     }
     for (; this.episodes < history.episodes.length; this.episodes++) {
       const e = history.episodes[this.episodes];

@@ -36,8 +36,8 @@ export class IterationSaves {
     this.metric = ctx.config.selection.metric as MetricName;
     const { agent } = session;
     this.bests = new NetworkSnapshots(
-      () => agent.exportModel(),
-      () => agent.onlineWeights(),
+      () => agent.exportPolicy(),
+      () => agent.policyWeights(),
     );
   }
 
@@ -92,7 +92,7 @@ export class IterationSaves {
         ...this.seedField(),
         metrics: session.best ? { [this.metric]: session.best.score } : {},
       };
-      const indexMetrics = { epsilon: session.agent.epsilon };
+      const indexMetrics = session.agent.stateDiagnostics();
       this.lastSaved = step;
       await this.behindTraining(started, 'training', step, async () => {
         const training = ctx.store.training(n, this.seed);

@@ -3,6 +3,7 @@
  * starts and waits for the run's setup; it writes an iteration's own files itself, and every change to the index
  * goes to the main thread (the one writer of checkpoint_index.json) and is awaited.
  */
+import { algorithmOf } from '../agent/registry.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { useKernelModule } from '../agent/kernel/mlp-kernel.js';
 import { selectBackend } from '../backend/select-backend.js';
@@ -68,7 +69,7 @@ function configure(setup: RunSetup): void {
 async function runIteration(context: RunContext, iteration: number, resumeFrom: string | null): Promise<void> {
   const window = context.windows.find((w) => w.iteration === iteration);
   if (!window) throw new Error(`iteration ${iteration} is not in the plan`);
-  const explicit = resumeFrom ? await explicitResumePoint(resumeFrom) : undefined;
+  const explicit = resumeFrom ? await explicitResumePoint(resumeFrom, algorithmOf(context.config.agent)) : undefined;
   const outcome = await runOneIteration({ ...context, resumeFrom: explicit }, window, null, chartRequests);
   post({ type: 'done', iteration, outcome });
 }

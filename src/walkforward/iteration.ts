@@ -1,3 +1,5 @@
+import { policyShape } from '../agent/registry.js';
+import { tradingSpaces } from '../env/spaces.js';
 import { buildVoteModel, ranksFromScores, VotePolicy } from '../agent/ensemble.js';
 import { score, type MetricName } from '../analysis/metrics.js';
 import type { WindowData } from '../env/market.js';
@@ -107,7 +109,7 @@ async function combine(ctx: RunContext, data: WindowData, seeds: TrainedSeed[]):
     timesteps: first.timesteps,
     updates: sum((s) => s.updates),
     episodes: sum((s) => s.episodes),
-    finalEpsilon: first.finalEpsilon,
+    diagnostics: first.diagnostics,
     history: first.history,
     resumedFrom: first.resumedFrom,
     seeds,
@@ -146,9 +148,7 @@ async function keepVote(ctx: RunContext, data: WindowData, seeds: TrainedSeed[])
     memberWeights.push(loaded.weights);
   }
   const spec = {
-    obsDim: data.market.featureDim + 1,
-    hidden: config.agent.layers,
-    nActions: config.env.allowShort ? 3 : 2,
+    ...policyShape(config.agent, tradingSpaces(data.market.featureNames, config.env)),
     ranks: ranksFromScores(voters.map((s) => s.best.score)),
   };
   const segment = data.window.validation ?? data.window.train;

@@ -1,3 +1,5 @@
+import { observationSize, tradingSpaces } from '../env/spaces.js';
+import { algorithmOf } from '../agent/registry.js';
 import { tf } from '../backend/tf.js';
 import { readFile, rmdir } from 'node:fs/promises';
 import { selectBackend, type BackendInfo } from '../backend/select-backend.js';
@@ -120,6 +122,7 @@ async function runOn(
         `this experiment started on the ${start.previous.backend.name} backend and continues on ${backend.name}; numbers may differ in the last digits`,
       );
     }
+    const spaces = tradingSpaces(data.features.names, config.env);
     const setup: RunSetup = {
       experiment: options.experiment,
       config,
@@ -128,8 +131,8 @@ async function runOn(
       metadata: {
         formatVersion: 1,
         experiment: options.experiment,
-        observationDim: data.features.dim + 1,
-        actions: config.env.allowShort ? [-1, 0, 1] : [0, 1],
+        observationDim: observationSize(spaces),
+        actions: [...spaces.action.positions],
         configHash,
         dataSha256: plan.series.sha256,
         backend: backend.name,
@@ -141,7 +144,9 @@ async function runOn(
       logLevel: lowerLevel(logLevel, DETAIL_LEVEL),
       charts: options.charts !== false,
     };
-    const resumeFrom = options.resumeFrom ? await checkedResumePoint(options.resumeFrom, configHash, start.finished, options.force) : undefined;
+    const resumeFrom = options.resumeFrom
+      ? await checkedResumePoint(options.resumeFrom, config, configHash, start.finished, options.force)
+      : undefined;
     const ctx = buildRunContext(data, setup, { index: start.index, logger, now, onProgress: options.onProgress, signal: options.signal, resumeFrom });
     logger.info(
       { event: 'run-start', backend: backend.name, seed, iterations: plan.windows.length, skipped: backend.skipped },
@@ -252,8 +257,8 @@ async function writeRunConfig(paths: ExperimentPaths, f: RunConfigFacts): Promis
 }
 
 /** The checkpoint named by --resume: it must verify, belong to an unfinished iteration and to this config (or be forced). */
-async function checkedResumePoint(file: string, configHash: string, finished: Map<number, IterationRecord>, force?: boolean) {
-  const point = await explicitResumePoint(file);
+async function checkedResumePoint(file: string, config: PipelineConfig, configHash: string, finished: Map<number, IterationRecord>, force?: boolean) {
+  const point = await explicitResumePoint(file, algorithmOf(config.agent));
   if (finished.has(point.iteration)) {
     throw new UsageError(`--resume ${file}: iteration ${point.iteration} is already finished; use --fresh to redo the experiment`);
   }

@@ -13,7 +13,8 @@ export interface ProgressState {
   totalSteps: number;
   /** Training steps per second in this process so far. */
   stepsPerSecond: number;
-  epsilon: number | null;
+  /** The agent's state diagnostics (DQN: its exploration rate). */
+  diagnostics: Record<string, number>;
   lastScore: number | null;
   bestScore: number | null;
   phase: 'training' | 'iteration-done' | 'finished';

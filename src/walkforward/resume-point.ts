@@ -1,3 +1,5 @@
+import type { AlgorithmSpec } from '../agent/agent.js';
+import { algorithmOf } from '../agent/registry.js';
 import type { StateParts } from '../agent/state.js';
 import { CheckpointCorruptError, UsageError } from '../errors/index.js';
 import { scanRunLog } from '../logging/run-log.js';
@@ -20,7 +22,7 @@ export async function findResumePoint(ctx: RunContext, n: number, seed = 0): Pro
   const latest = await ctx.store.training(n, seed).latest(
     ({ metadata, state }) => {
       if (metadata.configHash !== ctx.configHash) return 'was written under another configuration and is not resumed from';
-      const problem = TrainingSession.check(state);
+      const problem = TrainingSession.check(state, algorithmOf(ctx.config.agent));
       return problem && `is not usable (${problem}); trying an older checkpoint`;
     },
     (path, why) => ctx.logger.warn({ event: 'checkpoint-skipped', file: ctx.store.paths.at(path) }, `${ctx.store.paths.at(path)} ${why}`),
@@ -29,13 +31,16 @@ export async function findResumePoint(ctx: RunContext, n: number, seed = 0): Pro
 }
 
 /** A training checkpoint named by path (--resume): read, verified and checked to restore, or CheckpointCorruptError. */
-export async function explicitResumePoint(file: string): Promise<{ file: string; iteration: number; state: StateParts; configHash: string }> {
+export async function explicitResumePoint(
+  file: string,
+  algorithm: Pick<AlgorithmSpec, 'checkState'>,
+): Promise<{ file: string; iteration: number; state: StateParts; configHash: string }> {
   const { metadata, state } = await readTrainingCheckpoint(file);
   if (metadata.seed)
     throw new UsageError(
       `${file} is a checkpoint of training seed ${metadata.seed}; --resume takes seed 0's, and the other seeds resume by running the same command again`,
     );
-  const problem = TrainingSession.check(state);
+  const problem = TrainingSession.check(state, algorithm);
   if (problem) throw new CheckpointCorruptError(file, `cannot be resumed from: ${problem}`);
   return { file, iteration: metadata.iteration, state, configHash: metadata.configHash };
 }

@@ -1,3 +1,4 @@
+import { algorithmOf } from '../agent/registry.js';
 import { iterationChartJobs, trainingChart, type ChartSink } from '../report/chart-jobs.js';
 import type { Candidate, IterationRecord } from '../records/schemas.js';
 import type { TrainingHistory } from '../training/history.js';
@@ -21,12 +22,13 @@ export async function runOneIteration(
 ): Promise<IterationOutcome> {
   const data = windowMarket(ctx.features, window);
   const { timesteps } = ctx.config.training;
+  const { diagnostics } = algorithmOf(ctx.config.agent);
   const snapshot = charts
     ? (i: number, step: number, history: TrainingHistory, candidates: Candidate[]) =>
-        charts.write(trainingChart(i, step, timesteps, history, candidates, ctx.config.selection.metric))
+        charts.write(trainingChart(i, step, timesteps, history, candidates, ctx.config.selection.metric, diagnostics))
     : undefined;
   const trained = await trainIteration(ctx, data, warmStart?.weights ?? null, snapshot);
   const finished = await finishIteration(ctx, window, data.market, trained, warmStart?.iteration ?? null);
-  for (const job of iterationChartJobs(finished.record, timesteps, null)) await charts?.write(job);
+  for (const job of iterationChartJobs(finished.record, timesteps, null, diagnostics)) await charts?.write(job);
   return { record: finished.record, timings: { training: finished.record.training.seconds, ...finished.seconds } };
 }

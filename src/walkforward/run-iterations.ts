@@ -1,3 +1,4 @@
+import { algorithmOf } from '../agent/registry.js';
 import { InterruptedError } from '../errors/index.js';
 import { loadModelZip } from '../store/model-zip.js';
 import { layout, type ExperimentPaths } from '../store/layout.js';
@@ -36,7 +37,12 @@ export async function runIterations(
   const timings: IterationsResult['timings'] = new Map();
   const queueMissingPlots = (record: IterationRecord) => {
     if (executor.charts)
-      executor.drawCharts(missingCharts(ctx.store.paths.visualizations, iterationChartJobs(record, config.training.timesteps, ctx.plan.imageEvery)));
+      executor.drawCharts(
+        missingCharts(
+          ctx.store.paths.visualizations,
+          iterationChartJobs(record, config.training.timesteps, ctx.plan.imageEvery, algorithmOf(config.agent).diagnostics),
+        ),
+      );
   };
   for (const [n, record] of finished) {
     done.set(n, record);
@@ -114,7 +120,7 @@ function iterationDone(record: IterationRecord, iterations: number, seeds: numbe
     globalStep: finished * seeds * t.timesteps,
     totalSteps,
     stepsPerSecond: t.performance.stepsPerSecond,
-    epsilon: t.finalEpsilon,
+    diagnostics: t.diagnostics,
     lastScore: record.selection.candidates.at(-1)?.score ?? null,
     bestScore: record.selection.score,
     phase: 'iteration-done',

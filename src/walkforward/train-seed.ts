@@ -1,5 +1,7 @@
 import { mkdir } from 'node:fs/promises';
-import { DqnAgent } from '../agent/dqn-agent.js';
+import type { Diagnostics } from '../agent/agent.js';
+import { createAgent } from '../agent/create.js';
+import { algorithmOf } from '../agent/registry.js';
 import { volatilityRewardScale } from '../agent/reward-scale.js';
 import { InterruptedError } from '../errors/index.js';
 import { TradingEnv } from '../env/trading-env.js';
@@ -37,7 +39,8 @@ export interface TrainedSeed {
   timesteps: number;
   updates: number;
   episodes: number;
-  finalEpsilon: number;
+  /** The agent's state diagnostics when training ended (DQN: its exploration rate). */
+  diagnostics: Diagnostics;
   seconds: number;
   history: TrainingHistory;
   performance: IterationPerformance;
@@ -79,15 +82,15 @@ export async function trainSeed(
   const env = new TradingEnv(data.market, data.window.train.start, data.window.train.end, ctx.config.env);
   const rngSeed = agentSeed(ctx, n, seed);
   const rng = Rng.fromSeed(rngSeed);
-  const agent = new DqnAgent(ctx.config.agent, env.obsDim, env.nActions, rng, timesteps);
-  agent.rewardScale = rewardScale(ctx.config.agent.rewardScaling, data);
+  const algorithm = algorithmOf(ctx.config.agent);
+  const agent = createAgent(ctx.config.agent, env.spaces, { rng, timesteps, rewardScale: rewardScale(ctx.config.agent.rewardScaling, data) });
   const session = new TrainingSession(agent, rng, timesteps);
   let board: IterationBoard | null = null;
   try {
     const resume = await findResumePoint(ctx, n, seed);
     const of = seed === 0 ? '' : ` seed ${seed}`;
     if (resume) {
-      session.restore(resume.state);
+      session.restore(resume.state, algorithm);
       const stepsLost = await stepsLostAt(ctx, n, agent.numTimesteps, seed);
       ctx.logger.info(
         { event: 'resume', iteration: n, ...(seed === 0 ? {} : { seed }), step: agent.numTimesteps, file: resume.file, stepsLost },
@@ -96,7 +99,7 @@ export async function trainSeed(
     } else {
       // Seed 0 starts the iteration afresh; a later seed clears only its own folder (earlier seeds' results stay).
       await deleteFolder(ctx.store.index, layout.seedFolder(n, seed));
-      if (warmStart) agent.loadWeights(warmStart);
+      if (warmStart) agent.loadPolicyWeights(warmStart);
     }
     await mkdir(ctx.store.paths.at(layout.seedFolder(n, seed)), { recursive: true });
     // Each seed's TensorBoard curves are a run of their own (seed_K/ inside the iteration's folder); snapshots are seed 0's.
@@ -144,7 +147,9 @@ async function train(
   const callbacks: TrainCallback[] = [
     stopOnAbort(ctx.signal),
     ...(resume ? [onFirstStep(() => reportResumeOverhead(ctx, n))] : []),
-    historyRecorder(session.history, n, { warn: (msg, fields) => ctx.logger.warn({ event: 'training-warning', iteration: n, ...fields }, msg) }),
+    historyRecorder(session.history, n, algorithmOf(config.agent).diagnostics, {
+      warn: (msg, fields) => ctx.logger.warn({ event: 'training-warning', iteration: n, ...fields }, msg),
+    }),
     ...(board ? [board.callback(session.history, session.candidates)] : []),
     // Evaluations before the first gradient step are skipped: the step-0 reference already scored that network.
     config.selection.on === 'best'
@@ -185,7 +190,7 @@ async function train(
   }
   // The last training checkpoint commits behind the iteration's evaluation; settle() waits for it.
   const trainedFor = clock.seconds;
-  const loopEnd = { timesteps: agent.numTimesteps, updates: agent.numUpdates, epsilon: agent.epsilon };
+  const loopEnd = { timesteps: agent.numTimesteps, updates: agent.numUpdates, diagnostics: agent.stateDiagnostics() };
   const elapsed = clock.elapsed;
   const figures = (waited: number): SeedFigures => ({
     candidates: session.candidates,
@@ -195,7 +200,7 @@ async function train(
     timesteps: loopEnd.timesteps,
     updates: loopEnd.updates,
     episodes: loop.episode,
-    finalEpsilon: loopEnd.epsilon,
+    diagnostics: loopEnd.diagnostics,
     seconds: elapsed + waited,
     history: session.history,
     performance: clock.performance(loopEnd.timesteps, loopEnd.updates, trainedFor + waited),
@@ -235,7 +240,7 @@ function reportProgress(
     globalStep: offset + step,
     totalSteps: ctx.plan.totalSteps,
     stepsPerSecond: clock.stepsPerSecond(step),
-    epsilon: session.agent.epsilon,
+    diagnostics: session.agent.stateDiagnostics(),
     lastScore: session.candidates.at(-1)?.score ?? null,
     bestScore: session.best?.score ?? null,
     phase: 'training',

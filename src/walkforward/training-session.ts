@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { DqnAgent } from '../agent/dqn-agent.js';
-import { agentStateFromParts, type StateParts } from '../agent/state.js';
+import type { Agent, AlgorithmSpec } from '../agent/agent.js';
+import type { StateParts } from '../agent/state.js';
 import type { Rng } from '../random/rng.js';
 import { candidateSchema, historySchema, type Candidate } from '../records/schemas.js';
 import { emptyHistory, type TrainingHistory } from '../training/history.js';
@@ -39,7 +39,7 @@ export class TrainingSession {
   priorSeconds = 0;
 
   constructor(
-    readonly agent: DqnAgent,
+    readonly agent: Agent,
     readonly rng: Rng,
     timesteps: number,
   ) {
@@ -60,22 +60,17 @@ export class TrainingSession {
     return { json, arrays: agent.arrays };
   }
 
-  /** What is wrong with a snapshot, or null when it can be restored; changes nothing. */
-  static check(parts: StateParts): string | null {
+  /** What is wrong with a snapshot of an agent of this algorithm, or null when it can be restored; changes nothing. */
+  static check(parts: StateParts, algorithm: Pick<AlgorithmSpec, 'checkState'>): string | null {
     const checked = sessionSchema.safeParse(parts.json);
     if (!checked.success)
       return `training state does not fit its schema: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`;
-    try {
-      agentStateFromParts({ json: checked.data.agent, arrays: parts.arrays });
-      return null;
-    } catch (err) {
-      return (err as Error).message;
-    }
+    return algorithm.checkState({ json: checked.data.agent, arrays: parts.arrays });
   }
 
   /** Restores a snapshot that passed check(). The values are used as saved. */
-  restore(parts: StateParts): void {
-    const problem = TrainingSession.check(parts);
+  restore(parts: StateParts, algorithm: Pick<AlgorithmSpec, 'checkState'>): void {
+    const problem = TrainingSession.check(parts, algorithm);
     if (problem) throw new Error(problem);
     // Validated, but restored from the raw JSON: parsing could normalise a field and the resumed run must be exact.
     const json = parts.json as z.input<typeof sessionSchema>;

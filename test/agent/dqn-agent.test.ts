@@ -1,4 +1,4 @@
-import { DqnAgent } from '../../src/agent/dqn-agent.js';
+import { DqnAgent } from '../../src/agent/dqn/dqn-agent.js';
 import { volatilityRewardScale } from '../../src/agent/reward-scale.js';
 import { selectBackend } from '../../src/backend/select-backend.js';
 import { configSchema } from '../../src/config/schema.js';
@@ -24,7 +24,7 @@ function setup(seed: number, agentOverrides: Record<string, unknown> = {}, times
   const market = marketFor(ar1Prices(700, 0.5, 0.01, 3), 5, 500);
   const env = new TradingEnv(market, 0, 500, config.env);
   const rng = Rng.fromSeed(seed);
-  const agent = new DqnAgent(config.agent, env.obsDim, env.nActions, rng, timesteps);
+  const agent = new DqnAgent(config.agent, env.spaces, { rng: rng, timesteps: timesteps, rewardScale: 1 });
   return { config, market, env, rng, agent, timesteps };
 }
 
@@ -58,7 +58,7 @@ describe('DqnAgent', () => {
     const second = setup(999, overrides);
     // Resume protocol: build everything as for a fresh start, then restore every state over it.
     const rng = Rng.fromSeed(12345);
-    const resumed = new DqnAgent(second.config.agent, second.env.obsDim, second.env.nActions, rng, second.timesteps);
+    const resumed = new DqnAgent(second.config.agent, second.env.spaces, { rng: rng, timesteps: second.timesteps, rewardScale: 1 });
     resumed.setState(saved.agent);
     rng.setState(saved.rng);
     await trainAgent(resumed, second.env, { timesteps: second.timesteps, resumeFrom: saved.loop });
@@ -73,7 +73,7 @@ describe('DqnAgent', () => {
     const seen: number[] = [];
     await trainAgent(s.agent, s.env, {
       timesteps: 1000,
-      callbacks: [{ every: 250, onMoment: ({ agent }) => void seen.push(agent.epsilon) }],
+      callbacks: [{ every: 250, onMoment: ({ agent }) => void seen.push(agent.stateDiagnostics().epsilon) }],
     });
     // learningStarts 200, 800 learning steps, decay over 400 of them: 1 - 0.9 * 50/400 at 250, 1 - 0.9 * 300/400 at 500.
     expect(seen.map((e) => Number(e.toFixed(6)))).toEqual([0.8875, 0.325, 0.1, 0.1]);
@@ -88,7 +88,7 @@ describe('DqnAgent', () => {
     const market = marketFor(ar1Prices(1600, 0.5, 0.01, 7), 5, 1000);
     const train = new TradingEnv(market, 0, 1000, config.env);
     const test = new TradingEnv(market, 1000, 1600, config.env);
-    const agent = new DqnAgent(config.agent, train.obsDim, train.nActions, Rng.fromSeed(1), 4000);
+    const agent = new DqnAgent(config.agent, train.spaces, { rng: Rng.fromSeed(1), timesteps: 4000, rewardScale: 1 });
     // Rewards in units of the training rows' volatility, as the walk-forward scales them (agent.rewardScaling).
     agent.rewardScale = volatilityRewardScale(market.logReturns, 0, 1000);
     await trainAgent(agent, train, { timesteps: 4000 });
@@ -105,14 +105,14 @@ describe('NetworkSnapshots (current bests)', () => {
     const { agent, env } = setup(4, { engine });
     let exports = 0;
     const snapshots = new NetworkSnapshots(
-      () => (exports++, agent.exportModel()),
-      () => agent.onlineWeights(),
+      () => (exports++, agent.exportPolicy()),
+      () => agent.policyWeights(),
     );
     const taken = [];
     for (let i = 0; i < 3; i++) {
       await trainAgent(agent, env, { timesteps: 300 * (i + 1) });
       const snapshot = await snapshots.take();
-      const reference = await modelSnapshot(agent.exportModel());
+      const reference = await modelSnapshot(agent.exportPolicy());
       expect(Buffer.from(snapshot.modelJson)).toEqual(Buffer.from(reference.modelJson));
       expect(Buffer.from(snapshot.weights)).toEqual(Buffer.from(reference.weights));
       taken.push(Buffer.from(snapshot.weights));

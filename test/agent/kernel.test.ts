@@ -1,8 +1,9 @@
-import { DqnAgent } from '../../src/agent/dqn-agent.js';
-import { createBatch, ReplayBuffer } from '../../src/agent/replay/replay-buffer.js';
+import { DqnAgent } from '../../src/agent/dqn/dqn-agent.js';
+import { createBatch, ReplayBuffer } from '../../src/agent/dqn/replay/replay-buffer.js';
 import { selectBackend } from '../../src/backend/select-backend.js';
 import { configSchema } from '../../src/config/schema.js';
 import { Rng } from '../../src/random/rng.js';
+import { spacesFor } from '../helpers/spaces.js';
 
 const maxDiff = (a: ArrayLike<number>[], b: ArrayLike<number>[]) =>
   Math.max(0, ...a.flatMap((w, i) => Array.from(w as ArrayLike<number>, (v, j) => Math.abs(v - (b[i] as ArrayLike<number>)[j]))));
@@ -10,8 +11,9 @@ const maxDiff = (a: ArrayLike<number>[], b: ArrayLike<number>[]) =>
 /** Two agents of one seed, one per engine, and a replay buffer of random transitions to feed both the same batches. */
 function setup(agentSettings: Record<string, unknown>, obsDim = 31, nActions = 3) {
   const config = (engine: 'tfjs' | 'kernel') => configSchema.parse({ agent: { ...agentSettings, engine, learningStarts: 0 } }).agent;
-  const tfjs = new DqnAgent(config('tfjs'), obsDim, nActions, Rng.fromSeed(11), 5000);
-  const kernel = new DqnAgent(config('kernel'), obsDim, nActions, Rng.fromSeed(11), 5000);
+  const spaces = spacesFor(obsDim, nActions);
+  const tfjs = new DqnAgent(config('tfjs'), spaces, { rng: Rng.fromSeed(11), timesteps: 5000, rewardScale: 1 });
+  const kernel = new DqnAgent(config('kernel'), spaces, { rng: Rng.fromSeed(11), timesteps: 5000, rewardScale: 1 });
   const c = config('kernel');
   const replay = new ReplayBuffer({ capacity: 500, obsDim, prioritized: true, alpha: 0.6, priorityEpsilon: 1e-6 });
   const rng = Rng.fromSeed(3);
@@ -81,7 +83,7 @@ describe('the WebAssembly kernel agrees with the tfjs reference', () => {
     }
     expect(maxDiff(s.tfjs.getState(false).online, s.kernel.getState(false).online)).toBeLessThan(1e-5);
     const exported = s.kernel
-      .exportModel()
+      .exportPolicy()
       .getWeights()
       .map((t) => t.dataSync() as Float32Array);
     expect(maxDiff(exported, s.kernel.getState(false).online)).toBe(0);

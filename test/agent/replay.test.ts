@@ -1,5 +1,5 @@
-import { SumTree } from '../../src/agent/replay/sum-tree.js';
-import { createBatch, ReplayBuffer } from '../../src/agent/replay/replay-buffer.js';
+import { SumTree } from '../../src/agent/dqn/replay/sum-tree.js';
+import { createBatch, ReplayBuffer } from '../../src/agent/dqn/replay/replay-buffer.js';
 import { Rng } from '../../src/random/rng.js';
 
 describe('SumTree', () => {

@@ -9,7 +9,7 @@ function market(prices: number[], dim = 1): MarketView {
     simpleReturns[t] = prices[t] / prices[t - 1] - 1;
   }
   const features = new Float32Array(n * dim).map((_, i) => Math.floor(i / dim));
-  return { features, featureDim: dim, firstValidRow: 1, logReturns, simpleReturns };
+  return { features, featureDim: dim, featureNames: Array.from({ length: dim }, (_, i) => `f${i}`), firstValidRow: 1, logReturns, simpleReturns };
 }
 
 const prices = [100, 101, 99, 102, 102, 105];

@@ -7,6 +7,7 @@ export function marketFor(prices: Float64Array, lookback: number, trainEnd: numb
   return {
     features: standardize(fs, fitStandardization(fs, 0, trainEnd)),
     featureDim: fs.dim,
+    featureNames: fs.names,
     firstValidRow: fs.firstValidRow,
     logReturns: fs.logReturns,
     simpleReturns: fs.simpleReturns,

@@ -1,3 +1,4 @@
+import { algorithms } from '../../src/agent/registry.js';
 import { iterationSpec } from '../../src/report/chart-specs.js';
 import { forgetChartTemplates, toPng } from '../../src/report/render.js';
 import type { Candidate } from '../../src/records/schemas.js';
@@ -15,7 +16,7 @@ function snapshot(step: number) {
   const candidates = [-0.4, -0.98, -1.53]
     .map((score, i) => ({ step: (i + 1) * 1000, score, metrics: {} }) as unknown as Candidate)
     .filter((c) => c.step <= step);
-  return iterationSpec(1, step, 10_000, { points, episodes }, candidates, 'sharpe');
+  return iterationSpec(1, step, 10_000, { points, episodes }, candidates, 'sharpe', algorithms.dqn.diagnostics);
 }
 
 describe('PNG rendering', () => {

@@ -1,5 +1,6 @@
+import { algorithms } from '../../src/agent/registry.js';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { DqnAgent } from '../../src/agent/dqn-agent.js';
+import { DqnAgent } from '../../src/agent/dqn/dqn-agent.js';
 import { selectBackend } from '../../src/backend/select-backend.js';
 import { configSchema } from '../../src/config/schema.js';
 import { TradingEnv } from '../../src/env/trading-env.js';
@@ -31,11 +32,11 @@ describe('training checkpoints: saved whole, restored exactly, damage named', ()
     const config = configSchema.parse({ env: { lookback: 5 }, agent: { learningStarts: 100, batchSize: 16, layers: [8] } });
     const env = new TradingEnv(marketFor(ar1Prices(400, 0.5, 0.01, 3), 5, 300), 0, 300, config.env);
     const rng = Rng.fromSeed(5);
-    session = new TrainingSession(new DqnAgent(config.agent, env.obsDim, env.nActions, rng, 400), rng, 400);
+    session = new TrainingSession(new DqnAgent(config.agent, env.spaces, { rng: rng, timesteps: 400, rewardScale: 1 }), rng, 400);
     for (const step of [150, 300]) {
       const loop = await trainAgent(session.agent, env, { timesteps: step, resumeFrom: session.loop });
       session.loop = loop;
-      await store.training(1).save(step, session.snapshot(loop, 1.5, true), metadata(step), { epsilon: session.agent.epsilon });
+      await store.training(1).save(step, session.snapshot(loop, 1.5, true), metadata(step), session.agent.stateDiagnostics());
     }
   });
   afterAll(() => session.agent.dispose());
@@ -54,7 +55,7 @@ describe('training checkpoints: saved whole, restored exactly, damage named', ()
     expect(restored.state.json).toEqual(JSON.parse(JSON.stringify(session.snapshot(session.loop!, 1.5, true).json)));
     expect(Object.keys(restored.state.arrays).sort()).toEqual(Object.keys(session.agent.saveState(true).arrays).sort());
     expect(restored.state.arrays.online).toEqual(session.agent.saveState(true).arrays.online);
-    expect(TrainingSession.check(restored.state)).toBeNull();
+    expect(TrainingSession.check(restored.state, algorithms.dqn)).toBeNull();
     expect(await store.training(1).steps()).toEqual([150, 300]);
     const entry = (store.index as CheckpointIndex).get(layout.trainingCheckpoint(1, 300));
     expect(entry).toMatchObject({ kind: 'training', iteration: 1, step: 300, time: '2026-01-02T03:04:05.000Z' });
@@ -99,8 +100,10 @@ describe('training checkpoints: saved whole, restored exactly, damage named', ()
   test('a state that verifies but does not fit the agent is refused by the session before anything is restored', async () => {
     const { state } = await store.training(1).restore(300);
     const broken = { json: { ...state.json, agent: { ...(state.json.agent as object), shapes: [3] } }, arrays: state.arrays };
-    expect(TrainingSession.check(broken)).toMatch(/array online holds \d+ values; the network needs 3/);
-    expect(TrainingSession.check({ json: { ...state.json, rng: 'x' }, arrays: state.arrays })).toMatch(/training state does not fit its schema: rng/);
+    expect(TrainingSession.check(broken, algorithms.dqn)).toMatch(/array online holds \d+ values; the network needs 3/);
+    expect(TrainingSession.check({ json: { ...state.json, rng: 'x' }, arrays: state.arrays }, algorithms.dqn)).toMatch(
+      /training state does not fit its schema: rng/,
+    );
   });
 
   test('latest() passes over a truncated newest checkpoint, says why, and returns the older one', async () => {

@@ -1,4 +1,4 @@
-import { DqnAgent } from '../../src/agent/dqn-agent.js';
+import { DqnAgent } from '../../src/agent/dqn/dqn-agent.js';
 import { selectBackend } from '../../src/backend/select-backend.js';
 import { configSchema } from '../../src/config/schema.js';
 import { TradingEnv } from '../../src/env/trading-env.js';
@@ -18,7 +18,7 @@ beforeAll(async () => {
 async function stepsToFinishSave(reportBusy: boolean): Promise<{ finishedAt: number; weights: Float32Array[] }> {
   const config = configSchema.parse({ env: { lookback: 5 }, agent: { learningStarts: 100, batchSize: 16, layers: [8] } });
   const env = new TradingEnv(marketFor(ar1Prices(1200, 0.5, 0.01, 3), 5, 1100), 0, 1100, config.env);
-  const agent = new DqnAgent(config.agent, env.obsDim, env.nActions, Rng.fromSeed(3), 1000);
+  const agent = new DqnAgent(config.agent, env.spaces, { rng: Rng.fromSeed(3), timesteps: 1000, rewardScale: 1 });
   let inFlight = false;
   let finishedAt = -1;
   const save = async () => {
@@ -32,7 +32,7 @@ async function stepsToFinishSave(reportBusy: boolean): Promise<{ finishedAt: num
     callbacks: [{ onStep: ({ step }) => void (step === 1 ? save() : undefined) }],
     backgroundBusy: reportBusy ? () => inFlight : undefined,
   });
-  const weights = agent.onlineWeights();
+  const weights = agent.policyWeights();
   agent.dispose();
   return { finishedAt, weights };
 }

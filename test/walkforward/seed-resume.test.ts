@@ -1,3 +1,4 @@
+import { algorithms } from '../../src/agent/registry.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../../src/errors/index.js';
@@ -65,7 +66,7 @@ describe('seeds are units of resume', () => {
       'metadata.json': Buffer.from(JSON.stringify({ ...trainingMetadata(300, 9), seed: 1 })),
       'state.json': Buffer.from(JSON.stringify({ formatVersion: 2, json: {}, arrays: {} })),
     });
-    const refused = explicitResumePoint(file);
+    const refused = explicitResumePoint(file, algorithms.dqn);
     await expect(refused).rejects.toBeInstanceOf(UsageError);
     await expect(refused).rejects.toThrow(/training seed 1; --resume takes seed 0's/);
   });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { ReplayBatch } from '../replay/replay-buffer.js';
+import type { ReplayBatch } from '../dqn/replay/replay-buffer.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;

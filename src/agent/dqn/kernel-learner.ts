@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { AdamState } from './adam.js';
-import { MlpKernel } from './kernel/mlp-kernel.js';
+import type { AdamState } from '../adam.js';
+import { MlpKernel } from '../kernel/mlp-kernel.js';
 import type { QLearner, StepSettings } from './learner.js';
-import { QNetwork } from './q-network.js';
+import { QNetwork } from '../q-network.js';
 import type { ReplayBatch } from './replay/replay-buffer.js';
 
 const BETA1 = 0.9;

@@ -1,4 +1,4 @@
-import type { Rng } from '../../random/rng.js';
+import type { Rng } from '../../../random/rng.js';
 import { SumTree } from './sum-tree.js';
 
 /** One sampled minibatch, written into preallocated arrays. */

@@ -1,12 +1,13 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { AdamState } from './adam.js';
+import type { AdamState } from '../adam.js';
 import type { ReplayBatch } from './replay/replay-buffer.js';
 
-export interface UpdateStats {
+/** What one gradient step reports (a type, not an interface, so it is a record of numbers by name). */
+export type UpdateStats = {
   loss: number;
   meanAbsTd: number;
   maxAbsQ: number;
-}
+};
 
 /** Hyper-parameters of one gradient step. */
 export interface StepSettings {

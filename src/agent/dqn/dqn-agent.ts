@@ -1,12 +1,17 @@
 import type * as tf from '@tensorflow/tfjs';
-import type { AgentConfig } from '../config/schema.js';
-import type { Rng } from '../random/rng.js';
+import type { EnvSpaces } from '../../env/spaces.js';
+import { observationSize } from '../../env/spaces.js';
+import type { Rng } from '../../random/rng.js';
+import type { Agent, AgentOptions, Diagnostics } from '../agent.js';
+import type { AgentConfig } from '../config.js';
+import { greedyActionsOf } from '../greedy.js';
+import { QNetwork } from '../q-network.js';
+import type { StateParts } from '../state.js';
 import { KernelLearner } from './kernel-learner.js';
 import type { QLearner, StepSettings, UpdateStats } from './learner.js';
-import { QNetwork } from './q-network.js';
 import { createBatch, ReplayBuffer, type ReplayBatch } from './replay/replay-buffer.js';
-import { agentStateFromParts, agentStateToParts, type AgentState, type StateParts } from './state.js';
 import { linearSchedule } from './schedules.js';
+import { agentStateFromParts, agentStateToParts, type AgentState } from './state.js';
 import { TfjsLearner } from './tfjs-learner.js';
 
 export type { UpdateStats } from './learner.js';
@@ -19,26 +24,35 @@ export type { AgentState } from './state.js';
  * network every targetUpdateInterval steps. All randomness comes from the injected generator; the arithmetic
  * runs in the learner chosen by agent.engine.
  */
-export class DqnAgent {
+export class DqnAgent implements Agent {
+  readonly algorithm = 'dqn' as const;
   readonly learner: QLearner;
+  readonly obsDim: number;
+  readonly nActions: number;
   readonly replay: ReplayBuffer;
   private readonly epsilonAt: (step: number) => number;
   private readonly betaAt: (step: number) => number;
   private readonly batch: ReplayBatch;
   /** The gradient step's settings, fixed for the agent's life (built once, not every update). */
   private readonly stepSettings: StepSettings;
+  private readonly rng: Rng;
   numTimesteps = 0;
   numUpdates = 0;
   /** Rewards are multiplied by this before they are stored (see agent.rewardScaling); 1 leaves them as they are. */
-  rewardScale = 1;
+  rewardScale: number;
 
   constructor(
     private readonly config: AgentConfig,
-    readonly obsDim: number,
-    readonly nActions: number,
-    private readonly rng: Rng,
-    readonly totalTimesteps: number,
+    readonly spaces: EnvSpaces,
+    options: AgentOptions,
   ) {
+    const { rng, timesteps: totalTimesteps } = options;
+    this.rng = rng;
+    this.rewardScale = options.rewardScale;
+    const obsDim = observationSize(spaces);
+    const nActions = spaces.action.n;
+    this.obsDim = obsDim;
+    this.nActions = nActions;
     // Initial weights come from the run's generator whatever the engine, so both engines start identically.
     const init = new QNetwork(obsDim, config.layers, nActions);
     init.initialize(rng);
@@ -77,6 +91,14 @@ export class DqnAgent {
     return this.learner.greedyAction(obs);
   }
 
+  greedyActions(obs: Float32Array, count: number, out?: Int32Array): Int32Array {
+    return greedyActionsOf(this, obs, count, out);
+  }
+
+  stateDiagnostics(): Diagnostics {
+    return { epsilon: this.epsilon };
+  }
+
   /** Q-values of one observation (for diagnostics and tests). */
   qValues(obs: Float32Array): Float32Array {
     return this.learner.qValues(obs);
@@ -86,7 +108,7 @@ export class DqnAgent {
     this.replay.add(obs, action, reward * this.rewardScale, nextObs, terminated);
   }
 
-  /** Call once after each environment step; returns the last update's stats when it trained. */
+  /** Call once after each environment step; returns the last update's stats (loss, meanAbsTd, maxAbsQ) when it trained. */
   onStep(): UpdateStats | null {
     this.numTimesteps += 1;
     let stats: UpdateStats | null = null;
@@ -108,18 +130,18 @@ export class DqnAgent {
   }
 
   /** Sets online and target weights (warm start from a preserved model). */
-  loadWeights(weights: Float32Array[]): void {
+  loadPolicyWeights(weights: Float32Array[]): void {
     this.learner.setOnline(weights);
     this.learner.syncTarget();
   }
 
-  /** A tfjs model with the current online weights, for saving. */
-  exportModel(): tf.LayersModel {
+  /** A tfjs model with the current online weights, for saving (owned by the agent). */
+  exportPolicy(): tf.LayersModel {
     return this.learner.exportModel();
   }
 
   /** Copies of the online network's weight arrays, in the model's weight order. */
-  onlineWeights(): Float32Array[] {
+  policyWeights(): Float32Array[] {
     return this.learner.getOnline();
   }
 

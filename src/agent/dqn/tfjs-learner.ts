@@ -1,8 +1,8 @@
 import type * as TF from '@tensorflow/tfjs';
-import { tf } from '../backend/tf.js';
-import { Adam, type AdamState } from './adam.js';
+import { tf } from '../../backend/tf.js';
+import { Adam, type AdamState } from '../adam.js';
 import type { QLearner, StepSettings } from './learner.js';
-import { QNetwork } from './q-network.js';
+import { QNetwork } from '../q-network.js';
 import type { ReplayBatch } from './replay/replay-buffer.js';
 
 /** The reference learner: online and target MLPs as tfjs variables, raw ops, PyTorch-rule Adam. */
