@@ -1,4 +1,5 @@
-import { mkdir, open, readdir, truncate, type FileHandle } from 'node:fs/promises';
+import { mkdir, readdir, truncate, type FileHandle } from 'node:fs/promises';
+import { openForAppend, refuseNonFolder, refuseNonRegular } from '../../util/regular-file.js';
 import { join } from 'node:path';
 import { encodeFileVersionEvent, encodeScalarEvent } from './event-codec.js';
 import { frameRecord } from './record-framing.js';
@@ -56,9 +57,14 @@ export class TensorBoardWriter {
       throw new RangeError(`startSeconds must be a non-negative integer, got ${startSeconds}`);
     }
     if (!Number.isInteger(flushEvery) || flushEvery < 1) throw new RangeError(`flushEvery must be a positive integer, got ${flushEvery}`);
+    await refuseNonFolder(dir);
     await mkdir(dir, { recursive: true });
-    const own = (await readdir(dir))
-      .map((name) => ({ name, match: OWN_FILE.exec(name) }))
+    const entries = await readdir(dir, { withFileTypes: true });
+    // A FIFO or link under our file name would block the read or lead elsewhere: refused before it is opened.
+    const impostor = entries.find((e) => OWN_FILE.test(e.name) && !e.isFile());
+    if (impostor) await refuseNonRegular(join(dir, impostor.name));
+    const own = entries
+      .map(({ name }) => ({ name, match: OWN_FILE.exec(name) }))
       .filter((entry) => entry.match !== null)
       .sort((a, b) => Number(a.match![1]) - Number(b.match![1]) || a.name.localeCompare(b.name));
     const lastSteps = new Map<string, number>();
@@ -73,7 +79,7 @@ export class TensorBoardWriter {
       records = contents.events.length;
     }
     const file = join(dir, own.at(-1)?.name ?? eventFileName(startSeconds));
-    const handle = await open(file, 'a');
+    const handle = await openForAppend(file);
     const writer = new TensorBoardWriter(file, handle, lastSteps, now, flushEvery, flushIntervalMs);
     if (records === 0) await handle.appendFile(frameRecord(encodeFileVersionEvent(now() / 1000)));
     return writer;
