@@ -12,6 +12,7 @@ import { FORMAT_VERSION } from '../records/schemas.js';
 import { studyManifestSchema, type StudySummary } from '../records/study.js';
 import { writeJson } from '../store/json-file.js';
 import { checkExperimentId, layout } from '../store/layout.js';
+import { claimFolder } from '../store/ownership.js';
 import { runWalkForward } from '../walkforward/pipeline.js';
 import { QueueExecutor } from './queue-executor.js';
 import { writeStudy } from './study.js';
@@ -120,6 +121,10 @@ export async function runSweep(file: string, options: SweepOptions = {}): Promis
   const plan = planSweep(file);
   const now = options.now ?? (() => new Date());
   await mkdir(plan.dir, { recursive: true });
+  await claimFolder(plan.dir, 'study', plan.study, {
+    now,
+    log: (msg) => options.onLog?.({ level: 30, time: now().getTime(), msg, event: 'folder-adopted' }),
+  });
   await writeJson(join(plan.dir, layout.study.manifest), studyManifestSchema, {
     formatVersion: FORMAT_VERSION,
     study: plan.study,

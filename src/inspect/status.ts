@@ -6,6 +6,7 @@ import type { IndexEntry } from '../records/schemas.js';
 import { CheckpointIndex } from '../store/index-store.js';
 import { isAlive, readLock, type LockInfo } from '../store/lock.js';
 import { experimentPaths } from '../store/layout.js';
+import { checkOwned } from '../store/ownership.js';
 
 /** How far back in run.log a status looks: the default run writes about 100 KiB in all. */
 const TAIL_BYTES = 4 * 1024 * 1024;
@@ -83,6 +84,7 @@ const iso = (time: number) => new Date(time).toISOString();
 export async function experimentStatus(resultsDir: string, experiment: string, options: StatusOptions = {}): Promise<ExperimentStatus> {
   const now = (options.now ?? (() => new Date()))();
   const paths = experimentPaths(resultsDir, experiment);
+  await checkOwned(paths.root, 'experiment', experiment);
   const lock = await readLock(paths.root);
   const holder = lock && isAlive(lock) ? lock : null;
   const lines = await readRunLogTail(paths.runLog, TAIL_BYTES);

@@ -81,6 +81,8 @@ export const cleanupRemovalEventSchema = event('cleanup-removal', {
   file: z.string(),
   rule: z.string(),
 });
+/** A file in a folder the run removes that the pipeline did not write: left in place, with its folder. */
+export const foreignFileKeptEventSchema = event('foreign-file-kept', { iteration: iterationField.iteration.optional(), file: z.string() });
 export const trainingWarningEventSchema = event('training-warning', { ...atStep, loss: num.optional(), maxAbsQ: num.optional() });
 export const configWarningEventSchema = event('config-warning', {});
 export const backendChangedEventSchema = event('backend-changed', {});
@@ -112,6 +114,7 @@ export const runLogLineSchema = z.discriminatedUnion('event', [
   evaluationEventSchema,
   checkpointEventSchema,
   cleanupRemovalEventSchema,
+  foreignFileKeptEventSchema,
   trainingWarningEventSchema,
   configWarningEventSchema,
   backendChangedEventSchema,
@@ -145,4 +148,5 @@ export const WARNING_EVENTS: readonly RunLogEventKind[] = [
   'checkpoint-skipped',
   'chart-failed',
   'report-no-data',
+  'foreign-file-kept',
 ];

@@ -1,4 +1,4 @@
-import { lstat, mkdir, readFile, rename, rmdir, stat } from 'node:fs/promises';
+import { lstat, mkdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { CheckpointIndex } from '../store/index-store.js';
@@ -6,6 +6,7 @@ import { CheckpointWriteError, ResumeRefusedError, UsageError } from '../errors/
 import { deriveSeed } from '../random/rng.js';
 import { acquireLock, isAlive, readLock, type ExperimentLock } from '../store/lock.js';
 import { removeTempLeftovers } from '../retention/cleanup.js';
+import { checkOwned, claimFolder } from '../store/ownership.js';
 import { scanExperiment } from '../store/scan.js';
 import { ExperimentLockedError } from '../errors/index.js';
 import type { PipelineConfig } from '../config/schema.js';
@@ -59,7 +60,9 @@ export async function startExperiment(
 ): Promise<StartedExperiment> {
   const now = options.now ?? (() => new Date());
   let movedTo: string | null = null;
-  if (options.fresh && (await exists(paths.root))) {
+  // Only a folder of ours is moved aside: one that is not is refused before anything happens to it.
+  const found = options.fresh ? await checkOwned(paths.root, 'experiment', experiment) : null;
+  if (found?.state === 'ours' || found?.state === 'legacy') {
     const holder = await readLock(paths.root);
     if (holder && isAlive(holder)) {
       throw new ExperimentLockedError(`experiment ${paths.root} is in use by pid ${holder.pid} on ${holder.host}; --fresh cannot move it`);
@@ -68,7 +71,7 @@ export async function startExperiment(
     await rename(paths.root, movedTo);
     log(`moved the previous experiment folder to ${movedTo}`);
   }
-  const lock = await openForWriting(paths, experiment, now);
+  const lock = await openForWriting(paths, experiment, now, log);
   try {
     if (lock.tookOver) log(`warning: took over a stale lock of pid ${lock.tookOver.pid} (started ${lock.tookOver.startedAt}); that run is gone`);
     for (const leftover of await removeTempLeftovers(paths.root)) log(`removed temporary leftover ${leftover}`);
@@ -171,10 +174,14 @@ async function finishedIterations(
   return finished;
 }
 
+/** Whether a path exists; a refusal to look (EACCES) is an error, never "absent". */
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
-    () => false,
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return false;
+      throw err;
+    },
   );
 }
 
@@ -216,16 +223,21 @@ export function planWarnings(config: PipelineConfig, windows: Window[], workers 
   return out;
 }
 
+/** Folders the pipeline writes in: each must be a real folder inside the experiment, never a link to elsewhere. */
+const WRITTEN_FOLDERS = ['', layout.checkpoints, layout.iterations, layout.visualizations, layout.tensorboard, layout.archiveFolder];
+
 /**
- * Creates the experiment folder and takes its lock, turning what the file system says into words (a results path
- * that is a file, a read-only or full disk, a name too long) and leaving no empty folder or lock behind on failure.
+ * Creates the experiment folder (or claims an existing one: see store/ownership.ts) and takes its lock, turning what
+ * the file system says into words (a results path that is a file, a read-only or full disk, a name too long) and
+ * leaving no empty folder, marker or lock behind on failure.
  */
-async function openForWriting(paths: ExperimentPaths, experiment: string, now: () => Date): Promise<ExperimentLock> {
+async function openForWriting(paths: ExperimentPaths, experiment: string, now: () => Date, log: (line: string) => void): Promise<ExperimentLock> {
   const resultsDir = dirname(paths.root);
   const created: string[] = [];
-  for (const folder of [resultsDir, paths.root, paths.checkpoints]) if (!(await exists(folder))) created.push(folder);
+  let claimed = false;
   try {
-    for (const folder of [paths.root, paths.checkpoints, paths.iterations]) {
+    for (const folder of [resultsDir, paths.root]) if (!(await exists(folder))) created.push(folder);
+    for (const folder of WRITTEN_FOLDERS.map((f) => paths.at(f))) {
       const info = await lstat(folder).catch(() => null);
       if (info?.isSymbolicLink()) {
         throw new UsageError(`${folder} is a symbolic link; the pipeline writes only inside ${resultsDir}: replace it by a real folder`);
@@ -233,21 +245,34 @@ async function openForWriting(paths: ExperimentPaths, experiment: string, now: (
     }
     // Level by level below the results folder: a recursive mkdir reports ENOENT on a read-only file system.
     await mkdir(resultsDir, { recursive: true });
-    for (const folder of [paths.root, paths.checkpoints]) if (created.includes(folder)) await mkdir(folder);
+    if (created.includes(paths.root)) await mkdir(paths.root);
+    claimed = (await claimFolder(paths.root, 'experiment', experiment, { now, log })) === 'claimed';
+    if (!(await exists(paths.checkpoints))) {
+      created.push(paths.checkpoints);
+      await mkdir(paths.checkpoints);
+    }
     return await acquireLock(paths.root, `wfo walkforward --experiment ${experiment}`, now);
   } catch (err) {
+    if (claimed) await rm(paths.at(layout.ownerMarker), { force: true }).catch(() => undefined);
     for (const folder of created.reverse()) await rmdir(folder).catch(() => undefined);
-    throw explainStartFailure(err, resultsDir, paths.root);
+    throw await explainStartFailure(err, resultsDir, paths.root);
   }
 }
 
-function explainStartFailure(err: unknown, resultsDir: string, root: string): unknown {
+async function explainStartFailure(err: unknown, resultsDir: string, root: string): Promise<unknown> {
   const e = err as NodeJS.ErrnoException;
   const where = e.path ?? root;
   switch (e.code) {
     case 'ENOTDIR':
-    case 'EEXIST':
-      return new UsageError(`cannot create the experiment folder ${root}: ${resultsDir} or a folder above it is a file; give --results-dir a folder`);
+    case 'EEXIST': {
+      // Said only when a file really is in the way (an immutable folder must not be called a file).
+      if (await firstNonFolder(resultsDir)) {
+        return new UsageError(
+          `cannot create the experiment folder ${root}: ${resultsDir} or a folder above it is a file; give --results-dir a folder`,
+        );
+      }
+      return new CheckpointWriteError(where, e.code);
+    }
     case 'ENAMETOOLONG':
       return new UsageError(`cannot create ${where}: the path is too long for the file system; use a shorter --experiment id or --results-dir`);
     case 'ENOENT':
@@ -261,4 +286,16 @@ function explainStartFailure(err: unknown, resultsDir: string, root: string): un
     default:
       return err;
   }
+}
+
+/** The first path on the way down to `path` that exists and is not a folder, or null. */
+async function firstNonFolder(path: string): Promise<string | null> {
+  const chain: string[] = [];
+  for (let p = path; dirname(p) !== p; p = dirname(p)) chain.unshift(p);
+  for (const p of chain) {
+    const info = await stat(p).catch(() => null);
+    if (!info) return null;
+    if (!info.isDirectory()) return p;
+  }
+  return null;
 }
