@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { injectedFault } from './fault-injection.js';
-import { ExperimentLockedError } from '../errors/index.js';
+import { CheckpointWriteError, ExperimentLockedError, isWriteFailure } from '../errors/index.js';
 import { layout } from './layout.js';
 
 export interface LockInfo {
@@ -43,6 +43,7 @@ export async function acquireLock(root: string, command: string, now: () => Date
     }
     await handle.close();
   } catch (err) {
+    if (isWriteFailure(err)) throw new CheckpointWriteError(path, err.code as string);
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const holder = await readLock(root);
     if (holder && isAlive(holder)) {

@@ -2,7 +2,7 @@ import { lstat, mkdir, readFile, rename, rm, rmdir, stat } from 'node:fs/promise
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import { CheckpointIndex } from '../store/index-store.js';
-import { CheckpointWriteError, ResumeRefusedError, UsageError } from '../errors/index.js';
+import { CheckpointWriteError, PipelineError, ResumeRefusedError, UsageError } from '../errors/index.js';
 import { deriveSeed } from '../random/rng.js';
 import { acquireLock, isAlive, readLock, type ExperimentLock } from '../store/lock.js';
 import { removeTempLeftovers } from '../retention/cleanup.js';
@@ -260,6 +260,7 @@ async function openForWriting(paths: ExperimentPaths, experiment: string, now: (
 }
 
 async function explainStartFailure(err: unknown, resultsDir: string, root: string): Promise<unknown> {
+  if (err instanceof PipelineError) return err;
   const e = err as NodeJS.ErrnoException;
   const where = e.path ?? root;
   switch (e.code) {
