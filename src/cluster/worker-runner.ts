@@ -8,6 +8,7 @@ import type { ChartJob, ChartSink } from '../report/chart-jobs.js';
 import { iterationRecordSchema, runConfigSchema, type IndexEntry } from '../records/schemas.js';
 import type { IndexWriter } from '../store/index-store.js';
 import { experimentPaths } from '../store/layout.js';
+import { ownershipOf } from '../store/ownership.js';
 import { loadModelZip } from '../store/model-zip.js';
 import { explicitResumePoint } from '../walkforward/resume-point.js';
 import { buildRunContext, loadRunData, type RunData } from '../walkforward/run-context.js';
@@ -120,6 +121,13 @@ export async function runClusterWorker(options: ClusterWorkerOptions): Promise<{
 /** The experiment folder must record the job's config hash: a job of an older run of the experiment is refused. */
 async function checkExperimentConfig(payload: JobPayload): Promise<void> {
   const paths = experimentPaths(payload.setup.config.resultsDir, payload.experiment);
+  // The coordinator marks (or adopts) the folder before it queues a job: a worker writes only into a folder so marked.
+  const owned = await ownershipOf(paths.root, 'experiment', payload.experiment).catch((err: Error) => ({ state: 'foreign', why: err.message }));
+  if (owned.state !== 'ours') {
+    throw new JobRefusedError(
+      `refused iteration ${payload.iteration}: ${paths.root} is not an experiment folder of wfo-rl marked by its coordinator`,
+    );
+  }
   let recorded: string;
   try {
     recorded = runConfigSchema.parse(JSON.parse(await readFile(paths.config, 'utf8'))).configHash;

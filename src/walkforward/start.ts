@@ -115,6 +115,8 @@ export async function startExperiment(
 
 async function readPrevious(paths: ExperimentPaths): Promise<RunConfigRecord | null> {
   try {
+    // A FIFO would block the read; what is not a regular file is no record (and writing config.json refuses it).
+    if (!(await lstat(paths.config)).isFile()) return null;
     return runConfigSchema.parse(JSON.parse(await readFile(paths.config, 'utf8')));
   } catch {
     return null;

@@ -6,7 +6,7 @@ import { chmodSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync,
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { collect, repoRoot } from '../../helpers/cli.js';
+import { collect, repoRoot, startCli } from '../../helpers/cli.js';
 import { syntheticSidecarSchema } from '../../../src/markets/synthetic-file.js';
 import { at, canChattr, cli, ID, walk, type Case, type Outcome, type Row } from '../harness.js';
 
@@ -65,6 +65,15 @@ function userFolder(c: Case): string[] {
   writeFileSync(join(x, 'report.html'), '<p>my report</p>');
   writeFileSync(join(x, 'visualizations', 'equity.png'), 'my chart');
   return listing(x);
+}
+
+/** The CLI, killed after `ms` (a command blocked on a FIFO must fail its row, not hang the table). */
+async function cliWithin(ms: number, args: string[]): Promise<Outcome> {
+  const child = startCli(args, { compiled: true });
+  const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+  const r = await collect(child);
+  clearTimeout(timer);
+  return { code: r.code, out: `${r.stdout}\n${r.stderr}${r.signal ? `\nkilled after ${ms} ms (blocked)` : ''}` };
 }
 
 /** The CLI run as an unprivileged user (root reads through chmod 000), compiled for this test run. */
@@ -172,13 +181,23 @@ export const ownershipRows: Row[] = [
       rmSync(c.at('run.log'));
       fifo(c.at('run.log'));
     },
-    run: (c) => cli(['walkforward', '--config', c.configFile, ...at(c), '--quiet']),
+    run: (c) => cliWithin(60_000, ['walkforward', '--config', c.configFile, ...at(c), '--quiet']),
     code: 2,
     message: /refusing to write .*e1\/run\.log: it is a FIFO \(named pipe\), not a regular file this program wrote/,
     check: (c) => {
       expect(kindOf(c.at('run.log'))).toBe('fifo');
       expect(existsSync(c.at('.lock'))).toBe(false);
     },
+  },
+  {
+    name: 'a FIFO in place of the lock: cleanup neither blocks reading it nor takes it over, it refuses it',
+    issue: 22,
+    item: 1,
+    setup: (c) => fifo(c.at('.lock')),
+    run: (c) => cliWithin(60_000, ['cleanup', ...at(c), '--keep-last', '1']),
+    code: 2,
+    message: /refusing to write .*e1\/\.lock: it is a FIFO/,
+    check: (c) => expect(kindOf(c.at('.lock'))).toBe('fifo'),
   },
   {
     name: 'a plot replaced by a link to a file outside: report refuses to write through it; the file outside is untouched',
@@ -224,12 +243,12 @@ export const ownershipRows: Row[] = [
       rmSync(c.at('checkpoint_index.json'));
       fifo(c.at('checkpoint_index.json'));
     },
-    run: (c) => cli(['verify', ...at(c), '--repair']),
+    run: (c) => cliWithin(60_000, ['verify', ...at(c), '--repair']),
     code: 2,
     message: /refusing to write .*e1\/checkpoint_index\.json: it is a FIFO/,
     mayChange: ['checkpoint_index.json'],
     check: async (c) => {
-      const list = await cli(['list', ...at(c)]);
+      const list = await cliWithin(60_000, ['list', ...at(c)]);
       expect(list.code).toBe(0);
       expect(list.out).toMatch(/checkpoint_index\.json is a FIFO \(named pipe\), not a regular file/);
       expect(kindOf(c.at('checkpoint_index.json'))).toBe('fifo');
