@@ -448,7 +448,7 @@ export const ownershipRows: Row[] = [
         ['--bars', '100000', '--drift', '0.01'],
         /--bars 100000 with --phi 0\.2, --sigma 0\.00988, --drift 0\.01: the log price could reach \+-1040 .*allowed with the other values as given: --bars <= 66078, or \|--drift\| <= 0\.00655/,
       ],
-      ['--sigma 1e6', ['--sigma', '1e6'], /--sigma 1000000.*allowed with the other values as given: .*--sigma <= 1\.08/],
+      ['--sigma 1e6', ['--sigma', '1e6'], /--sigma 1000000.*allowed with the other values as given: .*--sigma <= 4\.85/],
       ['--start-price 1e305', ['--start-price', '1e305'], /could reach \+-70\d .*lower --start-price or the other values/],
     ] as const
   ).map(([what, flags, message]): Row => ({
