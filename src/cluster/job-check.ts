@@ -4,6 +4,7 @@ import { DataError, JobRefusedError } from '../errors/index.js';
 import { checkpointIndexSchema, iterationRecordSchema, runConfigSchema, type RunConfigRecord } from '../records/schemas.js';
 import { savePlan } from '../plan/save-plan.js';
 import { experimentPaths, layout } from '../store/layout.js';
+import { ownershipOf } from '../store/ownership.js';
 import { sha256File, stableStringify } from '../util/hash.js';
 import type { RunData } from '../walkforward/run-context.js';
 import { resumeHash } from '../walkforward/start.js';
@@ -23,6 +24,9 @@ export async function checkJobAgainstExperiment(payload: JobPayload, hashes: Dat
   const { setup } = payload;
   const which = `iteration ${payload.iteration} of ${payload.experiment}`;
   const paths = experimentPaths(setup.config.resultsDir, payload.experiment);
+  // The coordinator marks (or adopts) the folder before it queues a job: a worker writes only into a folder so marked.
+  const owned = await ownershipOf(paths.root, 'experiment', payload.experiment).catch((err: Error) => ({ state: 'foreign', why: err.message }));
+  if (owned.state !== 'ours') throw new JobRefusedError(`refused ${which}: ${paths.root} is not an experiment folder of wfo-rl marked by its coordinator`);
   let recorded: RunConfigRecord;
   try {
     recorded = runConfigSchema.parse(JSON.parse(await readFile(paths.config, 'utf8')));

@@ -9,6 +9,7 @@ import { studyManifestSchema, type StudySummary } from '../records/study.js';
 import { writeJson } from '../store/json-file.js';
 import { layout } from '../store/layout.js';
 import { acquireLock, readLock, type ExperimentLock } from '../store/lock.js';
+import { claimFolder } from '../store/ownership.js';
 import { runWalkForward } from '../walkforward/pipeline.js';
 import { QueueExecutor } from './queue-executor.js';
 import { writeStudy } from './study.js';
@@ -45,6 +46,10 @@ export async function runSweep(file: string, options: SweepOptions = {}): Promis
   options.onPlanned?.(plan);
   const now = options.now ?? (() => new Date());
   await mkdir(plan.dir, { recursive: true });
+  await claimFolder(plan.dir, 'study', plan.study, {
+    now,
+    log: (msg) => options.onLog?.({ level: 30, time: now().getTime(), msg, event: 'folder-adopted' }),
+  });
   const lock = await lockStudy(plan, now);
   try {
     return await runStudy(plan, options, now);

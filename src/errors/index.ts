@@ -136,3 +136,36 @@ export function isWriteFailure(err: unknown): err is NodeJS.ErrnoException {
   const code = (err as NodeJS.ErrnoException)?.code;
   return typeof code === 'string' && code in explanations;
 }
+
+/**
+ * A path this program will not write, rename or delete because it did not make it: a folder that holds files and is
+ * not an experiment (or study) of this program, or a device, FIFO, socket, link or folder where a file of ours goes.
+ */
+export class NotOwnedError extends PipelineError {
+  override readonly name = 'NotOwnedError' as const;
+  override readonly exitCode = 2;
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The operating system refuses to let this process read or list a path (EACCES, EPERM): names the path and the code. */
+export class AccessError extends PipelineError {
+  override readonly name = 'AccessError' as const;
+  constructor(
+    readonly path: string,
+    readonly code: string,
+    action = 'read',
+  ) {
+    super(`cannot ${action} ${path}: ${code} (${explanations[code] ?? 'refused'}); check its permissions and the user this command runs as`);
+  }
+}
+
+/** Whether a file-system error is a refusal (permissions, immutable, read-only) rather than absence. */
+export function isAccessDenied(err: unknown): err is NodeJS.ErrnoException {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  return code === 'EACCES' || code === 'EPERM';
+}

@@ -8,6 +8,7 @@ import { removeTempLeftovers } from '../retention/cleanup.js';
 import { scanExperiment, type ScanResult } from '../store/scan.js';
 import { checkExperimentId, classify, layout } from '../store/layout.js';
 import { checkExperimentFolder } from '../store/experiment.js';
+import { claimFolder } from '../store/ownership.js';
 import { copyFileAtomic } from '../store/atomic-file.js';
 import { ExperimentLockedError } from '../errors/index.js';
 import { cutToGoodPrefix, findDamagedEventFiles, type EventFileDamage } from '../logging/tensorboard/index.js';
@@ -49,6 +50,9 @@ export async function verifyExperiment(root: string, experiment: string, options
         'its files change while it runs, so it is not checked now; verify it after that run ends',
     );
   }
+  // checkExperimentFolder refused a folder that is not ours; one of an earlier version gets its marker before a repair writes.
+  const adopted: string[] = [];
+  if (options.repair) await claimFolder(root, 'experiment', experiment, { log: (line) => adopted.push(line) });
   const lock = options.repair ? await acquireLock(root, `wfo verify --repair --experiment ${experiment}`) : null;
   try {
     const scan = await scanExperiment(root);
@@ -56,7 +60,7 @@ export async function verifyExperiment(root: string, experiment: string, options
     const problems = await findProblems(root, scan, loaded);
     const boards = await findDamagedEventFiles(join(root, layout.tensorboard));
     const warnings = boards.map((d) => boardWarning(root, d));
-    const repaired = options.repair ? await repairBoards(root, boards) : [];
+    const repaired = [...adopted, ...(options.repair ? await repairBoards(root, boards) : [])];
     const lost: string[] = [];
     if (!options.repair || !problems.length) {
       return { experiment, ok: !problems.length, verified: scan.entries.length, problems, repaired, lost, remaining: problems, warnings };

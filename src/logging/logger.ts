@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { openForAppendSync } from '../util/regular-file.js';
 
 /** One structured log line as the console sink receives it. */
 export interface LogRecord {
@@ -39,8 +40,8 @@ export function lowerLevel(a: string, b: string): string {
 export function createRunLogger(options: RunLoggerOptions): Logger {
   const fileLevel = options.fileLevel ?? lowerLevel(options.level, DETAIL_LEVEL);
   const streams: pino.StreamEntry[] = [];
-  if (options.file)
-    streams.push({ level: fileLevel as pino.Level, stream: pino.destination({ dest: options.file, sync: true, mkdir: true, append: true }) });
+  // Opened here, not by pino, so that a FIFO, link or device at the path is refused instead of blocked on or written through.
+  if (options.file) streams.push({ level: fileLevel as pino.Level, stream: pino.destination({ dest: openForAppendSync(options.file), sync: true }) });
   if (options.sink) {
     const sink = options.sink;
     streams.push({ level: options.level as pino.Level, stream: { write: (line: string) => sink(JSON.parse(line) as LogRecord) } });

@@ -1,11 +1,14 @@
+import { createHash } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../store/atomic-file.js';
+import { stageFile } from '../store/atomic-file.js';
+import { refuseNonRegular } from '../util/regular-file.js';
+import type { Metrics } from '../analysis/metrics.js';
 import type { EnvSettings } from '../env/trading-env.js';
-import { writeJson } from '../store/json-file.js';
+import { validated } from '../store/json-file.js';
 import { FORMAT_VERSION, metricsSchema } from '../records/schemas.js';
-import { sha256 } from '../util/hash.js';
-import { generateSynthetic, syntheticCsv, type GenerateOptions, type SyntheticParams, type SyntheticSeries } from '../data/synthetic/index.js';
+import { generateSynthetic, syntheticCsvChunks, type GenerateOptions, type SyntheticParams, type SyntheticSeries } from '../data/synthetic/index.js';
 import { ORACLE_RULE, oracleSharpe, type OracleResult } from './oracle.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -63,36 +66,86 @@ export function sidecarPath(csvPath: string): string {
 
 /**
  * Draws a synthetic market, writes it as a CSV the loader reads, then `<csvPath>.json` with the generator's
- * parameters, the seed and the oracle's figures after the given costs; both files are written atomically.
+ * parameters, the seed and the oracle's figures after the given costs. The CSV is streamed to its temporary file in
+ * chunks; both files are complete under their temporary names before either is renamed into place, and when the
+ * sidecar cannot be committed the CSV just committed goes too: a failed synth leaves nothing. A path that is not a
+ * regular file (a device, FIFO, socket, link or folder) is refused before anything is written.
  */
 export async function writeSyntheticMarket(csvPath: string, options: SyntheticMarketOptions): Promise<SyntheticMarketFile> {
   const { params, env, band, ...generate } = options;
-  const series = generateSynthetic(params, generate);
-  const text = syntheticCsv(series);
-  const oracle = oracleSharpe(series, series.params, env, { band, periodsPerYear: series.periodsPerYear });
-  await writeFileAtomic(csvPath, text);
   const path = sidecarPath(csvPath);
-  const sidecar = await writeJson(path, syntheticSidecarSchema, {
-    formatVersion: FORMAT_VERSION,
-    generator: {
-      params: series.params,
-      bars: series.bars,
-      seed: series.seed,
-      startPrice: series.startPrice,
-      startDate: series.dates[0],
-      endDate: series.dates[series.bars - 1],
-      periodsPerYear: series.periodsPerYear,
+  const hint = 'choose another --out';
+  await refuseNonRegular(csvPath, hint);
+  await refuseNonRegular(path, hint);
+  const series = generateSynthetic(params, generate);
+  const oracle = oracleSharpe(series, series.params, env, { band, periodsPerYear: series.periodsPerYear });
+  const hash = createHash('sha256');
+  let header = '';
+  const csv = await stageFile(
+    csvPath,
+    async (handle) => {
+      for (const chunk of syntheticCsvChunks(series)) {
+        header ||= chunk.slice(0, chunk.indexOf('\n'));
+        hash.update(chunk);
+        await handle.write(chunk);
+      }
     },
-    csv: { file: basename(csvPath), sha256: sha256(text), columns: text.slice(0, text.indexOf('\n')).split(',') },
-    oracle: {
-      rule: ORACLE_RULE,
-      band: oracle.band,
-      env: { allowShort: env.allowShort, costBps: env.costBps, slippageBps: env.slippageBps },
-      sharpe: oracle.sharpe,
-      totalReturn: oracle.totalReturn,
-      metrics: oracle.metrics,
-    },
-    buyAndHold: oracle.buyAndHold,
-  });
+    { hint },
+  );
+  let sidecar: SyntheticSidecar;
+  try {
+    const { data, text } = validated(path, syntheticSidecarSchema, {
+      formatVersion: FORMAT_VERSION,
+      generator: {
+        params: series.params,
+        bars: series.bars,
+        seed: series.seed,
+        startPrice: series.startPrice,
+        startDate: series.dates[0],
+        endDate: series.dates[series.bars - 1],
+        periodsPerYear: series.periodsPerYear,
+      },
+      csv: { file: basename(csvPath), sha256: hash.digest('hex'), columns: header.split(',') },
+      oracle: {
+        rule: ORACLE_RULE,
+        band: oracle.band,
+        env: { allowShort: env.allowShort, costBps: env.costBps, slippageBps: env.slippageBps },
+        sharpe: finiteOrNull(oracle.sharpe),
+        totalReturn: finiteOrNull(oracle.totalReturn),
+        metrics: finiteMetrics(oracle.metrics),
+      },
+      buyAndHold: finiteMetrics(oracle.buyAndHold),
+    });
+    sidecar = data;
+    const staged = await stageFile(path, (handle) => handle.writeFile(text), { hint });
+    await csv.commit().catch(async (err) => {
+      await staged.discard();
+      throw err;
+    });
+    // The CSV is ours now: without its sidecar it must not stay.
+    await staged.commit().catch(async (err) => {
+      await rm(csvPath, { force: true });
+      throw err;
+    });
+  } finally {
+    await csv.discard();
+  }
   return { csvPath, sidecarPath: path, series, oracle, sidecar };
+}
+
+const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
+
+/**
+ * Metrics with every figure that left the range of a double (the oracle's wealth compounded over a long series
+ * overflows) as null, with the reason, as the metrics give undefined figures.
+ */
+function finiteMetrics(m: Metrics): Metrics {
+  const out = { ...m, nullReasons: { ...m.nullReasons } };
+  for (const [key, value] of Object.entries(m)) {
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      (out as unknown as Record<string, unknown>)[key] = null;
+      out.nullReasons[key] = `overflows a double over ${m.bars} bars (compounded wealth beyond 1e308)`;
+    }
+  }
+  return out;
 }

@@ -81,6 +81,8 @@ export const cleanupRemovalEventSchema = event('cleanup-removal', {
   file: z.string(),
   rule: z.string(),
 });
+/** A file in a folder the run removes that the pipeline did not write: left in place, with its folder. */
+export const foreignFileKeptEventSchema = event('foreign-file-kept', { iteration: iterationField.iteration.optional(), file: z.string() });
 /** A diagnostic past its limit or a loss growing: the diagnostic's value comes under its own name. */
 export const trainingWarningEventSchema = event('training-warning', { ...atStep }).catchall(num);
 export const configWarningEventSchema = event('config-warning', {});
@@ -124,6 +126,7 @@ export const runLogLineSchema = z.discriminatedUnion('event', [
   evaluationEventSchema,
   checkpointEventSchema,
   cleanupRemovalEventSchema,
+  foreignFileKeptEventSchema,
   trainingWarningEventSchema,
   configWarningEventSchema,
   backendChangedEventSchema,
@@ -159,4 +162,5 @@ export const WARNING_EVENTS: readonly RunLogEventKind[] = [
   'chart-failed',
   'report-no-data',
   'tensorboard-damaged',
+  'foreign-file-kept',
 ];

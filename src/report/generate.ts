@@ -1,6 +1,6 @@
 import { algorithmOf } from '../agent/registry.js';
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { configSchema } from '../config/schema.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { iterationRecordSchema, runConfigSchema, type IterationRecord } from '../records/schemas.js';
@@ -10,9 +10,12 @@ import { experimentChartJobs, iterationChartJobs } from './chart-jobs.js';
 import { ChartWriter } from './charts-writer.js';
 import { writeReport } from './report.js';
 import { iterationRecordNames, layout } from '../store/layout.js';
+import { claimFolder } from '../store/ownership.js';
 
 /** Redraws every plot of an experiment (snapshots included) from its records and rebuilds report.html. */
 export async function generateReport(experimentDir: string, logger: Logger = silentLogger()): Promise<string> {
+  // Only into a folder of ours (one of an earlier version gets its marker first): plots and report.html are written there.
+  await claimFolder(experimentDir, 'experiment', basename(experimentDir), { log: (line) => logger.info({ event: 'folder-adopted' }, line) });
   const run = runConfigSchema.parse(JSON.parse(await readFile(join(experimentDir, 'config.json'), 'utf8')));
   const config = configSchema.parse(run.config);
   const files = iterationRecordNames(await readdir(join(experimentDir, layout.checkpoints))).map((f) => f.name);

@@ -1,11 +1,13 @@
-import { appendFile, mkdir, open, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isTempName } from '../store/atomic-file.js';
 import type { IndexWriter } from '../store/index-store.js';
 import { acquireLock } from '../store/lock.js';
 import { openExperiment } from '../store/experiment.js';
 import { METADATA_ENTRY, readZip, writeZip } from '../store/zip-store.js';
-import { classify, layout } from '../store/layout.js';
+import { classify, isPipelineFile, layout } from '../store/layout.js';
+import { claimFolder } from '../store/ownership.js';
+import { appendJournal, journalLines, pendingPlans, type PlannedRemoval } from './journal.js';
 import type { TrainingStore } from '../store/training-store.js';
 import { UsageError } from '../errors/index.js';
 import { createTrace } from '../logging/trace.js';
@@ -22,10 +24,35 @@ export async function deleteIndexed(index: IndexWriter, relativePaths: string[])
   for (const p of relativePaths) await rm(join(index.root, p), { force: true });
 }
 
-/** Removes a whole folder of the experiment (e.g. iterations/iter_3) after the index forgot everything under it. */
-export async function deleteFolder(index: IndexWriter, relativeFolder: string): Promise<void> {
+/**
+ * Removes a folder of the experiment (e.g. iterations/iter_3) after the index forgot everything under it: the files the
+ * pipeline writes there and its temporary files, then the folders left empty, deepest first. Anything else (a file
+ * someone put there, a link) stays, and so do the folders holding it; returns those paths for a warning.
+ */
+export async function deleteFolder(index: IndexWriter, relativeFolder: string): Promise<string[]> {
   await index.removeUnder(`${relativeFolder}/`);
-  await rm(join(index.root, relativeFolder), { recursive: true, force: true });
+  return removeOwnedTree(index.root, relativeFolder);
+}
+
+async function removeOwnedTree(root: string, relativeFolder: string): Promise<string[]> {
+  const folder = join(root, relativeFolder);
+  let entries;
+  try {
+    entries = await readdir(folder, { withFileTypes: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+  const kept: string[] = [];
+  for (const entry of entries) {
+    const path = `${relativeFolder}/${entry.name}`;
+    // Dirents do not follow links: a link is never entered, only kept.
+    if (entry.isDirectory()) kept.push(...(await removeOwnedTree(root, path)));
+    else if (entry.isFile() && (isPipelineFile(path) || isTempName(entry.name))) await rm(join(root, path), { force: true });
+    else kept.push(path);
+  }
+  if (!kept.length) await rmdir(folder).catch(() => undefined);
+  return kept;
 }
 
 /** Removes the training checkpoints of an iteration that the policy does not keep (policies order them by step); returns their paths. */
@@ -37,7 +64,10 @@ export async function pruneTraining(index: IndexWriter, training: TrainingStore,
   return paths;
 }
 
-/** Removes temporary leftovers of interrupted writes under `folder` (recursively); returns what it removed. */
+/**
+ * Removes temporary leftovers of interrupted writes under `folder` (recursively, never through a link): regular files
+ * whose name is one this program gives its temporary files, nothing else. Returns what it removed.
+ */
 export async function removeTempLeftovers(folder: string): Promise<string[]> {
   const removed: string[] = [];
   let entries;
@@ -49,8 +79,8 @@ export async function removeTempLeftovers(folder: string): Promise<string[]> {
   }
   for (const entry of entries) {
     const path = join(folder, entry.name);
-    if (isTempName(basename(path))) {
-      await rm(path, { recursive: true, force: true });
+    if (entry.isFile() && isTempName(entry.name)) {
+      await rm(path, { force: true });
       removed.push(path);
     } else if (entry.isDirectory()) removed.push(...(await removeTempLeftovers(path)));
   }
@@ -116,6 +146,8 @@ export async function cleanupCheckpoints(experimentDir: string, options: Cleanup
   const first = await openExperiment(experimentDir);
   const now = options.now ?? (() => new Date());
   // A dry run only reads (the index is replaced atomically), so it may look at a running experiment.
+  const adopted: string[] = [];
+  if (!options.dryRun) await claimFolder(first.root, 'experiment', first.experiment, { now, log: (line) => adopted.push(line) });
   const lock = options.dryRun ? null : await acquireLock(first.root, 'wfo cleanup');
   try {
     // Read again under the lock: another cleanup may have changed the index while this one waited.
@@ -163,7 +195,7 @@ export async function cleanupCheckpoints(experimentDir: string, options: Cleanup
       archive: null,
       journal: join(exp.root, layout.journal),
       resumed: finished,
-      warnings: exp.warnings,
+      warnings: [...adopted, ...exp.warnings],
     };
     if (options.dryRun || !doomed.length) return result;
 
@@ -192,39 +224,6 @@ export async function cleanupCheckpoints(experimentDir: string, options: Cleanup
   } finally {
     await lock?.release();
   }
-}
-
-/** A cleanup's plan as the journal's first line about it: what goes, by which rule, into which archive. */
-interface PlannedRemoval {
-  action: 'planned';
-  plan: string;
-  time: string;
-  rule: string;
-  archive: string | null;
-  files: Array<{ file: string; iteration: number; size: number; sha256: string }>;
-}
-
-/** Plans in the journal with no `done` line: a cleanup that was killed part way. */
-async function pendingPlans(journal: string): Promise<PlannedRemoval[]> {
-  const lines = await journalLines(journal);
-  const finished = new Set(lines.filter((l) => l.action === 'done').map((l) => l.plan));
-  return lines.filter(
-    (l): l is PlannedRemoval & Record<string, unknown> => l.action === 'planned' && Array.isArray(l.files) && !finished.has(l.plan),
-  );
-}
-
-async function journalLines(journal: string): Promise<Array<Record<string, unknown>>> {
-  const text = await readFile(journal, 'utf8').catch(() => '');
-  const out: Array<Record<string, unknown>> = [];
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as Record<string, unknown>);
-    } catch {
-      // A torn last line from a kill while appending: the plan it began was never acted on.
-    }
-  }
-  return out;
 }
 
 /**
@@ -311,15 +310,4 @@ async function ensureArchive(
     metrics: { files: plan.files.map((f) => f.file) },
     time: plan.time,
   });
-}
-
-async function appendJournal(path: string, lines: object[]): Promise<void> {
-  if (!lines.length) return;
-  await appendFile(path, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
-  const handle = await open(path, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }

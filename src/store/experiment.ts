@@ -1,6 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { ExperimentNotFoundError } from '../errors/index.js';
+import { AccessError, ExperimentNotFoundError, isAccessDenied } from '../errors/index.js';
+import { deniedFolder } from '../util/regular-file.js';
+import { checkOwned } from './ownership.js';
 import { bestModelSchema, iterationRecordSchema, type IndexEntry, type IterationDigest } from '../records/schemas.js';
 import { digestOf } from '../analysis/digest.js';
 import { sha256, stableStringify } from '../util/hash.js';
@@ -29,19 +31,25 @@ export interface OpenedExperiment {
 
 /**
  * Refuses a folder that is not there with words a user can act on: which experiments the results folder does hold,
- * or that the results folder itself is missing or is a file.
+ * or that the results folder itself is missing or is a file; a folder that is not an experiment of this program
+ * (store/ownership.ts), and one this user may not read, are refused naming the path.
  */
 export async function checkExperimentFolder(experimentDir: string): Promise<string> {
   const root = resolve(experimentDir);
-  const info = await stat(root).catch(() => null);
-  if (info?.isDirectory()) return root;
+  const info = await statOrNull(root);
+  if (info?.isDirectory()) {
+    await checkOwned(root, 'experiment');
+    return root;
+  }
   const parent = dirname(root);
   const id = basename(root);
   if (info) throw new ExperimentNotFoundError(`${root} is a file, not an experiment folder`);
-  const parentInfo = await stat(parent).catch(() => null);
+  const parentInfo = await statOrNull(parent);
   if (!parentInfo) throw new ExperimentNotFoundError(`no experiment ${id}: the results folder ${parent} does not exist (check --results-dir)`);
   if (!parentInfo.isDirectory()) throw new ExperimentNotFoundError(`no experiment ${id}: the results folder ${parent} is a file, not a folder`);
-  const names = await readdir(parent, { withFileTypes: true }).catch(() => []);
+  const names = await readdir(parent, { withFileTypes: true }).catch((err: NodeJS.ErrnoException) => {
+    throw isAccessDenied(err) ? new AccessError(parent, err.code as string, 'list') : err;
+  });
   const experiments: string[] = [];
   for (const e of names) {
     if (!e.isDirectory()) continue;
@@ -51,6 +59,17 @@ export async function checkExperimentFolder(experimentDir: string): Promise<stri
   experiments.sort();
   const shown = experiments.length > 20 ? `${experiments.slice(0, 20).join(', ')}, ... (${experiments.length} in all)` : experiments.join(', ');
   throw new ExperimentNotFoundError(`no experiment ${id} under ${parent}; experiments there: ${shown || 'none'}`);
+}
+
+/** The entry at `path` (following links), null when there is none; a refusal to look is an AccessError, never "absent". */
+async function statOrNull(path: string) {
+  try {
+    return await stat(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    if (isAccessDenied(err)) throw new AccessError(await deniedFolder(path), (err as NodeJS.ErrnoException).code as string);
+    throw err;
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkpointIndexSchema, FORMAT_VERSION, type IndexEntry } from '../records/schemas.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { entryKind, lstatOrNull } from '../util/regular-file.js';
 import { layout } from './layout.js';
 
 /** What writers of the experiment's files need from the index (a worker thread gets a proxy to the real one). */
@@ -47,6 +48,9 @@ export class CheckpointIndex implements IndexWriter {
   static async load(root: string, experiment: string): Promise<{ index: CheckpointIndex | null; problem: string | null; missing: boolean }> {
     let text: string;
     try {
+      // A FIFO would block the read and a link would lead elsewhere: only a regular file is read.
+      const info = await lstatOrNull(join(root, layout.index));
+      if (info && !info.isFile()) return { index: null, problem: `${layout.index} is ${entryKind(info)}, not a regular file`, missing: false };
       text = await readFile(join(root, layout.index), 'utf8');
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;

@@ -14,6 +14,8 @@ const seedFolder = (n: number, seed = 0) => (seed === 0 ? iterationFolder(n) : `
 const trainingFolder = (n: number, seed = 0) => `${seedFolder(n, seed)}/training`;
 
 export const layout = {
+  /** Written first into every folder this program makes (or adopts): what it holds is ours. See store/ownership.ts. */
+  ownerMarker: '.wfo-owner.json',
   config: 'config.json',
   index: 'checkpoint_index.json',
   lock: '.lock',
@@ -78,6 +80,14 @@ const patterns: Array<{ kind: FileKind; re: RegExp; seeded?: boolean }> = [
   { kind: 'best_record', re: /^best_model\.json$/ },
   { kind: 'archive', re: /^archive\/pruned-[^/]+\.zip$/ },
 ];
+
+/** Files the pipeline writes that the index does not list (they are not checkpoints). */
+const unindexed = [/^iterations\/iter_\d+\/failure\.json$/];
+
+/** Whether a path (relative to the experiment) is one this pipeline writes under the iteration folders: what removing a folder may delete. */
+export function isPipelineFile(path: string): boolean {
+  return classify(path) !== null || unindexed.some((re) => re.test(path));
+}
 
 export interface OwnedFile {
   kind: FileKind;

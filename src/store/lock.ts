@@ -3,8 +3,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-file.js';
 import { injectedFault } from './fault-injection.js';
-import { ExperimentLockedError } from '../errors/index.js';
+import { CheckpointWriteError, ExperimentLockedError, isWriteFailure } from '../errors/index.js';
 import { layout } from './layout.js';
+import { lstatOrNull } from '../util/regular-file.js';
 
 export interface LockInfo {
   pid: number;
@@ -43,6 +44,7 @@ export async function acquireLock(root: string, command: string, now: () => Date
     }
     await handle.close();
   } catch (err) {
+    if (isWriteFailure(err)) throw new CheckpointWriteError(path, err.code as string);
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const holder = await readLock(root);
     if (holder && isAlive(holder)) {
@@ -65,6 +67,8 @@ export async function acquireLock(root: string, command: string, now: () => Date
 
 export async function readLock(root: string): Promise<LockInfo | null> {
   try {
+    // Not a regular file (a FIFO would block the read): no lock of ours; taking it over refuses to write there.
+    if (!(await lstatOrNull(join(root, layout.lock)))?.isFile()) return null;
     return JSON.parse(await readFile(join(root, layout.lock), 'utf8')) as LockInfo;
   } catch {
     return null;

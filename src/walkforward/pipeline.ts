@@ -98,7 +98,13 @@ async function runOn(
   const start = await startExperiment(paths, options.experiment, config, plan.series.sha256, plan.windows, { ...options, now }, (line) =>
     early.info({ event: 'start' }, line),
   );
-  const logger = createRunLogger({ level: logLevel, runId, experiment: options.experiment, sink: options.onLog, file: paths.runLog });
+  let logger: ReturnType<typeof createRunLogger>;
+  try {
+    logger = createRunLogger({ level: logLevel, runId, experiment: options.experiment, sink: options.onLog, file: paths.runLog });
+  } catch (err) {
+    await start.lock.release();
+    throw err;
+  }
   const seed = start.seed;
   try {
     const versions = await versionsInUse();

@@ -4,6 +4,7 @@ import { loadModelZip } from '../store/model-zip.js';
 import { layout, type ExperimentPaths } from '../store/layout.js';
 import { iterationChartJobs, missingCharts } from '../report/chart-jobs.js';
 import { deleteFolder } from '../retention/cleanup.js';
+import { warnKept } from './kept-files.js';
 import type { IterationRecord } from '../records/schemas.js';
 import { updateBestModel } from './best-model.js';
 import type { RunContext } from './context.js';
@@ -47,7 +48,7 @@ export async function runIterations(
   for (const [n, record] of finished) {
     done.set(n, record);
     timings.set(n, { training: record.training.seconds, evaluation: 0, preservation: 0 });
-    await deleteFolder(ctx.store.index, layout.iterationFolder(n));
+    warnKept(ctx, n, await deleteFolder(ctx.store.index, layout.iterationFolder(n)));
     queueMissingPlots(record);
   }
   const handle = async ({ record, timings: t }: IterationOutcome) => {
@@ -56,7 +57,7 @@ export async function runIterations(
     timings.set(n, t);
     await updateBestModel(ctx, records());
     await options.beforeIterationCleanup?.(n, ctx.store.paths);
-    await deleteFolder(ctx.store.index, layout.iterationFolder(n));
+    warnKept(ctx, n, await deleteFolder(ctx.store.index, layout.iterationFolder(n)));
     logger.debug(
       { event: 'cleanup-removal', iteration: n, step: null, file: layout.iterationFolder(n), rule: 'iteration finished and preserved' },
       `iteration ${n}: removed ${layout.iterationFolder(n)} (its best is preserved in ${layout.checkpoints}/)`,

@@ -1,11 +1,12 @@
-import { lstat, mkdir, readFile, rename, rmdir, stat } from 'node:fs/promises';
+import { lstat, readFile, rename } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname } from 'node:path';
 import { CheckpointIndex } from '../store/index-store.js';
-import { CheckpointWriteError, ResumeRefusedError, UsageError } from '../errors/index.js';
+import { ResumeRefusedError } from '../errors/index.js';
 import { deriveSeed } from '../random/rng.js';
-import { acquireLock, isAlive, readLock, type ExperimentLock } from '../store/lock.js';
+import { isAlive, readLock, type ExperimentLock } from '../store/lock.js';
 import { removeTempLeftovers } from '../retention/cleanup.js';
+import { checkOwned } from '../store/ownership.js';
+import { openForWriting } from './open-folder.js';
 import { scanExperiment } from '../store/scan.js';
 import { ExperimentLockedError } from '../errors/index.js';
 import type { PipelineConfig } from '../config/schema.js';
@@ -59,7 +60,9 @@ export async function startExperiment(
 ): Promise<StartedExperiment> {
   const now = options.now ?? (() => new Date());
   let movedTo: string | null = null;
-  if (options.fresh && (await exists(paths.root))) {
+  // Only a folder of ours is moved aside: one that is not is refused before anything happens to it.
+  const found = options.fresh ? await checkOwned(paths.root, 'experiment', experiment) : null;
+  if (found?.state === 'ours' || found?.state === 'legacy') {
     const holder = await readLock(paths.root);
     if (holder && isAlive(holder)) {
       throw new ExperimentLockedError(`experiment ${paths.root} is in use by pid ${holder.pid} on ${holder.host}; --fresh cannot move it`);
@@ -68,7 +71,7 @@ export async function startExperiment(
     await rename(paths.root, movedTo);
     log(`moved the previous experiment folder to ${movedTo}`);
   }
-  const lock = await openForWriting(paths, experiment, now);
+  const lock = await openForWriting(paths, experiment, now, log);
   try {
     if (lock.tookOver) log(`warning: took over a stale lock of pid ${lock.tookOver.pid} (started ${lock.tookOver.startedAt}); that run is gone`);
     for (const leftover of await removeTempLeftovers(paths.root)) log(`removed temporary leftover ${leftover}`);
@@ -112,6 +115,8 @@ export async function startExperiment(
 
 async function readPrevious(paths: ExperimentPaths): Promise<RunConfigRecord | null> {
   try {
+    // A FIFO would block the read; what is not a regular file is no record (and writing config.json refuses it).
+    if (!(await lstat(paths.config)).isFile()) return null;
     return runConfigSchema.parse(JSON.parse(await readFile(paths.config, 'utf8')));
   } catch {
     return null;
@@ -171,13 +176,6 @@ async function finishedIterations(
   return finished;
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 /** Files written once per iteration: bytes that differ from the index mean an edit, never a legitimate rewrite. */
 const WRITTEN_ONCE = new Set(['preserved', 'metrics', 'placeholder']);
 const redoLine = (n: number | null) => `iteration ${n} is redone, so that no figure the index did not verify is accepted`;
@@ -214,51 +212,4 @@ export function planWarnings(config: PipelineConfig, windows: Window[], workers 
   }
   if (workers > cores) out.push(`--workers ${workers} is more than the ${cores} cores of this machine; the extra threads only compete for them`);
   return out;
-}
-
-/**
- * Creates the experiment folder and takes its lock, turning what the file system says into words (a results path
- * that is a file, a read-only or full disk, a name too long) and leaving no empty folder or lock behind on failure.
- */
-async function openForWriting(paths: ExperimentPaths, experiment: string, now: () => Date): Promise<ExperimentLock> {
-  const resultsDir = dirname(paths.root);
-  const created: string[] = [];
-  for (const folder of [resultsDir, paths.root, paths.checkpoints]) if (!(await exists(folder))) created.push(folder);
-  try {
-    for (const folder of [paths.root, paths.checkpoints, paths.iterations]) {
-      const info = await lstat(folder).catch(() => null);
-      if (info?.isSymbolicLink()) {
-        throw new UsageError(`${folder} is a symbolic link; the pipeline writes only inside ${resultsDir}: replace it by a real folder`);
-      }
-    }
-    // Level by level below the results folder: a recursive mkdir reports ENOENT on a read-only file system.
-    await mkdir(resultsDir, { recursive: true });
-    for (const folder of [paths.root, paths.checkpoints]) if (created.includes(folder)) await mkdir(folder);
-    return await acquireLock(paths.root, `wfo walkforward --experiment ${experiment}`, now);
-  } catch (err) {
-    for (const folder of created.reverse()) await rmdir(folder).catch(() => undefined);
-    throw explainStartFailure(err, resultsDir, paths.root);
-  }
-}
-
-function explainStartFailure(err: unknown, resultsDir: string, root: string): unknown {
-  const e = err as NodeJS.ErrnoException;
-  const where = e.path ?? root;
-  switch (e.code) {
-    case 'ENOTDIR':
-    case 'EEXIST':
-      return new UsageError(`cannot create the experiment folder ${root}: ${resultsDir} or a folder above it is a file; give --results-dir a folder`);
-    case 'ENAMETOOLONG':
-      return new UsageError(`cannot create ${where}: the path is too long for the file system; use a shorter --experiment id or --results-dir`);
-    case 'ENOENT':
-    case 'EROFS':
-    case 'EACCES':
-    case 'EPERM':
-    case 'ENOSPC':
-    case 'EDQUOT':
-    case 'EIO':
-      return new CheckpointWriteError(where, e.code);
-    default:
-      return err;
-  }
 }

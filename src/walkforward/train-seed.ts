@@ -24,6 +24,7 @@ import { TrainingSession } from './training-session.js';
 import { candidateEvaluator, logEvaluation } from './evaluate-candidate.js';
 import { IterationBoard } from './iteration-board.js';
 import { stepsLostAt } from './resume-point.js';
+import { warnKept } from './kept-files.js';
 
 /** What one seed's agent of an iteration found. */
 export interface TrainedSeed {
@@ -98,7 +99,7 @@ export async function trainSeed(
       );
     } else {
       // Seed 0 starts the iteration afresh; a later seed clears only its own folder (earlier seeds' results stay).
-      await deleteFolder(ctx.store.index, layout.seedFolder(n, seed));
+      warnKept(ctx, n, await deleteFolder(ctx.store.index, layout.seedFolder(n, seed)));
       if (warmStart) agent.loadPolicyWeights(warmStart);
     }
     await mkdir(ctx.store.paths.at(layout.seedFolder(n, seed)), { recursive: true });

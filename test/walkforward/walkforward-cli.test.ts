@@ -38,6 +38,7 @@ describe('wfo walkforward (real CLI, child process)', () => {
     expect(summary.iterations).toHaveLength(3);
 
     const expected = new Set([
+      '.wfo-owner.json',
       'config.json',
       'checkpoints',
       'checkpoint_index.json',

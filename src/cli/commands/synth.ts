@@ -1,9 +1,10 @@
-import { statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors/index.js';
 import { syntheticKinds, syntheticProblems, type SyntheticKind, type SyntheticParams } from '../../data/synthetic/index.js';
 import { num } from '../format.js';
+import { entryKind } from '../../util/regular-file.js';
 
 type Args = {
   kind: SyntheticKind;
@@ -94,7 +95,7 @@ export const synthCommand: CommandModule<object, Args> = {
         `Wrote ${written.csvPath}: ${generator.bars} rows ${generator.startDate}..${generator.endDate}, ${args.kind} ${shown}, seed ${generator.seed}`,
         `Oracle after ${env.costBps + env.slippageBps} bps per unit traded (${env.allowShort ? 'short/flat/long' : 'flat/long'}, no-trade band ${num(oracle.band * 1e4, 1)} bps): ` +
           `sharpe ${num(oracle.sharpe)}${oracle.sharpe === null ? ` (${oracle.metrics.nullReasons.sharpe}: the forecast never clears the band)` : ''}, ` +
-          `total return ${pct(oracle.totalReturn)} over ${oracle.metrics.bars} bars, turnover ${num(oracle.metrics.turnover, 2)} per bar`,
+          `total return ${pct(oracle.totalReturn)}${oracle.totalReturn === null ? ` (${oracle.metrics.nullReasons.totalReturn})` : ''} over ${oracle.metrics.bars} bars, turnover ${num(oracle.metrics.turnover, 2)} per bar`,
         `Buy-and-hold: sharpe ${num(buyAndHold.sharpe)}, total return ${pct(buyAndHold.totalReturn)}`,
         `Sidecar: ${written.sidecarPath}`,
       ].join('\n') + '\n',
@@ -126,15 +127,35 @@ function oracleProblems(args: Args): string[] {
 }
 
 function outProblems(out: string): string[] {
+  if (out.trim() === '') return ['--out: got an empty path; expected a file path such as data/synthetic.csv'];
   const folder = dirname(resolve(out));
-  const kind = (path: string) => {
+  const at = (path: string) => {
     try {
-      return statSync(path).isDirectory() ? 'folder' : 'file';
+      return lstatSync(path);
     } catch {
-      return 'missing';
+      return null;
     }
   };
-  if (kind(folder) !== 'folder') return [`--out ${out}: the folder ${folder} does not exist; expected a file path in an existing folder`];
-  if (kind(out) === 'folder') return [`--out ${out}: is a folder; expected a file path such as ${out}/synthetic.csv`];
+  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    return [`--out ${out}: the folder ${folder} does not exist; expected a file path in an existing folder`];
+  const target = at(out);
+  if (target?.isDirectory()) return [`--out ${out}: is a folder; expected a file path such as ${out}/synthetic.csv`];
+  // Only a regular file the user named is overwritten; a device, FIFO, socket or link is never replaced or written through.
+  if (target && !target.isFile()) return [`--out ${out}: it is ${entryKind(target)}, not a regular file; choose another --out`];
+  const sidecar = at(`${out}.json`);
+  if (sidecar && !sidecar.isFile())
+    return [`--out ${out}: its sidecar ${out}.json is ${entryKind(sidecar)}, not a regular file; choose another --out`];
+  if (sidecar && !(sidecar.size < 2 ** 20 && isSidecar(`${out}.json`)))
+    return [`--out ${out}: ${out}.json exists and is not a sidecar synth wrote; move it away or choose another --out`];
   return [];
+}
+
+/** Whether an existing <out>.json is a sidecar of an earlier synth (which a new one may replace), not someone's file. */
+function isSidecar(path: string): boolean {
+  try {
+    const json = JSON.parse(readFileSync(path, 'utf8')) as { generator?: unknown; csv?: { file?: unknown } };
+    return typeof json.generator === 'object' && json.generator !== null && typeof json.csv?.file === 'string';
+  } catch {
+    return false;
+  }
 }

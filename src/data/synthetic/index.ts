@@ -2,6 +2,7 @@ import { ConfigError } from '../../errors/index.js';
 import { Rng } from '../../random/rng.js';
 import { ar1Forecast, generateAr1Returns, pricesFromLogReturns, resolveAr1 } from './ar1.js';
 import { businessDays, parseIsoDate } from './calendar.js';
+import { businessDaysLeft, NOISE_SDS, outOfRangePrice, reachProblem } from './bounds.js';
 import { generateOuPrices, ouForecast, resolveOu } from './ou.js';
 import { generateRegimeReturns, regimeForecast, resolveRegime } from './regime.js';
 import {
@@ -21,7 +22,11 @@ export { businessDays } from './calendar.js';
 /** Names a parameter in a problem message: the key itself in the library, the flag on the command line. */
 export type ParamLabel = (key: string) => string;
 
-const MAX_BARS = 10_000_000;
+/**
+ * The most rows a series may have: 1,000,000 business days is 3,800 years of daily bars; the generator and its oracle
+ * hold a few arrays of that length (about 300 MiB at this size; see the synth rows of the hostile table).
+ */
+export const MAX_BARS = 1_000_000;
 
 /**
  * Every problem with a generator's parameters, one message each naming the parameter, the value and what is
@@ -38,11 +43,15 @@ export function syntheticProblems(params: SyntheticParams, options: GenerateOpti
     problems.push(`${label('kind')}: got ${String(params.kind)}; expected one of ${syntheticKinds.join(', ')}`);
     return problems;
   }
-  check('bars', options.bars, Number.isInteger(options.bars) && options.bars >= 10 && options.bars <= MAX_BARS, `a whole number from 10 to ${MAX_BARS}`);
+  check('bars', options.bars, Number.isInteger(options.bars) && options.bars >= 10 && options.bars <= MAX_BARS, `a whole number from 10 to ${MAX_BARS} (about 3,800 years of business days; a longer series is not supported)`);
   check('seed', options.seed, Number.isInteger(options.seed) && Math.abs(options.seed) < 2 ** 31, 'a whole number with |seed| < 2^31');
   positive('startPrice', options.startPrice);
   check('startDate', options.startDate, typeof options.startDate === 'string' && parseIsoDate(options.startDate) !== null, 'a calendar date yyyy-mm-dd');
   positive('periodsPerYear', options.periodsPerYear);
+  const startDate = options.startDate ?? DEFAULT_START_DATE;
+  const days = businessDaysLeft(startDate);
+  if (Number.isInteger(options.bars) && options.bars <= MAX_BARS && options.bars > days && days > 0)
+    problems.push(`${label('bars')}: got ${options.bars}; from ${startDate} only ${days} business days fit before 9999-12-31, the last yyyy-mm-dd date`);
   if (params.kind === 'ar1') {
     check('phi', params.phi, finite(params.phi) && Math.abs(params.phi!) < 1, 'a number with |phi| < 1 (a stationary AR(1))');
     positive('sigma', params.sigma);
@@ -56,7 +65,11 @@ export function syntheticProblems(params: SyntheticParams, options: GenerateOpti
     positive('sigma', params.sigma);
     positive('meanPrice', params.meanPrice);
   }
-  return problems;
+  if (problems.length) return problems;
+  const startPrice = options.startPrice ?? DEFAULT_START_PRICE;
+  const periodsPerYear = options.periodsPerYear ?? DEFAULT_PERIODS_PER_YEAR;
+  const reach = reachProblem(resolveSyntheticParams(params, { startPrice, periodsPerYear }), options.bars, startPrice, periodsPerYear, label);
+  return reach ? [reach] : [];
 }
 
 /** The parameters with every default filled in (sigma defaults depend on phi and periodsPerYear). */
@@ -87,6 +100,12 @@ export function generateSynthetic(params: SyntheticParams, options: GenerateOpti
     price = pricesFromLogReturns(drawn.returns, startPrice);
     regime = drawn.regime;
   } else price = generateOuPrices(rng, resolved, bars, startPrice, periodsPerYear);
+  const outside = outOfRangePrice(price);
+  if (outside) {
+    throw new ConfigError([
+      `seed ${options.seed}: this draw took the price to ${outside.value} at row ${outside.row}, outside 1e-300..1e300 (a rare draw beyond ${NOISE_SDS} standard deviations); use another seed or a smaller sigma`,
+    ]);
+  }
   const dates = businessDays(options.startDate ?? DEFAULT_START_DATE, bars);
   return { params: resolved, bars, seed: options.seed, startPrice, periodsPerYear, price, dates, regime };
 }
@@ -115,9 +134,17 @@ export function syntheticForecast(market: ObservedMarket, params: ResolvedParams
  * regime kind. Prices are written in JavaScript's shortest round-trip form, so the file reads back to the same doubles.
  */
 export function syntheticCsv(series: Pick<SyntheticSeries, 'price' | 'dates' | 'regime'>): string {
-  const lines = [series.regime ? 'date,close,regime' : 'date,close'];
-  for (let t = 0; t < series.price.length; t++) {
-    lines.push(series.regime ? `${series.dates[t]},${series.price[t]},${series.regime[t]}` : `${series.dates[t]},${series.price[t]}`);
+  return [...syntheticCsvChunks(series)].join('');
+}
+
+/** The same text in pieces of `rows` lines, for writing a long series without holding all of it as one string. */
+export function* syntheticCsvChunks(series: Pick<SyntheticSeries, 'price' | 'dates' | 'regime'>, rows = 65_536): Generator<string> {
+  yield series.regime ? 'date,close,regime\n' : 'date,close\n';
+  for (let from = 0; from < series.price.length; from += rows) {
+    const lines: string[] = [];
+    for (let t = from; t < Math.min(from + rows, series.price.length); t++) {
+      lines.push(series.regime ? `${series.dates[t]},${series.price[t]},${series.regime[t]}` : `${series.dates[t]},${series.price[t]}`);
+    }
+    yield lines.join('\n') + '\n';
   }
-  return lines.join('\n') + '\n';
 }

@@ -1,4 +1,5 @@
-import { mkdir, open, readdir, type FileHandle } from 'node:fs/promises';
+import { mkdir, readdir, type FileHandle } from 'node:fs/promises';
+import { openForAppend, refuseNonFolder, refuseNonRegular } from '../../util/regular-file.js';
 import { join } from 'node:path';
 import { cutToGoodPrefix, damageOf, OWN_EVENT_FILE, type EventFileDamage } from './damage.js';
 import { encodeFileVersionEvent, encodeScalarEvent } from './event-codec.js';
@@ -58,10 +59,13 @@ export class TensorBoardWriter {
       throw new RangeError(`startSeconds must be a non-negative integer, got ${startSeconds}`);
     }
     if (!Number.isInteger(flushEvery) || flushEvery < 1) throw new RangeError(`flushEvery must be a positive integer, got ${flushEvery}`);
+    await refuseNonFolder(dir);
     await mkdir(dir, { recursive: true });
-    // Only regular files: a link bearing our name is not ours to write through.
-    const own = (await readdir(dir, { withFileTypes: true }))
-      .filter((entry) => entry.isFile())
+    const entries = await readdir(dir, { withFileTypes: true });
+    // A FIFO or link under our file name would block the read or lead elsewhere: refused before it is opened.
+    const impostor = entries.find((e) => OWN_EVENT_FILE.test(e.name) && !e.isFile());
+    if (impostor) await refuseNonRegular(join(dir, impostor.name));
+    const own = entries
       .map(({ name }) => ({ name, match: OWN_EVENT_FILE.exec(name) }))
       .filter((entry) => entry.match !== null)
       .sort((a, b) => Number(a.match![1]) - Number(b.match![1]) || a.name.localeCompare(b.name));
@@ -80,7 +84,7 @@ export class TensorBoardWriter {
       records = prefix.events.length;
     }
     const file = join(dir, own.at(-1)?.name ?? eventFileName(startSeconds));
-    const handle = await open(file, 'a');
+    const handle = await openForAppend(file);
     const writer = new TensorBoardWriter(damaged, file, handle, lastSteps, now, flushEvery, flushIntervalMs);
     if (records === 0) await handle.appendFile(frameRecord(encodeFileVersionEvent(now() / 1000)));
     return writer;
