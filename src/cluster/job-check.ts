@@ -26,7 +26,8 @@ export async function checkJobAgainstExperiment(payload: JobPayload, hashes: Dat
   const paths = experimentPaths(setup.config.resultsDir, payload.experiment);
   // The coordinator marks (or adopts) the folder before it queues a job: a worker writes only into a folder so marked.
   const owned = await ownershipOf(paths.root, 'experiment', payload.experiment).catch((err: Error) => ({ state: 'foreign', why: err.message }));
-  if (owned.state !== 'ours') throw new JobRefusedError(`refused ${which}: ${paths.root} is not an experiment folder of wfo-rl marked by its coordinator`);
+  if (owned.state !== 'ours')
+    throw new JobRefusedError(`refused ${which}: ${paths.root} is not an experiment folder of wfo-rl marked by its coordinator`);
   let recorded: RunConfigRecord;
   try {
     recorded = runConfigSchema.parse(JSON.parse(await readFile(paths.config, 'utf8')));
