@@ -2,7 +2,7 @@
  * The library behind the `wfo` command line, for notebooks and scripts. Every function returns plain,
  * serializable objects; every JSON file the pipeline writes has its zod schema exported here.
  */
-export { runWalkForward, type WalkForwardOptions, type WalkForwardResult } from './walkforward/pipeline.js';
+export { runWalkForward, type WalkForwardOptions, type WalkForwardResult } from './walkforward/run/index.js';
 export { listCheckpoints, type CheckpointList, type CheckpointRow } from './inspect/listing.js';
 export { analyzeCheckpointPerformance, type PerformanceAnalysis, type IterationPerformance } from './inspect/performance.js';
 export { cleanupCheckpoints, type CleanupOptions, type CleanupResult, type CleanupRow } from './retention/cleanup.js';

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { prettyFactory } from 'pino-pretty';
 import type { LogRecord } from '../logging/logger.js';
-import type { ProgressState } from '../walkforward/progress.js';
+import type { ProgressState } from '../walkforward/context/index.js';
 
 export type ProgressMode = 'bars' | 'lines' | 'none';
 

@@ -6,8 +6,8 @@ import { savePlan } from '../plan/save-plan.js';
 import { experimentPaths, layout } from '../store/layout.js';
 import { ownershipOf } from '../store/ownership.js';
 import { sha256File, stableStringify } from '../util/hash.js';
-import type { RunData } from '../walkforward/run-context.js';
-import { resumeHash } from '../walkforward/start.js';
+import type { RunData } from '../walkforward/context/index.js';
+import { resumeHash } from '../walkforward/start/index.js';
 import type { JobPayload } from './jobs.js';
 
 const short = (hash: string) => `${hash.slice(0, 12)}...`;

@@ -6,8 +6,8 @@ import { JobRefusedError } from '../errors/index.js';
 import { clip, quote } from '../errors/quote.js';
 import { indexEntrySchema, iterationRecordSchema } from '../records/schemas.js';
 import { sha256 } from '../util/hash.js';
-import type { RunSetup } from '../walkforward/run-context.js';
-import type { IterationOutcome } from '../walkforward/run-iteration.js';
+import type { RunSetup } from '../walkforward/context/index.js';
+import type { IterationOutcome } from '../walkforward/selection/index.js';
 import type { IndexEntry } from '../records/schemas.js';
 import { QUEUE_SECRET_ENV, signatureProblem } from './signing.js';
 

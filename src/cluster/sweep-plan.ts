@@ -5,7 +5,7 @@ import type { PipelineConfig } from '../config/schema.js';
 import { ConfigError, InterruptedError, UsageError } from '../errors/index.js';
 import { checkExperimentId } from '../store/layout.js';
 import { sha256, stableStringify } from '../util/hash.js';
-import { resumeHash } from '../walkforward/start.js';
+import { resumeHash } from '../walkforward/start/index.js';
 import { checkPointCount, pointSettings, readSweepFile, type SweepFile } from './sweep-file.js';
 
 export interface StudyPointPlan {

@@ -10,7 +10,7 @@ import { writeJson } from '../store/json-file.js';
 import { layout } from '../store/layout.js';
 import { acquireLock, readLock, type ExperimentLock } from '../store/lock.js';
 import { claimFolder } from '../store/ownership.js';
-import { runWalkForward } from '../walkforward/pipeline.js';
+import { runWalkForward } from '../walkforward/run/index.js';
 import { QueueExecutor } from './queue-executor.js';
 import { writeStudy } from './study.js';
 import { planSweep, type PlanOptions, type StudyPlan, type StudyPointPlan } from './sweep-plan.js';

@@ -13,9 +13,9 @@ import { iterationRecordSchema, type IndexEntry, type RunConfigRecord } from '..
 import type { IndexWriter } from '../store/index-store.js';
 import { experimentPaths } from '../store/layout.js';
 import { loadModelZip } from '../store/model-zip.js';
-import { explicitResumePoint } from '../walkforward/resume-point.js';
-import { buildRunContext, loadRunData, type RunData } from '../walkforward/run-context.js';
-import { runOneIteration } from '../walkforward/run-iteration.js';
+import { explicitResumePoint } from '../walkforward/seed/index.js';
+import { buildRunContext, loadRunData, type RunData } from '../walkforward/context/index.js';
+import { runOneIteration } from '../walkforward/selection/index.js';
 import { settlesWithin } from './deadline.js';
 import { checkJobAgainstExperiment, checkLoadedData, DataHashes } from './job-check.js';
 import { checkPayload, iterationJobId, QUEUE_NAME, QUEUE_PREFIX, type IndexOp, type JobPayload, type JobResult } from './jobs.js';

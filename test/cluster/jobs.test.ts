@@ -7,7 +7,7 @@ import { pointId } from '../../src/cluster/sweep.js';
 import { productVersion } from '../../src/cluster/version.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { savePlan } from '../../src/plan/save-plan.js';
-import { resumeHash } from '../../src/walkforward/start.js';
+import { resumeHash } from '../../src/walkforward/start/index.js';
 import { runCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { runningRedisServers, startRedis, type RedisServer } from '../helpers/redis.js';

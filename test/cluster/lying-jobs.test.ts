@@ -11,7 +11,7 @@ import { Redis } from 'ioredis';
 import { QUEUE_NAME, QUEUE_PREFIX, type JobPayload } from '../../src/cluster/jobs.js';
 import { foreignJobProblem } from '../../src/cluster/queued-job.js';
 import { sign } from '../../src/cluster/signing.js';
-import { resumeHash } from '../../src/walkforward/start.js';
+import { resumeHash } from '../../src/walkforward/start/index.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { layout } from '../../src/store/layout.js';
 import { runCli, waitForOutput } from '../helpers/cli.js';

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config/load-config.js';
 import { selectBackend } from '../../src/backend/select-backend.js';
-import { runWalkForward } from '../../src/walkforward/pipeline.js';
+import { runWalkForward } from '../../src/walkforward/run/index.js';
 import { smallExperiment } from './experiment.js';
 
 /** A finished experiment from the real pipeline where every iteration qualified (4 preserved models). */

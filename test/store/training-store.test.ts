@@ -11,7 +11,7 @@ import { CheckpointIndex } from '../../src/store/index-store.js';
 import { experimentPaths, layout } from '../../src/store/layout.js';
 import { readZip, writeZip } from '../../src/store/zip-store.js';
 import { trainAgent } from '../../src/training/train-loop.js';
-import { TrainingSession } from '../../src/walkforward/training-session.js';
+import { TrainingSession } from '../../src/walkforward/seed/index.js';
 import { marketFor } from '../helpers/market.js';
 import { ar1Prices } from '../helpers/synthetic.js';
 import { tempDir } from '../helpers/temp.js';

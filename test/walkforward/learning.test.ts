@@ -4,7 +4,7 @@ import { selectBackend } from '../../src/backend/select-backend.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { writeSyntheticMarket } from '../../src/markets/synthetic-file.js';
 import { iterationRecordSchema, walkforwardSummarySchema } from '../../src/records/schemas.js';
-import { runWalkForward } from '../../src/walkforward/pipeline.js';
+import { runWalkForward } from '../../src/walkforward/run/index.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { tempDir } from '../helpers/temp.js';
 

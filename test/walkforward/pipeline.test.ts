@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { loadConfig } from '../../src/config/load-config.js';
 import { loadModelZip } from '../../src/store/model-zip.js';
 import { selectBackend } from '../../src/backend/select-backend.js';
-import { runWalkForward } from '../../src/walkforward/pipeline.js';
+import { runWalkForward } from '../../src/walkforward/run/index.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { tempDir } from '../helpers/temp.js';
 

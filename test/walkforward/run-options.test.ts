@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../../src/errors/index.js';
-import { checkRunOptions, parseWorkers, resolveWorkers } from '../../src/walkforward/run-options.js';
+import { checkRunOptions, parseWorkers, resolveWorkers } from '../../src/walkforward/executors/index.js';
 import { runCli } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { tempDir } from '../helpers/temp.js';

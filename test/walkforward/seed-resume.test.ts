@@ -5,7 +5,7 @@ import { UsageError } from '../../src/errors/index.js';
 import { readRunLog } from '../../src/logging/run-log.js';
 import { verifyExperiment } from '../../src/inspect/verify.js';
 import { writeZip } from '../../src/store/zip-store.js';
-import { explicitResumePoint } from '../../src/walkforward/resume-point.js';
+import { explicitResumePoint } from '../../src/walkforward/seed/index.js';
 import { trainingMetadata } from '../helpers/metadata.js';
 import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';

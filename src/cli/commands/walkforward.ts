@@ -4,8 +4,8 @@ import { experimentPaths } from '../../store/layout.js';
 import { resolveConfig, withConfigOptions, type ConfigArgs } from '../options.js';
 import { configDisplay } from '../format.js';
 import { stopSignal } from '../signals.js';
-import { checkRunOptions, parseWorkers } from '../../walkforward/run-options.js';
-import { startExecutor } from '../../walkforward/worker-pool.js';
+import { checkRunOptions, parseWorkers } from '../../walkforward/executors/index.js';
+import { startExecutor } from '../../walkforward/executors/index.js';
 import { REDIS_WAIT_ENV, resolveRedisUrl, resolveRedisWait } from '../../cluster/redis.js';
 import { resolveQueueSecret } from '../../cluster/signing.js';
 
@@ -66,7 +66,7 @@ export const walkforwardCommand: CommandModule<object, Args> = {
     if (warning) process.stderr.write(`warning: ${warning}\n`);
     if (!args.quiet) process.stdout.write(configDisplay(config, plan, experimentPaths(config.resultsDir, args.experiment).root) + '\n');
     const [{ runWalkForward }, { ConsoleOutput }] = await Promise.all([
-      import('../../walkforward/pipeline.js'),
+      import('../../walkforward/run/index.js'),
       import('../console-output.js'),
     ]).catch(async (err) => {
       await executor.close();

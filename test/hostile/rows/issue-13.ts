@@ -5,7 +5,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { collect, startCli, waitForOutput } from '../../helpers/cli.js';
 import { writeHostileZip } from '../../store/hostile-zip.js';
-import { runWalkForward } from '../../../src/walkforward/pipeline.js';
+import { runWalkForward } from '../../../src/walkforward/run/index.js';
 import { verifyExperiment } from '../../../src/inspect/verify.js';
 import { listCheckpoints } from '../../../src/inspect/listing.js';
 import { analyzeCheckpointPerformance } from '../../../src/inspect/performance.js';

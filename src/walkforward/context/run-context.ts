@@ -1,0 +1,76 @@
+import type { MetricOptions } from '../../analysis/metrics.js';
+import type { StateParts } from '../../agent/state.js';
+import type { PipelineConfig } from '../../config/schema.js';
+import { computeFeatures, type FeatureSet } from '../../data/features.js';
+import type { Logger } from '../../logging/logger.js';
+import { createTrace } from '../../logging/trace.js';
+import { planExperiment, type ExperimentPlan } from '../../plan/plan.js';
+import type { SavePlan } from '../../plan/save-plan.js';
+import { ExperimentStore } from '../../store/experiment-store.js';
+import type { IndexWriter } from '../../store/index-store.js';
+import { experimentPaths } from '../../store/layout.js';
+import type { ModelMetadata } from '../../store/model-zip.js';
+import type { RunContext } from './context.js';
+import type { ProgressListener } from './progress.js';
+
+/** What a run decides once it owns the experiment; plain data, so worker threads (and later machines) get the same. */
+export interface RunSetup {
+  experiment: string;
+  config: PipelineConfig;
+  seed: number;
+  configHash: string;
+  metadata: Omit<ModelMetadata, 'kind' | 'iteration' | 'step' | 'metrics'>;
+  plan: SavePlan;
+  runId: string;
+  logLevel: string;
+  /** Whether the run draws plots. */
+  charts: boolean;
+}
+
+/** The series, its windows and its features: loaded from the config alone, on whichever thread needs them. */
+export interface RunData {
+  plan: ExperimentPlan;
+  features: FeatureSet;
+}
+
+export function loadRunData(config: PipelineConfig): RunData {
+  const plan = planExperiment(config);
+  return { plan, features: computeFeatures(plan.series.price, config.env, config.features) };
+}
+
+export function metricOptionsOf(config: PipelineConfig): MetricOptions {
+  return { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate };
+}
+
+/** What differs between the threads: where index changes go, where logs and progress go, and the stop signal. */
+export interface RunServices {
+  index: IndexWriter;
+  logger: Logger;
+  now: () => Date;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+  resumeFrom?: { file: string; iteration: number; state: StateParts };
+}
+
+/** The one way a run context is built, on the main thread and in every worker. */
+export function buildRunContext(data: RunData, setup: RunSetup, services: RunServices): RunContext {
+  const { config } = setup;
+  return {
+    experiment: setup.experiment,
+    config,
+    store: new ExperimentStore(experimentPaths(config.resultsDir, setup.experiment), services.index, services.now),
+    series: data.plan.series,
+    features: data.features,
+    windows: data.plan.windows,
+    seed: setup.seed,
+    configHash: setup.configHash,
+    metadata: setup.metadata,
+    metricOptions: metricOptionsOf(config),
+    plan: setup.plan,
+    logger: services.logger,
+    onProgress: services.onProgress,
+    trace: createTrace(),
+    signal: services.signal,
+    resumeFrom: services.resumeFrom,
+  };
+}

@@ -1,0 +1,34 @@
+import type { PipelineConfig } from '../../config/schema.js';
+import type { LogRecord } from '../../logging/logger.js';
+import type { IndexEntry } from '../../records/schemas.js';
+import type { ChartJob } from '../../report/chart-jobs.js';
+import type { IterationOutcome } from '../selection/index.js';
+import type { ProgressState } from '../context/index.js';
+import type { WireError } from '../../errors/wire.js';
+import type { RunSetup } from '../context/index.js';
+
+/** What a worker needs at start to load the experiment's data while the main thread prepares the run. */
+export interface WorkerData {
+  experiment: string;
+  config: PipelineConfig;
+  /** The training kernel, compiled once on the main thread. */
+  kernel?: WebAssembly.Module;
+}
+
+export type ToWorker =
+  | { type: 'setup'; setup: RunSetup }
+  | { type: 'run'; iteration: number; resumeFrom: string | null }
+  | { type: 'chart'; job: ChartJob }
+  | { type: 'ack'; id: number; error?: WireError }
+  | { type: 'abort'; reason: string };
+
+export type FromWorker =
+  | { type: 'index'; id: number; op: 'add'; entries: IndexEntry[] }
+  | { type: 'index'; id: number; op: 'remove'; paths: string[] }
+  | { type: 'index'; id: number; op: 'removeUnder'; prefix: string }
+  | { type: 'log'; record: LogRecord }
+  | { type: 'progress'; state: ProgressState }
+  | { type: 'done'; iteration: number; outcome: IterationOutcome }
+  | { type: 'chart-request'; job: ChartJob }
+  | { type: 'chart-done'; file: string }
+  | { type: 'error'; error: WireError };

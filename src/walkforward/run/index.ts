@@ -1,0 +1,1 @@
+export { runWalkForward, type WalkForwardOptions, type WalkForwardResult } from './pipeline.js';

@@ -1,0 +1,299 @@
+import { observationSize, tradingSpaces } from '../../env/spaces.js';
+import { algorithmOf } from '../../agent/registry.js';
+import { tf } from '../../backend/tf.js';
+import { readFile, rmdir } from 'node:fs/promises';
+import { selectBackend, type BackendInfo } from '../../backend/select-backend.js';
+import { InterruptedError, ResumeRefusedError, UsageError } from '../../errors/index.js';
+import type { PipelineConfig } from '../../config/schema.js';
+import { writeJson } from '../../store/json-file.js';
+import { FORMAT_VERSION, runConfigSchema, type IterationRecord, type ResumeEvent, type WalkforwardSummary } from '../../records/schemas.js';
+import { updateBestModel } from './best-model.js';
+import type { RunContext } from '../context/index.js';
+import type { IterationExecutor } from '../executors/index.js';
+import { runIterations } from './run-iterations.js';
+import { experimentPaths, type ExperimentPaths } from '../../store/layout.js';
+import type { ExperimentPlan } from '../../plan/plan.js';
+import { savePlan } from '../../plan/save-plan.js';
+import { resumeHash, startExperiment, type StartOptions } from '../start/index.js';
+import { writeSummaries } from './write-summaries.js';
+import { createRunLogger, DETAIL_LEVEL, lowerLevel, type LogRecord } from '../../logging/logger.js';
+import { checkRules } from '../../config/rules.js';
+import { writeExperimentBoard } from './experiment-board.js';
+import { holdAt } from '../../logging/trace.js';
+import type { ProgressListener } from '../context/index.js';
+import { experimentChartJobs } from '../../report/chart-jobs.js';
+import { writeReport } from '../../report/report.js';
+import { explicitResumePoint } from '../seed/index.js';
+import { buildRunContext, loadRunData, type RunData, type RunSetup } from '../context/index.js';
+import { checkRunOptions, resolveWorkers, type WorkerCount } from '../executors/index.js';
+import { startExecutor } from '../executors/index.js';
+
+export interface WalkForwardOptions extends Omit<StartOptions, 'workers'> {
+  experiment: string;
+  /** Receives every log record (also written as JSON lines to results/<id>/run.log). */
+  onLog?: (record: LogRecord) => void;
+  /** pino level for run.log and onLog (default info). */
+  logLevel?: string;
+  /** Called at evenly spaced moments (saving.nProgressUpdates) and at iteration boundaries. */
+  onProgress?: ProgressListener;
+  /** Write PNG plots during and after the run (default true). */
+  charts?: boolean;
+  /** Run independent iterations on this many worker threads, or 'auto': one per core (default 1; results are identical). */
+  workers?: WorkerCount;
+  /** Where iterations run, started ahead by the caller with startExecutor (it must match `workers`); the run closes it. */
+  executor?: IterationExecutor;
+  /** Aborting stops training at the next step, saves a training checkpoint and rejects with InterruptedError. */
+  signal?: AbortSignal;
+  /** Continue from this training checkpoint (a zip under iterations/iter_N/training/). */
+  resumeFrom?: string;
+  /** Called after an iteration's records are on disk and before its temporary folder is removed. */
+  beforeIterationCleanup?: (iteration: number, paths: ExperimentPaths) => Promise<void> | void;
+}
+
+export interface WalkForwardResult {
+  summary: WalkforwardSummary;
+  paths: ExperimentPaths;
+}
+
+/**
+ * The walk-forward run: for each window, train (continuing from the newest training checkpoint after a crash),
+ * keep the iteration's best on validation, preserve it (or write why none qualified) before removing the
+ * iteration's temporary files, evaluate it out of sample, track the overall best; then write the summaries.
+ * Running it again on the same experiment resumes where it stopped.
+ */
+export async function runWalkForward(config: PipelineConfig, options: WalkForwardOptions): Promise<WalkForwardResult> {
+  const started = performance.now();
+  checkRunOptions(options);
+  const data = loadRunData(config);
+  const choice = options.executor
+    ? {
+        executor: options.executor,
+        warning: null,
+        workers: resolveWorkers(options.workers ?? 1, data.plan.windows.length, config.training.warmStart),
+      }
+    : startExecutor(config, options.experiment, options.workers ?? 1, data.plan.windows.length);
+  try {
+    return await runOn(choice.executor, choice.warning, config, { ...options, workers: choice.workers }, started, data);
+  } finally {
+    await choice.executor.close();
+  }
+}
+
+async function runOn(
+  executor: IterationExecutor,
+  warning: string | null,
+  config: PipelineConfig,
+  options: WalkForwardOptions & { workers: number },
+  started: number,
+  data: RunData,
+): Promise<WalkForwardResult> {
+  const { plan } = data;
+  const now = options.now ?? (() => new Date());
+  const backend = await selectBackend(config.backend);
+  const paths = experimentPaths(config.resultsDir, options.experiment);
+  const runId = `${options.experiment}-${now().getTime().toString(36)}-${process.pid}`;
+  const logLevel = options.logLevel ?? 'info';
+  // Lines from before the lock is held go to the console only; run.log is written once this process owns the folder.
+  const early = createRunLogger({ level: logLevel, runId, experiment: options.experiment, sink: options.onLog });
+  const start = await startExperiment(paths, options.experiment, config, plan.series.sha256, plan.windows, { ...options, now }, (line) =>
+    early.info({ event: 'start' }, line),
+  );
+  let logger: ReturnType<typeof createRunLogger>;
+  try {
+    logger = createRunLogger({ level: logLevel, runId, experiment: options.experiment, sink: options.onLog, file: paths.runLog });
+  } catch (err) {
+    await start.lock.release();
+    throw err;
+  }
+  const seed = start.seed;
+  try {
+    const versions = await versionsInUse();
+    const resumes = [...(start.previous?.resumes ?? []), ...(start.resume ? [start.resume] : [])];
+    const configHash = resumeHash(config);
+    await writeRunConfig(paths, {
+      experiment: options.experiment,
+      config,
+      seed,
+      configHash,
+      plan,
+      backend,
+      versions,
+      resumes,
+      createdAt: start.previous?.createdAt ?? now().toISOString(),
+    });
+    if (start.resume) logger.info({ event: 'run-resume', ...start.resume }, resumeLine(start.resume, plan.windows.length));
+    if (start.previous && start.previous.backend.name !== backend.name) {
+      logger.warn(
+        { event: 'backend-changed' },
+        `this experiment started on the ${start.previous.backend.name} backend and continues on ${backend.name}; numbers may differ in the last digits`,
+      );
+    }
+    const spaces = tradingSpaces(data.features.names, config.env);
+    const setup: RunSetup = {
+      experiment: options.experiment,
+      config,
+      seed,
+      configHash,
+      metadata: {
+        formatVersion: 1,
+        experiment: options.experiment,
+        observationDim: observationSize(spaces),
+        actions: [...spaces.action.positions],
+        configHash,
+        dataSha256: plan.series.sha256,
+        backend: backend.name,
+        versions,
+      },
+      plan: savePlan(config, plan.windows.length),
+      runId,
+      // Workers forward every line run.log keeps, the detailed ones included.
+      logLevel: lowerLevel(logLevel, DETAIL_LEVEL),
+      charts: options.charts !== false,
+    };
+    const resumeFrom = options.resumeFrom
+      ? await checkedResumePoint(options.resumeFrom, config, configHash, start.finished, options.force)
+      : undefined;
+    const ctx = buildRunContext(data, setup, { index: start.index, logger, now, onProgress: options.onProgress, signal: options.signal, resumeFrom });
+    logger.info(
+      { event: 'run-start', backend: backend.name, seed, iterations: plan.windows.length, skipped: backend.skipped },
+      `backend ${backend.name}; seed ${seed}; ${plan.windows.length} iterations`,
+    );
+    logger.info({ event: 'save-plan', ...ctx.plan }, saveLine(ctx, paths.root));
+    if (warning) logger.warn({ event: 'workers-sequential' }, warning);
+    for (const w of checkRules(config).warnings) logger.warn({ event: 'config-warning' }, w);
+    executor.setup(ctx, setup);
+    const { records, timings } = await runIterations(ctx, start.finished, executor, { beforeIterationCleanup: options.beforeIterationCleanup });
+    return await finishRun(ctx, executor, { records, timings, resumes, started, backend });
+  } catch (err) {
+    const failure = err as Error & { exitCode?: number };
+    logger.error({ event: 'run-failed', error: failure.message, errorName: failure.name, exitCode: failure.exitCode ?? 1 }, (err as Error).message);
+    throw err;
+  } finally {
+    await executor.close();
+    logger.flush();
+    await start.lock.release();
+  }
+}
+
+/** After the last iteration: best model, summaries, the experiment's plots (drawn meanwhile on workers) and the report. */
+async function finishRun(
+  ctx: RunContext,
+  executor: IterationExecutor,
+  done: {
+    records: IterationRecord[];
+    timings: Awaited<ReturnType<typeof runIterations>>['timings'];
+    resumes: ResumeEvent[];
+    started: number;
+    backend: BackendInfo;
+  },
+): Promise<WalkForwardResult> {
+  const { config, store, series } = ctx;
+  const { paths } = store;
+  if (executor.charts) executor.drawCharts(experimentChartJobs(done.records, config, series.dates));
+  const best = await updateBestModel(ctx, done.records);
+  await rmdir(paths.iterations).catch(() => undefined);
+  ctx.trace('summary');
+  await holdAt('summary', ctx.signal);
+  if (ctx.signal?.aborted) {
+    const reason = String(ctx.signal.reason ?? 'SIGINT');
+    throw new InterruptedError(reason, `interrupted by ${reason} before the summaries: every iteration is saved; run the same command to write them`);
+  }
+  const summary = await writeSummaries({
+    paths,
+    experiment: ctx.experiment,
+    config,
+    seed: ctx.seed,
+    configHash: ctx.configHash,
+    dataSha256: series.sha256,
+    dates: series.dates,
+    backend: done.backend.name,
+    windows: ctx.windows,
+    records: done.records,
+    timings: done.timings,
+    bestIteration: best?.iteration ?? null,
+    resumes: done.resumes,
+    totalSeconds: (performance.now() - done.started) / 1000,
+    metricOptions: ctx.metricOptions,
+    now: store.now,
+  });
+  const undrawn = await executor.chartsDrawn();
+  if (undrawn > 0) {
+    const reason = String(ctx.signal?.reason ?? 'SIGINT');
+    throw new InterruptedError(
+      reason,
+      `interrupted by ${reason} with ${undrawn} plots left to draw; the results are saved; run the same command to draw them`,
+    );
+  }
+  await writeReport(paths.root);
+  await writeExperimentBoard(ctx, done.records);
+  ctx.trace('done');
+  ctx.logger.info(
+    { event: 'run-done', seconds: summary.totalSeconds, qualified: summary.qualified },
+    `finished in ${summary.totalSeconds.toFixed(1)}s`,
+  );
+  return { summary, paths };
+}
+
+interface RunConfigFacts {
+  experiment: string;
+  config: PipelineConfig;
+  seed: number;
+  configHash: string;
+  plan: ExperimentPlan;
+  backend: BackendInfo;
+  versions: Record<string, string>;
+  createdAt: string;
+  resumes: ResumeEvent[];
+}
+
+async function writeRunConfig(paths: ExperimentPaths, f: RunConfigFacts): Promise<void> {
+  const { series } = f.plan;
+  await writeJson(paths.config, runConfigSchema, {
+    formatVersion: FORMAT_VERSION,
+    experiment: f.experiment,
+    seed: f.seed,
+    configHash: f.configHash,
+    config: f.config as unknown as Record<string, unknown>,
+    data: { file: series.file, sha256: series.sha256, rows: series.rows, priceColumn: series.priceColumn },
+    backend: { name: f.backend.name, tfBackend: f.backend.tfBackend, tfjsVersion: f.backend.tfjsVersion },
+    versions: f.versions,
+    createdAt: f.createdAt,
+    resumes: f.resumes,
+  });
+}
+
+/** The checkpoint named by --resume: it must verify, belong to an unfinished iteration and to this config (or be forced). */
+async function checkedResumePoint(file: string, config: PipelineConfig, configHash: string, finished: Map<number, IterationRecord>, force?: boolean) {
+  const point = await explicitResumePoint(file, algorithmOf(config.agent));
+  if (finished.has(point.iteration)) {
+    throw new UsageError(`--resume ${file}: iteration ${point.iteration} is already finished; use --fresh to redo the experiment`);
+  }
+  if (point.configHash !== configHash && !force) {
+    throw new ResumeRefusedError(`--resume ${file} was written under another configuration; use --force to continue from it anyway`);
+  }
+  return { file, iteration: point.iteration, state: point.state };
+}
+
+function saveLine(ctx: RunContext, root: string): string {
+  const p = ctx.plan;
+  const count = (every: number) => Math.max(1, Math.floor(p.totalSteps / every));
+  return [
+    'Save configuration:',
+    `  - Model checkpoints: ~${count(p.modelEvery)} saves (every ${p.modelEvery} steps, plus one at the end of each iteration)`,
+    `  - Visualizations: ~${count(p.imageEvery)} saves (every ${p.imageEvery} steps)`,
+    `  - Progress updates: ~${count(p.progressEvery)} times (every ${p.progressEvery} steps)`,
+    `  - All saves in: ${root}/`,
+  ].join('\n');
+}
+
+function resumeLine(resume: ResumeEvent, total: number): string {
+  const done = resume.finishedIterations;
+  const finished = done.length ? `iterations ${done.join(', ')} of ${total} finished and verified` : `no iteration of ${total} finished yet`;
+  const forced = resume.forced ? ` (forced past changes: ${resume.changes.join('; ')})` : '';
+  return `resuming: ${finished}${forced}`;
+}
+
+async function versionsInUse(): Promise<Record<string, string>> {
+  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
+  return { [pkg.name]: pkg.version, node: process.version, tfjs: tf.version.tfjs };
+}

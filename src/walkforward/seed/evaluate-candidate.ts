@@ -1,0 +1,59 @@
+import type { Agent } from '../../agent/agent.js';
+import { score, type MetricName } from '../../analysis/metrics.js';
+import type { WindowData } from '../../env/market.js';
+import { TradingEnv } from '../../env/trading-env.js';
+import { encodeFloats } from '../../records/float-codec.js';
+import type { Candidate } from '../../records/schemas.js';
+import { runPolicy } from '../../training/evaluate.js';
+import type { PhaseClock } from '../../training/phase-clock.js';
+import type { RunContext } from '../context/index.js';
+
+export interface CandidateEvaluator {
+  (): Promise<Candidate>;
+  /** The segment candidates are scored on: validation, or train when the window has none. */
+  scoredOn: 'validation' | 'train';
+}
+
+/** Runs the agent's greedy policy on the selection segment and scores it by the selection metric. */
+export function candidateEvaluator(ctx: RunContext, data: WindowData, agent: Agent, clock: PhaseClock): CandidateEvaluator {
+  const n = data.window.iteration;
+  const segment = data.window.validation ?? data.window.train;
+  const env = new TradingEnv(data.market, segment.start, segment.end, ctx.config.env);
+  const metric = ctx.config.selection.metric as MetricName;
+  const evaluate = () =>
+    clock.timed('evaluation', () => {
+      ctx.trace('evaluation', { iteration: n, step: agent.numTimesteps });
+      const run = runPolicy(env, (obs) => agent.greedyAction(obs), ctx.metricOptions);
+      const s = score(run.metrics, metric);
+      ctx.trace('training', { iteration: n, step: agent.numTimesteps });
+      return {
+        step: agent.numTimesteps,
+        updates: agent.numUpdates,
+        score: Number.isFinite(s) ? s : null,
+        metrics: run.metrics,
+        returns: encodeFloats(run.returns),
+      };
+    });
+  return Object.assign(evaluate, { scoredOn: data.window.validation ? ('validation' as const) : ('train' as const) });
+}
+
+/** The run.log line of one evaluation: its step, metric and score, and whether it became the iteration's best. */
+export function logEvaluation(ctx: RunContext, n: number, candidate: Candidate, scoredOn: 'validation' | 'train', newBest: boolean): void {
+  const metric = ctx.config.selection.metric;
+  const shown = candidate.score === null ? 'n/a' : candidate.score.toFixed(3);
+  // Records leave seed 0 untagged; with several seeds the log line names it, so every evaluation says its seed.
+  const seed = candidate.seed ?? (ctx.config.training.seeds > 1 ? 0 : undefined);
+  ctx.logger.debug(
+    {
+      event: 'evaluation',
+      iteration: n,
+      ...(seed === undefined ? {} : { seed }),
+      step: candidate.step,
+      metric,
+      scoredOn,
+      score: candidate.score,
+      newBest,
+    },
+    `iteration ${n}${seed === undefined ? '' : ` seed ${seed}`}: ${metric} ${shown} on ${scoredOn} at step ${candidate.step}${newBest ? ' (new best)' : ''}`,
+  );
+}

@@ -1,0 +1,1 @@
+export { resumeHash, startExperiment, type StartOptions } from './start.js';
