@@ -8,8 +8,8 @@ import { indexEntrySchema, iterationRecordSchema } from '../records/schemas.js';
 import { sha256 } from '../util/hash.js';
 import type { RunSetup } from '../walkforward/context/index.js';
 import type { IterationOutcome } from '../walkforward/selection/index.js';
-import type { IndexEntry } from '../records/schemas.js';
 import { QUEUE_SECRET_ENV, signatureProblem } from './signing.js';
+import type { IndexOp } from '../store/index-store.js';
 
 /** The one queue every coordinator and worker of this product uses; the prefix keeps it apart from other apps. */
 export const QUEUE_NAME = 'wfo-iterations';
@@ -54,7 +54,7 @@ export const jobPayloadSchema = z.object({
 });
 export type JobPayload = Omit<z.infer<typeof jobPayloadSchema>, 'setup'> & { setup: RunSetup };
 
-export type IndexOp = { op: 'add'; entries: IndexEntry[] } | { op: 'remove'; paths: string[] } | { op: 'removeUnder'; prefix: string };
+export type { IndexOp } from '../store/index-store.js';
 
 /**
  * What a worker returns: the iteration's outcome and the index changes the coordinator applies. The coordinator draws

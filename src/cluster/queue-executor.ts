@@ -20,6 +20,7 @@ import { credentialsRefused, DEFAULT_REDIS_WAIT_SECONDS, redactSecret, redactUrl
 import { buildPayload, foreignJobProblem } from './queued-job.js';
 import { checkResult, type QueuedJob } from './result-check.js';
 import { sign } from './signing.js';
+import { applyIndexOp } from '../store/index-store.js';
 
 export interface QueueExecutorOptions {
   redisUrl: string;
@@ -81,11 +82,7 @@ export class QueueExecutor implements IterationExecutor {
     const queue = this.connect(ctx);
     const failures: string[] = [];
     const onOutcome = async (result: JobResult) => {
-      for (const op of result.index) {
-        if (op.op === 'add') await ctx.store.index.add(...op.entries);
-        else if (op.op === 'remove') await ctx.store.index.remove(op.paths);
-        else await ctx.store.index.removeUnder(op.prefix);
-      }
+      for (const op of result.index) await applyIndexOp(ctx.store.index, op);
       // The loop queues the iteration's plots, drawn here from the record just checked.
       await handle({ record: result.record, timings: result.timings });
     };

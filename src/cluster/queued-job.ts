@@ -6,7 +6,7 @@ import type { RunContext } from '../walkforward/context/index.js';
 import type { RunSetup } from '../walkforward/context/index.js';
 import { JOB_FORMAT_VERSION, type JobPayload } from './jobs.js';
 import { QUEUE_SECRET_ENV, signatureProblem } from './signing.js';
-import { productVersion } from './version.js';
+import { productVersion } from '../util/version.js';
 
 /**
  * The job of iteration n as a coordinator queues it: paths made absolute for workers on other machines, a fresh

@@ -9,8 +9,7 @@ import { selectBackend } from '../backend/select-backend.js';
 import { InterruptedError, JobRefusedError } from '../errors/index.js';
 import { createRunLogger, type LogRecord } from '../logging/logger.js';
 import { throttled } from '../logging/throttle.js';
-import { iterationRecordSchema, type IndexEntry, type RunConfigRecord } from '../records/schemas.js';
-import type { IndexWriter } from '../store/index-store.js';
+import { iterationRecordSchema, type RunConfigRecord } from '../records/schemas.js';
 import { experimentPaths } from '../store/layout.js';
 import { loadModelZip } from '../store/model-zip.js';
 import { explicitResumePoint } from '../walkforward/seed/index.js';
@@ -21,8 +20,9 @@ import { checkJobAgainstExperiment, checkLoadedData, DataHashes } from './job-ch
 import { checkPayload, iterationJobId, QUEUE_NAME, QUEUE_PREFIX, type IndexOp, type JobPayload, type JobResult } from './jobs.js';
 import { credentialsRefused, redactSecret, redactUrl, redisCause, redisOptions } from './redis.js';
 import { sign } from './signing.js';
-import { productVersion } from './version.js';
+import { productVersion } from '../util/version.js';
 import { checkWorkerNumbers } from './worker-options.js';
+import { forwardingIndex } from '../store/index-store.js';
 
 export interface ClusterWorkerOptions {
   redisUrl: string;
@@ -222,12 +222,7 @@ async function runJob(payload: JobPayload, data: RunData, job: Job, signal: Abor
   const { setup } = payload;
   const ops: IndexOp[] = [];
   const paths = experimentPaths(setup.config.resultsDir, payload.experiment);
-  const index: IndexWriter = {
-    root: paths.root,
-    add: async (...entries: IndexEntry[]) => void ops.push({ op: 'add', entries }),
-    remove: async (removed: string[]) => void ops.push({ op: 'remove', paths: removed }),
-    removeUnder: async (prefix: string) => void ops.push({ op: 'removeUnder', prefix }),
-  };
+  const index = forwardingIndex(paths.root, async (op) => void ops.push(op));
   const logger = createRunLogger({ level: setup.logLevel, runId: setup.runId, experiment: payload.experiment, sink: onLog });
   const ctx = buildRunContext(data, setup, {
     index,

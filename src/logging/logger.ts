@@ -53,3 +53,13 @@ export function createRunLogger(options: RunLoggerOptions): Logger {
 export function silentLogger(): Logger {
   return pino({ level: 'silent' });
 }
+
+/**
+ * Writes a record another thread's logger made through this one, at its level and with its fields; the time, run id
+ * and experiment are this logger's.
+ */
+export function relayRecord(logger: Logger, record: LogRecord): void {
+  const { level, msg, time: _time, runId: _run, experiment: _exp, ...fields } = record;
+  const name = (pino.levels.labels[level] ?? 'info') as pino.Level;
+  logger[name](fields, msg);
+}

@@ -29,7 +29,7 @@ export interface CheckpointHooks {
   /** A training checkpoint the retention policy did not keep, removed after the newer one committed. */
   pruned?(file: string, step: number | null, rule: string): void;
   /** Test aid (WFO_TRACE): the phase the save is in. */
-  trace?(phase: 'checkpoint-write' | 'training', fields: Record<string, unknown>): void;
+  trace?(phase: 'checkpoint-write' | 'training', fields: Record<string, string | number>): void;
 }
 
 export interface CheckpointManagerOptions {

@@ -6,7 +6,7 @@ import { copyFileAtomic, writeFileAtomic } from './atomic-file.js';
 import type { IndexWriter } from './index-store.js';
 import { validated } from './json-file.js';
 import { classify, type ExperimentPaths } from './layout.js';
-import { TrainingStore } from './training-store.js';
+import { CheckpointManager, type CheckpointManagerOptions } from './checkpoint-manager.js';
 
 export interface Written {
   sha256: string;
@@ -76,8 +76,8 @@ export class ExperimentStore {
     return this.record(to, { sha256: await sha256File(absolute), size: (await stat(absolute)).size }, details);
   }
 
-  /** The training checkpoints of one seed of an iteration (seed 0: those of a one-seed run). */
-  training(iteration: number, seed = 0): TrainingStore {
-    return new TrainingStore(this, iteration, seed);
+  /** The checkpoints of one seed of an iteration (seed 0: those of a one-seed run): save, latest, restore, prune. */
+  checkpoints(iteration: number, seed = 0, options: CheckpointManagerOptions = {}): CheckpointManager {
+    return new CheckpointManager(this, iteration, seed, options);
   }
 }

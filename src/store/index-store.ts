@@ -13,6 +13,26 @@ export interface IndexWriter {
   removeUnder(prefix: string): Promise<void>;
 }
 
+/** One change to the index as data: what a worker thread or machine sends to the one writer of the index. */
+export type IndexOp = { op: 'add'; entries: IndexEntry[] } | { op: 'remove'; paths: string[] } | { op: 'removeUnder'; prefix: string };
+
+/** An IndexWriter that hands every change to `send` (for the one writer to apply with applyIndexOp) instead of writing. */
+export function forwardingIndex(root: string, send: (op: IndexOp) => Promise<void>): IndexWriter {
+  return {
+    root,
+    add: (...entries) => send({ op: 'add', entries }),
+    remove: (paths) => send({ op: 'remove', paths }),
+    removeUnder: (prefix) => send({ op: 'removeUnder', prefix }),
+  };
+}
+
+/** Applies a change that forwardingIndex sent. */
+export function applyIndexOp(index: IndexWriter, op: IndexOp): Promise<void> {
+  if (op.op === 'add') return index.add(...op.entries);
+  if (op.op === 'remove') return index.remove(op.paths);
+  return index.removeUnder(op.prefix);
+}
+
 /**
  * checkpoint_index.json: every file the experiment owns, with kind, size, sha256, iteration, step and metrics.
  * Written atomically after a file is committed and before any file is deleted, so it never lists a deleted file

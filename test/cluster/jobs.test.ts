@@ -4,7 +4,7 @@ import type { Job } from 'bullmq';
 import { checkPayload, iterationJobId, JOB_FORMAT_VERSION } from '../../src/cluster/jobs.js';
 import { redactSecret, redactUrl, redisOptions, resolveRedisUrl } from '../../src/cluster/redis.js';
 import { pointId } from '../../src/cluster/sweep.js';
-import { productVersion } from '../../src/cluster/version.js';
+import { productVersion } from '../../src/util/version.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { savePlan } from '../../src/plan/save-plan.js';
 import { resumeHash } from '../../src/walkforward/start/index.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { iterationJobId, JOB_FORMAT_VERSION } from '../../src/cluster/jobs.js';
-import { productVersion } from '../../src/cluster/version.js';
+import { productVersion } from '../../src/util/version.js';
 import type { PipelineConfig } from '../../src/config/schema.js';
 import { savePlan } from '../../src/plan/save-plan.js';
 

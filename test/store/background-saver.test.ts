@@ -71,7 +71,7 @@ describe('training checkpoints saved in the background', () => {
   const state = (fill: number) => ({ json: { fill }, arrays: { replay_obs: new Float32Array(300_000).fill(fill) } });
   const save = (step: number) => () =>
     store
-      .training(1)
+      .checkpoints(1).training
       .save(step, state(step), metadata(step), {})
       .then(() => undefined);
 
@@ -83,7 +83,7 @@ describe('training checkpoints saved in the background', () => {
     expect(existsSync(paths.at(path))).toBe(false);
     await saver.flush();
     expect(index.get(path)).toMatchObject({ kind: 'training', step: 100 });
-    expect((await store.training(1).restore(100)).state.json).toEqual({ fill: 100 });
+    expect((await store.checkpoints(1).training.restore(100)).state.json).toEqual({ fill: 100 });
   });
 
   test('an EIO in the background stops the next save with an error naming the file; the previous checkpoint stays the newest', async () => {
@@ -97,8 +97,8 @@ describe('training checkpoints saved in the background', () => {
     } finally {
       delete process.env.WFO_FAULT_INJECT;
     }
-    expect(await store.training(1).steps()).toEqual([100]);
+    expect(await store.checkpoints(1).training.steps()).toEqual([100]);
     expect(index.get(layout.trainingCheckpoint(1, 200))).toBeUndefined();
-    expect(readdirSync(paths.at(store.training(1).folder)).filter((n) => n.includes('.tmp-'))).toEqual([]);
+    expect(readdirSync(paths.at(store.checkpoints(1).training.folder)).filter((n) => n.includes('.tmp-'))).toEqual([]);
   });
 });

@@ -36,7 +36,7 @@ describe('training checkpoints: saved whole, restored exactly, damage named', ()
     for (const step of [150, 300]) {
       const loop = await trainAgent(session.agent, env, { timesteps: step, resumeFrom: session.loop });
       session.loop = loop;
-      await store.training(1).save(step, session.snapshot(loop, 1.5, true), metadata(step), session.agent.stateDiagnostics());
+      await store.checkpoints(1).training.save(step, session.snapshot(loop, 1.5, true), metadata(step), session.agent.stateDiagnostics());
     }
   });
   afterAll(() => session.agent.dispose());
@@ -51,12 +51,12 @@ describe('training checkpoints: saved whole, restored exactly, damage named', ()
   }
 
   test('restore gives back the JSON and every array as saved, and the index lists it with the time of the injected clock', async () => {
-    const restored = await store.training(1).restore(300);
+    const restored = await store.checkpoints(1).training.restore(300);
     expect(restored.state.json).toEqual(JSON.parse(JSON.stringify(session.snapshot(session.loop!, 1.5, true).json)));
     expect(Object.keys(restored.state.arrays).sort()).toEqual(Object.keys(session.agent.saveState(true).arrays).sort());
     expect(restored.state.arrays.online).toEqual(session.agent.saveState(true).arrays.online);
     expect(TrainingSession.check(restored.state, algorithms.dqn)).toBeNull();
-    expect(await store.training(1).steps()).toEqual([150, 300]);
+    expect(await store.checkpoints(1).training.steps()).toEqual([150, 300]);
     const entry = (store.index as CheckpointIndex).get(layout.trainingCheckpoint(1, 300));
     expect(entry).toMatchObject({ kind: 'training', iteration: 1, step: 300, time: '2026-01-02T03:04:05.000Z' });
   });
@@ -88,7 +88,7 @@ describe('training checkpoints: saved whole, restored exactly, damage named', ()
     const good = readFileSync(file(150));
     await tamper(150, change);
     const err = await store
-      .training(1)
+      .checkpoints(1).training
       .restore(150)
       .catch((e: Error) => e);
     expect(err).toBeInstanceOf(CheckpointCorruptError);
@@ -98,7 +98,7 @@ describe('training checkpoints: saved whole, restored exactly, damage named', ()
   });
 
   test('a state that verifies but does not fit the agent is refused by the session before anything is restored', async () => {
-    const { state } = await store.training(1).restore(300);
+    const { state } = await store.checkpoints(1).training.restore(300);
     const broken = { json: { ...state.json, agent: { ...(state.json.agent as object), shapes: [3] } }, arrays: state.arrays };
     expect(TrainingSession.check(broken, algorithms.dqn)).toMatch(/array online holds \d+ values; the network needs 3/);
     expect(TrainingSession.check({ json: { ...state.json, rng: 'x' }, arrays: state.arrays }, algorithms.dqn)).toMatch(
@@ -110,7 +110,7 @@ describe('training checkpoints: saved whole, restored exactly, damage named', ()
     const good = readFileSync(file(300));
     writeFileSync(file(300), good.subarray(0, good.length - 200));
     const skipped: string[] = [];
-    const latest = await store.training(1).latest(
+    const latest = await store.checkpoints(1).training.latest(
       () => null,
       (path, why) => skipped.push(`${path} ${why}`),
     );
@@ -118,7 +118,7 @@ describe('training checkpoints: saved whole, restored exactly, damage named', ()
     expect(skipped).toEqual([
       expect.stringMatching(/^iterations\/iter_1\/training\/model_step_0000300\.zip is not usable \(.+\); trying an older checkpoint$/),
     ]);
-    const refused = await store.training(1).latest(
+    const refused = await store.checkpoints(1).training.latest(
       ({ step }) => (step === 150 ? 'is refused' : null),
       () => undefined,
     );

@@ -8,17 +8,16 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { useKernelModule } from '../../agent/kernel/mlp-kernel.js';
 import { selectBackend } from '../../backend/select-backend.js';
 import { fromWire, toWire } from '../../errors/wire.js';
-import type { IndexWriter } from '../../store/index-store.js';
 import { createRunLogger } from '../../logging/logger.js';
 import type { ChartSink } from '../../report/chart-jobs.js';
 import { ChartWriter } from '../../report/charts-writer.js';
-import type { IndexEntry } from '../../records/schemas.js';
 import type { RunContext } from '../context/index.js';
 import { experimentPaths } from '../../store/layout.js';
 import { explicitResumePoint } from '../seed/index.js';
 import { buildRunContext, loadRunData, type RunSetup } from '../context/index.js';
 import { runOneIteration } from '../selection/index.js';
 import type { FromWorker, ToWorker, WorkerData } from './worker-messages.js';
+import { forwardingIndex } from '../../store/index-store.js';
 
 const port = parentPort as NonNullable<typeof parentPort>;
 const { experiment, config, kernel } = workerData as WorkerData;
@@ -39,12 +38,7 @@ function call(message: WithoutId<IndexRequest>): Promise<void> {
   });
 }
 
-const index: IndexWriter = {
-  root: experimentPaths(config.resultsDir, experiment).root,
-  add: (...entries: IndexEntry[]) => call({ type: 'index', op: 'add', entries }),
-  remove: (paths: string[]) => call({ type: 'index', op: 'remove', paths }),
-  removeUnder: (prefix: string) => call({ type: 'index', op: 'removeUnder', prefix }),
-};
+const index = forwardingIndex(experimentPaths(config.resultsDir, experiment).root, (op) => call({ type: 'index', ...op }));
 
 await selectBackend(config.backend);
 const data = loadRunData(config);

@@ -1,11 +1,11 @@
 import type { PipelineConfig } from '../../config/schema.js';
 import type { LogRecord } from '../../logging/logger.js';
-import type { IndexEntry } from '../../records/schemas.js';
 import type { ChartJob } from '../../report/chart-jobs.js';
 import type { IterationOutcome } from '../selection/index.js';
 import type { ProgressState } from '../context/index.js';
 import type { WireError } from '../../errors/wire.js';
 import type { RunSetup } from '../context/index.js';
+import type { IndexOp } from '../../store/index-store.js';
 
 /** What a worker needs at start to load the experiment's data while the main thread prepares the run. */
 export interface WorkerData {
@@ -23,9 +23,7 @@ export type ToWorker =
   | { type: 'abort'; reason: string };
 
 export type FromWorker =
-  | { type: 'index'; id: number; op: 'add'; entries: IndexEntry[] }
-  | { type: 'index'; id: number; op: 'remove'; paths: string[] }
-  | { type: 'index'; id: number; op: 'removeUnder'; prefix: string }
+  | ({ type: 'index'; id: number } & IndexOp)
   | { type: 'log'; record: LogRecord }
   | { type: 'progress'; state: ProgressState }
   | { type: 'done'; iteration: number; outcome: IterationOutcome }

@@ -1,28 +1,20 @@
 import { observationSize, tradingSpaces } from '../../env/spaces.js';
 import { algorithmOf } from '../../agent/registry.js';
-import { tf } from '../../backend/tf.js';
-import { readFile, rmdir } from 'node:fs/promises';
-import { selectBackend, type BackendInfo } from '../../backend/select-backend.js';
-import { InterruptedError, ResumeRefusedError, UsageError } from '../../errors/index.js';
+import { selectBackend } from '../../backend/select-backend.js';
+import { ResumeRefusedError, UsageError } from '../../errors/index.js';
 import type { PipelineConfig } from '../../config/schema.js';
-import { writeJson } from '../../store/json-file.js';
-import { FORMAT_VERSION, runConfigSchema, type IterationRecord, type ResumeEvent, type WalkforwardSummary } from '../../records/schemas.js';
-import { updateBestModel } from './best-model.js';
-import type { RunContext } from '../context/index.js';
+import { type IterationRecord, type WalkforwardSummary } from '../../records/schemas.js';
+import { finishRun } from './finish-run.js';
+import { saveLine, resumeLine } from './log-lines.js';
+import { versionsInUse, writeRunConfig } from './run-record.js';
 import type { IterationExecutor } from '../executors/index.js';
 import { runIterations } from './run-iterations.js';
 import { experimentPaths, type ExperimentPaths } from '../../store/layout.js';
-import type { ExperimentPlan } from '../../plan/plan.js';
 import { savePlan } from '../../plan/save-plan.js';
 import { resumeHash, startExperiment, type StartOptions } from '../start/index.js';
-import { writeSummaries } from './write-summaries.js';
 import { createRunLogger, DETAIL_LEVEL, lowerLevel, type LogRecord } from '../../logging/logger.js';
 import { checkRules } from '../../config/rules.js';
-import { writeExperimentBoard } from './experiment-board.js';
-import { holdAt } from '../../logging/trace.js';
 import type { ProgressListener } from '../context/index.js';
-import { experimentChartJobs } from '../../report/chart-jobs.js';
-import { writeReport } from '../../report/report.js';
 import { explicitResumePoint } from '../seed/index.js';
 import { buildRunContext, loadRunData, type RunData, type RunSetup } from '../context/index.js';
 import { checkRunOptions, resolveWorkers, type WorkerCount } from '../executors/index.js';
@@ -107,7 +99,7 @@ async function runOn(
   }
   const seed = start.seed;
   try {
-    const versions = await versionsInUse();
+    const versions = versionsInUse();
     const resumes = [...(start.previous?.resumes ?? []), ...(start.resume ? [start.resume] : [])];
     const configHash = resumeHash(config);
     await writeRunConfig(paths, {
@@ -175,93 +167,6 @@ async function runOn(
   }
 }
 
-/** After the last iteration: best model, summaries, the experiment's plots (drawn meanwhile on workers) and the report. */
-async function finishRun(
-  ctx: RunContext,
-  executor: IterationExecutor,
-  done: {
-    records: IterationRecord[];
-    timings: Awaited<ReturnType<typeof runIterations>>['timings'];
-    resumes: ResumeEvent[];
-    started: number;
-    backend: BackendInfo;
-  },
-): Promise<WalkForwardResult> {
-  const { config, store, series } = ctx;
-  const { paths } = store;
-  if (executor.charts) executor.drawCharts(experimentChartJobs(done.records, config, series.dates));
-  const best = await updateBestModel(ctx, done.records);
-  await rmdir(paths.iterations).catch(() => undefined);
-  ctx.trace('summary');
-  await holdAt('summary', ctx.signal);
-  if (ctx.signal?.aborted) {
-    const reason = String(ctx.signal.reason ?? 'SIGINT');
-    throw new InterruptedError(reason, `interrupted by ${reason} before the summaries: every iteration is saved; run the same command to write them`);
-  }
-  const summary = await writeSummaries({
-    paths,
-    experiment: ctx.experiment,
-    config,
-    seed: ctx.seed,
-    configHash: ctx.configHash,
-    dataSha256: series.sha256,
-    dates: series.dates,
-    backend: done.backend.name,
-    windows: ctx.windows,
-    records: done.records,
-    timings: done.timings,
-    bestIteration: best?.iteration ?? null,
-    resumes: done.resumes,
-    totalSeconds: (performance.now() - done.started) / 1000,
-    metricOptions: ctx.metricOptions,
-    now: store.now,
-  });
-  const undrawn = await executor.chartsDrawn();
-  if (undrawn > 0) {
-    const reason = String(ctx.signal?.reason ?? 'SIGINT');
-    throw new InterruptedError(
-      reason,
-      `interrupted by ${reason} with ${undrawn} plots left to draw; the results are saved; run the same command to draw them`,
-    );
-  }
-  await writeReport(paths.root);
-  await writeExperimentBoard(ctx, done.records);
-  ctx.trace('done');
-  ctx.logger.info(
-    { event: 'run-done', seconds: summary.totalSeconds, qualified: summary.qualified },
-    `finished in ${summary.totalSeconds.toFixed(1)}s`,
-  );
-  return { summary, paths };
-}
-
-interface RunConfigFacts {
-  experiment: string;
-  config: PipelineConfig;
-  seed: number;
-  configHash: string;
-  plan: ExperimentPlan;
-  backend: BackendInfo;
-  versions: Record<string, string>;
-  createdAt: string;
-  resumes: ResumeEvent[];
-}
-
-async function writeRunConfig(paths: ExperimentPaths, f: RunConfigFacts): Promise<void> {
-  const { series } = f.plan;
-  await writeJson(paths.config, runConfigSchema, {
-    formatVersion: FORMAT_VERSION,
-    experiment: f.experiment,
-    seed: f.seed,
-    configHash: f.configHash,
-    config: f.config as unknown as Record<string, unknown>,
-    data: { file: series.file, sha256: series.sha256, rows: series.rows, priceColumn: series.priceColumn },
-    backend: { name: f.backend.name, tfBackend: f.backend.tfBackend, tfjsVersion: f.backend.tfjsVersion },
-    versions: f.versions,
-    createdAt: f.createdAt,
-    resumes: f.resumes,
-  });
-}
-
 /** The checkpoint named by --resume: it must verify, belong to an unfinished iteration and to this config (or be forced). */
 async function checkedResumePoint(file: string, config: PipelineConfig, configHash: string, finished: Map<number, IterationRecord>, force?: boolean) {
   const point = await explicitResumePoint(file, algorithmOf(config.agent));
@@ -272,28 +177,4 @@ async function checkedResumePoint(file: string, config: PipelineConfig, configHa
     throw new ResumeRefusedError(`--resume ${file} was written under another configuration; use --force to continue from it anyway`);
   }
   return { file, iteration: point.iteration, state: point.state };
-}
-
-function saveLine(ctx: RunContext, root: string): string {
-  const p = ctx.plan;
-  const count = (every: number) => Math.max(1, Math.floor(p.totalSteps / every));
-  return [
-    'Save configuration:',
-    `  - Model checkpoints: ~${count(p.modelEvery)} saves (every ${p.modelEvery} steps, plus one at the end of each iteration)`,
-    `  - Visualizations: ~${count(p.imageEvery)} saves (every ${p.imageEvery} steps)`,
-    `  - Progress updates: ~${count(p.progressEvery)} times (every ${p.progressEvery} steps)`,
-    `  - All saves in: ${root}/`,
-  ].join('\n');
-}
-
-function resumeLine(resume: ResumeEvent, total: number): string {
-  const done = resume.finishedIterations;
-  const finished = done.length ? `iterations ${done.join(', ')} of ${total} finished and verified` : `no iteration of ${total} finished yet`;
-  const forced = resume.forced ? ` (forced past changes: ${resume.changes.join('; ')})` : '';
-  return `resuming: ${finished}${forced}`;
-}
-
-async function versionsInUse(): Promise<Record<string, string>> {
-  const pkg = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string; version: string };
-  return { [pkg.name]: pkg.version, node: process.version, tfjs: tf.version.tfjs };
 }

@@ -1,4 +1,5 @@
 export { warnDamaged } from './iteration-board.js';
 export { explicitResumePoint } from './resume-point.js';
-export { iterationSeed, type ChartMoment, type TrainedSeed, trainSeed } from './train-seed.js';
+export { type ChartMoment, type TrainedSeed, trainSeed } from './train-seed.js';
+export { iterationSeed } from './seeds.js';
 export { TrainingSession } from './training-session.js';

@@ -19,7 +19,7 @@ export interface ResumePoint {
  */
 export async function findResumePoint(ctx: RunContext, n: number, seed = 0): Promise<ResumePoint | null> {
   if (seed === 0 && ctx.resumeFrom?.iteration === n) return { file: ctx.resumeFrom.file, state: ctx.resumeFrom.state };
-  const latest = await ctx.store.training(n, seed).latest(
+  const latest = await ctx.store.checkpoints(n, seed).latest(
     ({ metadata, state }) => {
       if (metadata.configHash !== ctx.configHash) return 'was written under another configuration and is not resumed from';
       const problem = TrainingSession.check(state, algorithmOf(ctx.config.agent));

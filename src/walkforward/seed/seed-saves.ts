@@ -1,26 +1,25 @@
 import type { MetricName } from '../../analysis/metrics.js';
 import type { WindowData } from '../../env/market.js';
 import type { Candidate } from '../../records/schemas.js';
-import { keepLast } from '../../retention/policies.js';
 import { pruneTraining } from '../../retention/cleanup.js';
-import type { Written } from '../../store/experiment-store.js';
-import { classify, layout } from '../../store/layout.js';
-import { BackgroundSaver } from '../../store/background-saver.js';
-import { NetworkSnapshots, writeModelZip, type ModelMetadata } from '../../store/model-zip.js';
+import { keepLast } from '../../retention/policies.js';
+import type { CheckpointManager, CommittedSave } from '../../store/checkpoint-manager.js';
+import { NetworkSnapshots, type ModelMetadata } from '../../store/model-zip.js';
 import type { PhaseClock } from '../../training/phase-clock.js';
 import type { LoopState } from '../../training/train-loop.js';
 import type { RunContext } from '../context/index.js';
 import type { TrainingSession } from './training-session.js';
-import { basename } from 'node:path';
 
-/** What one iteration writes while it trains: its current best model and its training checkpoints. */
-export class IterationSaves {
+/**
+ * What one seed of an iteration saves while it trains, through its checkpoint manager: the current best model and
+ * the training checkpoints. This side takes the snapshots (training waits only for them), builds their metadata,
+ * counts saving time and logs each commit; the manager writes behind training and prunes.
+ */
+export class SeedSaves {
   private readonly n: number;
   private readonly metric: MetricName;
-  private readonly background = new BackgroundSaver();
   private readonly bests: NetworkSnapshots;
-  /** When flush() began waiting; null while training goes on. */
-  private flushedAt: number | null = null;
+  readonly checkpoints: CheckpointManager;
 
   constructor(
     private readonly ctx: RunContext,
@@ -39,6 +38,18 @@ export class IterationSaves {
       () => agent.exportPolicy(),
       () => agent.policyWeights(),
     );
+    const policy = keepLast(ctx.config.checkpoint.keepTraining);
+    this.checkpoints = ctx.store.checkpoints(this.n, seed, {
+      prune: async (training) =>
+        (await pruneTraining(ctx.store.index, training, policy)).map((file) => ({ file, rule: `not kept by ${policy.name}` })),
+      hooks: {
+        blocked: (ms, late) => clock.saveBlocked(ms, late),
+        committed: (save) => this.logCommitted(save),
+        pruned: (file, step, rule) =>
+          ctx.logger.debug({ event: 'cleanup-removal', iteration: this.n, step, file, rule }, `iteration ${this.n}: removed ${file} (${rule})`),
+        trace: (phase, fields) => ctx.trace(phase, fields),
+      },
+    });
   }
 
   /**
@@ -49,128 +60,76 @@ export class IterationSaves {
   currentBest(candidate: Candidate, scoredOn: 'validation' | 'train'): Promise<void> {
     return this.clock.timed('saving', async () => {
       const started = performance.now();
-      const { ctx, n } = this;
-      const { config } = ctx;
+      const { config } = this.ctx;
       this.session.best = candidate;
-      const path = layout.currentBest(n, this.seed);
       const snapshot = await this.bests.take();
       const metadata: ModelMetadata = {
-        ...ctx.metadata,
+        ...this.ctx.metadata,
         kind: 'model',
-        iteration: n,
+        iteration: this.n,
         step: candidate.step,
         ...this.seedField(),
         metrics: { [scoredOn]: candidate.metrics },
         observation: { lookback: config.env.lookback, features: config.features, standardization: this.data.standardization },
       };
-      await this.behindTraining(started, 'current_best', candidate.step, async () => {
-        ctx.trace('checkpoint-write', { iteration: n, step: candidate.step, file: basename(path) });
-        const written = await writeModelZip(ctx.store.paths.at(path), snapshot, metadata);
-        await ctx.store.record(path, written, { step: candidate.step, metrics: { [this.metric]: candidate.score } });
-        return { file: path, written };
-      });
+      await this.checkpoints.saveCurrentBest(started, candidate.step, snapshot, metadata, { [this.metric]: candidate.score });
     });
   }
 
   /**
-   * Saves a training checkpoint of the whole session and keeps the newest checkpoint.keepTraining of them. Training
-   * waits only for the snapshot (copies of the arrays) and for the previous save if that is still in flight; zipping,
-   * hashing, fsync, listing and pruning run behind it, so the index lists the checkpoint only once it is committed
-   * and pruning counts only committed checkpoints. flush() must run before the iteration ends.
+   * Saves a training checkpoint of the whole session; training waits only for the snapshot (copies of the arrays)
+   * and for the previous save if that is still in flight. flush() must run before the iteration ends.
    */
   training(loop: LoopState): Promise<void> {
     return this.clock.timed('saving', async () => {
       const started = performance.now();
-      const { ctx, n, session } = this;
+      const { ctx, session } = this;
       const step = session.agent.numTimesteps;
       const state = session.snapshot(loop, this.clock.elapsed, ctx.config.checkpoint.saveReplayBuffer);
-      const metadata = {
+      const metadata: ModelMetadata = {
         ...ctx.metadata,
-        kind: 'training' as const,
-        iteration: n,
+        kind: 'training',
+        iteration: this.n,
         step,
         ...this.seedField(),
         metrics: session.best ? { [this.metric]: session.best.score } : {},
       };
-      const indexMetrics = session.agent.stateDiagnostics();
       this.lastSaved = step;
-      await this.behindTraining(started, 'training', step, async () => {
-        const training = ctx.store.training(n, this.seed);
-        ctx.trace('checkpoint-write', { iteration: n, step, file: basename(training.pathOf(step)), ...this.seedField() });
-        const written = await training.save(step, state, metadata, indexMetrics);
-        const policy = keepLast(ctx.config.checkpoint.keepTraining);
-        for (const removed of await pruneTraining(ctx.store.index, training, policy)) {
-          ctx.logger.debug(
-            { event: 'cleanup-removal', iteration: n, step: classify(removed)?.step ?? null, file: removed, rule: `not kept by ${policy.name}` },
-            `iteration ${n}: removed ${removed} (not kept by ${policy.name})`,
-          );
-        }
-        return { file: written.path, written };
-      });
+      await this.checkpoints.saveTraining(started, step, state, metadata, session.agent.stateDiagnostics());
     });
   }
 
-  /**
-   * Starts a write behind training, one at a time, and counts what training waited for as the save's blocked time:
-   * the snapshot taken since `started`, the previous save if still in flight, and, when the iteration ends while
-   * this write runs, the rest of it.
-   */
-  private async behindTraining(
-    started: number,
-    kind: 'training' | 'current_best',
-    step: number,
-    write: () => Promise<{ file: string; written: Written }>,
-  ): Promise<void> {
-    let blocked = 0; // set below, before the write can finish: it has to wait for the disk first
-    await this.background.start(async () => {
-      const { file, written } = await write();
-      const waited = this.flushedAt === null ? 0 : performance.now() - Math.max(this.flushedAt, started + blocked);
-      this.clock.saveBlocked(waited, true);
-      this.logCommitted(kind, file, step, written, performance.now() - started, blocked + waited);
-      this.ctx.trace('training', { iteration: this.n, step });
-    });
-    blocked = performance.now() - started;
-    this.clock.saveBlocked(blocked);
+  /** Saves a training checkpoint unless the newest one is of the current step already. */
+  async trainingIfNew(loop: LoopState): Promise<void> {
+    if (this.lastSaved !== this.session.agent.numTimesteps) await this.training(loop);
   }
 
   /** True while a save is being written behind training. */
   get busy(): boolean {
-    return this.background.busy;
+    return this.checkpoints.busy;
   }
 
   /** Waits for the save in flight, counting the wait as blocked time of that save; rethrows its error. */
   flush(): Promise<void> {
-    return this.clock.timed('saving', async () => {
-      this.flushedAt = performance.now();
-      try {
-        await this.background.flush();
-      } finally {
-        this.flushedAt = null;
-      }
-    });
+    return this.clock.timed('saving', () => this.checkpoints.flush());
   }
 
   /**
    * The run.log line of a committed file: msTotal from the snapshot to the commit (and pruning, for training
    * checkpoints), msBlocked what training waited for.
    */
-  private logCommitted(kind: 'training' | 'current_best', file: string, step: number, written: Written, ms: number, blockedMs: number): void {
+  private logCommitted({ kind, file, step, written, msTotal, msBlocked }: CommittedSave): void {
     const round = (x: number) => Math.round(x * 100) / 100;
-    const msTotal = round(ms);
-    const msBlocked = round(blockedMs);
+    const total = round(msTotal);
+    const blocked = round(msBlocked);
     this.ctx.logger.debug(
-      { event: 'checkpoint', kind, iteration: this.n, step, file, bytes: written.size, sha256: written.sha256, msBlocked, msTotal },
-      `iteration ${this.n}: committed ${file} (${written.size} bytes, ${msTotal.toFixed(1)} ms, ${msBlocked.toFixed(1)} ms blocking training)`,
+      { event: 'checkpoint', kind, iteration: this.n, step, file, bytes: written.size, sha256: written.sha256, msBlocked: blocked, msTotal: total },
+      `iteration ${this.n}: committed ${file} (${written.size} bytes, ${total.toFixed(1)} ms, ${blocked.toFixed(1)} ms blocking training)`,
     );
   }
 
   /** Seed 0's files say nothing of seeds, so a one-seed run writes what it always wrote. */
   private seedField(): { seed?: number } {
     return this.seed === 0 ? {} : { seed: this.seed };
-  }
-
-  /** Saves a training checkpoint unless the newest one is of the current step already. */
-  async trainingIfNew(loop: LoopState): Promise<void> {
-    if (this.lastSaved !== this.session.agent.numTimesteps) await this.training(loop);
   }
 }

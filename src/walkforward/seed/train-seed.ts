@@ -2,26 +2,23 @@ import { mkdir } from 'node:fs/promises';
 import type { Diagnostics } from '../../agent/agent.js';
 import { createAgent } from '../../agent/create.js';
 import { algorithmOf } from '../../agent/registry.js';
-import { volatilityRewardScale } from '../../agent/reward-scale.js';
 import { InterruptedError } from '../../errors/index.js';
 import { TradingEnv } from '../../env/trading-env.js';
 import type { WindowData } from '../../env/market.js';
-import { deriveSeed, Rng } from '../../random/rng.js';
+import { Rng } from '../../random/rng.js';
 import { deleteFolder } from '../../retention/cleanup.js';
 import type { Candidate, IterationPerformance } from '../../records/schemas.js';
 import { layout } from '../../store/layout.js';
-import { atEnd, everyNTimesteps, onFirstStep, stopOnAbort } from '../../training/callbacks.js';
-import { historyRecorder, type TrainingHistory } from '../../training/history.js';
+import { type TrainingHistory } from '../../training/history.js';
 import { PhaseClock } from '../../training/phase-clock.js';
-import { holdAt, holding } from '../../logging/trace.js';
-import { stepsBefore } from '../../plan/save-plan.js';
-import { trainAgent, type LoopState, type TrainCallback } from '../../training/train-loop.js';
+import { trainAgent, type LoopState } from '../../training/train-loop.js';
 import type { RunContext } from '../context/index.js';
-import type { ProgressState } from '../context/index.js';
-import { IterationSaves } from './seed-saves.js';
+import { SeedSaves } from './seed-saves.js';
 import { findResumePoint, type ResumePoint } from './resume-point.js';
 import { TrainingSession } from './training-session.js';
-import { candidateEvaluator, logEvaluation } from './evaluate-candidate.js';
+import { seedCallbacks } from './callbacks.js';
+import { agentSeed, rewardScale } from './seeds.js';
+import { candidateEvaluator } from './evaluate-candidate.js';
 import { IterationBoard } from './iteration-board.js';
 import { stepsLostAt } from './resume-point.js';
 import { warnKept } from '../context/index.js';
@@ -125,50 +122,12 @@ async function train(
 ): Promise<{ figures: SeedFigures; settle: () => Promise<SeedFigures> }> {
   const n = data.window.iteration;
   const { agent } = session;
-  const { config, plan } = ctx;
+  const { config } = ctx;
   const timesteps = config.training.timesteps;
-  // Checkpoint and progress moments count every seed's steps; plot moments only seed 0's (the seed that draws).
-  const offset = stepsBefore(config, n, seed);
-  const imageOffset = (n - 1) * timesteps;
   const clock = new PhaseClock(session.priorSeconds, agent.numTimesteps, agent.numUpdates);
-  const saves = new IterationSaves(ctx, data, session, clock, resume ? agent.numTimesteps : -1, seed);
+  const saves = new SeedSaves(ctx, data, session, clock, resume ? agent.numTimesteps : -1, seed);
   const evaluate = candidateEvaluator(ctx, data, agent, clock);
-  // A network that has not taken a gradient step is never a candidate; the first such score is the reference.
-  const keep = async (scored: Candidate, always: boolean) => {
-    const candidate = seed === 0 ? scored : { ...scored, seed };
-    if (candidate.updates === 0) {
-      session.untrained ??= candidate;
-      return;
-    }
-    session.candidates.push(candidate);
-    const newBest = always || session.best === null || (candidate.score ?? -Infinity) > (session.best.score ?? -Infinity);
-    logEvaluation(ctx, n, candidate, evaluate.scoredOn, newBest);
-    if (newBest) await saves.currentBest(candidate, evaluate.scoredOn);
-  };
-  const callbacks: TrainCallback[] = [
-    stopOnAbort(ctx.signal),
-    ...(resume ? [onFirstStep(() => reportResumeOverhead(ctx, n))] : []),
-    historyRecorder(session.history, n, algorithmOf(config.agent).diagnostics, {
-      warn: (msg, fields) => ctx.logger.warn({ event: 'training-warning', iteration: n, ...fields }, msg),
-    }),
-    ...(board ? [board.callback(session.history, session.candidates)] : []),
-    // Evaluations before the first gradient step are skipped: the step-0 reference already scored that network.
-    config.selection.on === 'best'
-      ? everyNTimesteps(config.training.evalFreq, 0, async () => (agent.numUpdates > 0 ? keep(await evaluate(), false) : undefined))
-      : atEnd(timesteps, async () => keep(await evaluate(), true)),
-    everyNTimesteps(plan.modelEvery, offset, async ({ loop, step }) => {
-      await saves.training(loop);
-      // Test aid: a signal lands inside training, after a checkpoint that is on disk, however fast the machine.
-      if (holding('training-checkpoint') && step < timesteps) {
-        await saves.flush();
-        await holdAt('training-checkpoint', ctx.signal);
-      }
-    }),
-    everyNTimesteps(plan.progressEvery, offset, ({ step }) => reportProgress(ctx, session, clock, { n, seed, offset, step }, board)),
-    everyNTimesteps(plan.imageEvery, imageOffset, async ({ step }) => {
-      if (onChart && step < timesteps) await clock.timed('plotting', () => onChart(n, step, session.history, session.candidates));
-    }),
-  ];
+  const callbacks = seedCallbacks({ ctx, n, seed, session, saves, clock, evaluate, board, resumed: resume !== null, onChart });
   if (!resume) session.untrained = seed === 0 ? await evaluate() : { ...(await evaluate()), seed };
   ctx.trace('training', { iteration: n, step: agent.numTimesteps });
   const loop: LoopState = await trainAgent(agent, env, {
@@ -215,56 +174,4 @@ async function train(
       return figures((performance.now() - t0) / 1000);
     },
   };
-}
-
-function reportResumeOverhead(ctx: RunContext, n: number): void {
-  const ms = Math.round(performance.now());
-  ctx.logger.info({ event: 'resume-overhead', iteration: n, ms }, `iteration ${n}: first new training step ${ms} ms after the process started`);
-}
-
-function reportProgress(
-  ctx: RunContext,
-  session: TrainingSession,
-  clock: PhaseClock,
-  at: { n: number; seed: number; offset: number; step: number },
-  board: IterationBoard | null,
-): void {
-  const { n, seed, offset, step } = at;
-  const { seeds } = ctx.config.training;
-  const state: ProgressState = {
-    iteration: n,
-    iterations: ctx.windows.length,
-    seed,
-    seeds,
-    step,
-    timesteps: ctx.config.training.timesteps,
-    globalStep: offset + step,
-    totalSteps: ctx.plan.totalSteps,
-    stepsPerSecond: clock.stepsPerSecond(step),
-    diagnostics: session.agent.stateDiagnostics(),
-    lastScore: session.candidates.at(-1)?.score ?? null,
-    bestScore: session.best?.score ?? null,
-    phase: 'training',
-  };
-  board?.stepsPerSecond(step, state.stepsPerSecond);
-  const { phase: _phase, ...fields } = state;
-  ctx.logger.debug(
-    { event: 'progress', ...fields },
-    `iteration ${n}${seeds > 1 ? ` seed ${seed}` : ''}: step ${step} of ${state.timesteps}, ${state.stepsPerSecond.toFixed(0)} steps/s`,
-  );
-  ctx.onProgress?.(state);
-}
-
-/** Each iteration has its own stream, derived from the experiment seed and the iteration number. */
-export function iterationSeed(ctx: Pick<RunContext, 'seed'>, n: number): number {
-  return deriveSeed(ctx.seed, 'iteration', n);
-}
-
-/** The stream of one seed's agent: seed 0 keeps the iteration's (so training.seeds=1 is a one-seed run). */
-export function agentSeed(ctx: Pick<RunContext, 'seed'>, n: number, seed: number): number {
-  return seed === 0 ? iterationSeed(ctx, n) : deriveSeed(ctx.seed, 'iteration', n, 'seed', seed);
-}
-
-function rewardScale(scaling: 'train-volatility' | 'none', data: WindowData): number {
-  return scaling === 'none' ? 1 : volatilityRewardScale(data.market.logReturns, data.window.train.start, data.window.train.end);
 }

@@ -1,1 +1,2 @@
-export { resumeHash, startExperiment, type StartOptions } from './start.js';
+export { startExperiment, type StartOptions } from './start.js';
+export { resumeHash } from './previous-run.js';

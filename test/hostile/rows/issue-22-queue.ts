@@ -9,7 +9,7 @@ import { startRedis, type RedisServer } from '../../helpers/redis.js';
 import { checkJobAgainstExperiment, DataHashes } from '../../../src/cluster/job-check.js';
 import { checkPayload } from '../../../src/cluster/jobs.js';
 import { sign } from '../../../src/cluster/signing.js';
-import { productVersion } from '../../../src/cluster/version.js';
+import { productVersion } from '../../../src/util/version.js';
 import { createSecretKey } from 'node:crypto';
 import { testQueue } from '../../cluster/cluster-helpers.js';
 import { cli, editJson, ID, lib, runConfig, type Case, type Outcome, type Row } from '../harness.js';

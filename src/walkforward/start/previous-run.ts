@@ -1,0 +1,66 @@
+import { lstat, readFile } from 'node:fs/promises';
+import type { PipelineConfig } from '../../config/schema.js';
+import { deriveSeed } from '../../random/rng.js';
+import { runConfigSchema, type RunConfigRecord } from '../../records/schemas.js';
+import type { ExperimentPaths } from '../../store/layout.js';
+import { sha256, stableStringify } from '../../util/hash.js';
+
+/** The hash that decides whether a resume may continue: the config without where results go. */
+export function resumeHash(config: PipelineConfig): string {
+  // Where results go and what is logged about them do not change what is computed.
+  const { resultsDir: _where, logging: _watching, ...what } = config;
+  return sha256(stableStringify(what));
+}
+
+/** The run record (config.json) of an earlier start of the experiment, or null. */
+export async function readPrevious(paths: ExperimentPaths): Promise<RunConfigRecord | null> {
+  try {
+    // A FIFO would block the read; what is not a regular file is no record (and writing config.json refuses it).
+    if (!(await lstat(paths.config)).isFile()) return null;
+    return runConfigSchema.parse(JSON.parse(await readFile(paths.config, 'utf8')));
+  } catch {
+    return null;
+  }
+}
+
+/** What differs between the recorded run and this one, one line per changed setting or file. */
+export function describeChanges(previous: RunConfigRecord, config: PipelineConfig, dataSha256: string): string[] {
+  const changes: string[] = [];
+  const before = flatten(previous.config);
+  const after = flatten(config as unknown as Record<string, unknown>);
+  for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+    if (key === 'resultsDir') continue;
+    const a = JSON.stringify(before[key]);
+    const b = JSON.stringify(after[key]);
+    if (a !== b) changes.push(`${key}: ${a ?? '(unset)'} -> ${b ?? '(unset)'}`);
+  }
+  if (previous.data.sha256 !== dataSha256) {
+    changes.push(`data file ${config.data.path}: sha256 ${previous.data.sha256.slice(0, 12)}... -> ${dataSha256.slice(0, 12)}...`);
+  }
+  return changes;
+}
+
+function flatten(value: Record<string, unknown>, prefix = ''): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) {
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(out, flatten(v as Record<string, unknown>, key));
+    else out[key] = v;
+  }
+  return out;
+}
+
+/**
+ * The seed in use: a resumed experiment keeps the one its config.json recorded (a renamed folder must not change it),
+ * and a line says so when the id alone would now derive another.
+ */
+export function seedInUse(previous: RunConfigRecord | null, config: PipelineConfig, experiment: string, log: (line: string) => void): number {
+  const derived = deriveSeed('experiment', experiment);
+  if (!previous) return config.seed ?? derived;
+  if (config.seed === null && previous.seed !== derived) {
+    log(
+      `seed ${previous.seed} from config.json (the experiment started as ${previous.experiment}; the id ${experiment} alone would give ${derived})`,
+    );
+  }
+  return previous.seed;
+}
