@@ -1,6 +1,6 @@
 import { requireTf, tf } from './tf.js';
 import { BackendUnavailableError } from '../errors/index.js';
-import type { BackendName } from '../config/schema.js';
+import type { BackendName } from './names.js';
 
 export interface BackendInfo {
   /** What was asked for. */

@@ -1,66 +1,18 @@
 import { z } from 'zod';
 import { agentSchema } from '../agent/config.js';
+import { backendNames } from '../backend/names.js';
+import { dataSchema, featuresSchema } from '../data/config.js';
+import { envSchema } from '../env/config.js';
+import { windowsSchema } from '../windows/config.js';
+
+export { backendNames, dataSchema, envSchema, featuresSchema, windowsSchema };
 
 /**
- * The one configuration schema. Every field has a description and a default; `npm run docs:config` turns this
- * file into the settings table of the README. Agent defaults follow Stable-Baselines3's DQN, except where daily
- * data and the reference workload of ../shared/bench call for other values (each noted in its description).
+ * The one configuration schema, composed of the sections each layer owns (data/config.ts, windows/config.ts,
+ * env/config.ts, agent/config.ts) and those of the run itself. Every field has a description and a default;
+ * `npm run docs:config` turns it into the settings table of the README.
  */
 const int = () => z.number().int();
-
-export const dataSchema = z
-  .object({
-    path: z.string().min(1).default('data/sp500-2000.csv').describe('CSV file with the price series'),
-    priceColumn: z.string().min(1).default('close').describe('Column that is traded (case-insensitive)'),
-    dateColumn: z.string().min(1).default('date').describe('Date column, used when present (case-insensitive)'),
-    fillMissing: z
-      .enum(['none', 'ffill'])
-      .default('none')
-      .describe('Empty or NaN cells: none = error naming the line; ffill = carry the previous value forward'),
-    periodsPerYear: z.number().positive().default(252).describe('Bars per year, for annualized metrics'),
-    riskFreeRate: z.number().min(-1).max(1).default(0).describe('Annual risk-free rate used by Sharpe and Sortino'),
-  })
-  .strict();
-
-export const featuresSchema = z
-  .object({
-    extra: z
-      .array(z.enum(['volatility', 'rsi', 'smaRatio']))
-      .default([])
-      .describe('Extra features after the lookback returns: rolling volatility, RSI, price/SMA - 1'),
-    volatilityWindow: int().min(2).default(20).describe('Bars in the rolling volatility'),
-    rsiWindow: int().min(2).default(14).describe('Bars in the RSI'),
-    smaWindow: int().min(2).default(20).describe('Bars in the simple moving average of price/SMA'),
-  })
-  .strict();
-
-export const windowsSchema = z
-  .object({
-    mode: z
-      .enum(['rolling', 'anchored'])
-      .default('rolling')
-      .describe('rolling: fixed train length; anchored: train always starts at row 0 and grows'),
-    train: int().min(1).default(1000).describe('Rows in the training segment (rolling), or of the first window (anchored)'),
-    validation: int().min(0).default(250).describe('Rows in the validation segment (0 = none; needs selection.on=last)'),
-    test: int().min(1).default(250).describe('Rows in the out-of-sample test segment'),
-    step: int().min(1).nullable().default(null).describe('Rows between window starts (null = test, so test segments tile)'),
-    gap: int().min(0).default(0).describe('Purge rows left out between consecutive segments'),
-    maxIterations: int().min(1).nullable().default(null).describe('Stop after this many windows (null = as many as fit)'),
-    partialLast: z
-      .enum(['drop', 'keep'])
-      .default('drop')
-      .describe('A last window whose test segment is shorter than test: drop it, or keep it shortened'),
-  })
-  .strict();
-
-export const envSchema = z
-  .object({
-    lookback: int().min(1).max(1000).default(5).describe('Past log returns in each observation (the study in the README chose 5 over 30)'),
-    allowShort: z.boolean().default(true).describe('Actions short/flat/long (true) or flat/long (false)'),
-    costBps: z.number().min(0).max(1000).default(10).describe('Commission per unit of position change, basis points'),
-    slippageBps: z.number().min(0).max(1000).default(0).describe('Slippage per unit of position change, basis points'),
-  })
-  .strict();
 
 export const trainingSchema = z
   .object({
@@ -109,8 +61,6 @@ export const loggingSchema = z
   })
   .strict();
 
-export const backendNames = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
-
 export const configSchema = z
   .object({
     seed: int()
@@ -136,11 +86,10 @@ export const configSchema = z
 
 export type PipelineConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
-export type DataConfig = PipelineConfig['data'];
-export type FeaturesConfig = PipelineConfig['features'];
-export type WindowsConfig = PipelineConfig['windows'];
-export type EnvConfig = PipelineConfig['env'];
+export type { DataConfig, FeaturesConfig } from '../data/config.js';
+export type { WindowsConfig } from '../windows/config.js';
+export type { EnvConfig } from '../env/config.js';
 export type { AgentConfig } from '../agent/config.js';
 export type TrainingConfig = PipelineConfig['training'];
 export type SelectionConfig = PipelineConfig['selection'];
-export type BackendName = (typeof backendNames)[number];
+export type { BackendName } from '../backend/names.js';

@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { DataError } from '../errors/index.js';
 import { quote } from '../errors/quote.js';
-import type { DataConfig } from '../config/schema.js';
+import type { DataConfig } from './config.js';
 import { CsvTable } from './csv-table.js';
 import { MAX_LINE_BYTES, readLines } from './line-reader.js';
 import type { PriceSeries } from './price-series.js';

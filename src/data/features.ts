@@ -1,4 +1,4 @@
-import type { EnvConfig, FeaturesConfig } from '../config/schema.js';
+import type { FeaturesConfig } from './config.js';
 
 /**
  * Causal features of a price series: the value at row t uses prices up to and including row t only.
@@ -29,7 +29,7 @@ export interface Standardization {
   std: number[];
 }
 
-export function computeFeatures(price: Float64Array, env: Pick<EnvConfig, 'lookback'>, features: FeaturesConfig): FeatureSet {
+export function computeFeatures(price: Float64Array, env: { lookback: number }, features: FeaturesConfig): FeatureSet {
   const rows = price.length;
   const logReturns = new Float64Array(rows).fill(NaN);
   const simpleReturns = new Float64Array(rows).fill(NaN);

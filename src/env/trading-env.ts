@@ -1,4 +1,4 @@
-import type { EnvConfig } from '../config/schema.js';
+import type { EnvConfig } from './config.js';
 import { observationSize, tradingSpaces, type EnvSpaces } from './spaces.js';
 
 /** Market data an environment trades on: standardized features and the per-row returns they predict. */

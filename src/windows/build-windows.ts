@@ -1,4 +1,4 @@
-import type { WindowsConfig } from '../config/schema.js';
+import type { WindowsConfig } from './config.js';
 
 /** A half-open row range [start, end); dates are those of rows start and end - 1 when the data has dates. */
 export interface Segment {

@@ -216,7 +216,7 @@ describe('corruption', () => {
     },
   );
 
-  test('a link bearing our file name is not followed: the writer starts its own file beside it', async () => {
+  test('a link bearing our file name is refused, never followed: the file it points to stays as it was', async () => {
     const outside = tempDir('wfo-tb-outside-');
     try {
       await writeSteps(outside.dir, range(1, 3));
@@ -225,10 +225,10 @@ describe('corruption', () => {
       bytes[bytes.length - 2] ^= 0x10;
       writeFileSync(target, bytes);
       symlinkSync(target, join(folder.dir, 'events.out.tfevents.1.wfo'));
-      const writer = await TensorBoardWriter.open(folder.dir, { startSeconds: START, flushIntervalMs: 0 });
-      expect(writer.damaged).toEqual([]);
-      expect(writer.file).toBe(join(folder.dir, `events.out.tfevents.${START}.wfo`));
-      await writer.close();
+      const link = join(folder.dir, 'events.out.tfevents.1.wfo');
+      await expect(TensorBoardWriter.open(folder.dir, { startSeconds: START, flushIntervalMs: 0 })).rejects.toThrow(
+        `refusing to write ${link}: it is a symbolic link`,
+      );
       expect(readFileSync(target)).toEqual(bytes);
     } finally {
       outside.cleanup();
