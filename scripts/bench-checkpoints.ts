@@ -14,7 +14,7 @@ import { CheckpointIndex } from '../src/store/index-store.js';
 import { buildZip } from '../src/store/zip-store.js';
 import { cleanupCheckpoints } from '../src/retention/cleanup.js';
 import { digestOf } from '../src/analysis/digest.js';
-import { FORMAT_VERSION, modelRecordSchema, walkforwardSummarySchema, type IndexEntry, type ModelRecord } from '../src/records/schemas.js';
+import { FORMAT_VERSION, modelRecordSchema, walkforwardSummarySchema, type IndexEntry, type ModelRecord } from '../src/records/index.js';
 import { Rng } from '../src/random/rng.js';
 import { sha256 } from '../src/util/hash.js';
 

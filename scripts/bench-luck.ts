@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { deflatedSharpeRatio } from '../src/analysis/luck/dsr.js';
+import { deflatedSharpeRatio } from '../src/analysis/luck/index.js';
 import { configSchema } from '../src/config/schema.js';
 import { loadPriceSeries } from '../src/data/csv-loader.js';
 import { oracleSharpe } from '../src/markets/oracle.js';

@@ -1,4 +1,4 @@
-import type { CheckpointAnalysis, IterationDigest } from '../records/schemas.js';
+import type { CheckpointAnalysis, IterationDigest } from '../records/index.js';
 import { correlation, describe, slope } from './statistics.js';
 
 /** How preserved models did across iterations: spread of scores, trend, and whether validation predicted test. */

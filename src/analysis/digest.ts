@@ -1,5 +1,5 @@
 import type { Metrics } from './metrics.js';
-import type { IterationDigest, IterationRecord, MetricDigest } from '../records/schemas.js';
+import type { IterationDigest, IterationRecord, MetricDigest } from '../records/index.js';
 
 export function metricDigest(m: Metrics | MetricDigest): MetricDigest {
   return {

@@ -17,8 +17,8 @@ import {
 import { computeMetrics, type MetricOptions } from './metrics.js';
 import type { Stitched } from './out-of-sample.js';
 import { deriveSeed, Rng } from '../random/rng.js';
-import { decodeFloats } from '../records/float-codec.js';
-import type { ChanceSummary, ExperimentLuck, IterationRecord } from '../records/schemas.js';
+import { decodeFloats } from '../records/index.js';
+import type { ChanceSummary, ExperimentLuck, IterationRecord } from '../records/index.js';
 
 export interface ExperimentLuckInputs {
   records: IterationRecord[];

@@ -1,3 +1,4 @@
+import type { SelectionMetric } from '../records/index.js';
 /**
  * Performance metrics of a per-bar return series, with the conventions of empyrical:
  * - returns are simple per-bar returns after costs; totalReturn = prod(1 + r) - 1
@@ -36,7 +37,8 @@ export interface MetricOptions {
   riskFreeRate: number;
 }
 
-export type MetricName = 'sharpe' | 'sortino' | 'totalReturn' | 'calmar';
+/** A metric that selection can score by (records/common.ts lists them). */
+export type MetricName = SelectionMetric;
 
 /** positions[i] is the position held during bar i (the one that earned returns[i]); previousPosition precedes bar 0. */
 export function computeMetrics(returns: ArrayLike<number>, positions: ArrayLike<number>, options: MetricOptions, previousPosition = 0): Metrics {

@@ -1,6 +1,6 @@
 import { computeMetrics, type MetricOptions, type Metrics } from './metrics.js';
 import { tStatistic } from './statistics.js';
-import type { IterationRecord, ModelRecord, Statistic } from '../records/schemas.js';
+import type { IterationRecord, ModelRecord, Statistic } from '../records/index.js';
 
 /** One out-of-sample bar of the stitched strategy. */
 export interface StitchedBar {

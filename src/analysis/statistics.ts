@@ -1,4 +1,4 @@
-import type { Statistic } from '../records/schemas.js';
+import type { Statistic } from '../records/index.js';
 
 export interface Description {
   count: number;

@@ -1,7 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { experimentRecords } from '../store/experiment-records.js';
+import { stat } from 'node:fs/promises';
+import { isAbsolute } from 'node:path';
 import { DataError, JobRefusedError } from '../errors/index.js';
-import { checkpointIndexSchema, iterationRecordSchema, runConfigSchema, type RunConfigRecord } from '../records/schemas.js';
+import { type RunConfigRecord } from '../records/index.js';
 import { savePlan } from '../plan/save-plan.js';
 import { experimentPaths, layout } from '../store/layout.js';
 import { ownershipOf } from '../store/ownership.js';
@@ -30,7 +31,7 @@ export async function checkJobAgainstExperiment(payload: JobPayload, hashes: Dat
     throw new JobRefusedError(`refused ${which}: ${paths.root} is not an experiment folder of wfo-rl marked by its coordinator`);
   let recorded: RunConfigRecord;
   try {
-    recorded = runConfigSchema.parse(JSON.parse(await readFile(paths.config, 'utf8')));
+    recorded = await experimentRecords(paths.root).config();
   } catch (err) {
     throw new JobRefusedError(`refused ${which}: cannot read the experiment's config ${paths.config} (${(err as Error).message.split('\n')[0]})`);
   }
@@ -75,11 +76,12 @@ export async function checkJobAgainstExperiment(payload: JobPayload, hashes: Dat
  */
 async function finishedRecord(root: string, n: number): Promise<string | null> {
   try {
-    const index = checkpointIndexSchema.parse(JSON.parse(await readFile(join(root, layout.index), 'utf8')));
+    const read = experimentRecords(root);
+    const index = await read.index();
     const sha = new Map(index.entries.map((e) => [e.path, e.sha256]));
     for (const file of [layout.metrics(n), layout.placeholder(n)]) {
       if (!sha.has(file)) continue;
-      const record = iterationRecordSchema.parse(JSON.parse(await readFile(join(root, file), 'utf8')));
+      const record = await read.iteration(file);
       if (record.kind === 'placeholder' || sha.get(layout.preservedModel(n)) === record.model.sha256) return file;
     }
   } catch {
@@ -91,7 +93,7 @@ async function finishedRecord(root: string, n: number): Promise<string | null> {
 /** After the data is loaded: the bytes read are the recorded ones, and the job's save plan is the one its config gives. */
 export function checkLoadedData(payload: JobPayload, data: RunData, recorded: RunConfigRecord): void {
   const { series, windows } = data.plan;
-  if (series.sha256 !== recorded.data.sha256) throw dataChanged(series.file, series.sha256, recorded.data.sha256, 'config.json');
+  if (series.sha256 !== recorded.data.sha256) throw dataChanged(series.file, series.sha256, recorded.data.sha256, layout.config);
   if (stableStringify(savePlan(payload.setup.config, windows.length)) !== stableStringify(payload.setup.plan)) {
     throw new JobRefusedError(`refused iteration ${payload.iteration} of ${payload.experiment}: its save plan is not the one its config gives`);
   }

@@ -1,6 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { UsageError } from '../errors/index.js';
-import { quote } from '../errors/quote.js';
+import { quote } from '../errors/index.js';
 import { parseWholeNumber } from '../util/whole-number.js';
 
 /** The environment variable that names the Redis server when --redis is not given. */

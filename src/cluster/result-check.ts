@@ -1,6 +1,7 @@
+import { parseJson } from '../store/json-file.js';
 import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { iterationRecordSchema, type FileKind, type IndexEntry } from '../records/schemas.js';
+import { iterationRecordSchema, type FileKind, type IndexEntry } from '../records/index.js';
 import { classify, layout, type ExperimentPaths } from '../store/layout.js';
 import { METADATA_ENTRY, readZip } from '../store/zip-store.js';
 import { sha256, stableStringify } from '../util/hash.js';
@@ -93,7 +94,7 @@ async function filesProblem(result: JobResult, expect: ResultExpectations): Prom
   if (!bytes || sha256(bytes) !== entry.sha256) return `${recordFile} on disk is missing or is not the file the result indexes`;
   let onDisk: unknown;
   try {
-    onDisk = iterationRecordSchema.parse(JSON.parse(bytes.toString('utf8')));
+    onDisk = parseJson(recordFile, bytes.toString('utf8'), iterationRecordSchema);
   } catch {
     return `${recordFile} on disk is not an iteration record`;
   }

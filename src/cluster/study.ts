@@ -7,8 +7,8 @@ import {
   returnMoments,
   trialSharpeVariance,
 } from '../analysis/luck/index.js';
-import { FORMAT_VERSION, runConfigSchema, walkforwardSummarySchema } from '../records/schemas.js';
-import { iterationFailureSchema, studyManifestSchema, studySummarySchema, type StudyPoint, type StudySummary } from '../records/study.js';
+import { FORMAT_VERSION, runConfigSchema, walkforwardSummarySchema } from '../records/index.js';
+import { iterationFailureSchema, studyManifestSchema, studySummarySchema, type StudyPoint, type StudySummary } from '../records/index.js';
 import { stableStringify } from '../util/hash.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { readJson, writeJson } from '../store/json-file.js';

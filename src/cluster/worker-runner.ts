@@ -1,7 +1,8 @@
+import { layout } from '../store/layout.js';
+import { experimentRecords } from '../store/experiment-records.js';
 import type { KeyObject } from 'node:crypto';
 import { algorithmOf } from '../agent/registry.js';
 import { hostname } from 'node:os';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -9,7 +10,7 @@ import { selectBackend } from '../backend/select-backend.js';
 import { InterruptedError, JobRefusedError } from '../errors/index.js';
 import { createRunLogger, type LogRecord } from '../logging/logger.js';
 import { throttled } from '../logging/throttle.js';
-import { iterationRecordSchema, type RunConfigRecord } from '../records/schemas.js';
+import { type RunConfigRecord } from '../records/index.js';
 import { experimentPaths } from '../store/layout.js';
 import { loadModelZip } from '../store/model-zip.js';
 import { explicitResumePoint } from '../walkforward/seed/index.js';
@@ -256,10 +257,11 @@ async function warmStartFrom(
   iteration: number,
 ): Promise<{ iteration: number; weights: Float32Array[] } | null> {
   for (let n = iteration - 1; n >= 1; n--) {
-    const text = await readFile(paths.metrics(n), 'utf8').catch(() => null);
-    if (text === null) continue;
-    const record = iterationRecordSchema.parse(JSON.parse(text));
-    if (record.kind !== 'model') continue;
+    // An iteration without a model record has nothing to start from; the one before it is tried.
+    const record = await experimentRecords(paths.root)
+      .iteration(layout.metrics(n))
+      .catch(() => null);
+    if (record?.kind !== 'model') continue;
     const loaded = await loadModelZip(paths.preservedModel(n));
     loaded.model.dispose();
     return { iteration: n, weights: loaded.weights };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { agentSchema } from '../agent/config.js';
+import { selectionMetrics } from '../records/index.js';
 import { backendNames } from '../backend/names.js';
 import { dataSchema, featuresSchema } from '../data/config.js';
 import { envSchema } from '../env/config.js';
@@ -25,7 +26,7 @@ export const trainingSchema = z
 
 export const selectionSchema = z
   .object({
-    metric: z.enum(['sharpe', 'sortino', 'totalReturn', 'calmar']).default('sharpe').describe('Validation metric that picks the iteration best'),
+    metric: z.enum(selectionMetrics).default('sharpe').describe('Validation metric that picks the iteration best'),
     on: z.enum(['best', 'last']).default('best').describe('best: best validation score; last: the final model'),
     minScore: z.number().default(0).describe('A model qualifies when its score is at least this'),
     mustBeatBuyAndHold: z.boolean().default(false).describe('A model qualifies only if it beats buy-and-hold on validation'),

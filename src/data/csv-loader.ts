@@ -1,6 +1,6 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { DataError } from '../errors/index.js';
-import { quote } from '../errors/quote.js';
+import { quote } from '../errors/index.js';
 import type { DataConfig } from './config.js';
 import { CsvTable } from './csv-table.js';
 import { MAX_LINE_BYTES, readLines } from './line-reader.js';

@@ -1,5 +1,5 @@
 import { DataError } from '../errors/index.js';
-import { clip, quote } from '../errors/quote.js';
+import { clip, quote } from '../errors/index.js';
 import { isBlank, isMissing, plainDecimal, separatorHint, splitCsvLine } from './csv-cells.js';
 import { GrowableColumn } from './csv-columns.js';
 import type { PriceSeries } from './price-series.js';

@@ -1,5 +1,5 @@
-import * as errors from './index.js';
-import { PipelineError } from './index.js';
+import * as errors from './classes.js';
+import { PipelineError } from './classes.js';
 
 /** An error as it crosses a thread or process boundary: its class by name, message, and own fields (exitCode included). */
 export interface WireError {

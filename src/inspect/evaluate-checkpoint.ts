@@ -9,7 +9,7 @@ import { loadPriceSeries } from '../data/csv-loader.js';
 import { computeFeatures } from '../data/features.js';
 import { TradingEnv } from '../env/trading-env.js';
 import { UsageError } from '../errors/index.js';
-import { iterationRecordSchema, runConfigSchema } from '../records/schemas.js';
+import { iterationRecordSchema, runConfigSchema } from '../records/index.js';
 import { buyAndHold, runPolicy } from '../training/evaluate.js';
 import { marketView } from '../env/market.js';
 import type { Metrics } from '../analysis/metrics.js';

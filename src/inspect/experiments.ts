@@ -1,7 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ExperimentNotFoundError } from '../errors/index.js';
-import { studyManifestSchema } from '../records/study.js';
+import { studyManifestSchema } from '../records/index.js';
 import { readJson } from '../store/json-file.js';
 import { isAlive, readLock } from '../store/lock.js';
 import { checkExperimentId, iterationRecordNames, layout } from '../store/layout.js';

@@ -1,7 +1,8 @@
+import { layout } from '../store/layout.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openExperiment } from '../store/experiment.js';
-import { walkforwardSummarySchema, type CheckpointAnalysis, type ExperimentLuck, type MetricDigest, type Statistic } from '../records/schemas.js';
+import { walkforwardSummarySchema, type CheckpointAnalysis, type ExperimentLuck, type MetricDigest, type Statistic } from '../records/index.js';
 import { metricDigest } from '../analysis/digest.js';
 import { analyzeDigests } from '../analysis/checkpoint-analysis.js';
 
@@ -65,7 +66,7 @@ export async function analyzeCheckpointPerformance(experimentDir: string): Promi
   }));
   let outOfSample: PerformanceAnalysis['outOfSample'] = null;
   let outOfSampleReason: string | null = null;
-  const text = await readFile(join(exp.root, 'walkforward_summary.json'), 'utf8').catch(() => null);
+  const text = await readFile(join(exp.root, layout.summary), 'utf8').catch(() => null);
   const parsed = text === null ? null : walkforwardSummarySchema.safeParse(parseOrNull(text));
   if (parsed?.success) {
     const summary = parsed.data;
@@ -80,8 +81,8 @@ export async function analyzeCheckpointPerformance(experimentDir: string): Promi
   } else {
     outOfSampleReason =
       text === null
-        ? 'no walkforward_summary.json yet: the run has not finished'
-        : 'walkforward_summary.json does not match the current format (written by another version); rerun the experiment to refresh it';
+        ? `no ${layout.summary} yet: the run has not finished`
+        : `${layout.summary} does not match the current format (written by another version); rerun the experiment to refresh it`;
   }
   return {
     experiment: exp.experiment,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { scanRunLog, type RunLogReading } from '../logging/run-log.js';
 import type { LogRecord } from '../logging/logger.js';
-import { WARNING_EVENTS } from '../records/events.js';
+import { WARNING_EVENTS } from '../records/index.js';
 
 /** How many warnings of an attempt a status keeps (the newest): a diverging run can warn at every check. */
 export const KEPT_WARNINGS = 50;

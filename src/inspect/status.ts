@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { describeSkipped, type SkippedLines } from '../logging/run-log.js';
-import { walkforwardSummarySchema, type IndexEntry } from '../records/schemas.js';
+import { walkforwardSummarySchema, type IndexEntry } from '../records/index.js';
 import { CheckpointIndex } from '../store/index-store.js';
 import { readJson } from '../store/json-file.js';
 import { isAlive, readLock, type LockInfo } from '../store/lock.js';

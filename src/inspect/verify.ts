@@ -1,6 +1,7 @@
-import { access, readFile } from 'node:fs/promises';
+import { experimentRecords } from '../store/experiment-records.js';
+import { access } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { bestModelSchema, checkpointSummarySchema, iterationRecordSchema, walkforwardSummarySchema, type IndexEntry } from '../records/schemas.js';
+import { checkpointSummarySchema, walkforwardSummarySchema, type IndexEntry } from '../records/index.js';
 import { readJson } from '../store/json-file.js';
 import { CheckpointIndex } from '../store/index-store.js';
 import { acquireLock, isAlive, readLock } from '../store/lock.js';
@@ -99,8 +100,8 @@ async function findProblems(root: string, scan: ScanResult, loaded: Awaited<Retu
   if (!loaded.index) problems.push(loaded.problem ?? `${layout.index}: missing`);
   else problems.push(...compareIndex(loaded.index.entries, scan.entries));
   for (const [file, schema] of [
-    ['walkforward_summary.json', walkforwardSummarySchema],
-    ['checkpoint_summary.json', checkpointSummarySchema],
+    [layout.summary, walkforwardSummarySchema],
+    [layout.checkpointSummary, checkpointSummarySchema],
   ] as const) {
     const path = join(root, file);
     const present = await access(path).then(
@@ -153,15 +154,13 @@ function lostLine(path: string, how = 'corrupt'): string {
  * and the other verifies with the sha256 the records expect, the broken one is rewritten from it.
  */
 async function restoreFromCopies(root: string, scan: ScanResult, indexed: IndexEntry[]): Promise<string[]> {
-  const best = await readFile(join(root, layout.bestModelJson), 'utf8')
-    .then((t) => bestModelSchema.parse(JSON.parse(t)))
-    .catch(() => null);
+  const read = experimentRecords(root);
+  // Without a readable best_model.json there is no pair of copies to restore one from.
+  const best = await read.bestModel().catch(() => null);
   if (!best) return [];
   const good = new Map(scan.entries.map((e) => [e.path, e]));
   const preserved = layout.preservedModel(best.iteration);
-  const record = await readFile(join(root, layout.metrics(best.iteration)), 'utf8')
-    .then((t) => iterationRecordSchema.parse(JSON.parse(t)))
-    .catch(() => null);
+  const record = await read.iteration(layout.metrics(best.iteration)).catch(() => null);
   const expected = new Set([best.sha256, ...(record?.kind === 'model' ? [record.model.sha256] : [])]);
   const wasIndexed = new Set(indexed.map((e) => e.path));
   const out: string[] = [];

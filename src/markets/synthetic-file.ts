@@ -7,7 +7,7 @@ import { refuseNonRegular } from '../util/regular-file.js';
 import type { Metrics } from '../analysis/metrics.js';
 import type { EnvSettings } from '../env/trading-env.js';
 import { validated } from '../store/json-file.js';
-import { FORMAT_VERSION, metricsSchema } from '../records/schemas.js';
+import { FORMAT_VERSION, metricsSchema } from '../records/index.js';
 import { generateSynthetic, syntheticCsvChunks, type GenerateOptions, type SyntheticParams, type SyntheticSeries } from '../data/synthetic/index.js';
 import { ORACLE_RULE, oracleSharpe, type OracleResult } from './oracle.js';
 

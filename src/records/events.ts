@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { performanceSchema, resumeEventSchema } from './schemas.js';
+import { performanceSchema } from './iteration.js';
+import { resumeEventSchema } from './run-config.js';
 
 /**
  * One schema per kind of line in results/<id>/run.log (pino JSON lines). Every line carries pino's level, time and

@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { FORMAT_VERSION, metricsSchema } from './schemas.js';
+import { finite, FORMAT_VERSION, metricsSchema } from './common.js';
 
-/** Every JSON file of the cluster and of studies; numbers are finite or null, as in schemas.ts. */
-const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+/** Every JSON file of the cluster and of studies; numbers are finite or null, as in every record. */
 const nullableFinite = finite.nullable();
 
 /** iterations/iter_N/failure.json: an iteration whose queue job failed on its last attempt. */

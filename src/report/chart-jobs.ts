@@ -2,7 +2,7 @@ import type { DiagnosticSpec } from '../agent/agent.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PipelineConfig } from '../config/schema.js';
-import type { Candidate, IterationRecord } from '../records/schemas.js';
+import type { Candidate, IterationRecord } from '../records/index.js';
 import type { TrainingHistory } from '../training/history.js';
 import { stitchOutOfSample } from '../analysis/out-of-sample.js';
 import { drawdownSpec, equitySpec, iterationSpec, returnsHistogramSpec, sharpeSpec, windowsSpec } from './chart-specs.js';

@@ -1,5 +1,5 @@
 import type { DiagnosticSpec } from '../agent/agent.js';
-import type { Candidate } from '../records/schemas.js';
+import type { Candidate } from '../records/index.js';
 import type { TrainingHistory } from '../training/history.js';
 import type { StitchedBar } from '../analysis/out-of-sample.js';
 import type { ChartSpec } from './render.js';

@@ -1,9 +1,10 @@
+import { experimentRecords } from '../store/experiment-records.js';
 import { algorithmOf } from '../agent/registry.js';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { configSchema } from '../config/schema.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
-import { iterationRecordSchema, runConfigSchema, type IterationRecord } from '../records/schemas.js';
+import { type IterationRecord } from '../records/index.js';
 import { planExperiment, type ExperimentPlan } from '../plan/plan.js';
 import { savePlan } from '../plan/save-plan.js';
 import { experimentChartJobs, iterationChartJobs } from './chart-jobs.js';
@@ -16,11 +17,12 @@ import { claimFolder } from '../store/ownership.js';
 export async function generateReport(experimentDir: string, logger: Logger = silentLogger()): Promise<string> {
   // Only into a folder of ours (one of an earlier version gets its marker first): plots and report.html are written there.
   await claimFolder(experimentDir, 'experiment', basename(experimentDir), { log: (line) => logger.info({ event: 'folder-adopted' }, line) });
-  const run = runConfigSchema.parse(JSON.parse(await readFile(join(experimentDir, 'config.json'), 'utf8')));
+  const read = experimentRecords(experimentDir);
+  const run = await read.config();
   const config = configSchema.parse(run.config);
   const files = iterationRecordNames(await readdir(join(experimentDir, layout.checkpoints))).map((f) => f.name);
   const records: IterationRecord[] = [];
-  for (const f of files) records.push(iterationRecordSchema.parse(JSON.parse(await readFile(join(experimentDir, 'checkpoints', f), 'utf8'))));
+  for (const f of files) records.push(await read.iteration(`${layout.checkpoints}/${f}`));
   records.sort((a, b) => a.iteration - b.iteration);
   let plan: ExperimentPlan | null = null;
   try {
@@ -31,7 +33,7 @@ export async function generateReport(experimentDir: string, logger: Logger = sil
       `${config.data.path} is not readable; plots use row numbers instead of dates and training snapshots are not redrawn`,
     );
   }
-  const writer = new ChartWriter(join(experimentDir, 'visualizations'), logger);
+  const writer = new ChartWriter(join(experimentDir, layout.visualizations), logger);
   await writer.writeAll(experimentChartJobs(records, config, plan?.series.dates ?? null));
   const imageEvery = plan ? savePlan(config, plan.windows.length).imageEvery : null;
   for (const record of records)

@@ -1,4 +1,4 @@
-import type { IterationRecord, WalkforwardSummary } from '../records/schemas.js';
+import type { IterationRecord, WalkforwardSummary } from '../records/index.js';
 
 const esc = (s: unknown) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
 const num = (x: number | null | undefined, digits = 3) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(digits));

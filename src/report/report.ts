@@ -1,14 +1,10 @@
+import { experimentRecords } from '../store/experiment-records.js';
+import { journalLines } from '../retention/journal.js';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { listCheckpoints } from '../inspect/listing.js';
-import {
-  iterationRecordSchema,
-  runConfigSchema,
-  walkforwardSummarySchema,
-  type IterationRecord,
-  type WalkforwardSummary,
-} from '../records/schemas.js';
+import { type IterationRecord, type WalkforwardSummary } from '../records/index.js';
 import { iterationRecordNames, layout } from '../store/layout.js';
 import { learnedSection } from './learned-section.js';
 
@@ -23,15 +19,15 @@ const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
  * the cleanup journal. Built from the files on disk, so `wfo report` can rebuild it at any time.
  */
 export async function writeReport(experimentDir: string): Promise<string> {
-  const run = runConfigSchema.parse(JSON.parse(await readFile(join(experimentDir, 'config.json'), 'utf8')));
-  const summary: WalkforwardSummary = walkforwardSummarySchema.parse(
-    JSON.parse(await readFile(join(experimentDir, 'walkforward_summary.json'), 'utf8')),
-  );
+  const read = experimentRecords(experimentDir);
+  const run = await read.config();
+  const summary: WalkforwardSummary = await read.summary();
   const list = await listCheckpoints(experimentDir);
   const iterationRecords = await readIterationRecords(experimentDir);
   const records = new Map<number, { reason?: string }>();
   for (const r of list.rows) {
-    if (r.status === 'placeholder') records.set(r.iteration, JSON.parse(await readFile(join(experimentDir, r.file), 'utf8')));
+    const record = iterationRecords.get(r.iteration);
+    if (r.status === 'placeholder' && record?.kind === 'placeholder') records.set(r.iteration, record);
   }
   const vis = join(experimentDir, layout.visualizations);
   const pictures = new Set(await readdir(vis).catch(() => [] as string[]));
@@ -39,18 +35,8 @@ export async function writeReport(experimentDir: string): Promise<string> {
     pictures.has(name)
       ? `<img class="chart" data-chart="${esc(name)}" alt="${esc(alt)}" src="data:image/png;base64,${(await readFile(join(vis, name))).toString('base64')}">`
       : '';
-  const journal = (await readFile(join(experimentDir, layout.journal), 'utf8').catch(() => ''))
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => {
-      try {
-        return JSON.parse(l) as Record<string, unknown>;
-      } catch {
-        return null;
-      }
-    })
-    // Only the removals: cleanup's planned/done markers (its crash recovery) carry no file.
-    .filter((x): x is Record<string, unknown> => x !== null && typeof x.file === 'string');
+  // Only the removals: cleanup's planned/done markers (its crash recovery) carry no file.
+  const journal = (await journalLines(join(experimentDir, layout.journal)).catch(() => [])).filter((x) => typeof x.file === 'string');
   const s = summary.stitched;
   const names = layout.experimentCharts;
   const chart = (key: keyof typeof names) => img(names[key], names[key].replace('.png', '').replace(/_/g, ' '));
@@ -119,7 +105,7 @@ ${journal.length ? `<table id="journal"><thead><tr><th class="l">time</th><th cl
 <h2>Configuration</h2><pre>${esc(JSON.stringify(run.config, null, 2))}</pre>
 </body></html>
 `;
-  const path = join(experimentDir, 'report.html');
+  const path = join(experimentDir, layout.report);
   await writeFileAtomic(path, html);
   return path;
 }
@@ -129,10 +115,10 @@ async function readIterationRecords(experimentDir: string): Promise<Map<number, 
   const out = new Map<number, IterationRecord>();
   const names = await readdir(join(experimentDir, layout.checkpoints)).catch(() => [] as string[]);
   for (const { name, iteration } of iterationRecordNames(names)) {
-    const parsed = iterationRecordSchema.safeParse(
-      JSON.parse(await readFile(join(experimentDir, layout.checkpoints, name), 'utf8').catch(() => 'null')),
-    );
-    if (parsed.success) out.set(iteration, parsed.data);
+    const record = await experimentRecords(experimentDir)
+      .iteration(`${layout.checkpoints}/${name}`)
+      .catch(() => null);
+    if (record) out.set(iteration, record);
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { z } from 'zod';
-import type { IndexEntry } from '../records/schemas.js';
+import type { IndexEntry } from '../records/index.js';
 import { sha256, sha256File } from '../util/hash.js';
 import { copyFileAtomic, writeFileAtomic } from './atomic-file.js';
 import type { IndexWriter } from './index-store.js';

@@ -1,9 +1,11 @@
+import { experimentRecords } from './experiment-records.js';
+import { parseJson } from './json-file.js';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AccessError, ExperimentNotFoundError, isAccessDenied } from '../errors/index.js';
 import { deniedFolder } from '../util/regular-file.js';
 import { checkOwned } from './ownership.js';
-import { bestModelSchema, iterationRecordSchema, type IndexEntry, type IterationDigest } from '../records/schemas.js';
+import { iterationRecordSchema, type IndexEntry, type IterationDigest } from '../records/index.js';
 import { digestOf } from '../analysis/digest.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import { CheckpointIndex } from './index-store.js';
@@ -101,8 +103,10 @@ export async function openExperiment(experimentDir: string): Promise<OpenedExper
     if (loaded.problem) warnings.push(`${loaded.problem}; shown from a scan of the files instead (wfo verify --repair rewrites it)`);
     rebuilt = true;
   }
-  const best = await readFile(join(root, layout.bestModelJson), 'utf8')
-    .then((t) => bestModelSchema.parse(JSON.parse(t)).iteration)
+  // No best model yet (or a damaged record of it, which verify reports): nothing is marked BEST.
+  const best = await experimentRecords(root)
+    .bestModel()
+    .then((b) => b.iteration)
     .catch(() => null);
   const unverified = new Set<number>();
   const digests = await digestsOf(root, index.entries, warnings, unverified);
@@ -134,7 +138,7 @@ async function digestsOf(root: string, entries: IndexEntry[], warnings: string[]
     }
     let record;
     try {
-      record = iterationRecordSchema.parse(JSON.parse(bytes.toString('utf8')));
+      record = parseJson(e.path, bytes.toString('utf8'), iterationRecordSchema);
     } catch (err) {
       warnings.push(`${e.path} does not match the record format: ${(err as Error).message.slice(0, 200)}`);
       unverified.add(iteration);

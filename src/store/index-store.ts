@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkpointIndexSchema, FORMAT_VERSION, type IndexEntry } from '../records/schemas.js';
+import { checkpointIndexSchema, FORMAT_VERSION, type IndexEntry } from '../records/index.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { entryKind, lstatOrNull } from '../util/regular-file.js';
 import { layout } from './layout.js';

@@ -18,8 +18,20 @@ export async function writeJson<S extends z.ZodType>(path: string, schema: S, va
   return data;
 }
 
+/** Reads a record and validates it against its schema; an error names the file and, for a wrong shape, every field at fault. */
 export async function readJson<S extends z.ZodType>(path: string, schema: S): Promise<z.output<S>> {
-  const parsed = schema.safeParse(JSON.parse(await readFile(path, 'utf8')));
+  return parseJson(path, await readFile(path, 'utf8'), schema);
+}
+
+/** A record's text (already read, e.g. to check its sha256) parsed and validated against its schema. */
+export function parseJson<S extends z.ZodType>(path: string, text: string, schema: S): z.output<S> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path} is not JSON (${(err as Error).message})`, { cause: err });
+  }
+  const parsed = schema.safeParse(value);
   if (!parsed.success)
     throw new Error(`${path} does not match its schema: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return parsed.data;

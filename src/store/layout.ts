@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { UsageError } from '../errors/index.js';
-import type { FileKind } from '../records/schemas.js';
+import type { FileKind } from '../records/index.js';
 
 /**
  * Every name inside results/<id>/, built and parsed here and nowhere else (in the spirit of Orbax's NameFormat).

@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { iterationRecordSchema, bestModelSchema, seedResultSchema, type IndexEntry } from '../records/schemas.js';
+import { iterationRecordSchema, bestModelSchema, seedResultSchema, type IndexEntry } from '../records/index.js';
 import { classify, type OwnedFile } from './layout.js';
 import { sha256 } from '../util/hash.js';
 import { digestOf } from '../analysis/digest.js';

@@ -1,28 +1,29 @@
+import { z } from 'zod';
 import type { DiagnosticSpec } from '../agent/agent.js';
+import { historySchema, type RecordedHistory } from '../records/index.js';
 import { TrainingDivergedError } from '../errors/index.js';
 import type { TrainCallback } from './train-loop.js';
 
 /** One sample of the curves: the step and each diagnostic of the agent (null: nothing to report in the interval). */
-export type HistoryPoint = { step: number } & Record<string, number | null>;
+export type HistoryPoint = RecordedHistory['points'][number];
 
-/** Training curves of one iteration, sampled every `every` steps; saved with training checkpoints and records. */
-export interface TrainingHistory {
-  every: number;
-  /** Per sample, each diagnostic the agent declares, in its order (for DQN: mean loss, epsilon, largest |Q|). */
-  points: HistoryPoint[];
-  /** Reward of each finished episode and the step it finished at. */
-  episodes: Array<{ step: number; reward: number }>;
-  /** The interval in progress and the warnings given; saved with checkpoints so a resume continues exactly. */
-  pending: {
-    /** Learning updates in the interval, and the sums and maxima of what they reported. */
-    updates: number;
-    sums: Record<string, number>;
-    maxima: Record<string, number>;
-    firstLoss: number | null;
-    /** Diagnostics already warned about (each once per iteration). */
-    warned: string[];
-  };
-}
+const pendingSchema = z.object({
+  /** Learning updates in the interval, and the sums and maxima of what they reported. */
+  updates: z.number().int().nonnegative(),
+  sums: z.record(z.string(), z.number()),
+  maxima: z.record(z.string(), z.number()),
+  firstLoss: z.number().nullable(),
+  /** Diagnostics already warned about (each once per iteration). */
+  warned: z.array(z.string()),
+});
+
+/**
+ * Training curves of one iteration, sampled every `every` steps (per sample, each diagnostic the agent declares, in
+ * its order: for DQN mean loss, epsilon, largest |Q|), as records keep them, plus the interval in progress and the
+ * warnings given, which training checkpoints keep so that a resume continues exactly.
+ */
+export const trainingHistorySchema = historySchema.extend({ pending: pendingSchema });
+export type TrainingHistory = z.infer<typeof trainingHistorySchema>;
 
 export function emptyHistory(timesteps: number): TrainingHistory {
   return {

@@ -1,4 +1,4 @@
-import type { IterationPerformance } from '../records/schemas.js';
+import type { IterationPerformance } from '../records/index.js';
 
 export type Phase = 'action' | 'environment' | 'training' | 'evaluation' | 'saving' | 'plotting';
 

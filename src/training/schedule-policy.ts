@@ -1,7 +1,7 @@
 import type { MetricOptions } from '../analysis/metrics.js';
 import type { TradingEnv } from '../env/trading-env.js';
 import { runPolicy, type Policy } from './evaluate.js';
-import type { ScheduleEvaluator } from '../analysis/luck/chance.js';
+import type { ScheduleEvaluator } from '../analysis/luck/index.js';
 
 /**
  * A policy that ignores its observation and plays a pre-drawn schedule: positions[i] is the position held

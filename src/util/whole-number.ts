@@ -1,5 +1,5 @@
 import { UsageError } from '../errors/index.js';
-import { quote } from '../errors/quote.js';
+import { quote } from '../errors/index.js';
 
 export interface WholeNumberRange {
   min: number;

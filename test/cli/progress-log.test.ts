@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { walkforwardSummarySchema } from '../../src/records/schemas.js';
+import { walkforwardSummarySchema } from '../../src/records/index.js';
 import { runCli } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { tempDir } from '../helpers/temp.js';

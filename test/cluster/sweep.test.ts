@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { studySummarySchema } from '../../src/records/study.js';
+import { studySummarySchema } from '../../src/records/index.js';
 import { analyzeStudy } from '../../src/cluster/study.js';
 import { waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';

@@ -1,4 +1,4 @@
-import { clip, quote, QUOTE_LIMIT } from '../../src/errors/quote.js';
+import { clip, quote, QUOTE_LIMIT } from '../../src/errors/index.js';
 
 describe('quoting input in messages', () => {
   test.each([

@@ -1,5 +1,5 @@
 import * as errors from '../../src/errors/index.js';
-import { fromWire, toWire } from '../../src/errors/wire.js';
+import { fromWire, toWire } from '../../src/errors/index.js';
 import * as api from '../../src/index.js';
 
 const cases: Array<[string, Error]> = [

@@ -33,7 +33,7 @@ describe('the packed package, installed into a separate project, used the way a 
   const tmp = tempDir();
   afterAll(tmp.cleanup);
 
-  test('import { analyzeCheckpointPerformance, listCheckpoints } from the installed package answers about a real experiment', async () => {
+  test('import { analyzeCheckpointPerformance, listCheckpoints } from the installed package, and a record schema from wfo-rl/records, answer about a real experiment', async () => {
     const exp = await finishedExperiment(tmp.dir);
     // An empty cache of its own: the test must not lean on what earlier installs left in the user's npm cache.
     const env = { ...process.env, npm_config_update_notifier: 'false', npm_config_cache: join(tmp.dir, 'npm-cache') };
@@ -45,14 +45,18 @@ describe('the packed package, installed into a separate project, used the way a 
     const installed = installPacked(join(tmp.dir, tarball), project);
     const script = `
       import { analyzeCheckpointPerformance, listCheckpoints } from 'wfo-rl';
+      import { walkforwardSummarySchema } from 'wfo-rl/records';
+      import { readFileSync } from 'node:fs';
       const analysis = await analyzeCheckpointPerformance(${JSON.stringify(exp.paths.root)});
       const list = await listCheckpoints(${JSON.stringify(exp.paths.root)});
-      console.log(JSON.stringify({ analysis, rows: list.records.length }));
+      const summary = walkforwardSummarySchema.parse(JSON.parse(readFileSync(${JSON.stringify(exp.paths.summary)}, 'utf8')));
+      console.log(JSON.stringify({ analysis, rows: list.records.length, qualified: summary.qualified }));
     `;
     writeFileSync(join(project, 'cell.mjs'), script);
     const out = JSON.parse(execFileSync(process.execPath, ['cell.mjs'], { cwd: project, encoding: 'utf8' }));
     const direct = await analyzeCheckpointPerformance(exp.paths.root);
     expect(out.rows).toBe(4);
+    expect(out.qualified).toBe(exp.summary.qualified);
     expect(out.analysis.records).toEqual(JSON.parse(JSON.stringify(direct.records)));
     expect(out.analysis.analysis).toEqual(JSON.parse(JSON.stringify(direct.analysis)));
     expect(out.analysis.outOfSample.bars).toBe(400);

@@ -1,7 +1,7 @@
 import { algorithms } from '../../src/agent/registry.js';
 import { iterationSpec } from '../../src/report/chart-specs.js';
 import { forgetChartTemplates, toPng } from '../../src/report/render.js';
-import type { Candidate } from '../../src/records/schemas.js';
+import type { Candidate } from '../../src/records/index.js';
 
 /** Training curves like a real run's: a loss point every 50 steps after learning starts, an episode every 1000. */
 function snapshot(step: number) {

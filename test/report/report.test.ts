@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { walkforwardSummarySchema } from '../../src/records/schemas.js';
+import { walkforwardSummarySchema } from '../../src/records/index.js';
 import { experimentChartNames } from '../../src/report/chart-jobs.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { finishedExperiment } from '../helpers/finished-experiment.js';

@@ -71,8 +71,8 @@ describe('training checkpoints saved in the background', () => {
   const state = (fill: number) => ({ json: { fill }, arrays: { replay_obs: new Float32Array(300_000).fill(fill) } });
   const save = (step: number) => () =>
     store
-      .checkpoints(1).training
-      .save(step, state(step), metadata(step), {})
+      .checkpoints(1)
+      .training.save(step, state(step), metadata(step), {})
       .then(() => undefined);
 
   test('a checkpoint is listed only once committed, and the file appears only then', async () => {

@@ -88,8 +88,8 @@ describe('training checkpoints: saved whole, restored exactly, damage named', ()
     const good = readFileSync(file(150));
     await tamper(150, change);
     const err = await store
-      .checkpoints(1).training
-      .restore(150)
+      .checkpoints(1)
+      .training.restore(150)
       .catch((e: Error) => e);
     expect(err).toBeInstanceOf(CheckpointCorruptError);
     expect((err as Error).message).toContain(file(150));

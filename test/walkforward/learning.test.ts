@@ -3,7 +3,7 @@ import { luckVerdict, DEFAULT_VERDICT_THRESHOLDS } from '../../src/analysis/luck
 import { selectBackend } from '../../src/backend/select-backend.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { writeSyntheticMarket } from '../../src/markets/synthetic-file.js';
-import { iterationRecordSchema, walkforwardSummarySchema } from '../../src/records/schemas.js';
+import { iterationRecordSchema, walkforwardSummarySchema } from '../../src/records/index.js';
 import { runWalkForward } from '../../src/walkforward/run/index.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { tempDir } from '../helpers/temp.js';

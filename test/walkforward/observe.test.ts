@@ -4,10 +4,10 @@ import { collect, runCli, startCli } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { tempDir } from '../helpers/temp.js';
 import { decodeFile } from '../helpers/tensorboard-decoder.js';
-import { runLogEventSchemas, runLogLineSchema, type RunLogEventKind } from '../../src/records/events.js';
+import { runLogEventSchemas, runLogLineSchema, type RunLogEventKind } from '../../src/records/index.js';
 import { experimentStatus, type ExperimentStatus } from '../../src/inspect/status.js';
 import { readExperimentLog } from '../../src/inspect/logs.js';
-import { iterationRecordSchema, type IterationRecord } from '../../src/records/schemas.js';
+import { iterationRecordSchema, type IterationRecord } from '../../src/records/index.js';
 
 /**
  * One real run watched from outside: on 2 worker threads, polled with `status` while it runs, stopped by SIGINT

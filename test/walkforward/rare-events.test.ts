@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRunLog } from '../../src/logging/run-log.js';
-import { runLogEventSchemas } from '../../src/records/events.js';
+import { runLogEventSchemas } from '../../src/records/index.js';
 import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { tempDir } from '../helpers/temp.js';

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyExperiment } from '../../src/inspect/verify.js';
-import { walkforwardSummarySchema } from '../../src/records/schemas.js';
+import { walkforwardSummarySchema } from '../../src/records/index.js';
 import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { resultsFingerprint } from '../helpers/fingerprint.js';

@@ -10,7 +10,7 @@ import { marketView } from '../../src/env/market.js';
 import { TradingEnv } from '../../src/env/trading-env.js';
 import { loadCheckpointModel } from '../../src/inspect/load-checkpoint-model.js';
 import { configSchema } from '../../src/config/schema.js';
-import { iterationRecordSchema, runConfigSchema, walkforwardSummarySchema, type IterationRecord } from '../../src/records/schemas.js';
+import { iterationRecordSchema, runConfigSchema, walkforwardSummarySchema, type IterationRecord } from '../../src/records/index.js';
 import { voteOf } from '../../src/store/model-zip.js';
 import { runPolicy } from '../../src/training/evaluate.js';
 import { runCli } from '../helpers/cli.js';

@@ -9,7 +9,7 @@ import {
   iterationRecordSchema,
   runConfigSchema,
   walkforwardSummarySchema,
-} from '../../src/records/schemas.js';
+} from '../../src/records/index.js';
 import { runCli } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { tempDir } from '../helpers/temp.js';

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import type { ExperimentLuck } from '../../records/schemas.js';
+import type { ExperimentLuck } from '../../records/index.js';
 import { experimentRoot, withExperimentOptions, type ExperimentArgs } from '../experiment-options.js';
 import { num, table } from '../format.js';
 

@@ -3,7 +3,7 @@ import { REDIS_WAIT_ENV, resolveRedisUrl, resolveRedisWait } from '../../cluster
 import { resolveQueueSecret } from '../../cluster/signing.js';
 import { checkPointCount, DEFAULT_MAX_POINTS, readSweepFile } from '../../cluster/sweep-file.js';
 import { UsageError } from '../../errors/index.js';
-import { clip } from '../../errors/quote.js';
+import { clip } from '../../errors/index.js';
 import { stopSignal } from '../signals.js';
 
 type Args = {

@@ -7,7 +7,7 @@ import { algorithmOf } from '../../agent/registry.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { useKernelModule } from '../../agent/kernel/mlp-kernel.js';
 import { selectBackend } from '../../backend/select-backend.js';
-import { fromWire, toWire } from '../../errors/wire.js';
+import { fromWire, toWire } from '../../errors/index.js';
 import { createRunLogger } from '../../logging/logger.js';
 import type { ChartSink } from '../../report/chart-jobs.js';
 import { ChartWriter } from '../../report/charts-writer.js';

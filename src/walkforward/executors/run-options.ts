@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { UsageError } from '../../errors/index.js';
-import { clip } from '../../errors/quote.js';
+import { clip } from '../../errors/index.js';
 import { checkExperimentId } from '../../store/layout.js';
 
 /** Worker threads asked for: a number, or 'auto' for one per core, at most one per iteration. */

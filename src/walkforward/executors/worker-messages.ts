@@ -3,7 +3,7 @@ import type { LogRecord } from '../../logging/logger.js';
 import type { ChartJob } from '../../report/chart-jobs.js';
 import type { IterationOutcome } from '../selection/index.js';
 import type { ProgressState } from '../context/index.js';
-import type { WireError } from '../../errors/wire.js';
+import type { WireError } from '../../errors/index.js';
 import type { RunSetup } from '../context/index.js';
 import type { IndexOp } from '../../store/index-store.js';
 

@@ -1,4 +1,4 @@
-import { fromWire, toWire } from '../../errors/wire.js';
+import { fromWire, toWire } from '../../errors/index.js';
 import type { ChartJob, ChartSink } from '../../report/chart-jobs.js';
 import type { RunContext } from '../context/index.js';
 import { type IterationExecutor } from './executor.js';

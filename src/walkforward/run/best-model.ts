@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { bestModelSchema, FORMAT_VERSION, type IterationRecord, type ModelRecord } from '../../records/schemas.js';
+import { experimentRecords } from '../../store/experiment-records.js';
+import { bestModelSchema, FORMAT_VERSION, type IterationRecord, type ModelRecord } from '../../records/index.js';
 import { layout } from '../../store/layout.js';
 import { sha256File } from '../../util/hash.js';
 import type { RunContext } from '../context/index.js';
@@ -23,8 +23,9 @@ export async function updateBestModel(ctx: RunContext, records: IterationRecord[
   if (!best) return null;
   const { store } = ctx;
   const { paths } = store;
-  const current = await readFile(paths.bestModelJson, 'utf8')
-    .then((t) => bestModelSchema.parse(JSON.parse(t)))
+  // A best_model.json missing or damaged is rewritten below.
+  const current = await experimentRecords(paths.root)
+    .bestModel()
     .catch(() => null);
   const zipOk = (await sha256File(paths.bestModel).catch(() => null)) === best.model.sha256;
   if (current?.iteration === best.iteration && current.sha256 === best.model.sha256 && zipOk) return best;
@@ -45,7 +46,7 @@ export async function updateBestModel(ctx: RunContext, records: IterationRecord[
       formatVersion: FORMAT_VERSION,
       experiment: ctx.experiment,
       iteration: best.iteration,
-      file: 'best_model.zip',
+      file: layout.bestModel,
       sha256: best.model.sha256,
       metric: best.selection.metric,
       score,

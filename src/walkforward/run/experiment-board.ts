@@ -1,6 +1,6 @@
 import { stitchOutOfSample } from '../../analysis/out-of-sample.js';
 import { TensorBoardWriter } from '../../logging/tensorboard/index.js';
-import type { IterationRecord } from '../../records/schemas.js';
+import type { IterationRecord } from '../../records/index.js';
 import type { RunContext } from '../context/index.js';
 import { warnDamaged } from '../seed/index.js';
 

@@ -2,7 +2,7 @@ import { rmdir } from 'node:fs/promises';
 import type { BackendInfo } from '../../backend/select-backend.js';
 import { InterruptedError } from '../../errors/index.js';
 import { holdAt } from '../../logging/trace.js';
-import type { IterationRecord, ResumeEvent } from '../../records/schemas.js';
+import type { IterationRecord, ResumeEvent } from '../../records/index.js';
 import { experimentChartJobs } from '../../report/chart-jobs.js';
 import { writeReport } from '../../report/report.js';
 import type { RunContext } from '../context/index.js';

@@ -1,4 +1,4 @@
-import type { ResumeEvent } from '../../records/schemas.js';
+import type { ResumeEvent } from '../../records/index.js';
 import type { RunContext } from '../context/index.js';
 
 /** The save plan in words, for the start of run.log and the console. */

@@ -3,7 +3,7 @@ import { algorithmOf } from '../../agent/registry.js';
 import { selectBackend } from '../../backend/select-backend.js';
 import { ResumeRefusedError, UsageError } from '../../errors/index.js';
 import type { PipelineConfig } from '../../config/schema.js';
-import { type IterationRecord, type WalkforwardSummary } from '../../records/schemas.js';
+import { type IterationRecord, type WalkforwardSummary } from '../../records/index.js';
 import { finishRun } from './finish-run.js';
 import { saveLine, resumeLine } from './log-lines.js';
 import { versionsInUse, writeRunConfig } from './run-record.js';

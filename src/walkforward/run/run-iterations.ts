@@ -5,7 +5,7 @@ import { layout, type ExperimentPaths } from '../../store/layout.js';
 import { iterationChartJobs, missingCharts } from '../../report/chart-jobs.js';
 import { deleteFolder } from '../../retention/cleanup.js';
 import { warnKept } from '../context/index.js';
-import type { IterationRecord } from '../../records/schemas.js';
+import type { IterationRecord } from '../../records/index.js';
 import { updateBestModel } from './best-model.js';
 import type { RunContext } from '../context/index.js';
 import type { IterationExecutor } from '../executors/index.js';

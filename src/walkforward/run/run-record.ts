@@ -2,7 +2,7 @@ import type { BackendInfo } from '../../backend/select-backend.js';
 import { tf } from '../../backend/tf.js';
 import type { PipelineConfig } from '../../config/schema.js';
 import type { ExperimentPlan } from '../../plan/plan.js';
-import { FORMAT_VERSION, runConfigSchema, type ResumeEvent } from '../../records/schemas.js';
+import { FORMAT_VERSION, runConfigSchema, type ResumeEvent } from '../../records/index.js';
 import { writeJson } from '../../store/json-file.js';
 import type { ExperimentPaths } from '../../store/layout.js';
 import { productInfo } from '../../util/version.js';

@@ -3,7 +3,7 @@ import type { MetricOptions } from '../../analysis/metrics.js';
 import { writeFileAtomic } from '../../store/atomic-file.js';
 import type { PipelineConfig } from '../../config/schema.js';
 import { writeJson } from '../../store/json-file.js';
-import { FORMAT_VERSION, walkforwardSummarySchema, type IterationRecord, type ResumeEvent, type WalkforwardSummary } from '../../records/schemas.js';
+import { FORMAT_VERSION, walkforwardSummarySchema, type IterationRecord, type ResumeEvent, type WalkforwardSummary } from '../../records/index.js';
 import type { Window } from '../../windows/build-windows.js';
 import { layout, type ExperimentPaths } from '../../store/layout.js';
 import { oosCsv, stitchOutOfSample, walkForwardEfficiency } from '../../analysis/out-of-sample.js';

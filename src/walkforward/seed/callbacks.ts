@@ -1,7 +1,7 @@
 import { algorithmOf } from '../../agent/registry.js';
 import { holdAt, holding } from '../../logging/trace.js';
 import { stepsBefore } from '../../plan/save-plan.js';
-import type { Candidate } from '../../records/schemas.js';
+import type { Candidate } from '../../records/index.js';
 import { atEnd, everyNTimesteps, onFirstStep, stopOnAbort } from '../../training/callbacks.js';
 import { historyRecorder } from '../../training/history.js';
 import type { PhaseClock } from '../../training/phase-clock.js';

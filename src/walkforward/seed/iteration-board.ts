@@ -1,6 +1,6 @@
 import { TensorBoardWriter } from '../../logging/tensorboard/index.js';
 import type { Logger } from '../../logging/logger.js';
-import type { Candidate } from '../../records/schemas.js';
+import type { Candidate } from '../../records/index.js';
 import type { TrainingHistory } from '../../training/history.js';
 import type { TrainCallback } from '../../training/train-loop.js';
 import type { RunContext } from '../context/index.js';

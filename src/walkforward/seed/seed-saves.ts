@@ -1,6 +1,6 @@
 import type { MetricName } from '../../analysis/metrics.js';
 import type { WindowData } from '../../env/market.js';
-import type { Candidate } from '../../records/schemas.js';
+import type { Candidate } from '../../records/index.js';
 import { pruneTraining } from '../../retention/cleanup.js';
 import { keepLast } from '../../retention/policies.js';
 import type { CheckpointManager, CommittedSave } from '../../store/checkpoint-manager.js';

@@ -7,7 +7,7 @@ import { TradingEnv } from '../../env/trading-env.js';
 import type { WindowData } from '../../env/market.js';
 import { Rng } from '../../random/rng.js';
 import { deleteFolder } from '../../retention/cleanup.js';
-import type { Candidate, IterationPerformance } from '../../records/schemas.js';
+import type { Candidate, IterationPerformance, RecordedHistory } from '../../records/index.js';
 import { layout } from '../../store/layout.js';
 import { type TrainingHistory } from '../../training/history.js';
 import { PhaseClock } from '../../training/phase-clock.js';
@@ -40,7 +40,8 @@ export interface TrainedSeed {
   /** The agent's state diagnostics when training ended (DQN: its exploration rate). */
   diagnostics: Diagnostics;
   seconds: number;
-  history: TrainingHistory;
+  /** The curves as records keep them (a seed read back from its result has no interval in progress). */
+  history: RecordedHistory;
   performance: IterationPerformance;
   /** The training checkpoint this attempt continued from, if any. */
   resumedFrom: string | null;

@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Agent, AlgorithmSpec } from '../../agent/agent.js';
 import type { StateParts } from '../../agent/state.js';
 import type { Rng } from '../../random/rng.js';
-import { candidateSchema, historySchema, type Candidate } from '../../records/schemas.js';
-import { emptyHistory, type TrainingHistory } from '../../training/history.js';
+import { candidateSchema, type Candidate } from '../../records/index.js';
+import { emptyHistory, trainingHistorySchema, type TrainingHistory } from '../../training/history.js';
 import type { LoopState } from '../../training/train-loop.js';
 
 const sessionSchema = z.object({
@@ -20,7 +20,7 @@ const sessionSchema = z.object({
   candidates: z.array(candidateSchema),
   best: candidateSchema.nullable(),
   untrained: candidateSchema.nullable(),
-  history: historySchema.loose(),
+  history: trainingHistorySchema,
 });
 
 /**
@@ -55,7 +55,7 @@ export class TrainingSession {
       candidates: this.candidates,
       best: this.best,
       untrained: this.untrained,
-      history: this.history as unknown as z.input<typeof sessionSchema>['history'],
+      history: this.history,
     };
     return { json, arrays: agent.arrays };
   }
@@ -81,6 +81,6 @@ export class TrainingSession {
     this.candidates = json.candidates;
     this.best = json.best;
     this.untrained = json.untrained;
-    this.history = json.history as unknown as TrainingHistory;
+    this.history = json.history;
   }
 }

@@ -4,7 +4,7 @@ import { greedyPolicy } from '../../agent/ensemble.js';
 import { score, type MetricName } from '../../analysis/metrics.js';
 import { loadModelZip, voteOf, type LoadedModel } from '../../store/model-zip.js';
 import { TradingEnv, type MarketView } from '../../env/trading-env.js';
-import { FORMAT_VERSION, modelRecordSchema, placeholderRecordSchema, type IterationRecord } from '../../records/schemas.js';
+import { FORMAT_VERSION, modelRecordSchema, placeholderRecordSchema, type IterationRecord } from '../../records/index.js';
 import { buyAndHold, holdPolicy, runPolicy, type SegmentRun } from '../../training/evaluate.js';
 import type { Segment, Window } from '../../windows/build-windows.js';
 import type { RunContext } from '../context/index.js';

@@ -1,5 +1,5 @@
 import type { PipelineConfig } from '../../config/schema.js';
-import type { Candidate } from '../../records/schemas.js';
+import type { Candidate } from '../../records/index.js';
 
 export interface Qualification {
   qualified: boolean;

@@ -1,6 +1,6 @@
 import { algorithmOf } from '../../agent/registry.js';
 import { iterationChartJobs, trainingChart, type ChartSink } from '../../report/chart-jobs.js';
-import type { Candidate, IterationRecord } from '../../records/schemas.js';
+import type { Candidate, IterationRecord } from '../../records/index.js';
 import type { TrainingHistory } from '../../training/history.js';
 import type { Window } from '../../windows/build-windows.js';
 import type { RunContext } from '../context/index.js';

@@ -4,13 +4,12 @@ import { buildVoteModel, ranksFromScores, VotePolicy } from '../../agent/ensembl
 import { score, type MetricName } from '../../analysis/metrics.js';
 import type { WindowData } from '../../env/market.js';
 import { TradingEnv } from '../../env/trading-env.js';
-import { encodeFloats } from '../../records/float-codec.js';
-import { FORMAT_VERSION, seedResultSchema, type Candidate, type SeedResult } from '../../records/schemas.js';
+import { encodeFloats } from '../../records/index.js';
+import { FORMAT_VERSION, seedResultSchema, type Candidate, type SeedResult } from '../../records/index.js';
 import { readJson } from '../../store/json-file.js';
 import { layout } from '../../store/layout.js';
 import { loadModelZip, saveModelZip, type EnsembleMetadata } from '../../store/model-zip.js';
 import { runPolicy } from '../../training/evaluate.js';
-import type { TrainingHistory } from '../../training/history.js';
 import type { RunContext } from '../context/index.js';
 import { trainSeed, type ChartMoment, type TrainedSeed } from '../seed/index.js';
 
@@ -85,7 +84,7 @@ async function readSeedResult(ctx: RunContext, n: number, seed: number): Promise
   const record = await readJson(file, seedResultSchema).catch(() => null);
   if (!record || record.configHash !== ctx.configHash || record.iteration !== n || record.seed !== seed) return null;
   const { formatVersion: _v, iteration: _n, configHash: _h, history, ...rest } = record;
-  return { ...rest, history: history as TrainingHistory };
+  return { ...rest, history };
 }
 
 async function commitSeedResult(ctx: RunContext, n: number, trained: TrainedSeed): Promise<void> {

@@ -1,7 +1,8 @@
-import { lstat, readFile } from 'node:fs/promises';
+import { experimentRecords } from '../../store/experiment-records.js';
+import { lstat } from 'node:fs/promises';
 import type { PipelineConfig } from '../../config/schema.js';
 import { deriveSeed } from '../../random/rng.js';
-import { runConfigSchema, type RunConfigRecord } from '../../records/schemas.js';
+import { type RunConfigRecord } from '../../records/index.js';
 import type { ExperimentPaths } from '../../store/layout.js';
 import { sha256, stableStringify } from '../../util/hash.js';
 
@@ -17,7 +18,7 @@ export async function readPrevious(paths: ExperimentPaths): Promise<RunConfigRec
   try {
     // A FIFO would block the read; what is not a regular file is no record (and writing config.json refuses it).
     if (!(await lstat(paths.config)).isFile()) return null;
-    return runConfigSchema.parse(JSON.parse(await readFile(paths.config, 'utf8')));
+    return await experimentRecords(paths.root).config();
   } catch {
     return null;
   }

@@ -1,4 +1,5 @@
-import { readFile, rename } from 'node:fs/promises';
+import { experimentRecords } from '../../store/experiment-records.js';
+import { rename } from 'node:fs/promises';
 import { CheckpointIndex } from '../../store/index-store.js';
 import { ResumeRefusedError } from '../../errors/index.js';
 import { isAlive, readLock, type ExperimentLock } from '../../store/lock.js';
@@ -8,7 +9,7 @@ import { openForWriting } from './open-folder.js';
 import { scanExperiment } from '../../store/scan.js';
 import { ExperimentLockedError } from '../../errors/index.js';
 import type { PipelineConfig } from '../../config/schema.js';
-import { iterationRecordSchema, type IterationRecord, type ResumeEvent, type RunConfigRecord } from '../../records/schemas.js';
+import { type IterationRecord, type ResumeEvent, type RunConfigRecord } from '../../records/index.js';
 import type { Window } from '../../windows/build-windows.js';
 import { layout, type ExperimentPaths } from '../../store/layout.js';
 import { describeChanges, readPrevious, seedInUse } from './previous-run.js';
@@ -120,7 +121,7 @@ async function finishedIterations(
       ['placeholder', layout.placeholder(n)],
     ] as const) {
       if (index.get(file)?.kind !== kind) continue;
-      const record = iterationRecordSchema.parse(JSON.parse(await readFile(paths.at(file), 'utf8')));
+      const record = await experimentRecords(paths.root).iteration(file);
       if (record.kind === 'model' && index.get(layout.preservedModel(n))?.sha256 !== record.model.sha256) {
         log(`warning: ${layout.preservedModel(n)} is missing or is not the model ${file} records; ${redoLine(n)}`);
         continue;

@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { collect, startCli, waitForOutput } from '../../helpers/cli.js';
 import { planSweep } from '../../../src/cluster/sweep.js';
 import { analyzeStudy } from '../../../src/cluster/study.js';
-import { studyManifestSchema, studySummarySchema } from '../../../src/records/study.js';
+import { studyManifestSchema, studySummarySchema } from '../../../src/records/index.js';
 import { checkExperimentId } from '../../../src/store/layout.js';
 import { base, cli, lib, type Case, type Outcome, type Row } from '../harness.js';
 

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { FORMAT_VERSION } from './common.js';
+
+export const resumeEventSchema = z.object({
+  at: z.string(),
+  forced: z.boolean(),
+  changes: z.array(z.string()),
+  finishedIterations: z.array(z.number().int()),
+});
+
+export const runConfigSchema = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  experiment: z.string(),
+  seed: z.number().int(),
+  configHash: z.string().length(64),
+  config: z.record(z.string(), z.unknown()),
+  data: z.object({ file: z.string(), sha256: z.string().length(64), rows: z.number().int(), priceColumn: z.string() }),
+  backend: z.object({ name: z.string(), tfBackend: z.string(), tfjsVersion: z.string() }),
+  versions: z.record(z.string(), z.string()),
+  createdAt: z.string(),
+  /** Every restart of the experiment: when, whether it was forced past a change, and what changed. */
+  resumes: z.array(resumeEventSchema),
+});
+
+export type RunConfigRecord = z.infer<typeof runConfigSchema>;
+export type ResumeEvent = z.infer<typeof resumeEventSchema>;
