@@ -60,7 +60,7 @@ describe.each(plans.map((p) => [p.algorithm, p] as const))(
         training: { timesteps: 3000, evalFreq: 500 },
         saving: { nModelSaves: 20 },
       });
-      const args = (id: string) => ['walkforward', '--experiment', id, '--config', exp.configFile, '--quiet', '--workers', '1'];
+      const args = (id: string) => ['walkforward', '--experiment', id, '--config', exp.configFile, '--quiet', '--workers', '1', '--no-charts'];
       const reference = await runCli(args('uninterrupted'));
       expect(reference.code).toBe(0);
 

@@ -22,7 +22,7 @@ describe('plots and the HTML report', () => {
   });
 
   beforeAll(async () => {
-    const exp = await finishedExperiment(tmp.dir);
+    const exp = await finishedExperiment(tmp.dir, 'managed', { charts: true });
     root = exp.paths.root;
     results = exp.resultsDir;
     configFile = exp.configFile;

@@ -19,6 +19,7 @@ describe('runWalkForward (library)', () => {
     const seen: Array<Record<string, boolean>> = [];
     const { paths } = await runWalkForward(config, {
       experiment: 'order',
+      charts: false,
       beforeIterationCleanup: (n, p) => {
         seen.push({
           model: existsSync(p.preservedModel(n)),
@@ -40,7 +41,7 @@ describe('runWalkForward (library)', () => {
     const sets = ['windows.maxIterations=2', 'agent.learningRate=1e-12'];
     const run = async (experiment: string, warmStart: boolean) => {
       const { config } = loadConfig({ configFile: exp.configFile, sets: [...sets, `training.warmStart=${warmStart}`] });
-      const { paths, summary } = await runWalkForward(config, { experiment });
+      const { paths, summary } = await runWalkForward(config, { experiment, charts: false });
       const [w1, w2] = await Promise.all([1, 2].map((n) => loadModelZip(paths.preservedModel(n))));
       [w1, w2].forEach((m) => m.model.dispose());
       const maxDiff = Math.max(...w1.weights.flatMap((a, i) => Array.from(a, (v, j) => Math.abs(v - w2.weights[i][j]))));
@@ -58,8 +59,8 @@ describe('runWalkForward (library)', () => {
   test('the same seed, data and config give the same numbers', async () => {
     const exp = smallExperiment(tmp.dir);
     const { config } = loadConfig({ configFile: exp.configFile, sets: ['windows.maxIterations=1'] });
-    const a = await runWalkForward(config, { experiment: 'same-a' });
-    const b = await runWalkForward(config, { experiment: 'same-b' });
+    const a = await runWalkForward(config, { experiment: 'same-a', charts: false });
+    const b = await runWalkForward(config, { experiment: 'same-b', charts: false });
     const strip = (s: typeof a.summary) => ({
       ...s,
       experiment: '',

@@ -16,7 +16,7 @@ describe('resume, signals, one writer, failed saves (real CLI)', () => {
   };
   let exp: ReturnType<typeof smallExperiment>;
   let reference: Record<string, unknown>;
-  const args = (id: string, ...more: string[]) => walkforwardArgs(exp, id, '--quiet', '--workers', '1', ...more);
+  const args = (id: string, ...more: string[]) => walkforwardArgs(exp, id, '--quiet', '--workers', '1', '--no-charts', ...more);
   const root = (id: string) => join(exp.resultsDir, id);
 
   beforeAll(async () => {
@@ -72,7 +72,7 @@ describe('resume, signals, one writer, failed saves (real CLI)', () => {
     expect((await done).code).toBe(130);
     const folder = join(root('named'), 'iterations', 'iter_1', 'training');
     const oldest = readdirSync(folder).sort()[0];
-    const r = await runCli(['walkforward', '--experiment', 'named', '--config', exp.configFile, '--resume', join(folder, oldest)]);
+    const r = await runCli(['walkforward', '--experiment', 'named', '--config', exp.configFile, '--no-charts', '--resume', join(folder, oldest)]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`resuming from ${join(folder, oldest)}`);
@@ -80,13 +80,16 @@ describe('resume, signals, one writer, failed saves (real CLI)', () => {
   });
 
   test('a second run of a running experiment is refused with exit 1, naming the holder', async () => {
-    const child = startCli(args('busy'), { env: { WFO_TRACE: '1' } });
+    // Held at its first training checkpoint until told to stop, so the second run meets it running on any machine.
+    const child = startCli(args('busy'), { env: { WFO_TRACE: '1', WFO_HOLD: 'training-checkpoint' } });
     const done = collect(child);
     await waitForOutput(child, /trace phase=training iteration=1/);
     const second = await runCli(args('busy'));
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(new RegExp(`is in use by wfo walkforward --experiment busy \\(pid ${child.pid} on `));
-    expect((await done).code).toBe(0);
+    child.kill('SIGINT');
+    expect((await done).code).toBe(130);
+    expect((await runCli(args('busy'))).code).toBe(0);
     expect(await resultsFingerprint(root('busy'))).toEqual(reference);
   });
 
@@ -95,7 +98,8 @@ describe('resume, signals, one writer, failed saves (real CLI)', () => {
     const changedConfig = join(tmp.dir, 'changed.json');
     const base = JSON.parse(readFileSync(exp.configFile, 'utf8'));
     writeFileSync(changedConfig, JSON.stringify({ ...base, env: { ...base.env, costBps: 5 } }));
-    const cli = (...more: string[]) => runCli(['walkforward', '--experiment', 'changed', '--config', changedConfig, '--quiet', ...more]);
+    const cli = (...more: string[]) =>
+      runCli(['walkforward', '--experiment', 'changed', '--config', changedConfig, '--quiet', '--no-charts', '--workers', '1', ...more]);
     const refused = await cli();
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/env\.costBps: 10 -> 5/);

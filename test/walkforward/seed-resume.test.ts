@@ -30,7 +30,8 @@ describe('seeds are units of resume', () => {
 
   test('a SIGKILL during seed 1 resumes seed 1 from its checkpoint, keeps seed 0 as committed, and ends as an uninterrupted run', async () => {
     const exp = smallExperiment(tmp.dir, { saving: { nModelSaves: 60 } });
-    const args = (id: string) => walkforwardArgs(exp, id, '--quiet', '--set', 'training.seeds=2', '--set', 'selection.ensemble=vote');
+    const args = (id: string) =>
+      walkforwardArgs(exp, id, '--quiet', '--no-charts', '--workers', '1', '--set', 'training.seeds=2', '--set', 'selection.ensemble=vote');
     const reference = await runCli(args('uninterrupted'));
     expect({ code: reference.code, stderr: reference.stderr }).toEqual({ code: 0, stderr: '' });
 

@@ -24,7 +24,18 @@ describe('training.seeds: several agents per window (real CLI)', () => {
   afterAll(tmp.cleanup);
   let exp: ReturnType<typeof smallExperiment>;
   const run = (id: string, ...sets: string[]) =>
-    runCli(['walkforward', '--experiment', id, '--config', exp.configFile, '--quiet', ...sets.flatMap((s) => ['--set', s])]);
+    runCli([
+      'walkforward',
+      '--experiment',
+      id,
+      '--config',
+      exp.configFile,
+      '--quiet',
+      '--no-charts',
+      '--workers',
+      '1',
+      ...sets.flatMap((s) => ['--set', s]),
+    ]);
   const records = (id: string): IterationRecord[] =>
     [1, 2].map((n) => iterationRecordSchema.parse(readJson(join(exp.resultsDir, id, 'checkpoints', recordName(exp.resultsDir, id, n)))));
 

@@ -114,7 +114,7 @@ describe('wfo walkforward (real CLI, child process)', () => {
 
   test('impossible criteria give a placeholder for every iteration and still a complete summary', async () => {
     const exp = smallExperiment(tmp.dir, { selection: { minScore: 1000, fallback: 'buy_and_hold' } });
-    const r = await runCli(['walkforward', '--experiment', 'none', '--config', exp.configFile, '--quiet']);
+    const r = await runCli(['walkforward', '--experiment', 'none', '--config', exp.configFile, '--quiet', '--no-charts', '--workers', '1']);
     expect(r.code).toBe(0);
     const root = join(exp.resultsDir, 'none');
     expect(readdirSync(join(root, 'checkpoints')).sort()).toEqual(['no_model_iter_1.json', 'no_model_iter_2.json', 'no_model_iter_3.json']);

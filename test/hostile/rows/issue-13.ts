@@ -49,7 +49,7 @@ export const issue13Rows: Row[] = [
     issue: 13,
     item: 1,
     setup: tamperSharpe,
-    run: (c) => cli(['walkforward', '--config', c.configFile, ...at(c)]),
+    run: (c) => cli(['walkforward', '--config', c.configFile, ...at(c), '--no-charts', '--workers', '1']),
     code: 0,
     message: /checkpoints\/metrics_iter_2\.json differs from the index.*iteration 2 is redone/,
     mayChange: ['checkpoints/metrics_iter_2.json', 'checkpoints/model_iter_2.zip', 'best_model', 'config.json'],
@@ -411,6 +411,7 @@ export const issue13Rows: Row[] = [
           '--quiet',
           '--workers',
           '1',
+          '--no-charts',
         ],
         {
           WFO_FAULT_INJECT: 'ENOSPC:model_iter_2.zip',
@@ -503,19 +504,22 @@ export const issue13Rows: Row[] = [
     issue: 13,
     item: 10,
     run: async (c) => {
-      const child = startCli([
-        'walkforward',
-        '--config',
-        c.configFile,
-        '--experiment',
-        'huge',
-        '--results-dir',
-        c.results,
-        '--set',
-        'training.timesteps=1000000000000',
-        '--workers',
-        '64',
-      ]);
+      const child = startCli(
+        [
+          'walkforward',
+          '--config',
+          c.configFile,
+          '--experiment',
+          'huge',
+          '--results-dir',
+          c.results,
+          '--set',
+          'training.timesteps=1000000000000',
+          '--workers',
+          '64',
+        ],
+        { compiled: true },
+      );
       const line = await waitForOutput(child, /days at a rough/);
       child.kill('SIGKILL');
       const rest = await collect(child);

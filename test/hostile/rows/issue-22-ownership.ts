@@ -204,7 +204,8 @@ export const ownershipRows: Row[] = [
     issue: 22,
     item: 1,
     setup: (c) => {
-      rmSync(c.at('visualizations/equity.png'));
+      mkdirSync(c.at('visualizations'), { recursive: true });
+      rmSync(c.at('visualizations/equity.png'), { force: true });
       symlinkSync(join(c.dir, 'outside', 'victim.txt'), c.at('visualizations/equity.png'));
     },
     run: (c) => cli(['report', ...at(c)]),
@@ -326,7 +327,7 @@ export const ownershipRows: Row[] = [
     issue: 22,
     item: 2,
     setup: (c) => rmSync(c.at(MARKER)),
-    run: (c) => cli(['walkforward', '--config', c.configFile, ...at(c)]),
+    run: (c) => cli(['walkforward', '--config', c.configFile, ...at(c), '--no-charts', '--workers', '1']),
     code: 0,
     message: /adopted .*results\/e1: an experiment made by an earlier version of wfo-rl \(its config\.json names e1\); wrote \.wfo-owner\.json/,
     mayChange: ['config.json'],
@@ -355,7 +356,7 @@ export const ownershipRows: Row[] = [
       writeFileSync(c.at('iterations/iter_2/curr_best_model.zip.tmp-123-0badf00d'), 'a leftover of ours');
       writeFileSync(c.at('.tmp-abc'), 'mine');
     },
-    run: (c) => cli(['walkforward', '--config', c.configFile, ...at(c)]),
+    run: (c) => cli(['walkforward', '--config', c.configFile, ...at(c), '--no-charts', '--workers', '1']),
     code: 0,
     message: /iterations\/iter_2\/x\.txt is not a file this program wrote: left in place/,
     mayChange: ['config.json'],
