@@ -32,8 +32,11 @@ export interface Agent {
   exportPolicy(): tf.LayersModel;
   /** Starts from a preserved policy's weights (training.warmStart). */
   loadPolicyWeights(weights: Float32Array[]): void;
-  /** The whole state for a training checkpoint, as JSON and named arrays the store writes without knowing them. */
-  saveState(includeReplay: boolean): StateParts;
+  /**
+   * The whole state for a training checkpoint, as JSON and named arrays the store writes without knowing them;
+   * without the stored experience (DQN's replay buffer) when `includeExperience` is false (checkpoint.saveReplayBuffer).
+   */
+  saveState(includeExperience: boolean): StateParts;
   /** Restores what saveState gave; throws AgentStateError when the parts do not fit this agent. */
   restoreState(parts: StateParts): void;
   dispose(): void;

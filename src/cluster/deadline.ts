@@ -32,6 +32,7 @@ export class WaitStopped extends Error {
  * aborts. A rejection of `work` after that is ignored (the connection is being closed by then).
  */
 export function withDeadline<T>(work: Promise<T>, ms: number, late: () => Error, signal?: AbortSignal): Promise<T> {
+  // The caller hears of a failure through the returned promise; this keeps a late one from being unhandled.
   work.catch(() => undefined);
   return new Promise<T>((resolve, reject) => {
     const done = () => {
@@ -78,6 +79,7 @@ export function pause(ms: number, signal?: AbortSignal): Promise<void> {
 export function failure(): { failed: Promise<never>; fail: (err: Error) => void } {
   let fail: (err: Error) => void = () => undefined;
   const failed = new Promise<never>((_resolve, reject) => (fail = reject));
+  // Awaited by whoever races on it; this keeps a failure nobody races on from being unhandled.
   failed.catch(() => undefined);
   return { failed, fail };
 }

@@ -236,6 +236,7 @@ export class QueueExecutor implements IterationExecutor {
           // The job was read before its state: when it completed in between, that copy has no return value yet.
           const completed = job.returnvalue === null || job.returnvalue === undefined ? ((await this.redis(queue.getJob(id))) ?? job) : job;
           const checked = await checkResult(completed.returnvalue, queued, this.expectations());
+          // A job already removed (by its age limit or another coordinator) needs no removing.
           await this.redis(job.remove().catch(() => undefined));
           if (typeof checked === 'string') failures.push(await this.recordFailure(queued, completed, `result refused: ${checked}`));
           else await onOutcome(checked);

@@ -64,6 +64,7 @@ export function redactSecret(message: string, url: string): string {
     const parsed = new URL(url);
     secret = decodeURIComponent(parsed.password || parsed.username);
   } catch {
+    // A URL that does not parse has no password to hide beyond what redactUrl already masks.
     return message.split(url).join(redactUrl(url));
   }
   let out = message.split(url).join(redactUrl(url));

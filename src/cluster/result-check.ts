@@ -90,6 +90,7 @@ async function filesProblem(result: JobResult, expect: ResultExpectations): Prom
   const recordFile = layout.record(n, record.kind);
   const entry = added.get(recordFile);
   if (!entry) return `the result does not add its record ${recordFile} to the index`;
+  // Missing or unreadable: the next line refuses the result for it.
   const bytes = await readFile(expect.paths.at(recordFile)).catch(() => null);
   if (!bytes || sha256(bytes) !== entry.sha256) return `${recordFile} on disk is missing or is not the file the result indexes`;
   let onDisk: unknown;

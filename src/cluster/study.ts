@@ -16,6 +16,7 @@ import { experimentPaths, layout } from '../store/layout.js';
 
 /** Per-bar strategy returns of a finished experiment, read from its oos_returns.csv. */
 async function oosReturns(file: string): Promise<Float64Array | null> {
+  // A point without its returns file is reported as unfinished by the caller.
   const text = await readFile(file, 'utf8').catch(() => null);
   if (text === null) return null;
   const [header, ...lines] = text.trimEnd().split('\n');
@@ -27,9 +28,11 @@ async function oosReturns(file: string): Promise<Float64Array | null> {
 /** The failure records an unfinished experiment left, one line each. */
 async function failuresOf(paths: ReturnType<typeof experimentPaths>): Promise<string[]> {
   const out: string[] = [];
+  // No iterations folder: the point left no failure records.
   for (const name of await readdir(paths.iterations).catch(() => [] as string[])) {
     const n = Number(/(\d+)$/.exec(name)?.[1]);
     if (!Number.isInteger(n) || n < 1) continue;
+    // An unreadable failure record says nothing more than the point being unfinished.
     const failure = await readJson(paths.failure(n), iterationFailureSchema).catch(() => null);
     if (failure) out.push(`iteration ${failure.iteration}: ${failure.error}`);
   }
@@ -57,10 +60,12 @@ export async function analyzeStudy(dir: string, now: () => Date = () => new Date
   let periodsPerYear: number | undefined;
   for (const point of manifest.points) {
     const paths = experimentPaths(dir, point.id);
+    // A point without a readable summary is counted as unfinished in the study table.
     const summary = await readJson(paths.summary, walkforwardSummarySchema).catch(() => null);
     const series = summary ? await oosReturns(paths.oosReturns) : null;
     if (summary && series) {
       returns.set(point.id, series);
+      // Without a readable config the study falls back to the sweep's periods per year.
       const config = await readJson(paths.config, runConfigSchema).catch(() => null);
       const data = config?.config.data as { periodsPerYear?: number } | undefined;
       periodsPerYear ??= data?.periodsPerYear;

@@ -123,6 +123,7 @@ function studyId(file: string, sweep: SweepFile): string {
   try {
     return checkExperimentId(id);
   } catch {
+    // Rethrown below with the sweep file named.
     const from = sweep.study === undefined ? ` (the sweep file's name; set study: to choose another)` : '';
     throw new ConfigError([
       `${file}: study ${JSON.stringify(id)}${from}: use 1 to 200 letters, digits, '.', '_' or '-', starting with a letter or digit`,

@@ -139,6 +139,7 @@ export async function runClusterWorker(options: ClusterWorkerOptions): Promise<{
   const track = (job: Job, token?: string) => {
     const work = processJob(job, token);
     inFlight.add(work);
+    // The job's failure is reported by BullMQ from the processor's own promise; this set only tracks what runs.
     void work.catch(() => undefined).finally(() => inFlight.delete(work));
     return work;
   };
@@ -202,6 +203,7 @@ async function reachable(url: string, signal: AbortSignal | undefined, warn: (li
       if (signal?.aborted) return resolveWait(false);
       signal?.addEventListener('abort', () => resolveWait(false), { once: true });
       probe.once('ready', () => resolveWait(true));
+      // A refused connection is retried by ioredis; the wait ends on 'ready' or the abort.
       probe.connect().catch(() => undefined);
     });
   } finally {
@@ -229,6 +231,7 @@ async function runJob(payload: JobPayload, data: RunData, job: Job, signal: Abor
     index,
     logger,
     now: () => new Date(),
+    // Progress is a courtesy to watchers: a lost update must not fail the training.
     onProgress: (state) => void job.updateProgress(state).catch(() => undefined),
     signal,
   });

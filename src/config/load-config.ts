@@ -108,6 +108,7 @@ export function parseSet(assignment: string): Plain {
   try {
     value = parseYaml(raw);
   } catch {
+    // A --set value that is not YAML is taken as the plain string the user typed.
     value = raw;
   }
   return keys.reduceRight<unknown>((inner, key) => ({ [key]: inner }), value) as Plain;

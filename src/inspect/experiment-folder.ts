@@ -14,6 +14,7 @@ const EXPERIMENT_FILES: readonly string[] = [layout.config, layout.runLog, layou
  */
 export async function experimentToRead(resultsDir: string, experiment: string): Promise<ExperimentPaths> {
   const paths = experimentPaths(resultsDir, experiment);
+  // Nothing readable there: the refusal below explains what is.
   if (!(await stat(paths.root).catch(() => null))?.isDirectory()) {
     // Loaded only to explain the refusal: the experiment store's module graph (zips, scans) costs a status 0.4 s.
     const { checkExperimentFolder } = await import('../store/experiment.js');

@@ -41,10 +41,12 @@ export async function listExperiments(resultsDir: string): Promise<ExperimentRow
   const rows: ExperimentRow[] = [];
   for (const name of await folders(resultsDir)) {
     const root = join(resultsDir, name);
+    // A folder we cannot list is no experiment to show.
     const files = await readdir(root).catch(() => [] as string[]);
     if (!files.includes(layout.config)) continue;
     const lock = await readLock(root);
     const finished = files.includes(layout.summary) && !files.includes(layout.iterations);
+    // No checkpoints folder yet: no iteration finished.
     const records = iterationRecordNames(await readdir(join(root, layout.checkpoints)).catch(() => [] as string[]));
     const { size, newest } = await folderSize(root);
     const index = files.includes(layout.index) ? await CheckpointIndex.load(root, name) : null;
@@ -69,6 +71,7 @@ export async function listStudies(resultsDir: string): Promise<StudyRow[]> {
   const rows: StudyRow[] = [];
   for (const name of await folders(resultsDir)) {
     const dir = join(resultsDir, name);
+    // A folder we cannot list is no study to show.
     const files = await readdir(dir).catch(() => [] as string[]);
     if (!files.includes(layout.study.manifest)) continue;
     const pointStates: Record<PointState, number> = { running: 0, finished: 0, failed: 0, interrupted: 0, 'not-started': 0 };
@@ -102,6 +105,7 @@ function isExperimentId(id: string): boolean {
   try {
     return checkExperimentId(id) === id;
   } catch {
+    // A folder name that is no experiment id is not a point of ours.
     return false;
   }
 }
@@ -114,13 +118,16 @@ function studyState(states: Record<PointState, number>, points: number): StudyRo
 }
 
 async function pointState(root: string): Promise<PointState> {
+  // A point whose folder cannot be listed has not started.
   const files = await readdir(root).catch(() => null);
   if (!files) return 'not-started';
   const lock = await readLock(root);
   if (lock && isAlive(lock)) return 'running';
   if (files.includes(layout.summary)) return 'finished';
+  // No iterations folder: no iteration failed.
   for (const iteration of await readdir(join(root, layout.iterations)).catch(() => [] as string[])) {
     const n = Number(/^iter_(\d+)$/.exec(iteration)?.[1]);
+    // No failure record for this iteration.
     const failed = n >= 1 && (await stat(join(root, layout.failure(n))).catch(() => null));
     if (failed) return 'failed';
   }
@@ -148,6 +155,7 @@ async function folderSize(folder: string): Promise<{ size: number; newest: numbe
       size += inner.size;
       newest = Math.max(newest, inner.newest);
     } else {
+      // A file removed while the folder is summed counts for nothing.
       const s = await stat(p).catch(() => null);
       if (!s) continue;
       size += s.size;

@@ -123,6 +123,7 @@ async function missingModelStatus(
 /** file -> archive (null when deleted), from the cleanup journal's records of finished removals. */
 async function archivedFiles(root: string): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>();
+  // No journal: nothing was ever archived or deleted.
   const text = await readFile(join(root, layout.journal), 'utf8').catch(() => '');
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;

@@ -66,6 +66,7 @@ export async function analyzeCheckpointPerformance(experimentDir: string): Promi
   }));
   let outOfSample: PerformanceAnalysis['outOfSample'] = null;
   let outOfSampleReason: string | null = null;
+  // No summary yet: outOfSampleReason below says so.
   const text = await readFile(join(exp.root, layout.summary), 'utf8').catch(() => null);
   const parsed = text === null ? null : walkforwardSummarySchema.safeParse(parseOrNull(text));
   if (parsed?.success) {
@@ -99,6 +100,7 @@ function parseOrNull(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
+    // Damaged JSON: the schema check that follows reports the summary as unreadable.
     return null;
   }
 }

@@ -106,7 +106,8 @@ export async function experimentStatus(resultsDir: string, experiment: string, o
   const { attempt, reading } = await readLastAttempt(paths.runLog);
   const skippedLine = describeSkipped(paths.runLog, reading.skipped);
   if (skippedLine) problems.push(skippedLine);
-  // Without a usable index, the records' names in checkpoints/ say which iterations finished (unverified).
+  // Without a usable index, the records' names in checkpoints/ say which iterations finished (unverified);
+  // no checkpoints folder yet: none finished.
   const done = new Set(
     loaded.index
       ? entries.filter((e) => e.kind === 'metrics' || e.kind === 'placeholder').map((e) => e.iteration as number)

@@ -160,6 +160,7 @@ async function restoreFromCopies(root: string, scan: ScanResult, indexed: IndexE
   if (!best) return [];
   const good = new Map(scan.entries.map((e) => [e.path, e]));
   const preserved = layout.preservedModel(best.iteration);
+  // Without a readable record only best_model.json's hash is trusted.
   const record = await read.iteration(layout.metrics(best.iteration)).catch(() => null);
   const expected = new Set([best.sha256, ...(record?.kind === 'model' ? [record.model.sha256] : [])]);
   const wasIndexed = new Set(indexed.map((e) => e.path));

@@ -30,6 +30,7 @@ export async function writeReport(experimentDir: string): Promise<string> {
     if (r.status === 'placeholder' && record?.kind === 'placeholder') records.set(r.iteration, record);
   }
   const vis = join(experimentDir, layout.visualizations);
+  // No visualizations folder (a run with --no-charts): the report shows no pictures.
   const pictures = new Set(await readdir(vis).catch(() => [] as string[]));
   const img = async (name: string, alt: string) =>
     pictures.has(name)
@@ -113,10 +114,12 @@ ${journal.length ? `<table id="journal"><thead><tr><th class="l">time</th><th cl
 /** Every iteration record that parses, by iteration (a damaged one is left out of the luck table, not fatal). */
 async function readIterationRecords(experimentDir: string): Promise<Map<number, IterationRecord>> {
   const out = new Map<number, IterationRecord>();
+  // No checkpoints folder yet: no iteration to tabulate.
   const names = await readdir(join(experimentDir, layout.checkpoints)).catch(() => [] as string[]);
   for (const { name, iteration } of iterationRecordNames(names)) {
     const record = await experimentRecords(experimentDir)
       .iteration(`${layout.checkpoints}/${name}`)
+      // A damaged record is left out of the luck table; verify names it.
       .catch(() => null);
     if (record) out.set(iteration, record);
   }

@@ -51,6 +51,7 @@ async function removeOwnedTree(root: string, relativeFolder: string): Promise<st
     else if (entry.isFile() && (isPipelineFile(path) || isTempName(entry.name))) await rm(join(root, path), { force: true });
     else kept.push(path);
   }
+  // A folder that is not empty after all (a file appeared) stays.
   if (!kept.length) await rmdir(folder).catch(() => undefined);
   return kept;
 }
@@ -201,6 +202,7 @@ export async function cleanupCheckpoints(experimentDir: string, options: Cleanup
 
     const verified: CleanupRow[] = [];
     for (const r of doomed) {
+      // A file gone or unreadable is not removed: only files whose bytes match the plan are.
       const bytes = await readFile(join(exp.root, r.file)).catch(() => null);
       if (bytes && sha256(bytes) === r.sha256) verified.push(r);
     }
@@ -235,6 +237,7 @@ async function carryOut(root: string, experiment: string, index: IndexWriter, pl
   const present: PlannedRemoval['files'] = [];
   for (const f of plan.files) {
     if (classify(f.file)?.kind !== 'preserved') continue;
+    // Gone already (removed before a crash): still part of the plan to finish.
     const bytes = await readFile(join(root, f.file)).catch(() => null);
     if (bytes === null || sha256(bytes) === f.sha256) present.push(f);
   }
@@ -284,6 +287,7 @@ async function ensureArchive(
 ): Promise<void> {
   const archive = plan.archive as string;
   const path = join(root, archive);
+  // No archive yet, or a damaged one: it is written anew below.
   const existing = await readZip(path, [METADATA_ENTRY]).catch(() => null);
   let written: { size: number; sha256: string };
   if (existing) {
@@ -293,6 +297,7 @@ async function ensureArchive(
     await mkdir(join(root, layout.archiveFolder), { recursive: true });
     const entries: Record<string, Uint8Array> = {};
     for (const f of files) {
+      // A file gone since planning is left out of the archive; the journal lists what was archived.
       const bytes = await readFile(join(root, f.file)).catch(() => null);
       if (bytes) entries[basename(f.file)] = bytes;
     }

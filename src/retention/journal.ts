@@ -28,6 +28,7 @@ export async function pendingPlans(journal: string): Promise<PlannedRemoval[]> {
 export async function journalLines(journal: string): Promise<Array<Record<string, unknown>>> {
   // A FIFO would block the read, a link would read (and later append to) a file elsewhere.
   await refuseNonRegular(journal);
+  // No journal yet: no removal was ever planned.
   const text = await readFile(journal, 'utf8').catch(() => '');
   const out: Array<Record<string, unknown>> = [];
   for (const line of text.split('\n')) {

@@ -85,6 +85,7 @@ export function stageFile(path: string, write: (handle: FileHandle) => Promise<v
 
 async function stageThrough(path: string, fill: (temp: string) => Promise<void>, options: WriteOptions): Promise<StagedFile> {
   const temp = tempPathFor(path);
+  // The temporary file may never have been created; the original error is what the caller reports.
   const discard = () => rm(temp, { force: true }).catch(() => undefined);
   try {
     await refuseNonRegular(path, options.hint);

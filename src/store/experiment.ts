@@ -55,6 +55,7 @@ export async function checkExperimentFolder(experimentDir: string): Promise<stri
   const experiments: string[] = [];
   for (const e of names) {
     if (!e.isDirectory()) continue;
+    // No config.json: not an experiment.
     const has = await stat(join(parent, e.name, layout.config)).catch(() => null);
     if (has) experiments.push(e.name);
   }
@@ -107,6 +108,7 @@ export async function openExperiment(experimentDir: string): Promise<OpenedExper
   const best = await experimentRecords(root)
     .bestModel()
     .then((b) => b.iteration)
+    // No readable best_model.json: no iteration is exempt from the check.
     .catch(() => null);
   const unverified = new Set<number>();
   const digests = await digestsOf(root, index.entries, warnings, unverified);
@@ -123,6 +125,7 @@ async function digestsOf(root: string, entries: IndexEntry[], warnings: string[]
   for (const e of entries) {
     const owned = classify(e.path);
     if ((e.kind !== 'metrics' && e.kind !== 'placeholder') || owned?.kind !== e.kind) continue;
+    // Missing or unreadable: the digest comparison below reports it.
     const bytes = await readFile(join(root, e.path)).catch(() => null);
     const fromIndex = e.metrics as IterationDigest | null;
     const iteration = owned.iteration as number;

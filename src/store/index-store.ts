@@ -119,6 +119,7 @@ export class CheckpointIndex implements IndexWriter {
 
   save(): Promise<void> {
     const next = this.saving.then(() => this.write());
+    // The caller of save() gets the failure; the chain for the next save must not carry it.
     this.saving = next.catch(() => undefined);
     return next;
   }

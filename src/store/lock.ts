@@ -71,6 +71,7 @@ export async function readLock(root: string): Promise<LockInfo | null> {
     if (!(await lstatOrNull(join(root, layout.lock)))?.isFile()) return null;
     return JSON.parse(await readFile(join(root, layout.lock), 'utf8')) as LockInfo;
   } catch {
+    // An unreadable or damaged lock holds no owner to wait for; taking it over rewrites it.
     return null;
   }
 }

@@ -70,6 +70,7 @@ export class TrainingStore {
 
   /** Steps of the checkpoints on disk, oldest first. */
   async steps(): Promise<number[]> {
+    // No training folder yet: no checkpoint saved.
     const names = await readdir(this.store.paths.at(this.folder)).catch(() => [] as string[]);
     return names
       .map((name) => classify(`${this.folder}/${name}`))

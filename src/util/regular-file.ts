@@ -75,6 +75,7 @@ export async function openForAppend(path: string, hint?: string): Promise<FileHa
   try {
     handle = await open(path, APPEND_FLAGS, 0o644);
   } catch (err) {
+    // Nothing there to describe: the open's own error is rethrown.
     const info = NOT_A_FILE_CODES.has((err as NodeJS.ErrnoException).code ?? '') ? await lstatOrNull(path).catch(() => null) : null;
     throw info && !info.isFile() ? notRegularFile(path, info, hint) : err;
   }

@@ -20,7 +20,7 @@ describe('errors raised inside a worker thread reach the user as they would with
   test.each([
     ['ENOSPC', 'iter_2/curr_best_model.zip'],
     ['EIO', 'iter_2/training/model_step_0001200.zip'],
-    ['EACCES', 'visualizations/iter_002_step_'],
+    ['EACCES', 'visualizations/iter_002_step_0000300.png'],
   ])(
     'a failed write (%s on %s) under --workers 2 gives the same message and exit code as under --workers 1',
     async (code, file) => {

@@ -133,6 +133,7 @@ function outProblems(out: string): string[] {
     try {
       return lstatSync(path);
     } catch {
+      // Nothing at the path (or no way to look): the writer's own checks name what is wrong when it writes.
       return null;
     }
   };
@@ -156,6 +157,7 @@ function isSidecar(path: string): boolean {
     const json = JSON.parse(readFileSync(path, 'utf8')) as { generator?: unknown; csv?: { file?: unknown } };
     return typeof json.generator === 'object' && json.generator !== null && typeof json.csv?.file === 'string';
   } catch {
+    // A companion that is not our JSON is not ours to replace; the caller refuses it.
     return false;
   }
 }

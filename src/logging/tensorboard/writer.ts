@@ -117,8 +117,10 @@ export class TensorBoardWriter {
     if (fresh.length === 0) return 0;
     for (const [tag] of fresh) this.lastSteps.set(tag, step);
     this.pending.push(frameRecord(encodeScalarEvent(this.now() / 1000, step, fresh)));
+    // A failed flush is reported by the close() that awaits the same write; the run does not stop for a chart.
     if (this.pending.length >= this.flushEvery) void this.flush().catch(() => undefined);
     else if (this.timer === undefined && this.flushIntervalMs > 0) {
+      // As above: close() reports what failed.
       this.timer = setTimeout(() => void this.flush().catch(() => undefined), this.flushIntervalMs);
       this.timer.unref();
     }

@@ -68,7 +68,8 @@ async function runIteration(context: RunContext, iteration: number, resumeFrom: 
   post({ type: 'done', iteration, outcome });
 }
 
-port.on('message', async (message: ToWorker) => {
+/** One message from the main thread; every failure goes back to it as an error message, so nothing is left unhandled. */
+async function handle(message: ToWorker): Promise<void> {
   try {
     switch (message.type) {
       case 'ack': {
@@ -97,4 +98,6 @@ port.on('message', async (message: ToWorker) => {
   } catch (err) {
     post({ type: 'error', error: toWire(err) });
   }
-});
+}
+
+port.on('message', (message: ToWorker) => void handle(message));

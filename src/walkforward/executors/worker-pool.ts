@@ -107,6 +107,7 @@ export class WorkerPool implements IterationExecutor {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    // A failed task has already been reported to the run; closing only waits for the lanes to empty.
     await this.conditions.until(() => !this.lanes.some((l) => l.task)).catch(() => undefined);
     this.closed = true;
     if (this.ctx) logStops(this.lanes, this.ctx.logger);

@@ -27,6 +27,7 @@ export async function updateBestModel(ctx: RunContext, records: IterationRecord[
   const current = await experimentRecords(paths.root)
     .bestModel()
     .catch(() => null);
+  // A missing or unreadable best_model.zip is rewritten below.
   const zipOk = (await sha256File(paths.bestModel).catch(() => null)) === best.model.sha256;
   if (current?.iteration === best.iteration && current.sha256 === best.model.sha256 && zipOk) return best;
   ctx.trace('best-model', { iteration: best.iteration });

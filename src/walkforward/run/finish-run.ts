@@ -29,6 +29,7 @@ export async function finishRun(
   const { paths } = store;
   if (executor.charts) executor.drawCharts(experimentChartJobs(done.records, config, series.dates));
   const best = await updateBestModel(ctx, done.records);
+  // Not empty (a user's file, a failed iteration's leftovers): the folder stays.
   await rmdir(paths.iterations).catch(() => undefined);
   ctx.trace('summary');
   await holdAt('summary', ctx.signal);

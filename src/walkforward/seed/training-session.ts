@@ -46,8 +46,8 @@ export class TrainingSession {
     this.history = emptyHistory(timesteps);
   }
 
-  snapshot(loop: LoopState, elapsedSeconds: number, includeReplay: boolean): StateParts {
-    const agent = this.agent.saveState(includeReplay);
+  snapshot(loop: LoopState, elapsedSeconds: number, includeExperience: boolean): StateParts {
+    const agent = this.agent.saveState(includeExperience);
     const json: z.input<typeof sessionSchema> = {
       agent: agent.json,
       rng: this.rng.getState(),

@@ -81,6 +81,7 @@ export async function trainIteration(
 
 async function readSeedResult(ctx: RunContext, n: number, seed: number): Promise<TrainedSeed | null> {
   const file = ctx.store.paths.at(layout.seedResult(n, seed));
+  // No result yet, or one from another run: the seed is trained again.
   const record = await readJson(file, seedResultSchema).catch(() => null);
   if (!record || record.configHash !== ctx.configHash || record.iteration !== n || record.seed !== seed) return null;
   const { formatVersion: _v, iteration: _n, configHash: _h, history, ...rest } = record;

@@ -25,6 +25,7 @@ export async function openForWriting(
   try {
     for (const folder of [resultsDir, paths.root]) if (!(await exists(folder))) created.push(folder);
     for (const folder of WRITTEN_FOLDERS.map((f) => paths.at(f))) {
+      // Not there yet: it is created below.
       const info = await lstat(folder).catch(() => null);
       if (info?.isSymbolicLink()) {
         throw new UsageError(`${folder} is a symbolic link; the pipeline writes only inside ${resultsDir}: replace it by a real folder`);
@@ -40,7 +41,9 @@ export async function openForWriting(
     }
     return await acquireLock(paths.root, `wfo walkforward --experiment ${experiment}`, now);
   } catch (err) {
+    // Undoing a start that failed: the error being thrown is the one that matters.
     if (claimed) await rm(paths.at(layout.ownerMarker), { force: true }).catch(() => undefined);
+    // As above: a folder no longer empty stays.
     for (const folder of created.reverse()) await rmdir(folder).catch(() => undefined);
     throw await explainStartFailure(err, resultsDir, paths.root);
   }
@@ -81,6 +84,7 @@ async function firstNonFolder(path: string): Promise<string | null> {
   const chain: string[] = [];
   for (let p = path; dirname(p) !== p; p = dirname(p)) chain.unshift(p);
   for (const p of chain) {
+    // The first missing folder on the path ends the walk.
     const info = await stat(p).catch(() => null);
     if (!info) return null;
     if (!info.isDirectory()) return p;

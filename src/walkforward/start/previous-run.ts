@@ -20,6 +20,7 @@ export async function readPrevious(paths: ExperimentPaths): Promise<RunConfigRec
     if (!(await lstat(paths.config)).isFile()) return null;
     return await experimentRecords(paths.root).config();
   } catch {
+    // No readable config: no previous run to resume; writing config.json reports what is wrong.
     return null;
   }
 }
