@@ -81,7 +81,8 @@ async function experimentFingerprint(root: string): Promise<Record<string, unkno
     else if (file.endsWith('.csv')) out[file] = sha256(readFileSync(path));
     else out[file] = strip(JSON.parse(readFileSync(path, 'utf8')));
   }
-  // "of N preserved models so far" counts what had finished when the best was written: with workers, an order.
+  // "of N preserved models so far": before issue 23 it counted what had finished when the best was first written,
+  // which with workers depended on the order they finished in; now the run's last call writes the final count.
   const best = out['best_model.json'] as { reason?: string } | undefined;
   if (best?.reason) best.reason = best.reason.replace(/ of \d+ preserved models so far$/, '');
   return out;

@@ -29,7 +29,12 @@ export async function updateBestModel(ctx: RunContext, records: IterationRecord[
     .catch(() => null);
   // A missing or unreadable best_model.zip is rewritten below.
   const zipOk = (await sha256File(paths.bestModel).catch(() => null)) === best.model.sha256;
-  if (current?.iteration === best.iteration && current.sha256 === best.model.sha256 && zipOk) return best;
+  const count = records.filter((r) => r.kind === 'model').length;
+  const score = best.selection.score as number;
+  // The count is of the records given, so the run's last call states the final one: with several workers the
+  // iterations finish in any order and an earlier call's "so far" differed from run to run.
+  const reason = `highest ${best.selection.metric} on ${best.selection.scoredOn} (${score.toFixed(4)}, step ${best.selection.step}) of ${count} preserved model${count === 1 ? '' : 's'} so far`;
+  if (current?.iteration === best.iteration && current.sha256 === best.model.sha256 && current.reason === reason && zipOk) return best;
   ctx.trace('best-model', { iteration: best.iteration });
   if (!zipOk) {
     await store.copy(layout.preservedModel(best.iteration), layout.bestModel, {
@@ -38,8 +43,6 @@ export async function updateBestModel(ctx: RunContext, records: IterationRecord[
       metrics: { [best.selection.metric]: best.selection.score },
     });
   }
-  const count = records.filter((r) => r.kind === 'model').length;
-  const score = best.selection.score as number;
   await store.commitJson(
     layout.bestModelJson,
     bestModelSchema,
@@ -51,7 +54,7 @@ export async function updateBestModel(ctx: RunContext, records: IterationRecord[
       sha256: best.model.sha256,
       metric: best.selection.metric,
       score,
-      reason: `highest ${best.selection.metric} on ${best.selection.scoredOn} (${score.toFixed(4)}, step ${best.selection.step}) of ${count} preserved model${count === 1 ? '' : 's'} so far`,
+      reason,
       updatedAt: store.now().toISOString(),
     },
     { iteration: best.iteration },
