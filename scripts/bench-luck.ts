@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { deflatedSharpeRatio } from '../src/analysis/luck/index.js';
 import { configSchema } from '../src/config/schema.js';
-import { loadPriceSeries } from '../src/data/csv-loader.js';
+import { loadPriceSeries } from '../src/data/load-series.js';
 import { oracleSharpe } from '../src/markets/oracle.js';
 import { syntheticSidecarSchema } from '../src/markets/synthetic-file.js';
 
@@ -64,7 +64,7 @@ async function one(seed: number) {
   const luck = summary.luck;
   const sidecar = syntheticSidecarSchema.parse(JSON.parse(readFileSync(`${file}.json`, 'utf8')));
   const sharpe = summary.stitched.strategy.sharpe as number | null;
-  const there = phi === 0 ? null : oracleOnTestBars(file, sidecar, join(dir, id), luck.dsr);
+  const there = phi === 0 ? null : await oracleOnTestBars(file, sidecar, join(dir, id), luck.dsr);
   return {
     seed,
     ofOracle: sharpe !== null && sidecar.oracle.sharpe ? sharpe / sidecar.oracle.sharpe : null,
@@ -78,13 +78,13 @@ async function one(seed: number) {
 }
 
 /** The oracle's annualised Sharpe and DSR on the bars the experiment traded out of sample (oos_returns.csv's rows). */
-function oracleOnTestBars(
+async function oracleOnTestBars(
   file: string,
   sidecar: ReturnType<typeof syntheticSidecarSchema.parse>,
   experiment: string,
   dsr: { trials: number; sharpeVariance: number | null },
-): { sharpe: number | null; dsr: number | null } {
-  const { price } = loadPriceSeries(configSchema.parse({ data: { path: file } }).data);
+): Promise<{ sharpe: number | null; dsr: number | null }> {
+  const { price } = await loadPriceSeries(configSchema.parse({ data: { path: file } }).data);
   const { generator, oracle } = sidecar;
   const run = oracleSharpe({ price }, generator.params, oracle.env, { band: oracle.band, periodsPerYear: generator.periodsPerYear }).run;
   const byRow = new Map(Array.from(run.rows, (row, i) => [row, run.returns[i]]));

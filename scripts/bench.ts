@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { DqnAgent } from '../src/agent/dqn/dqn-agent.js';
 import { selectBackend } from '../src/backend/select-backend.js';
 import { configSchema } from '../src/config/schema.js';
-import { loadPriceSeries } from '../src/data/csv-loader.js';
+import { loadPriceSeries } from '../src/data/load-series.js';
 import { computeFeatures, fitStandardization } from '../src/data/features.js';
 import { TradingEnv } from '../src/env/trading-env.js';
 import { Rng } from '../src/random/rng.js';
@@ -64,7 +64,7 @@ async function runOurs(): Promise<Figures> {
       replay: { prioritized: true, alpha: 0.6, betaStart: 0.4, betaEnd: 1, priorityEpsilon: 1e-6 },
     },
   });
-  const series = loadPriceSeries({ ...config.data, path: values.data as string });
+  const series = await loadPriceSeries({ ...config.data, path: values.data as string });
   const features = computeFeatures(series.price, config.env, config.features);
   const market = marketView(features, fitStandardization(features, 0, series.rows));
   const env = new TradingEnv(market, 0, series.rows, config.env);

@@ -90,7 +90,7 @@ export async function runClusterWorker(options: ClusterWorkerOptions): Promise<{
         throw new JobRefusedError(`refused iteration ${payload.iteration} of ${payload.experiment}: it is queued as job ${job.id}, not as ${id}`);
       await selectBackend(payload.setup.config.backend);
       const key = `${payload.configHash}:${payload.setup.config.data.path}`;
-      if (data?.key !== key) data = { key, value: loadRunData(payload.setup.config) };
+      if (data?.key !== key) data = { key, value: await loadRunData(payload.setup.config) };
       checkLoadedData(payload, data.value, recorded);
       return { payload, data: data.value };
     } catch (err) {

@@ -1,13 +1,32 @@
 import { z } from 'zod';
 
-/** The data section of the config: which file, which column, how missing cells are treated, the calendar. */
+/** The data section of the config: which files, which instruments and columns, how missing cells are treated, the calendar. */
 const int = () => z.number().int();
 
 export const dataSchema = z
   .object({
-    path: z.string().min(1).default('data/sp500-2000.csv').describe('CSV file with the price series'),
+    path: z
+      .string()
+      .min(1)
+      .default('data/sp500-2000.csv')
+      .describe('CSV or Parquet file, a glob (data/*.parquet) or a folder of such files; a file without a symbol column is one instrument named by the file'),
     priceColumn: z.string().min(1).default('close').describe('Column that is traded (case-insensitive)'),
     dateColumn: z.string().min(1).default('date').describe('Date column, used when present (case-insensitive)'),
+    symbolColumn: z.string().min(1).default('symbol').describe('Symbol column of a long-format file (date, symbol, numeric columns), used when present'),
+    symbols: z
+      .union([z.literal('all'), z.array(z.string().min(1)).min(1)])
+      .default('all')
+      .describe('Instruments loaded from the data: all, or a list of symbols'),
+    symbol: z
+      .string()
+      .min(1)
+      .nullable()
+      .default(null)
+      .describe('The instrument traded; may be left out when the data holds one (the agent trades one instrument at a time)'),
+    align: z
+      .enum(['intersect', 'ffill'])
+      .default('intersect')
+      .describe('Calendar of several instruments: intersect = dates all of them have; ffill = every date, a missing bar carrying its last earlier value'),
     fillMissing: z
       .enum(['none', 'ffill'])
       .default('none')

@@ -1,14 +1,18 @@
-/** A price series held column-wise: every numeric column is a Float64Array of `rows` values. */
+/** The traded instrument's series, held column-wise: every numeric column is a Float64Array of `rows` values. */
 export interface PriceSeries {
+  /** data.path as given: a file, a folder or a glob. */
   file: string;
+  /** The sha256 of the file's bytes; of several files, of their names and hashes. */
   sha256: string;
   rows: number;
-  /** ISO dates (as written in the file) when the file has a date column, else null. */
+  /** The instrument traded. */
+  symbol: string;
+  /** The dates as written in the file when it has a date column, else null. */
   dates: string[] | null;
   /** Every numeric column, keyed by its lower-cased header. */
   columns: Record<string, Float64Array>;
   priceColumn: string;
   price: Float64Array;
-  /** Cells filled by `data.fillMissing: ffill`, as "column:line" entries (empty when none). */
+  /** Cells filled by `data.fillMissing: ffill`, as "column:line" (or "column:row N") entries (empty when none). */
   filled: string[];
 }

@@ -5,7 +5,7 @@ import { greedyPolicy } from '../agent/ensemble.js';
 import { voteOf } from '../store/model-zip.js';
 import { loadCheckpointModel } from './load-checkpoint-model.js';
 import { configSchema } from '../config/schema.js';
-import { loadPriceSeries } from '../data/csv-loader.js';
+import { loadPriceSeries } from '../data/load-series.js';
 import { computeFeatures } from '../data/features.js';
 import { TradingEnv } from '../env/trading-env.js';
 import { UsageError } from '../errors/index.js';
@@ -48,7 +48,7 @@ export async function evaluateCheckpoint(experimentDir: string, iteration: numbe
   const observation = checkpoint.metadata.observation;
   if (!observation) throw new UsageError(`${checkpoint.file} does not record how its observations were built; it cannot be evaluated on new data`);
   const dataPath = options.data ?? config.data.path;
-  const series = loadPriceSeries({ ...config.data, path: dataPath });
+  const series = await loadPriceSeries({ ...config.data, path: dataPath });
   const features = computeFeatures(series.price, { lookback: observation.lookback }, observation.features);
   const market = marketView(features, observation.standardization);
   const record = iterationRecordSchema.parse(

@@ -1,4 +1,4 @@
-import { loadPriceSeries } from '../data/csv-loader.js';
+import { loadPriceSeries } from '../data/load-series.js';
 import type { PriceSeries } from '../data/price-series.js';
 import { DataError } from '../errors/index.js';
 import type { PipelineConfig } from '../config/schema.js';
@@ -11,8 +11,8 @@ export interface ExperimentPlan {
 }
 
 /** Loads the data and lays the windows; too little data for one window is a DataError saying how much is needed. */
-export function planExperiment(config: PipelineConfig): ExperimentPlan {
-  const series = loadPriceSeries(config.data);
+export async function planExperiment(config: PipelineConfig): Promise<ExperimentPlan> {
+  const series = await loadPriceSeries(config.data);
   const windows = buildWindows(config.windows, series.rows, series.dates);
   if (windows.length === 0) {
     const needed = rowsPerWindow(config.windows);

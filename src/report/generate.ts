@@ -26,7 +26,7 @@ export async function generateReport(experimentDir: string, logger: Logger = sil
   records.sort((a, b) => a.iteration - b.iteration);
   let plan: ExperimentPlan | null = null;
   try {
-    plan = planExperiment(config);
+    plan = await planExperiment(config);
   } catch {
     logger.warn(
       { event: 'report-no-data' },

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { oracleSharpe } from '../../src/markets/oracle.js';
 import { syntheticSidecarSchema } from '../../src/markets/synthetic-file.js';
-import { loadPriceSeries } from '../../src/data/csv-loader.js';
+import { loadPriceSeries } from '../../src/data/load-series.js';
 import { generateSynthetic } from '../../src/data/synthetic/index.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/temp.js';
@@ -21,7 +21,7 @@ describe('wfo synth', () => {
     const out = join(tmp.dir, `${kind}.csv`);
     const r = await runCli(['synth', '--kind', kind, '--bars', '600', '--seed', '7', '--cost-bps', '5', ...flags, '--out', out]);
     expect(r.code).toBe(0);
-    const loaded = load(out);
+    const loaded = await load(out);
     expect(loaded.rows).toBe(600);
     expect(loaded.dates![0]).toBe('2000-01-03');
     const sidecar = syntheticSidecarSchema.parse(JSON.parse(readFileSync(`${out}.json`, 'utf8')));

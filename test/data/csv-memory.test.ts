@@ -38,7 +38,7 @@ describe('a large CSV loads in bounded memory', () => {
   const tmp = tempDir();
   afterAll(tmp.cleanup);
 
-  test('a ~50 MB file peaks within 3x what the series itself holds', async () => {
+  test('a ~50 MB file peaks within 4x what the series itself holds', async () => {
     const tiny = join(tmp.dir, 'tiny.csv');
     writeFileSync(tiny, 'date,close\n2020-01-01,1\n2020-01-02,2\n');
     const baseline = loadInChild(tiny).maxRssMiB;
@@ -50,9 +50,10 @@ describe('a large CSV loads in bounded memory', () => {
     expect(probe.sha256).toBe(await sha256File(big));
     // What the series holds: 8 bytes per numeric value, and per date a V8 one-byte string (16-byte header,
     // characters rounded up to 8) plus its 8-byte slot in the array. Reading the whole text, splitting it into
-    // line strings and cell arrays (the loader before streaming) took about 7x this (~500 MB here).
+    // line strings and cell arrays (the loader before streaming) took about 7x this (~500 MB here); the streaming
+    // JS reader about 2.5x; DuckDB holds a columnar table of the checked cells beside the series, about 3.4x here.
     const dateBytes = probe.rows * (8 + 16 + 8 * Math.ceil(probe.dateChars / probe.rows / 8));
     const heldMiB = (probe.columnBytes + dateBytes) / 2 ** 20;
-    expect(probe.maxRssMiB - baseline).toBeLessThan(3 * heldMiB);
+    expect(probe.maxRssMiB - baseline).toBeLessThan(4 * heldMiB);
   });
 });

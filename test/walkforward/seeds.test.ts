@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { VotePolicy } from '../../src/agent/ensemble.js';
 import { tf } from '../../src/backend/tf.js';
 import { selectBackend } from '../../src/backend/select-backend.js';
-import { loadPriceSeries } from '../../src/data/csv-loader.js';
+import { loadPriceSeries } from '../../src/data/load-series.js';
 import { computeFeatures } from '../../src/data/features.js';
 import { marketView } from '../../src/env/market.js';
 import { TradingEnv } from '../../src/env/trading-env.js';
@@ -82,7 +82,7 @@ describe('training.seeds: several agents per window (real CLI)', () => {
       const observation = checkpoint.metadata.observation;
       if (!vote || !observation) throw new Error('the preserved vote model lacks its members or its observation settings');
       const config = configSchema.parse(runConfigSchema.parse(readJson(join(exp.resultsDir, 'vote3', 'config.json'))).config);
-      const series = loadPriceSeries(config.data);
+      const series = await loadPriceSeries(config.data);
       const market = marketView(computeFeatures(series.price, { lookback: observation.lookback }, observation.features), observation.standardization);
       const env = new TradingEnv(market, r.window.test.start, r.window.test.end, config.env);
       const exact = new VotePolicy(

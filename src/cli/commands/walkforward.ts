@@ -58,7 +58,7 @@ export const walkforwardCommand: CommandModule<object, Args> = {
     const queue = redisUrl ? { redisUrl, waitMs: waitSeconds * 1000, secret: resolveQueueSecret() } : null;
     // Config warnings come with the run's log (console and run.log), once the run owns the experiment.
     const { config } = resolveConfig(args);
-    const plan = planExperiment(config);
+    const plan = await planExperiment(config);
     // Workers start loading before this thread loads the pipeline, which takes a good part of a second.
     const { executor, warning, workers } = queue
       ? { executor: new (await import('../../cluster/queue-executor.js')).QueueExecutor(queue), warning: null, workers: 1 }

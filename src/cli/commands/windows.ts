@@ -9,9 +9,9 @@ export const windowsCommand: CommandModule<object, Args> = {
   command: 'windows',
   describe: 'Print the walk-forward plan (segment bounds and dates) without training',
   builder: (y) => withConfigOptions(y).option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
-  handler: (args) => {
+  handler: async (args) => {
     const { config, warnings } = resolveConfig(args);
-    const plan = planExperiment(config);
+    const plan = await planExperiment(config);
     if (args.json) {
       const out = { data: { file: plan.series.file, rows: plan.series.rows, sha256: plan.series.sha256 }, windows: plan.windows };
       process.stdout.write(JSON.stringify(out, null, 2) + '\n');

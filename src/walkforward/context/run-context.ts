@@ -33,8 +33,8 @@ export interface RunData {
   features: FeatureSet;
 }
 
-export function loadRunData(config: PipelineConfig): RunData {
-  const plan = planExperiment(config);
+export async function loadRunData(config: PipelineConfig): Promise<RunData> {
+  const plan = await planExperiment(config);
   return { plan, features: computeFeatures(plan.series.price, config.env, config.features) };
 }
 

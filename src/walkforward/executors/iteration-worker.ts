@@ -41,7 +41,7 @@ function call(message: WithoutId<IndexRequest>): Promise<void> {
 const index = forwardingIndex(experimentPaths(config.resultsDir, experiment).root, (op) => call({ type: 'index', ...op }));
 
 await selectBackend(config.backend);
-const data = loadRunData(config);
+const data = await loadRunData(config);
 let ctx: RunContext | null = null;
 let charts: ChartWriter | null = null;
 /** Plots of the iteration in progress go to the main thread, which hands them to whichever worker is free. */

@@ -56,7 +56,7 @@ export interface WalkForwardResult {
 export async function runWalkForward(config: PipelineConfig, options: WalkForwardOptions): Promise<WalkForwardResult> {
   const started = performance.now();
   checkRunOptions(options);
-  const data = loadRunData(config);
+  const data = await loadRunData(config);
   const choice = options.executor
     ? {
         executor: options.executor,
