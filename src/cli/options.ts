@@ -19,7 +19,7 @@ export function withConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
   return y
     .option('config', { type: 'string', describe: 'Config file (.json, .yaml or .yml)' })
     .option('preset', { type: 'string', choices: presetNames, describe: 'Named starting configuration' })
-    .option('data', { type: 'string', describe: 'CSV price file (data.path)' })
+    .option('data', { type: 'string', describe: 'CSV or Parquet file, folder or glob of the prices (data.path)' })
     .option('price-column', { type: 'string', describe: 'Column to trade (data.priceColumn)' })
     .option('seed', { type: 'number', describe: 'Master seed (default: derived from the experiment id)' })
     .option('results-dir', { type: 'string', describe: 'Parent folder of experiment folders (resultsDir)' })

@@ -1,6 +1,7 @@
 import { experimentRecords } from '../store/experiment-records.js';
 import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
+import { dataPathSha256 } from '../data/load-series.js';
 import { DataError, JobRefusedError } from '../errors/index.js';
 import { type RunConfigRecord } from '../records/index.js';
 import { savePlan } from '../plan/save-plan.js';
@@ -116,8 +117,12 @@ export class DataHashes {
 
   async of(path: string, which: string): Promise<string> {
     const info = await stat(path).catch((err: NodeJS.ErrnoException) => {
+      // A glob names no file itself: the data layer expands it and hashes what it matches.
+      if (err.code === 'ENOENT' && /[*?[]/.test(path)) return null;
       throw new DataError(path, `cannot read the data file of ${which}: ${err.code ?? err.message}`);
     });
+    // A folder or glob of instruments: each of its files is hashed (and checked to be a regular file) by the data layer.
+    if (!info || info.isDirectory()) return dataPathSha256(path);
     if (!info.isFile()) throw new JobRefusedError(`refused ${which}: its data file ${path} is not a regular file`);
     const stamp = `${info.dev}:${info.ino}:${info.size}:${info.mtimeMs}:${info.ctimeMs}`;
     const cached = this.known.get(path);

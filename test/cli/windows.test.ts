@@ -1,4 +1,5 @@
 import { runCli } from '../helpers/cli.js';
+import { tempDir, writeFile } from '../helpers/temp.js';
 
 describe('wfo windows', () => {
   test('--json prints the plan for the bundled data', async () => {
@@ -34,6 +35,42 @@ describe('wfo windows', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('a panel of several symbols is refused with how to run one; data.symbol runs that one', async () => {
+    const tmp = tempDir();
+    try {
+      const rows = ['date,symbol,close'];
+      for (let i = 0; i < 700; i++) {
+        const date = new Date(Date.UTC(2001, 0, 1) + i * 86_400_000).toISOString().slice(0, 10);
+        rows.push(`${date},AAA,${100 + (i % 10)}`, `${date},BBB,${50 + (i % 7)}`);
+      }
+      const file = writeFile(tmp.dir, 'panel.csv', `${rows.join('\n')}\n`);
+      const refused = await runCli(['windows', '--data', file]);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        `${file}: holds 2 symbols (AAA, BBB); the agent trades one instrument at a time: choose it with data.symbol (e.g. --set data.symbol=AAA)`,
+      );
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+      const one = await runCli([
+        'windows',
+        '--data',
+        file,
+        '--set',
+        'data.symbol=BBB',
+        '--set',
+        'windows.train=400',
+        '--set',
+        'windows.validation=100',
+        '--set',
+        'windows.test=100',
+        '--json',
+      ]);
+      expect(one.code).toBe(0);
+      expect(JSON.parse(one.stdout).data).toMatchObject({ file, rows: 700 });
+    } finally {
+      tmp.cleanup();
+    }
   });
 
   test('--help describes the command and every configuration flag', async () => {
