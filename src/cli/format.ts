@@ -1,5 +1,6 @@
 import { algorithmOf } from '../agent/registry.js';
 import type { PipelineConfig } from '../config/schema.js';
+import { describeFeatures } from '../data/feature-specs.js';
 import type { Window, Segment } from '../windows/build-windows.js';
 import type { ExperimentPlan } from '../plan/plan.js';
 
@@ -44,7 +45,7 @@ export function configDisplay(config: PipelineConfig, plan: ExperimentPlan, dest
     `  - Windows: ${windows.length} ${config.windows.mode} (train ${config.windows.train}, validation ${config.windows.validation}, test ${config.windows.test}, step ${config.windows.step ?? config.windows.test}, gap ${config.windows.gap}); tests cover ${segmentText({ ...first.test, end: last.test.end, endDate: last.test.endDate })}`,
     `  - Agent: ${algorithmOf(config.agent).describe(config.agent)}`,
     `  - Training: ${config.training.timesteps} steps per iteration, evaluation every ${config.training.evalFreq}, selection by ${config.selection.metric}${config.training.warmStart ? ', warm start' : ''}`,
-    `  - Environment: lookback ${config.env.lookback}${config.features.extra.length ? ` + ${config.features.extra.join(', ')}` : ''}, ${config.env.allowShort ? 'short/flat/long' : 'flat/long'}, costs ${config.env.costBps + config.env.slippageBps} bps`,
+    `  - Environment: ${environmentFeatures(config)}, ${config.env.allowShort ? 'short/flat/long' : 'flat/long'}, costs ${config.env.costBps + config.env.slippageBps} bps`,
   ];
   if (destination) lines.push(`  - Results: ${destination}`);
   return lines.join('\n');
@@ -59,4 +60,11 @@ export function bytes(n: number): string {
 
 export function num(x: number | null | undefined, digits = 3): string {
   return x === null || x === undefined ? 'n/a' : x.toFixed(digits);
+}
+
+/** The features as the summary names them: the settings of before as they always read, a list by its entries. */
+function environmentFeatures(config: PipelineConfig): string {
+  const { features, env } = config;
+  if (Array.isArray(features)) return `features ${describeFeatures(features, env.lookback)}`;
+  return `lookback ${env.lookback}${features.extra.length ? ` + ${features.extra.join(', ')}` : ''}`;
 }

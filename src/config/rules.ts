@@ -1,18 +1,18 @@
 import { algorithmOf } from '../agent/registry.js';
+import { builtinWarmup, featureSpecs, repeatedFeatureNames } from '../data/feature-specs.js';
 import type { PipelineConfig } from './schema.js';
 
 /** A cross-field check: returns a message when the rule is broken, or null. */
 type Rule = (c: PipelineConfig) => string | null;
 
 export function featureWarmup(c: PipelineConfig): number {
-  const extra = c.features.extra;
-  return Math.max(
-    c.env.lookback,
-    extra.includes('volatility') ? c.features.volatilityWindow : 0,
-    extra.includes('rsi') ? c.features.rsiWindow : 0,
-    extra.includes('smaRatio') ? c.features.smaWindow - 1 : 0,
-  );
+  return builtinWarmup(featureSpecs(c.features), c.env.lookback);
 }
+
+const featureNamesUnique: Rule = (c) => {
+  const repeated = repeatedFeatureNames(c.features);
+  return repeated.length ? `features: ${repeated.join(', ')} listed more than once; each feature needs its own name` : null;
+};
 
 const selectionNeedsValidation: Rule = (c) =>
   c.windows.validation > 0 || c.selection.on === 'last'
@@ -46,7 +46,7 @@ const voteWithoutWarmStart: Rule = (c) =>
     ? null
     : 'selection.ensemble=vote with training.warmStart: a vote of several networks is not one network to start the next iteration from; turn one of them off';
 
-export const errorRules: Rule[] = [voteNeedsSeeds, voteWithoutWarmStart, selectionNeedsValidation, trainLongerThanWarmup];
+export const errorRules: Rule[] = [voteNeedsSeeds, voteWithoutWarmStart, selectionNeedsValidation, trainLongerThanWarmup, featureNamesUnique];
 
 export const warningRules: Rule[] = [evaluationWithinRun, warmStartWithPlaceholders];
 

@@ -21,7 +21,13 @@ export function settingsTable(): string {
     for (const [key, child] of Object.entries(node.properties ?? {})) {
       const path = prefix ? `${prefix}.${key}` : key;
       if (child.properties) walk(child, path);
-      else rows.push(`| \`${path}\` | \`${JSON.stringify(child.default)}\` | ${allowed(child)} | ${child.description ?? ''} |`);
+      else if (child.anyOf?.some((v) => v.properties)) {
+        // A section with two forms (features: its settings, or a list): each form gets its rows.
+        for (const variant of child.anyOf) {
+          if (variant.properties) walk(variant, path);
+          else rows.push(`| \`${path}\` | - | ${allowed(variant)} | ${variant.description ?? child.description ?? ''} |`);
+        }
+      } else rows.push(`| \`${path}\` | \`${JSON.stringify(child.default)}\` | ${allowed(child)} | ${child.description ?? ''} |`);
     }
   };
   walk(root, '');
@@ -34,11 +40,18 @@ function allowed(node: JsonSchemaNode): string {
     .map((v) => {
       if (v.enum) return v.enum.map((e) => `\`${String(e)}\``).join(', ');
       if (v.type === 'null') return '`null`';
+      if (v.type === 'array' && v.items?.anyOf) return `list of ${v.items.anyOf.map(entryShape).join(' or ')}`;
       if (v.type === 'array')
         return `list of ${v.items?.enum ? v.items.enum.map((e) => `\`${String(e)}\``).join('/') : describeRange(v.items ?? {})}`;
       return describeRange(v);
     })
     .join(' or ');
+}
+
+/** An object entry of a list as `{name: a/b, window?}`. */
+function entryShape(v: JsonSchemaNode): string {
+  const keys = Object.entries(v.properties ?? {}).map(([k, p]) => (p.enum ? `${k}: ${p.enum.map(String).join('/')}` : k));
+  return `\`{${keys.join(', ')}}\``;
 }
 
 function describeRange(v: JsonSchemaNode): string {

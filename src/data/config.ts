@@ -36,7 +36,7 @@ export const dataSchema = z
   })
   .strict();
 
-export const featuresSchema = z
+const legacyFeaturesSchema = z
   .object({
     extra: z
       .array(z.enum(['volatility', 'rsi', 'smaRatio']))
@@ -48,5 +48,40 @@ export const featuresSchema = z
   })
   .strict();
 
+/** The built-in features, computed in TypeScript; `returns` is the last env.lookback log returns. */
+export const builtinFeatures = ['returns', 'volatility', 'rsi', 'smaRatio'] as const;
+
+const builtinEntry = z
+  .object({
+    name: z.enum(builtinFeatures),
+    window: int().min(2).optional().describe('Bars in its window (volatility 20, rsi 14, smaRatio 20 when left out)'),
+  })
+  .strict();
+
+/** A feature the user writes: a DuckDB SQL expression over the panel, with the window w = PARTITION BY symbol ORDER BY date. */
+const sqlEntry = z
+  .object({
+    name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'a name of letters, digits and _, starting with a letter or _'),
+    sql: z.string().min(1).max(4000),
+  })
+  .strict();
+
+export const featureEntrySchema = z.union([builtinEntry, sqlEntry]);
+
+/**
+ * The observation's features: the settings of before (lookback returns plus `extra`), or a list of built-ins by name
+ * and SQL expressions side by side, in the order given.
+ */
+export const featuresSchema = z.union([
+  legacyFeaturesSchema,
+  z
+    .array(featureEntrySchema)
+    .min(1)
+    .describe(
+      'Or the features as a list, in order: built-ins by name (returns = the env.lookback log returns; volatility, rsi, smaRatio with an optional window) and {name, sql} DuckDB expressions over the panel, with w = PARTITION BY symbol ORDER BY date, each able to use the features before it',
+    ),
+]);
+
 export type DataConfig = z.infer<typeof dataSchema>;
 export type FeaturesConfig = z.infer<typeof featuresSchema>;
+export type FeatureEntry = z.infer<typeof featureEntrySchema>;

@@ -6,6 +6,8 @@ export interface ExtractedSeries {
   columns: Record<string, Float64Array>;
   /** Per cell filled by data.fillMissing: its column and its row in the panel table. */
   filled: Array<{ column: string; id: number }>;
+  /** The panel row of each row of the series; NaN for a bar the calendar filled. */
+  ids: Float64Array;
 }
 
 export interface ExtractOptions {
@@ -47,12 +49,14 @@ export async function extractSeries(
   const count = Number((await engine.rows(`SELECT count(*) AS n FROM (${rows})`))[0].n);
   const values = columns.map(() => new Float64Array(count));
   const dates: string[] | null = options.hasDate ? new Array<string>(count) : null;
+  const ids = new Float64Array(count);
   const filled: ExtractedSeries['filled'] = [];
   const result = await engine.connection.stream(select);
   let at = 0;
   for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
     const n = chunk.rowCount;
     const id = chunk.getColumnVector(1);
+    for (let i = 0; i < n; i++) ids[at + i] = id.getItem(i) === null ? NaN : Number(id.getItem(i));
     for (let k = 0; k < columns.length; k++) {
       const vector = chunk.getColumnVector(2 + 2 * k);
       const out = values[k];
@@ -67,5 +71,5 @@ export async function extractSeries(
     }
     at += n;
   }
-  return { dates, columns: Object.fromEntries(columns.map((c, k) => [c.name, values[k]])), filled };
+  return { dates, columns: Object.fromEntries(columns.map((c, k) => [c.name, values[k]])), filled, ids };
 }

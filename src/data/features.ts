@@ -1,4 +1,5 @@
 import type { FeaturesConfig } from './config.js';
+import { featureSpecs } from './feature-specs.js';
 
 /**
  * Causal features of a price series: the value at row t uses prices up to and including row t only.
@@ -29,7 +30,13 @@ export interface Standardization {
   std: number[];
 }
 
-export function computeFeatures(price: Float64Array, env: { lookback: number }, features: FeaturesConfig): FeatureSet {
+/**
+ * The observation's columns in the order the config lists its features: the lookback returns (one group), each
+ * built-in indicator, and each SQL feature from `sqlValues` (computed by DuckDB when the data was loaded, one value
+ * per row of the series, NaN before its first). The built-ins are computed here, as before DuckDB, so their bits do
+ * not depend on the engine.
+ */
+export function computeFeatures(price: Float64Array, env: { lookback: number }, features: FeaturesConfig, sqlValues: Record<string, Float64Array> = {}): FeatureSet {
   const rows = price.length;
   const logReturns = new Float64Array(rows).fill(NaN);
   const simpleReturns = new Float64Array(rows).fill(NaN);
@@ -37,44 +44,49 @@ export function computeFeatures(price: Float64Array, env: { lookback: number }, 
     logReturns[t] = Math.log(price[t] / price[t - 1]);
     simpleReturns[t] = price[t] / price[t - 1] - 1;
   }
-  const names: string[] = [];
-  const groups: string[] = [];
-  for (let k = env.lookback - 1; k >= 0; k--) {
-    names.push(k === 0 ? 'logReturn_t' : `logReturn_t-${k}`);
-    groups.push('logReturn');
+  const columns: Array<{ name: string; group: string; at: (t: number) => number; firstValidRow: number }> = [];
+  for (const spec of featureSpecs(features)) {
+    if (spec.kind === 'returns') {
+      for (let k = env.lookback - 1; k >= 0; k--) {
+        columns.push({ name: k === 0 ? 'logReturn_t' : `logReturn_t-${k}`, group: 'logReturn', at: (t) => logReturns[t - k], firstValidRow: env.lookback });
+      }
+      continue;
+    }
+    const column = spec.kind === 'sql' ? sqlColumn(spec.name, sqlValues, rows) : builtinColumn(spec.kind, spec.window, price, logReturns);
+    columns.push({ name: column.name, group: column.name, at: (t) => column.values[t], firstValidRow: column.firstValidRow });
   }
-  const extras = features.extra.map((name) => extraFeature(name, price, logReturns, features));
-  for (const e of extras) {
-    names.push(e.name);
-    groups.push(e.name);
-  }
-  const firstValidRow = Math.max(env.lookback, ...extras.map((e) => e.firstValidRow));
-  const dim = names.length;
+  const firstValidRow = Math.max(1, ...columns.map((c) => c.firstValidRow));
+  const dim = columns.length;
   const raw = new Float32Array(rows * dim).fill(NaN);
   for (let t = firstValidRow; t < rows; t++) {
     const base = t * dim;
-    for (let k = 0; k < env.lookback; k++) raw[base + k] = logReturns[t - env.lookback + 1 + k];
-    for (let e = 0; e < extras.length; e++) raw[base + env.lookback + e] = extras[e].values[t];
+    for (let c = 0; c < dim; c++) raw[base + c] = columns[c].at(t);
   }
-  return { rows, dim, names, groups, raw, firstValidRow, logReturns, simpleReturns };
+  return { rows, dim, names: columns.map((c) => c.name), groups: columns.map((c) => c.group), raw, firstValidRow, logReturns, simpleReturns };
 }
 
-interface ExtraFeature {
+interface Column {
   name: string;
   values: Float64Array;
   firstValidRow: number;
 }
 
-function extraFeature(name: FeaturesConfig['extra'][number], price: Float64Array, r: Float64Array, f: FeaturesConfig): ExtraFeature {
+function sqlColumn(name: string, sqlValues: Record<string, Float64Array>, rows: number): Column {
+  const values = sqlValues[name];
+  if (values?.length !== rows) throw new Error(`feature ${name} was not computed with the data (${values?.length ?? 'no'} values for ${rows} rows)`);
+  let first = 0;
+  while (first < rows && Number.isNaN(values[first])) first++;
+  return { name, values, firstValidRow: first };
+}
+
+function builtinColumn(kind: 'volatility' | 'rsi' | 'smaRatio', w: number, price: Float64Array, r: Float64Array): Column {
   const rows = price.length;
   const values = new Float64Array(rows).fill(NaN);
-  if (name === 'volatility') {
-    const w = f.volatilityWindow;
+  if (kind === 'volatility') {
     for (let t = w; t < rows; t++) values[t] = sampleStd(r, t - w + 1, t + 1);
     return { name: `volatility_${w}`, values, firstValidRow: w };
   }
-  if (name === 'rsi') {
-    const w = f.rsiWindow;
+  if (kind === 'rsi') {
     for (let t = w; t < rows; t++) {
       let gain = 0;
       let loss = 0;
@@ -87,7 +99,6 @@ function extraFeature(name: FeaturesConfig['extra'][number], price: Float64Array
     }
     return { name: `rsi_${w}`, values, firstValidRow: w };
   }
-  const w = f.smaWindow;
   let sum = 0;
   for (let t = 0; t < rows; t++) {
     sum += price[t];

@@ -4,6 +4,8 @@ import { sha256, stableStringify } from '../util/hash.js';
 import type { DataConfig } from './config.js';
 import { DataEngine, sqlString } from './engine.js';
 import { extractSeries } from './extract-series.js';
+import type { SqlFeature } from './feature-specs.js';
+import { createBarsView, runFeatureChain, tradedValues } from './sql-features.js';
 import { scanFile } from './file-scan.js';
 import { checkPanel, findingError, placeOf, recordOf } from './panel-checks.js';
 import { buildPanelTable, cellText } from './panel-table.js';
@@ -13,7 +15,10 @@ import { sourceRelation, type SourceRelation } from './source-relation.js';
 import { listSources } from './sources.js';
 
 export type LoadOptions = Pick<DataConfig, 'path' | 'priceColumn' | 'dateColumn' | 'fillMissing'> &
-  Partial<Pick<DataConfig, 'symbolColumn' | 'symbols' | 'symbol' | 'align'>>;
+  Partial<Pick<DataConfig, 'symbolColumn' | 'symbols' | 'symbol' | 'align'>> & {
+    /** SQL features to compute over the panel once it is loaded and the engine locked down. */
+    features?: SqlFeature[];
+  };
 
 /**
  * The traded instrument of `data.path` (CSV or Parquet, one file, a folder or a glob; long format or one series per
@@ -55,7 +60,11 @@ async function loadWith(engine: DataEngine, options: LoadOptions): Promise<Price
   const finding = await checkPanel(engine, columns, { priceColumn, fillMissing: data.fillMissing, hasDate, longFormat }, textOf);
   if (finding) throw findingError(relations, firstRowid, finding);
   const extracted = await extractSeries(engine, columns, choice, { align: data.align, fillMissing: data.fillMissing, hasDate });
+  await createBarsView(engine, columns, hasDate);
   await engine.lockDown();
+  const sql = data.features ?? [];
+  const table = await runFeatureChain(engine, sql, 'bars', 'features');
+  const features = await tradedValues(engine, table, sql, { traded: choice.traded, ids: extracted.ids, dates: extracted.dates, path: data.path });
   const rows = extracted.columns[priceColumn].length;
   if (rows < 2) {
     const where = longFormat || relations.length > 1 ? ` of ${choice.traded}` : '';
@@ -71,7 +80,7 @@ async function loadWith(engine: DataEngine, options: LoadOptions): Promise<Price
   const byName = { ...extracted.columns };
   delete byName[priceColumn];
   byName[priceColumn] = price;
-  return { file: data.path, sha256: dataSha256(relations.map((r) => ({ file: r.source.file, sha256: r.sha256 }))), rows, symbol: choice.traded, dates: extracted.dates, columns: byName, priceColumn, price, filled };
+  return { file: data.path, sha256: dataSha256(relations.map((r) => ({ file: r.source.file, sha256: r.sha256 }))), rows, symbol: choice.traded, dates: extracted.dates, columns: byName, priceColumn, price, filled, features };
 }
 
 /** One file's sha256 is its own (so records of runs before DuckDB still match); several files hash their names and hashes. */

@@ -15,4 +15,6 @@ export interface PriceSeries {
   price: Float64Array;
   /** Cells filled by `data.fillMissing: ffill`, as "column:line" (or "column:row N") entries (empty when none). */
   filled: string[];
+  /** The SQL features asked for at loading, by name: one value per row, NaN before the first. */
+  features: Record<string, Float64Array>;
 }

@@ -5,6 +5,7 @@ import { greedyPolicy } from '../agent/ensemble.js';
 import { voteOf } from '../store/model-zip.js';
 import { loadCheckpointModel } from './load-checkpoint-model.js';
 import { configSchema } from '../config/schema.js';
+import { sqlFeatures } from '../data/feature-specs.js';
 import { loadPriceSeries } from '../data/load-series.js';
 import { computeFeatures } from '../data/features.js';
 import { TradingEnv } from '../env/trading-env.js';
@@ -48,8 +49,9 @@ export async function evaluateCheckpoint(experimentDir: string, iteration: numbe
   const observation = checkpoint.metadata.observation;
   if (!observation) throw new UsageError(`${checkpoint.file} does not record how its observations were built; it cannot be evaluated on new data`);
   const dataPath = options.data ?? config.data.path;
-  const series = await loadPriceSeries({ ...config.data, path: dataPath });
-  const features = computeFeatures(series.price, { lookback: observation.lookback }, observation.features);
+  // The model's own features, SQL ones included, recomputed on the data it is evaluated on.
+  const series = await loadPriceSeries({ ...config.data, path: dataPath, features: sqlFeatures(observation.features) });
+  const features = computeFeatures(series.price, { lookback: observation.lookback }, observation.features, series.features);
   const market = marketView(features, observation.standardization);
   const record = iterationRecordSchema.parse(
     await readRecord(join(experimentDir, layout.metrics(iteration)), `the record of iteration ${iteration}`),

@@ -1,3 +1,4 @@
+import { sqlFeatures } from '../data/feature-specs.js';
 import { loadPriceSeries } from '../data/load-series.js';
 import type { PriceSeries } from '../data/price-series.js';
 import { DataError } from '../errors/index.js';
@@ -12,7 +13,7 @@ export interface ExperimentPlan {
 
 /** Loads the data and lays the windows; too little data for one window is a DataError saying how much is needed. */
 export async function planExperiment(config: PipelineConfig): Promise<ExperimentPlan> {
-  const series = await loadPriceSeries(config.data);
+  const series = await loadPriceSeries({ ...config.data, features: sqlFeatures(config.features) });
   const windows = buildWindows(config.windows, series.rows, series.dates);
   if (windows.length === 0) {
     const needed = rowsPerWindow(config.windows);

@@ -38,6 +38,24 @@ describe('loadConfig', () => {
     expect(config.agent.layers).toEqual([32, 16]);
   });
 
+  test('features: the settings of before still read as before; a list mixes built-ins and SQL; names must differ', () => {
+    expect(loadConfig().config.features).toEqual({ extra: [], volatilityWindow: 20, rsiWindow: 14, smaWindow: 20 });
+    const file = writeFile(
+      tmp.dir,
+      'features.yaml',
+      'features:\n  - name: returns\n  - name: volatility\n    window: 30\n  - name: mom_20\n    sql: close / lag(close, 20) OVER w - 1\n',
+    );
+    expect(loadConfig({ configFile: file }).config.features).toEqual([
+      { name: 'returns' },
+      { name: 'volatility', window: 30 },
+      { name: 'mom_20', sql: 'close / lag(close, 20) OVER w - 1' },
+    ]);
+    const twice = writeFile(tmp.dir, 'twice.yaml', 'features:\n  - name: mom\n    sql: close\n  - name: mom\n    sql: open\n');
+    expect(problems(() => loadConfig({ configFile: twice }))).toEqual(['features: mom listed more than once; each feature needs its own name']);
+    const badName = writeFile(tmp.dir, 'bad-name.yaml', 'features:\n  - name: "mom 20"\n    sql: close\n');
+    expect(problems(() => loadConfig({ configFile: badName })).join('\n')).toMatch(/features/);
+  });
+
   test('JSON config files work too', () => {
     const file = writeFile(tmp.dir, 'c.json', JSON.stringify({ env: { costBps: 2 } }));
     expect(loadConfig({ configFile: file }).config.env.costBps).toBe(2);

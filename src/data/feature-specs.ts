@@ -1,0 +1,59 @@
+import type { FeaturesConfig } from './config.js';
+
+/** One column group of the observation, in the order the config lists it. */
+export type FeatureSpec =
+  | { kind: 'returns' }
+  | { kind: 'volatility' | 'rsi' | 'smaRatio'; window: number }
+  | { kind: 'sql'; name: string; sql: string };
+
+export interface SqlFeature {
+  name: string;
+  sql: string;
+}
+
+const DEFAULT_WINDOW = { volatility: 20, rsi: 14, smaRatio: 20 } as const;
+
+/** The features of a config as one list: the settings of before are the lookback returns followed by `extra`. */
+export function featureSpecs(features: FeaturesConfig): FeatureSpec[] {
+  if (!Array.isArray(features)) {
+    const windows = { volatility: features.volatilityWindow, rsi: features.rsiWindow, smaRatio: features.smaWindow };
+    return [{ kind: 'returns' }, ...features.extra.map((kind) => ({ kind, window: windows[kind] }))];
+  }
+  return features.map((f): FeatureSpec => {
+    if ('sql' in f) return { kind: 'sql', name: f.name, sql: f.sql };
+    if (f.name === 'returns') return { kind: 'returns' };
+    return { kind: f.name, window: f.window ?? DEFAULT_WINDOW[f.name] };
+  });
+}
+
+/** The SQL expressions among a config's features, which DuckDB computes when the data is loaded. */
+export function sqlFeatures(features: FeaturesConfig): SqlFeature[] {
+  return featureSpecs(features).flatMap((s) => (s.kind === 'sql' ? [{ name: s.name, sql: s.sql }] : []));
+}
+
+/** Rows before the built-ins are all defined (SQL features say theirs only once computed). */
+export function builtinWarmup(specs: FeatureSpec[], lookback: number): number {
+  return Math.max(
+    1,
+    ...specs.map((s) => (s.kind === 'returns' ? lookback : s.kind === 'smaRatio' ? s.window - 1 : s.kind === 'sql' ? 0 : s.window)),
+  );
+}
+
+/** The names a feature list gives twice (a config rule refuses them). */
+export function repeatedFeatureNames(features: FeaturesConfig): string[] {
+  if (!Array.isArray(features)) return [];
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const f of features) {
+    if (seen.has(f.name)) repeated.add(f.name);
+    seen.add(f.name);
+  }
+  return [...repeated];
+}
+
+/** A short description of the features, for the run's summary line. */
+export function describeFeatures(features: FeaturesConfig, lookback: number): string {
+  return featureSpecs(features)
+    .map((s) => (s.kind === 'returns' ? `${lookback} returns` : s.kind === 'sql' ? s.name : `${s.kind}_${s.window}`))
+    .join(', ');
+}

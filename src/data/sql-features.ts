@@ -1,0 +1,88 @@
+import { clip, ConfigError, DataError } from '../errors/index.js';
+import { sqlName, sqlString, type DataEngine } from './engine.js';
+import type { SqlFeature } from './feature-specs.js';
+import type { NumericColumn } from './panel-table.js';
+
+/**
+ * The view SQL features read: one row per bar of the selected instruments, with `symbol`, `date` (the instant; the
+ * row's order in the file when the data has no dates) and every numeric column under its own name.
+ */
+export async function createBarsView(engine: DataEngine, columns: NumericColumn[], hasDate: boolean): Promise<void> {
+  const named = columns.map((c) => `, ${c.value} AS ${sqlName(c.name)}`).join('');
+  await engine.run(`CREATE TEMP VIEW bars AS SELECT id, symbol, ${hasDate ? 't' : 'id'} AS date${named} FROM selected`);
+}
+
+/** The statement that adds a feature's column to the table of the features before it; `w` is an instrument's bars in date order. */
+const statement = (from: string, to: string, name: string, sql: string) =>
+  `CREATE TEMP TABLE ${to} AS SELECT *, CAST((${sql}\n) AS DOUBLE) AS ${sqlName(name)} FROM ${from}\nWINDOW w AS (PARTITION BY symbol ORDER BY date)`;
+
+/**
+ * Computes the features in order over every bar of `source` (a view of bars), each able to use those before it by
+ * name (a rank across symbols of an earlier momentum: `rank() OVER (PARTITION BY date ORDER BY mom_20)`), and
+ * returns the table holding them all. An expression must be one SQL expression: a second statement, a file read or
+ * written (the engine is locked down), or any error is refused naming the feature.
+ */
+export async function runFeatureChain(engine: DataEngine, features: SqlFeature[], source: string, prefix: string): Promise<string> {
+  let from = source;
+  for (const [k, feature] of features.entries()) {
+    const where = `features[${k}] (${feature.name})`;
+    const to = `${prefix}_${k}`;
+    const sql = statement(from, to, feature.name, feature.sql);
+    const extracted = await engine.connection.extractStatements(sql).catch((err: Error) => {
+      throw new ConfigError([`${where}: ${clip(firstLine(err), 300)}`]);
+    });
+    if (extracted.count !== 1) throw new ConfigError([`${where}: the expression holds a second statement; a feature is one SQL expression`]);
+    try {
+      await engine.run(sql);
+    } catch (err) {
+      const message = firstLine(err as Error);
+      const why = /disabled by configuration|external access|Permission Error/i.test(message)
+        ? 'reads or writes a file or extension, which a feature cannot: DuckDB runs features with external access off'
+        : clip(message, 300);
+      throw new ConfigError([`${where}: ${why}`]);
+    }
+    if (from !== source) await engine.run(`DROP TABLE ${from}`);
+    from = to;
+  }
+  return from;
+}
+
+/**
+ * Each SQL feature of the traded instrument, one value per row of its series (`ids`: the panel row of each, NaN for a
+ * bar the calendar filled, which takes the value of the bar before it, never a later one), from the table of the
+ * features of every instrument. A feature that is empty (NULL or NaN) on a bar after its first value is a DataError
+ * naming the bar: the agent would see a hole.
+ */
+export async function tradedValues(
+  engine: DataEngine,
+  table: string,
+  features: SqlFeature[],
+  series: { traded: string; ids: Float64Array; dates: string[] | null; path: string },
+): Promise<Record<string, Float64Array>> {
+  const out: Record<string, Float64Array> = {};
+  const { ids } = series;
+  for (const feature of features) {
+    const rows = await engine.rows(`SELECT id, ${sqlName(feature.name)} AS value FROM ${table} WHERE symbol = ${sqlString(series.traded)}`);
+    const byId = new Map(rows.map((r) => [Number(r.id), r.value === null ? NaN : Number(r.value)]));
+    const values = new Float64Array(ids.length);
+    for (let i = 0; i < ids.length; i++) values[i] = Number.isNaN(ids[i]) ? (i > 0 ? values[i - 1] : NaN) : (byId.get(ids[i]) ?? NaN);
+    checkNoHoles(feature.name, values, series);
+    out[feature.name] = values;
+  }
+  return out;
+}
+
+function checkNoHoles(name: string, values: Float64Array, series: { traded: string; dates: string[] | null; path: string }): void {
+  let first = 0;
+  while (first < values.length && Number.isNaN(values[first])) first++;
+  for (let i = first + 1; i < values.length; i++) {
+    if (!Number.isNaN(values[i])) continue;
+    const at = (row: number) => (series.dates ? series.dates[row] : `row ${row + 1}`);
+    throw new DataError(
+      series.path,
+      `feature ${name} is empty (NULL or NaN) on ${at(i)} of ${series.traded} after its first value on ${at(first)}; a feature must have a value on every bar after its warm-up`,
+    );
+  }
+}
+
+const firstLine = (err: Error) => err.message.split('\n')[0];

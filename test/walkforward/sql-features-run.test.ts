@@ -1,0 +1,67 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readZip } from '../../src/store/zip-store.js';
+import { runCli } from '../helpers/cli.js';
+import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
+import { ar1Prices } from '../helpers/synthetic.js';
+import { tempDir } from '../helpers/temp.js';
+
+/** Two instruments of OHLCV in long format, 800 business days; AAA follows an AR(1) path. */
+function ohlcv(path: string): void {
+  const a = ar1Prices(800, 0.4, 0.01, 21);
+  const b = ar1Prices(800, -0.2, 0.012, 22);
+  const rows = ['date,symbol,open,high,low,close,volume'];
+  for (let i = 0; i < 800; i++) {
+    const date = new Date(Date.UTC(2010, 0, 4) + i * 86_400_000).toISOString().slice(0, 10);
+    for (const [symbol, p] of [
+      ['AAA', a[i]],
+      ['BBB', b[i]],
+    ] as const) {
+      rows.push(`${date},${symbol},${p.toFixed(6)},${(p * 1.01).toFixed(6)},${(p * 0.99).toFixed(6)},${p.toFixed(6)},${1000 + ((i * 37) % 500)}`);
+    }
+  }
+  writeFileSync(path, `${rows.join('\n')}\n`);
+}
+
+const FEATURES = [
+  { name: 'returns' },
+  { name: 'volatility', window: 10 },
+  { name: 'mom_10', sql: 'close / lag(close, 10) OVER w - 1' },
+  { name: 'range', sql: '(high - low) / close' },
+  { name: 'mom_rank', sql: 'rank() OVER (PARTITION BY date ORDER BY mom_10)' },
+];
+
+describe('a run on OHLCV input with features that mix built-ins and SQL', () => {
+  const tmp = tempDir();
+  afterAll(tmp.cleanup);
+
+  test('trains end to end, records the features in config.json and in every model, and evaluates a preserved model on them', async () => {
+    const data = join(tmp.dir, 'ohlcv.csv');
+    ohlcv(data);
+    const exp = smallExperiment(tmp.dir, {
+      data: { path: data, symbol: 'AAA' },
+      features: FEATURES,
+      training: { timesteps: 600, evalFreq: 300 },
+      selection: { minScore: -1000 },
+    });
+    const run = await runCli(walkforwardArgs(exp, 'feat', '--quiet', '--no-charts'));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const root = join(exp.resultsDir, 'feat');
+    expect(JSON.parse(readFileSync(join(root, 'config.json'), 'utf8')).config.features).toEqual(FEATURES);
+    const models = readdirSync(join(root, 'checkpoints')).filter((f) => /^model_iter_\d+\.zip$/.test(f));
+    expect(models.length).toBeGreaterThan(0);
+    for (const model of models) {
+      const metadata = JSON.parse((await readZip(join(root, 'checkpoints', model)))['metadata.json'].toString('utf8'));
+      expect(metadata.observation.features).toEqual(FEATURES);
+      // 8 returns (env.lookback), volatility_10 and the three SQL features, then the position.
+      expect(metadata.observationDim).toBe(8 + 1 + 3 + 1);
+      expect(metadata.observation.standardization.groups).toEqual(['logReturn', 'volatility_10', 'mom_10', 'range', 'mom_rank']);
+    }
+    const iteration = Number(/(\d+)/.exec(models[0])?.[1]);
+    const evaluated = await runCli(['evaluate', '--experiment', 'feat', '--results-dir', exp.resultsDir, '--iteration', String(iteration), '--json']);
+    expect(evaluated.code).toBe(0);
+    const record = JSON.parse(readFileSync(join(root, 'checkpoints', `metrics_iter_${iteration}.json`), 'utf8'));
+    expect(JSON.parse(evaluated.stdout).strategy.sharpe).toBeCloseTo(record.metrics.test.sharpe, 10);
+  });
+});
