@@ -3,6 +3,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { PipelineError } from '../errors/index.js';
 import { windowsCommand } from './commands/windows.js';
+import { checkFeaturesCommand } from './commands/check-features.js';
 import { walkforwardCommand } from './commands/walkforward.js';
 import { verifyCommand } from './commands/verify.js';
 import { listCommand } from './commands/list.js';
@@ -30,6 +31,7 @@ async function main(argv: string[]): Promise<void> {
     .usage('$0 <command> [options]')
     .command(walkforwardCommand)
     .command(windowsCommand)
+    .command(checkFeaturesCommand)
     .command(listCommand)
     .command(analyzeCommand)
     .command(cleanupCommand)

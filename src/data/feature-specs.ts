@@ -51,6 +51,11 @@ export function repeatedFeatureNames(features: FeaturesConfig): string[] {
   return [...repeated];
 }
 
+/** The name of each feature, as the config gives it (the settings of before: returns, then each extra). */
+export function featureNames(features: FeaturesConfig): string[] {
+  return featureSpecs(features).map((s) => (s.kind === 'sql' ? s.name : s.kind));
+}
+
 /** A short description of the features, for the run's summary line. */
 export function describeFeatures(features: FeaturesConfig, lookback: number): string {
   return featureSpecs(features)

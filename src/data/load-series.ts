@@ -5,6 +5,7 @@ import type { DataConfig } from './config.js';
 import { DataEngine, sqlString } from './engine.js';
 import { extractSeries } from './extract-series.js';
 import type { SqlFeature } from './feature-specs.js';
+import { gateSqlFeatures } from './lookahead-gate.js';
 import { createBarsView, runFeatureChain, tradedValues } from './sql-features.js';
 import { scanFile } from './file-scan.js';
 import { checkPanel, findingError, placeOf, recordOf } from './panel-checks.js';
@@ -18,6 +19,8 @@ export type LoadOptions = Pick<DataConfig, 'path' | 'priceColumn' | 'dateColumn'
   Partial<Pick<DataConfig, 'symbolColumn' | 'symbols' | 'symbol' | 'align'>> & {
     /** SQL features to compute over the panel once it is loaded and the engine locked down. */
     features?: SqlFeature[];
+    /** The rows of the series at which the look-ahead gate cuts the data, chosen once its rows and dates are known. */
+    gateCuts?: (rows: number, dates: string[] | null) => number[];
   };
 
 /**
@@ -64,6 +67,9 @@ async function loadWith(engine: DataEngine, options: LoadOptions): Promise<Price
   await engine.lockDown();
   const sql = data.features ?? [];
   const table = await runFeatureChain(engine, sql, 'bars', 'features');
+  // The gate first: a feature that reads the future often lacks values at the end too, and is named for the leak.
+  const gateCuts = data.gateCuts?.(extracted.ids.length, extracted.dates) ?? [];
+  await gateSqlFeatures(engine, sql, table, gateCuts.map((row) => cutOf(extracted.ids, extracted.dates, row)), data.path);
   const features = await tradedValues(engine, table, sql, { traded: choice.traded, ids: extracted.ids, dates: extracted.dates, path: data.path });
   const rows = extracted.columns[priceColumn].length;
   if (rows < 2) {
@@ -80,7 +86,14 @@ async function loadWith(engine: DataEngine, options: LoadOptions): Promise<Price
   const byName = { ...extracted.columns };
   delete byName[priceColumn];
   byName[priceColumn] = price;
-  return { file: data.path, sha256: dataSha256(relations.map((r) => ({ file: r.source.file, sha256: r.sha256 }))), rows, symbol: choice.traded, dates: extracted.dates, columns: byName, priceColumn, price, filled, features };
+  return { file: data.path, sha256: dataSha256(relations.map((r) => ({ file: r.source.file, sha256: r.sha256 }))), rows, symbol: choice.traded, dates: extracted.dates, columns: byName, priceColumn, price, filled, features, gateCuts };
+}
+
+/** A cut of the gate at a row of the series: the date of its bar (of the bar before, for one the calendar filled). */
+function cutOf(ids: Float64Array, dates: string[] | null, row: number): { value: string; label: string } {
+  let at = row;
+  while (at > 0 && Number.isNaN(ids[at])) at--;
+  return { value: `(SELECT date FROM bars WHERE id = ${ids[at]})`, label: dates ? dates[row] : `row ${row + 1}` };
 }
 
 /** One file's sha256 is its own (so records of runs before DuckDB still match); several files hash their names and hashes. */

@@ -17,4 +17,6 @@ export interface PriceSeries {
   filled: string[];
   /** The SQL features asked for at loading, by name: one value per row, NaN before the first. */
   features: Record<string, Float64Array>;
+  /** The rows at which the look-ahead gate cut the data (empty when it was not asked for). */
+  gateCuts: number[];
 }

@@ -1,19 +1,31 @@
-import { sqlFeatures } from '../data/feature-specs.js';
+import { featureNames, sqlFeatures } from '../data/feature-specs.js';
+import { gateBuiltins, type GateReport } from '../data/lookahead-gate.js';
 import { loadPriceSeries } from '../data/load-series.js';
 import type { PriceSeries } from '../data/price-series.js';
 import { DataError } from '../errors/index.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { featureWarmup } from '../config/rules.js';
 import { buildWindows, rowsPerWindow, type Window } from '../windows/build-windows.js';
+import { gateCuts } from './gate-cuts.js';
 
 export interface ExperimentPlan {
   series: PriceSeries;
   windows: Window[];
+  /** The look-ahead gate's report: every feature passed at every cut (a leak stops the plan with a DataError). */
+  gate: GateReport;
 }
 
 /** Loads the data and lays the windows; too little data for one window is a DataError saying how much is needed. */
 export async function planExperiment(config: PipelineConfig): Promise<ExperimentPlan> {
-  const series = await loadPriceSeries({ ...config.data, features: sqlFeatures(config.features) });
+  const series = await loadPriceSeries({
+    ...config.data,
+    features: sqlFeatures(config.features),
+    gateCuts: (rows, dates) => gateCuts(config, rows, dates),
+  });
+  // The SQL features passed the gate in the loader; the built-ins are cut the same way here.
+  gateBuiltins(series.price, config.env, config.features, series.gateCuts, { symbol: series.symbol, dates: series.dates, path: config.data.path });
+  const label = (row: number) => (series.dates ? series.dates[row] : `row ${row + 1}`);
+  const gate: GateReport = { features: featureNames(config.features), cuts: series.gateCuts.map(label), verdict: 'passed' };
   const windows = buildWindows(config.windows, series.rows, series.dates);
   if (windows.length === 0) {
     const needed = rowsPerWindow(config.windows);
@@ -27,5 +39,5 @@ export async function planExperiment(config: PipelineConfig): Promise<Experiment
   if (windows[0].train.end - Math.max(windows[0].train.start, warmup) < 2) {
     throw new DataError(config.data.path, `the first training segment has no bars after the ${warmup}-row feature warm-up`);
   }
-  return { series, windows };
+  return { series, windows, gate };
 }

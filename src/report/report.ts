@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomic-file.js';
 import { listCheckpoints } from '../inspect/listing.js';
-import { type IterationRecord, type WalkforwardSummary } from '../records/index.js';
+import { type IterationRecord, type RunConfigRecord, type WalkforwardSummary } from '../records/index.js';
 import { iterationRecordNames, layout } from '../store/layout.js';
 import { learnedSection } from './learned-section.js';
 
@@ -76,6 +76,7 @@ ${learnedSection(summary, iterationRecords)}
 <h2>Provenance</h2>
 <table><tr><th class="l">data file</th><td class="l">${esc(run.data.file)} (${run.data.rows} rows, column ${esc(run.data.priceColumn)})</td></tr>
 <tr><th class="l">data sha256</th><td class="l"><code>${esc(run.data.sha256)}</code></td></tr>
+${featureGateRow(run.featureGate)}
 <tr><th class="l">config hash</th><td class="l"><code>${esc(run.configHash)}</code></td></tr>
 <tr><th class="l">versions</th><td class="l">${esc(
     Object.entries(run.versions)
@@ -124,4 +125,11 @@ async function readIterationRecords(experimentDir: string): Promise<Map<number, 
     if (record) out.set(iteration, record);
   }
   return out;
+}
+
+/** The features and what the look-ahead gate found, when config.json records it (runs before issue 24 do not). */
+function featureGateRow(gate: RunConfigRecord['featureGate']): string {
+  if (!gate) return '';
+  const cuts = `${gate.cuts.length} cut${gate.cuts.length === 1 ? '' : 's'} (${gate.cuts.join(', ')})`;
+  return `<tr><th class="l">features</th><td class="l" id="feature-gate">${esc(gate.features.join(', '))}: look-ahead gate ${esc(gate.verdict)} at ${esc(cuts)}</td></tr>`;
 }

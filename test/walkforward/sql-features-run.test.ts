@@ -48,7 +48,15 @@ describe('a run on OHLCV input with features that mix built-ins and SQL', () => 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const root = join(exp.resultsDir, 'feat');
-    expect(JSON.parse(readFileSync(join(root, 'config.json'), 'utf8')).config.features).toEqual(FEATURES);
+    const recorded = JSON.parse(readFileSync(join(root, 'config.json'), 'utf8'));
+    expect(recorded.config.features).toEqual(FEATURES);
+    expect(recorded.data.symbol).toBe('AAA');
+    expect(recorded.featureGate).toMatchObject({ features: ['returns', 'volatility', 'mom_10', 'range', 'mom_rank'], verdict: 'passed' });
+    expect(recorded.featureGate.cuts.length).toBeGreaterThanOrEqual(6);
+    const report = readFileSync(join(root, 'report.html'), 'utf8');
+    expect(report).toContain(
+      `returns, volatility, mom_10, range, mom_rank: look-ahead gate passed at ${recorded.featureGate.cuts.length} cuts (${recorded.featureGate.cuts.join(', ')})`,
+    );
     const models = readdirSync(join(root, 'checkpoints')).filter((f) => /^model_iter_\d+\.zip$/.test(f));
     expect(models.length).toBeGreaterThan(0);
     for (const model of models) {
