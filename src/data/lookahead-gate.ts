@@ -3,7 +3,7 @@ import type { FeaturesConfig } from './config.js';
 import { sqlName, type DataEngine } from './engine.js';
 import type { SqlFeature } from './feature-specs.js';
 import { computeFeatures, type FeatureSet } from './features.js';
-import { runFeatureChain } from './sql-features.js';
+import { dropFeatureChain, runFeatureChain } from './sql-features.js';
 
 /** What the gate checked and found: the features, the cut dates (or rows) and its verdict, for config.json and the report. */
 export interface GateReport {
@@ -49,25 +49,29 @@ export async function gateSqlFeatures(
   path: string,
 ): Promise<void> {
   if (features.length === 0) return;
+  const missing = (t: string, x: string) => `(${t}.${x} IS NULL OR isnan(${t}.${x}))`;
+  const differs = (x: string) =>
+    `(NOT (${missing('f', x)} AND ${missing('c', x)}) AND (${missing('f', x)} OR ${missing('c', x)} OR abs(f.${x} - c.${x}) > 1e-9 * greatest(1, abs(f.${x}), abs(c.${x}))))`;
   for (const [j, cut] of cuts.entries()) {
     await engine.run(`CREATE TEMP VIEW bars_cut_${j} AS SELECT * FROM bars WHERE date <= ${cut.value}`);
     const table = await runFeatureChain(engine, features, `bars_cut_${j}`, `cut_${j}`);
-    for (const feature of features) {
-      const x = sqlName(feature.name);
-      const missing = (t: string) => `(${t}.${x} IS NULL OR isnan(${t}.${x}))`;
-      const rows = await engine.rows(
-        `SELECT f.symbol, s.date, f.${x} AS full, c.${x} AS cut FROM ${full} f JOIN ${table} c USING (id) JOIN selected s USING (id)
-         WHERE NOT (${missing('f')} AND ${missing('c')})
-           AND (${missing('f')} OR ${missing('c')} OR abs(f.${x} - c.${x}) > 1e-9 * greatest(1, abs(f.${x}), abs(c.${x})))
-         ORDER BY f.date, f.symbol LIMIT 1`,
-      );
-      if (rows.length) {
-        const r = rows[0];
-        const value = (v: unknown) => (v === null ? NaN : Number(v));
-        throw leakError(path, { feature: feature.name, symbol: String(r.symbol), date: String(r.date ?? ''), full: value(r.full), cut: value(r.cut), cutAt: cut.label });
-      }
+    // Feature by feature on the narrow tables (row id, value); only rows that moved meet the bars, for their date.
+    const moved = features.map((f, k) => {
+      const x = sqlName(f.name);
+      return `SELECT ${k} AS k, id, f.${x} AS full, c.${x} AS cut FROM ${full}_${k} f JOIN ${table}_${k} c USING (id) WHERE ${differs(x)}`;
+    });
+    const rows = await engine.rows(
+      `SELECT m.k, m.full, m.cut, b.symbol, s.date FROM (${moved.join(' UNION ALL ')}) m JOIN bars b USING (id) JOIN selected s USING (id)
+       ORDER BY b.date, b.symbol, m.k LIMIT 1`,
+    );
+    if (rows.length) {
+      const r = rows[0];
+      const value = (v: unknown) => (v === null ? NaN : Number(v));
+      const feature = features[Number(r.k)].name;
+      throw leakError(path, { feature, symbol: String(r.symbol), date: String(r.date ?? ''), full: value(r.full), cut: value(r.cut), cutAt: cut.label });
     }
-    await engine.run(`DROP TABLE ${table}`);
+    await dropFeatureChain(engine, features.length, table);
+    await engine.run(`DROP VIEW bars_cut_${j}`);
   }
 }
 

@@ -12,22 +12,31 @@ export async function createBarsView(engine: DataEngine, columns: NumericColumn[
   await engine.run(`CREATE TEMP VIEW bars AS SELECT id, symbol, ${hasDate ? 't' : 'id'} AS date${named} FROM selected`);
 }
 
-/** The statement that adds a feature's column to the table of the features before it; `w` is an instrument's bars in date order. */
+/** The statement that computes one feature into a table of (id, value); `w` is an instrument's bars in date order. */
 const statement = (from: string, to: string, name: string, sql: string) =>
-  `CREATE TEMP TABLE ${to} AS SELECT *, CAST((${sql}\n) AS DOUBLE) AS ${sqlName(name)} FROM ${from}\nWINDOW w AS (PARTITION BY symbol ORDER BY date)`;
+  `CREATE TEMP TABLE ${to} AS SELECT id, CAST((${sql}\n) AS DOUBLE) AS ${sqlName(name)} FROM ${from}\nWINDOW w AS (PARTITION BY symbol ORDER BY date)`;
+
+/** The bars of `source` with the features computed so far, each joined on its row. */
+const withFeatures = (source: string, tables: string[]) => `(SELECT * FROM ${source}${tables.map((t) => ` JOIN ${t} USING (id)`).join('')})`;
+
+/** Whether an expression names a feature (a word of its text; a mention in a string literal only costs a join). */
+const mentions = (sql: string, name: string) => new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`).test(sql);
 
 /**
  * Computes the features in order over every bar of `source` (a view of bars), each able to use those before it by
  * name (a rank across symbols of an earlier momentum: `rank() OVER (PARTITION BY date ORDER BY mom_20)`), and
- * returns the table holding them all. An expression must be one SQL expression: a second statement, a file read or
- * written (the engine is locked down), or any error is refused naming the feature.
+ * returns the view of the bars with them all. Each feature is a table of its own (`<prefix>_<k>`: row id and value),
+ * so memory grows by 16 bytes a bar and feature, not by a copy of the panel per feature. An expression must be one SQL expression:
+ * a second statement, a file read or written (the engine is locked down), or any error is refused naming the feature.
  */
 export async function runFeatureChain(engine: DataEngine, features: SqlFeature[], source: string, prefix: string): Promise<string> {
-  let from = source;
+  const tables: string[] = [];
   for (const [k, feature] of features.entries()) {
     const where = `features[${k}] (${feature.name})`;
     const to = `${prefix}_${k}`;
-    const sql = statement(from, to, feature.name, feature.sql);
+    // Only the earlier features it names are joined in: each join holds a hash table of the whole panel.
+    const used = tables.filter((_, j) => mentions(feature.sql, features[j].name));
+    const sql = statement(withFeatures(source, used), to, feature.name, feature.sql);
     const extracted = await engine.connection.extractStatements(sql).catch((err: Error) => {
       throw new ConfigError([`${where}: ${clip(firstLine(err), 300)}`]);
     });
@@ -41,14 +50,20 @@ export async function runFeatureChain(engine: DataEngine, features: SqlFeature[]
         : clip(message, 300);
       throw new ConfigError([`${where}: ${why}`]);
     }
-    if (from !== source) await engine.run(`DROP TABLE ${from}`);
-    from = to;
+    tables.push(to);
   }
-  return from;
+  await engine.run(`CREATE TEMP VIEW ${prefix} AS SELECT * FROM ${withFeatures(source, tables)}`);
+  return prefix;
+}
+
+/** Drops what runFeatureChain made under `prefix`. */
+export async function dropFeatureChain(engine: DataEngine, count: number, prefix: string): Promise<void> {
+  await engine.run(`DROP VIEW ${prefix}`);
+  for (let k = 0; k < count; k++) await engine.run(`DROP TABLE ${prefix}_${k}`);
 }
 
 /**
- * Each SQL feature of the traded instrument, one value per row of its series (`ids`: the panel row of each, NaN for a
+ * Each SQL feature of the traded instrument (from the tables `<table>_<k>` of runFeatureChain), one value per row of its series (`ids`: the panel row of each, NaN for a
  * bar the calendar filled, which takes the value of the bar before it, never a later one), from the table of the
  * features of every instrument. A feature that is empty (NULL or NaN) on a bar after its first value is a DataError
  * naming the bar: the agent would see a hole.
@@ -61,8 +76,9 @@ export async function tradedValues(
 ): Promise<Record<string, Float64Array>> {
   const out: Record<string, Float64Array> = {};
   const { ids } = series;
-  for (const feature of features) {
-    const rows = await engine.rows(`SELECT id, ${sqlName(feature.name)} AS value FROM ${table} WHERE symbol = ${sqlString(series.traded)}`);
+  const traded = `(SELECT id FROM selected WHERE symbol = ${sqlString(series.traded)})`;
+  for (const [k, feature] of features.entries()) {
+    const rows = await engine.rows(`SELECT id, ${sqlName(feature.name)} AS value FROM ${table}_${k} SEMI JOIN ${traded} USING (id)`);
     const byId = new Map(rows.map((r) => [Number(r.id), r.value === null ? NaN : Number(r.value)]));
     const values = new Float64Array(ids.length);
     for (let i = 0; i < ids.length; i++) values[i] = Number.isNaN(ids[i]) ? (i > 0 ? values[i - 1] : NaN) : (byId.get(ids[i]) ?? NaN);
