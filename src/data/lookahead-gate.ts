@@ -3,7 +3,7 @@ import type { FeaturesConfig } from './config.js';
 import { sqlName, type DataEngine } from './engine.js';
 import type { SqlFeature } from './feature-specs.js';
 import { computeFeatures, type FeatureSet } from './features.js';
-import { dropFeatureChain, runFeatureChain } from './sql-features.js';
+import { dropFeatureChain, namedLater, runFeatureChain } from './sql-features.js';
 
 /** What the gate checked and found: the features, the cut dates (or rows) and its verdict, for config.json and the report. */
 export interface GateReport {
@@ -54,23 +54,25 @@ export async function gateSqlFeatures(
     `(NOT (${missing('f', x)} AND ${missing('c', x)}) AND (${missing('f', x)} OR ${missing('c', x)} OR abs(f.${x} - c.${x}) > 1e-9 * greatest(1, abs(f.${x}), abs(c.${x}))))`;
   for (const [j, cut] of cuts.entries()) {
     await engine.run(`CREATE TEMP VIEW bars_cut_${j} AS SELECT * FROM bars WHERE date <= ${cut.value}`);
-    const table = await runFeatureChain(engine, features, `bars_cut_${j}`, `cut_${j}`);
-    // Feature by feature on the narrow tables (row id, value); only rows that moved meet the bars, for their date.
-    const moved = features.map((f, k) => {
-      const x = sqlName(f.name);
-      return `SELECT ${k} AS k, id, f.${x} AS full, c.${x} AS cut FROM ${full}_${k} f JOIN ${table}_${k} c USING (id) WHERE ${differs(x)}`;
-    });
-    const rows = await engine.rows(
-      `SELECT m.k, m.full, m.cut, b.symbol, s.date FROM (${moved.join(' UNION ALL ')}) m JOIN bars b USING (id) JOIN selected s USING (id)
-       ORDER BY b.date, b.symbol, m.k LIMIT 1`,
-    );
-    if (rows.length) {
-      const r = rows[0];
-      const value = (v: unknown) => (v === null ? NaN : Number(v));
-      const feature = features[Number(r.k)].name;
-      throw leakError(path, { feature, symbol: String(r.symbol), date: String(r.date ?? ''), full: value(r.full), cut: value(r.cut), cutAt: cut.label });
-    }
-    await dropFeatureChain(engine, features.length, table);
+    // Each feature is compared as soon as it is computed on the cut data, on the narrow tables (row id, value); only
+    // a row that moved meets the bars, for its date. A cut table no later feature names is dropped at once.
+    const compare = async (k: number, table: string) => {
+      const x = sqlName(features[k].name);
+      const moved = `SELECT id, f.${x} AS full, c.${x} AS cut FROM ${full}_${k} f JOIN ${table} c USING (id) WHERE ${differs(x)}`;
+      // Whether any value moved, on the two narrow tables alone; only then the bars, for the earliest one's date.
+      if ((await engine.rows(`${moved} LIMIT 1`)).length) {
+        const rows = await engine.rows(`SELECT m.full, m.cut, b.symbol, s.date FROM (${moved}) m JOIN bars b USING (id) JOIN selected s USING (id) ORDER BY b.date, b.symbol LIMIT 1`);
+        const r = rows[0];
+        const value = (v: unknown) => (v === null ? NaN : Number(v));
+        throw leakError(path, { feature: features[k].name, symbol: String(r.symbol), date: String(r.date ?? ''), full: value(r.full), cut: value(r.cut), cutAt: cut.label });
+      }
+      if (namedLater(features, k)) return;
+      // Emptied by replacing it, so its memory goes now; the chain's closing view still finds a table of that name.
+      await engine.run(`DROP TABLE ${table}`);
+      await engine.run(`CREATE TEMP TABLE ${table} (id BIGINT, ${x} DOUBLE)`);
+    };
+    const chain = await runFeatureChain(engine, features, `bars_cut_${j}`, `cut_${j}`, compare);
+    await dropFeatureChain(engine, features.length, chain);
     await engine.run(`DROP VIEW bars_cut_${j}`);
   }
 }

@@ -28,8 +28,15 @@ const mentions = (sql: string, name: string) => new RegExp(`(^|[^A-Za-z0-9_])${n
  * returns the view of the bars with them all. Each feature is a table of its own (`<prefix>_<k>`: row id and value),
  * so memory grows by 16 bytes a bar and feature, not by a copy of the panel per feature. An expression must be one SQL expression:
  * a second statement, a file read or written (the engine is locked down), or any error is refused naming the feature.
+ * `after` is called with each feature's table as soon as it exists.
  */
-export async function runFeatureChain(engine: DataEngine, features: SqlFeature[], source: string, prefix: string): Promise<string> {
+export async function runFeatureChain(
+  engine: DataEngine,
+  features: SqlFeature[],
+  source: string,
+  prefix: string,
+  after?: (k: number, table: string) => Promise<void>,
+): Promise<string> {
   const tables: string[] = [];
   for (const [k, feature] of features.entries()) {
     const where = `features[${k}] (${feature.name})`;
@@ -51,10 +58,14 @@ export async function runFeatureChain(engine: DataEngine, features: SqlFeature[]
       throw new ConfigError([`${where}: ${why}`]);
     }
     tables.push(to);
+    await after?.(k, to);
   }
   await engine.run(`CREATE TEMP VIEW ${prefix} AS SELECT * FROM ${withFeatures(source, tables)}`);
   return prefix;
 }
+
+/** Whether a feature after the k-th names it (its table must then stay until the chain ends). */
+export const namedLater = (features: SqlFeature[], k: number) => features.slice(k + 1).some((f) => mentions(f.sql, features[k].name));
 
 /** Drops what runFeatureChain made under `prefix`. */
 export async function dropFeatureChain(engine: DataEngine, count: number, prefix: string): Promise<void> {
