@@ -13,7 +13,7 @@ export interface Proc {
 }
 
 export function start(args: string[], env?: NodeJS.ProcessEnv): Proc {
-  const child = startCli(args, { env });
+  const child = startCli(args, { env, compiled: true });
   return { child, done: collect(child) };
 }
 
