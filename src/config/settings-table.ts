@@ -13,18 +13,32 @@ interface JsonSchemaNode {
   anyOf?: JsonSchemaNode[];
 }
 
-/** The README's settings table, generated from the schema: key, default, allowed values, description. */
-export function settingsTable(): string {
+/** Every setting of the schema as its dotted key and JSON-schema node, in the schema's order. */
+function settings(): Array<{ key: string; node: JsonSchemaNode }> {
   const root = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode;
-  const rows: string[] = ['| setting | default | allowed | description |', '|---|---|---|---|'];
+  const out: Array<{ key: string; node: JsonSchemaNode }> = [];
   const walk = (node: JsonSchemaNode, prefix: string) => {
     for (const [key, child] of Object.entries(node.properties ?? {})) {
       const path = prefix ? `${prefix}.${key}` : key;
       if (child.properties) walk(child, path);
-      else rows.push(`| \`${path}\` | \`${JSON.stringify(child.default)}\` | ${allowed(child)} | ${child.description ?? ''} |`);
+      else out.push({ key: path, node: child });
     }
   };
   walk(root, '');
+  return out;
+}
+
+/** The dotted key of every setting (what `--set key=value` may name). */
+export function settingKeys(): string[] {
+  return settings().map((s) => s.key);
+}
+
+/** The settings table of docs/guide/settings.md, generated from the schema: key, default, allowed values, description. */
+export function settingsTable(): string {
+  const rows: string[] = ['| setting | default | allowed | description |', '|---|---|---|---|'];
+  for (const { key, node } of settings()) {
+    rows.push(`| \`${key}\` | \`${JSON.stringify(node.default)}\` | ${allowed(node)} | ${node.description ?? ''} |`);
+  }
   return rows.join('\n');
 }
 
@@ -53,10 +67,13 @@ function describeRange(v: JsonSchemaNode): string {
 
 export const settingsMarkers = { start: '<!-- settings:start (npm run docs:config) -->', end: '<!-- settings:end -->' };
 
-/** README text with the generated table between the markers. */
-export function withSettingsTable(readme: string): string {
-  const start = readme.indexOf(settingsMarkers.start);
-  const end = readme.indexOf(settingsMarkers.end);
-  if (start < 0 || end < start) throw new Error('README has no settings markers');
-  return `${readme.slice(0, start + settingsMarkers.start.length)}\n${settingsTable()}\n${readme.slice(end)}`;
+/** The file that holds the generated table, relative to the repository root. */
+export const settingsFile = 'docs/guide/settings.md';
+
+/** The text of the settings page with the generated table between the markers. */
+export function withSettingsTable(page: string): string {
+  const start = page.indexOf(settingsMarkers.start);
+  const end = page.indexOf(settingsMarkers.end);
+  if (start < 0 || end < start) throw new Error(`${settingsFile} has no settings markers`);
+  return `${page.slice(0, start + settingsMarkers.start.length)}\n${settingsTable()}\n${page.slice(end)}`;
 }
