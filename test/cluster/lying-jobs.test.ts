@@ -17,29 +17,15 @@ import { layout } from '../../src/store/layout.js';
 import { runCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { payloadFor } from '../helpers/job-payload.js';
-import { runningRedisServers, startRedis, type RedisServer } from '../helpers/redis.js';
 import { tempDir } from '../helpers/temp.js';
-import { start, stop, testQueue } from './cluster-helpers.js';
+import { ownRedis, start, stop, testQueue } from './cluster-helpers.js';
 
 const SECRET = 'the-secret-coordinators-and-workers-share';
 const key = createSecretKey(Buffer.from(SECRET));
-let redis: RedisServer;
 const temp = tempDir('wfo-lying-');
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-
-afterEach(async () => {
-  const { close } = testQueue(redis.url);
-  await close();
-});
-
-afterAll(async () => {
-  await redis.stop();
-  temp.cleanup();
-  expect(runningRedisServers()).toBe(0);
-});
+const redis = ownRedis({ emptyAfterEach: true });
+afterAll(() => temp.cleanup());
 
 test('with WFO_QUEUE_SECRET on the coordinator and the worker, jobs and results are signed and the run finishes; the secret is never printed', async () => {
   const dir = join(temp.dir, 'signed');
