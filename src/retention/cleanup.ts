@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { isTempName } from '../store/atomic-file.js';
 import type { IndexWriter } from '../store/index-store.js';
@@ -13,6 +13,7 @@ import { UsageError } from '../errors/index.js';
 import { createTrace } from '../logging/trace.js';
 import { sha256 } from '../util/hash.js';
 import { anyOf, decide, keepBest, keepEvery, keepLast, type Policy } from './policies.js';
+import { entriesIfPresent } from '../util/folder-entries.js';
 
 /**
  * The only module that deletes. Every deletion of an owned file updates the index first, so the index never
@@ -36,13 +37,7 @@ export async function deleteFolder(index: IndexWriter, relativeFolder: string): 
 
 async function removeOwnedTree(root: string, relativeFolder: string): Promise<string[]> {
   const folder = join(root, relativeFolder);
-  let entries;
-  try {
-    entries = await readdir(folder, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const entries = await entriesIfPresent(folder);
   const kept: string[] = [];
   for (const entry of entries) {
     const path = `${relativeFolder}/${entry.name}`;
@@ -71,14 +66,7 @@ export async function pruneTraining(index: IndexWriter, training: TrainingStore,
  */
 export async function removeTempLeftovers(folder: string): Promise<string[]> {
   const removed: string[] = [];
-  let entries;
-  try {
-    entries = await readdir(folder, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return removed;
-    throw err;
-  }
-  for (const entry of entries) {
+  for (const entry of await entriesIfPresent(folder)) {
     const path = join(folder, entry.name);
     if (entry.isFile() && isTempName(entry.name)) {
       await rm(path, { force: true });
