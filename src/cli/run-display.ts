@@ -1,6 +1,7 @@
 import { algorithmOf } from '../agent/registry.js';
 import type { PipelineConfig } from '../config/schema.js';
 import type { ExperimentPlan } from '../plan/plan.js';
+import { positionsLabel, tradingPositions } from '../env/spaces.js';
 import { segmentText } from './format.js';
 
 /** The short display printed at start: data, windows, agent, timesteps, destination. */
@@ -15,7 +16,7 @@ export function configDisplay(config: PipelineConfig, plan: ExperimentPlan, dest
     `  - Windows: ${windows.length} ${config.windows.mode} (train ${config.windows.train}, validation ${config.windows.validation}, test ${config.windows.test}, step ${config.windows.step ?? config.windows.test}, gap ${config.windows.gap}); tests cover ${segmentText({ ...first.test, end: last.test.end, endDate: last.test.endDate })}`,
     `  - Agent: ${algorithmOf(config.agent).describe(config.agent)}`,
     `  - Training: ${config.training.timesteps} steps per iteration, evaluation every ${config.training.evalFreq}, selection by ${config.selection.metric}${config.training.warmStart ? ', warm start' : ''}`,
-    `  - Environment: lookback ${config.env.lookback}${config.features.extra.length ? ` + ${config.features.extra.join(', ')}` : ''}, ${config.env.allowShort ? 'short/flat/long' : 'flat/long'}, costs ${config.env.costBps + config.env.slippageBps} bps`,
+    `  - Environment: lookback ${config.env.lookback}${config.features.extra.length ? ` + ${config.features.extra.join(', ')}` : ''}, ${positionsLabel(tradingPositions(config.env))}, costs ${config.env.costBps + config.env.slippageBps} bps`,
   ];
   if (destination) lines.push(`  - Results: ${destination}`);
   return lines.join('\n');
