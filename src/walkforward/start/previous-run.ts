@@ -1,6 +1,7 @@
 import { experimentRecords } from '../../store/experiment-records.js';
 import { lstat } from 'node:fs/promises';
 import type { PipelineConfig } from '../../config/schema.js';
+import { LATER_SETTINGS, withoutLaterDefaults } from '../../config/later-settings.js';
 import { deriveSeed } from '../../random/rng.js';
 import { type RunConfigRecord } from '../../records/index.js';
 import type { ExperimentPaths } from '../../store/layout.js';
@@ -10,7 +11,7 @@ import { sha256, stableStringify } from '../../util/hash.js';
 export function resumeHash(config: PipelineConfig): string {
   // Where results go and what is logged about them do not change what is computed.
   const { resultsDir: _where, logging: _watching, ...what } = config;
-  return sha256(stableStringify(what));
+  return sha256(stableStringify(withoutLaterDefaults(what)));
 }
 
 /** The run record (config.json) of an earlier start of the experiment, or null. */
@@ -29,6 +30,8 @@ export async function readPrevious(paths: ExperimentPaths): Promise<RunConfigRec
 export function describeChanges(previous: RunConfigRecord, config: PipelineConfig, dataSha256: string): string[] {
   const changes: string[] = [];
   const before = flatten(previous.config);
+  // A setting added since that run, at the value that computes what that version did, is no change.
+  for (const [path, value] of LATER_SETTINGS) if (!(path in before)) before[path] = value;
   const after = flatten(config as unknown as Record<string, unknown>);
   for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
     if (key === 'resultsDir') continue;
