@@ -1,5 +1,6 @@
+import { ResumeRefusedError } from '../../errors/index.js';
 import { experimentRecords } from '../../store/experiment-records.js';
-import { lstat } from 'node:fs/promises';
+import { lstatOrNull } from '../../util/regular-file.js';
 import type { PipelineConfig } from '../../config/schema.js';
 import { LATER_SETTINGS, withoutLaterDefaults } from '../../config/later-settings.js';
 import { deriveSeed } from '../../random/rng.js';
@@ -14,15 +15,21 @@ export function resumeHash(config: PipelineConfig): string {
   return sha256(stableStringify(withoutLaterDefaults(what)));
 }
 
-/** The run record (config.json) of an earlier start of the experiment, or null. */
+/**
+ * The run record (config.json) of an earlier start of the experiment, or null when there is none. One that cannot
+ * be read or does not fit its schema refuses the run: without it, this run's settings cannot be compared with the
+ * ones the finished iterations were computed with.
+ */
 export async function readPrevious(paths: ExperimentPaths): Promise<RunConfigRecord | null> {
+  const info = await lstatOrNull(paths.config);
+  // A FIFO would block the read; what is not a regular file is no record (and writing config.json refuses it).
+  if (!info?.isFile()) return null;
   try {
-    // A FIFO would block the read; what is not a regular file is no record (and writing config.json refuses it).
-    if (!(await lstat(paths.config)).isFile()) return null;
     return await experimentRecords(paths.root).config();
-  } catch {
-    // No readable config: no previous run to resume; writing config.json reports what is wrong.
-    return null;
+  } catch (err) {
+    throw new ResumeRefusedError(
+      `${paths.config} is not a readable record of the earlier run (${(err as Error).message}); its settings cannot be compared with this run's. Use --fresh to start over (the folder is moved aside, nothing is deleted) or another --experiment id.`,
+    );
   }
 }
 
