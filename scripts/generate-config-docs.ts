@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { withSettingsTable } from '../src/config/settings-table.js';
+import { settingsFile, withSettingsTable } from '../src/config/settings-table.js';
 
-const file = new URL('../README.md', import.meta.url);
+const file = new URL(`../${settingsFile}`, import.meta.url);
 writeFileSync(file, withSettingsTable(readFileSync(file, 'utf8')));
-process.stdout.write('README.md settings table regenerated from src/config/schema.ts\n');
+process.stdout.write(`${settingsFile} settings table regenerated from src/config/schema.ts\n`);

@@ -84,7 +84,7 @@ async function experimentFingerprint(root: string): Promise<Record<string, unkno
   // "of N preserved models so far": before issue 23 it counted what had finished when the best was first written,
   // which with workers depended on the order they finished in; now the run's last call writes the final count.
   const best = out['best_model.json'] as { reason?: string } | undefined;
-  if (best?.reason) best.reason = best.reason.replace(/ of \d+ preserved models so far$/, '');
+  if (best?.reason) best.reason = best.reason.replace(/ of \d+ preserved models? so far$/, '');
   return out;
 }
 

@@ -28,7 +28,7 @@ export interface Agent {
   stateDiagnostics(): Diagnostics;
   /** The weights of the greedy policy's network (see `AlgorithmSpec.policyLayers`), copies in the model's order. */
   policyWeights(): Float32Array[];
-  /** The greedy policy as a tfjs model, for saving (the caller disposes it). */
+  /** The greedy policy as a tfjs model, for saving; the agent owns it (the caller must not dispose it). */
   exportPolicy(): tf.LayersModel;
   /** Starts from a preserved policy's weights (training.warmStart). */
   loadPolicyWeights(weights: Float32Array[]): void;

@@ -2,21 +2,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { PipelineError } from '../errors/index.js';
-import { windowsCommand } from './commands/windows.js';
-import { checkFeaturesCommand } from './commands/check-features.js';
-import { walkforwardCommand } from './commands/walkforward.js';
-import { verifyCommand } from './commands/verify.js';
-import { listCommand } from './commands/list.js';
-import { cleanupCommand } from './commands/cleanup.js';
-import { analyzeCommand } from './commands/analyze.js';
-import { experimentsCommand } from './commands/experiments.js';
-import { evaluateCommand } from './commands/evaluate.js';
-import { reportCommand } from './commands/report.js';
-import { synthCommand } from './commands/synth.js';
-import { statusCommand } from './commands/status.js';
-import { logsCommand } from './commands/logs.js';
-import { workerCommand } from './commands/worker.js';
-import { sweepCommand } from './commands/sweep.js';
+import { commands } from './commands.js';
 import { installSignalHandlers } from './signals.js';
 
 class YargsValidationStop extends Error {}
@@ -25,25 +11,9 @@ class YargsValidationStop extends Error {}
 async function main(argv: string[]): Promise<void> {
   let usageError: string | null = null;
   // English whatever the user's locale: messages are part of the interface (tests and scripts match them).
-  const parser = yargs(argv)
-    .locale('en')
-    .scriptName('wfo')
-    .usage('$0 <command> [options]')
-    .command(walkforwardCommand)
-    .command(windowsCommand)
-    .command(checkFeaturesCommand)
-    .command(listCommand)
-    .command(analyzeCommand)
-    .command(cleanupCommand)
-    .command(verifyCommand)
-    .command(evaluateCommand)
-    .command(reportCommand)
-    .command(experimentsCommand)
-    .command(synthCommand)
-    .command(statusCommand)
-    .command(logsCommand)
-    .command(workerCommand)
-    .command(sweepCommand)
+  const parser = yargs(argv).locale('en').scriptName('wfo').usage('$0 <command> [options]');
+  for (const command of commands) parser.command(command);
+  parser
     .demandCommand(1, 'Name a command; see --help')
     .strict()
     .help()

@@ -1,6 +1,6 @@
 import type { Argv } from 'yargs';
-import { loadConfig, type LoadedConfig } from '../config/load-config.js';
-import { backendNames } from '../config/schema.js';
+import type { LoadedConfig } from '../config/load-config.js';
+import { backendNames } from '../backend/names.js';
 import { presetNames } from '../config/presets.js';
 
 /** Flags that feed the configuration, shared by every command that resolves one. */
@@ -28,7 +28,9 @@ export function withConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
     .group(['config', 'preset', 'data', 'price-column', 'seed', 'results-dir', 'backend', 'set'], 'Configuration:') as Argv<T & ConfigArgs>;
 }
 
-export function resolveConfig(args: ConfigArgs): LoadedConfig {
+/** The configuration from every source; the schema and its loaders are imported only by commands that need them. */
+export async function resolveConfig(args: ConfigArgs): Promise<LoadedConfig> {
+  const { loadConfig } = await import('../config/load-config.js');
   return loadConfig({
     preset: args.preset,
     configFile: args.config,

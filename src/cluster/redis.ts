@@ -1,4 +1,4 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { RedisOptions } from 'ioredis';
 import { UsageError } from '../errors/index.js';
 import { quote } from '../errors/index.js';
 import { parseWholeNumber } from '../util/whole-number.js';
@@ -101,12 +101,4 @@ export function redisOptions(url: string): RedisOptions {
     // A refused connection's socket never closes again; ioredis would hold the process 2 s for it on disconnect.
     disconnectTimeout: 500,
   };
-}
-
-/**
- * A client of the server at `url`, for one BullMQ queue, worker or event listener (each keeps its own; BullMQ
- * duplicates it for blocking reads). It does not connect before it is used.
- */
-export function redisClient(url: string): Redis {
-  return new Redis({ ...redisOptions(url), lazyConnect: true });
 }

@@ -11,7 +11,7 @@ export { backendNames, dataSchema, envSchema, featuresSchema, windowsSchema };
 /**
  * The one configuration schema, composed of the sections each layer owns (data/config.ts, windows/config.ts,
  * env/config.ts, agent/config.ts) and those of the run itself. Every field has a description and a default;
- * `npm run docs:config` turns it into the settings table of the README.
+ * `npm run docs:config` turns it into the settings table of docs/guide/settings.md.
  */
 const int = () => z.number().int();
 

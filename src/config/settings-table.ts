@@ -13,10 +13,17 @@ interface JsonSchemaNode {
   anyOf?: JsonSchemaNode[];
 }
 
-/** The README's settings table, generated from the schema: key, default, allowed values, description. */
-export function settingsTable(): string {
+/** A row of the table; noDefault for the second form of a two-form section, whose default is the first form's. */
+interface Setting {
+  key: string;
+  node: JsonSchemaNode;
+  noDefault?: boolean;
+}
+
+/** Every setting of the schema as its dotted key and JSON-schema node, in the schema's order. */
+function settings(): Setting[] {
   const root = z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as JsonSchemaNode;
-  const rows: string[] = ['| setting | default | allowed | description |', '|---|---|---|---|'];
+  const out: Setting[] = [];
   const walk = (node: JsonSchemaNode, prefix: string) => {
     for (const [key, child] of Object.entries(node.properties ?? {})) {
       const path = prefix ? `${prefix}.${key}` : key;
@@ -25,12 +32,27 @@ export function settingsTable(): string {
         // A section with two forms (features: its settings, or a list): each form gets its rows.
         for (const variant of child.anyOf) {
           if (variant.properties) walk(variant, path);
-          else rows.push(`| \`${path}\` | - | ${allowed(variant)} | ${variant.description ?? child.description ?? ''} |`);
+          else out.push({ key: path, node: { ...variant, description: variant.description ?? child.description }, noDefault: true });
         }
-      } else rows.push(`| \`${path}\` | \`${JSON.stringify(child.default)}\` | ${allowed(child)} | ${child.description ?? ''} |`);
+      } else out.push({ key: path, node: child });
     }
   };
   walk(root, '');
+  return out;
+}
+
+/** The dotted key of every setting (what `--set key=value` may name). */
+export function settingKeys(): string[] {
+  return [...new Set(settings().map((s) => s.key))];
+}
+
+/** The settings table of docs/guide/settings.md, generated from the schema: key, default, allowed values, description. */
+export function settingsTable(): string {
+  const rows: string[] = ['| setting | default | allowed | description |', '|---|---|---|---|'];
+  for (const { key, node, noDefault } of settings()) {
+    const shown = noDefault ? '-' : `\`${JSON.stringify(node.default)}\``;
+    rows.push(`| \`${key}\` | ${shown} | ${allowed(node)} | ${node.description ?? ''} |`);
+  }
   return rows.join('\n');
 }
 
@@ -66,10 +88,13 @@ function describeRange(v: JsonSchemaNode): string {
 
 export const settingsMarkers = { start: '<!-- settings:start (npm run docs:config) -->', end: '<!-- settings:end -->' };
 
-/** README text with the generated table between the markers. */
-export function withSettingsTable(readme: string): string {
-  const start = readme.indexOf(settingsMarkers.start);
-  const end = readme.indexOf(settingsMarkers.end);
-  if (start < 0 || end < start) throw new Error('README has no settings markers');
-  return `${readme.slice(0, start + settingsMarkers.start.length)}\n${settingsTable()}\n${readme.slice(end)}`;
+/** The file that holds the generated table, relative to the repository root. */
+export const settingsFile = 'docs/guide/settings.md';
+
+/** The text of the settings page with the generated table between the markers. */
+export function withSettingsTable(page: string): string {
+  const start = page.indexOf(settingsMarkers.start);
+  const end = page.indexOf(settingsMarkers.end);
+  if (start < 0 || end < start) throw new Error(`${settingsFile} has no settings markers`);
+  return `${page.slice(0, start + settingsMarkers.start.length)}\n${settingsTable()}\n${page.slice(end)}`;
 }

@@ -28,12 +28,22 @@ export interface EnvSpaces {
 /** The name of the observation element that holds the position currently held. */
 export const POSITION_FEATURE = 'position';
 
+/** The positions an action maps to: short, flat and long, or flat and long when shorting is not allowed. */
+export function tradingPositions(settings: { allowShort: boolean }): readonly number[] {
+  return settings.allowShort ? [-1, 0, 1] : [0, 1];
+}
+
+/** The positions in words, as the console shows them: short/flat/long. */
+export function positionsLabel(positions: readonly number[]): string {
+  return positions.map((p) => (p < 0 ? 'short' : p > 0 ? 'long' : 'flat')).join('/');
+}
+
 /**
  * The spaces of trading one instrument: the window's standardized features followed by the position held, and
  * short/flat/long (or flat/long) as actions.
  */
 export function tradingSpaces(featureNames: readonly string[], settings: { allowShort: boolean }): EnvSpaces {
-  const positions = settings.allowShort ? [-1, 0, 1] : [0, 1];
+  const positions = tradingPositions(settings);
   const names = [...featureNames, POSITION_FEATURE];
   return {
     observation: {

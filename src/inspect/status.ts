@@ -7,22 +7,15 @@ import { readJson } from '../store/json-file.js';
 import { isAlive, readLock, type LockInfo } from '../store/lock.js';
 import { iterationRecordNames, layout } from '../store/layout.js';
 import { experimentToRead } from './experiment-folder.js';
-import { readLastAttempt, type Attempt } from './run-attempt.js';
+import { readLastAttempt, type Attempt, type Progress } from './run-attempt.js';
 
 export { formatStatus } from './status-format.js';
 
 /** stopped: the experiment ran (its index or summary says so) but run.log holds no start line to tell how it ended. */
 export type RunState = 'running' | 'finished' | 'failed' | 'interrupted' | 'killed' | 'stopped' | 'not-started';
 
-export interface ActiveIteration {
-  iteration: number;
-  /** The seed's agent in training (0 when training.seeds is 1) and training.seeds; step is that agent's. */
-  seed: number;
-  seeds: number;
-  step: number;
-  timesteps: number;
-  stepsPerSecond: number | null;
-}
+/** An iteration in training: the seed's agent (0 when training.seeds is 1), training.seeds, and that agent's step. */
+export type ActiveIteration = Progress;
 
 export interface StatusCheckpoint {
   file: string;

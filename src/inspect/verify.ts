@@ -5,7 +5,7 @@ import { checkpointSummarySchema, walkforwardSummarySchema, type IndexEntry } fr
 import { readJson } from '../store/json-file.js';
 import { CheckpointIndex } from '../store/index-store.js';
 import { acquireLock, isAlive, readLock } from '../store/lock.js';
-import { removeTempLeftovers } from '../retention/cleanup.js';
+import { removeTempLeftovers } from '../retention/delete.js';
 import { scanExperiment, type ScanResult } from '../store/scan.js';
 import { checkExperimentId, classify, layout } from '../store/layout.js';
 import { checkExperimentFolder } from '../store/experiment.js';

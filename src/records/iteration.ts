@@ -10,6 +10,7 @@ import {
   selectionMetrics,
   windowSchema,
 } from './common.js';
+import { finalEpsilonAsDiagnostics } from './legacy.js';
 
 /** An iteration's record (metrics_iter_N.json or no_model_iter_N.json) and what it is made of: candidates, training, selection, luck. */
 export const candidateSchema = z.object({
@@ -90,35 +91,41 @@ export const performanceSchema = z.object({
   heapUsedBytes: z.number().int(),
 });
 
-export const trainingRecordSchema = z.object({
-  seed: z.number().int(),
-  timesteps: z.number().int(),
-  updates: z.number().int(),
-  episodes: z.number().int(),
-  /** The agent's state diagnostics when training ended, by name (DQN: its exploration rate). */
-  diagnostics: diagnosticsSchema,
-  warmStartFrom: z.number().int().nullable(),
-  seconds: finite,
-  history: historySchema,
-  performance: performanceSchema,
-  /**
-   * Present with training.seeds >= 2: each seed's agent. Then updates, episodes and seconds above are their sums,
-   * timesteps is per agent, and seed, diagnostics, history and performance are seed 0's.
-   */
-  seeds: z
-    .array(
-      z.object({
-        seed: z.number().int().min(0),
-        rngSeed: z.number().int(),
-        timesteps: z.number().int(),
-        updates: z.number().int(),
-        episodes: z.number().int(),
-        diagnostics: diagnosticsSchema,
-        seconds: finite,
-      }),
-    )
-    .optional(),
-});
+export const trainingRecordSchema = z.preprocess(
+  finalEpsilonAsDiagnostics,
+  z.object({
+    seed: z.number().int(),
+    timesteps: z.number().int(),
+    updates: z.number().int(),
+    episodes: z.number().int(),
+    /** The agent's state diagnostics when training ended, by name (DQN: its exploration rate). */
+    diagnostics: diagnosticsSchema,
+    warmStartFrom: z.number().int().nullable(),
+    seconds: finite,
+    history: historySchema,
+    performance: performanceSchema,
+    /**
+     * Present with training.seeds >= 2: each seed's agent. Then updates, episodes and seconds above are their sums,
+     * timesteps is per agent, and seed, diagnostics, history and performance are seed 0's.
+     */
+    seeds: z
+      .array(
+        z.preprocess(
+          finalEpsilonAsDiagnostics,
+          z.object({
+            seed: z.number().int().min(0),
+            rngSeed: z.number().int(),
+            timesteps: z.number().int(),
+            updates: z.number().int(),
+            episodes: z.number().int(),
+            diagnostics: diagnosticsSchema,
+            seconds: finite,
+          }),
+        ),
+      )
+      .optional(),
+  }),
+);
 
 /** A member of a majority vote (selection.ensemble=vote): one seed's best candidate. */
 export const voteMemberSchema = z.object({ seed: z.number().int().min(0), step: z.number().int().min(0), score: nullableFinite });
@@ -186,25 +193,28 @@ export const iterationRecordSchema = z.discriminatedUnion('kind', [modelRecordSc
  * What one finished seed of an iteration found (iterations/iter_N/seed_K_result.json, training.seeds >= 2): a
  * resumed iteration reads it instead of training the seed again. Removed with the iteration folder.
  */
-export const seedResultSchema = z.object({
-  formatVersion: z.literal(FORMAT_VERSION),
-  iteration: z.number().int().min(1),
-  seed: z.number().int().min(0),
-  rngSeed: z.number().int(),
-  configHash: z.string(),
-  candidates: z.array(candidateSchema),
-  best: candidateSchema.nullable(),
-  untrained: candidateSchema.nullable(),
-  scoredOn: z.enum(['validation', 'train']),
-  timesteps: z.number().int(),
-  updates: z.number().int(),
-  episodes: z.number().int(),
-  diagnostics: diagnosticsSchema,
-  seconds: finite,
-  history: historySchema,
-  performance: performanceSchema,
-  resumedFrom: z.string().nullable(),
-});
+export const seedResultSchema = z.preprocess(
+  finalEpsilonAsDiagnostics,
+  z.object({
+    formatVersion: z.literal(FORMAT_VERSION),
+    iteration: z.number().int().min(1),
+    seed: z.number().int().min(0),
+    rngSeed: z.number().int(),
+    configHash: z.string(),
+    candidates: z.array(candidateSchema),
+    best: candidateSchema.nullable(),
+    untrained: candidateSchema.nullable(),
+    scoredOn: z.enum(['validation', 'train']),
+    timesteps: z.number().int(),
+    updates: z.number().int(),
+    episodes: z.number().int(),
+    diagnostics: diagnosticsSchema,
+    seconds: finite,
+    history: historySchema,
+    performance: performanceSchema,
+    resumedFrom: z.string().nullable(),
+  }),
+);
 
 export type ModelRecord = z.infer<typeof modelRecordSchema>;
 export type PlaceholderRecord = z.infer<typeof placeholderRecordSchema>;

@@ -1,92 +1,16 @@
-import { mkdir, readdir, readFile, rm, rmdir } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { isTempName } from '../store/atomic-file.js';
 import type { IndexWriter } from '../store/index-store.js';
 import { acquireLock } from '../store/lock.js';
 import { openExperiment } from '../store/experiment.js';
 import { METADATA_ENTRY, readZip, writeZip } from '../store/zip-store.js';
-import { classify, isPipelineFile, layout } from '../store/layout.js';
+import { classify, layout } from '../store/layout.js';
 import { claimFolder } from '../store/ownership.js';
 import { appendJournal, journalLines, pendingPlans, type PlannedRemoval } from './journal.js';
-import type { TrainingStore } from '../store/training-store.js';
 import { UsageError } from '../errors/index.js';
 import { createTrace } from '../logging/trace.js';
 import { sha256 } from '../util/hash.js';
 import { anyOf, decide, keepBest, keepEvery, keepLast, type Policy } from './policies.js';
-
-/**
- * The only module that deletes. Every deletion of an owned file updates the index first, so the index never
- * lists a file that is gone; a crash in between leaves a file the next start re-indexes.
- */
-export async function deleteIndexed(index: IndexWriter, relativePaths: string[]): Promise<void> {
-  if (!relativePaths.length) return;
-  await index.remove(relativePaths);
-  for (const p of relativePaths) await rm(join(index.root, p), { force: true });
-}
-
-/**
- * Removes a folder of the experiment (e.g. iterations/iter_3) after the index forgot everything under it: the files the
- * pipeline writes there and its temporary files, then the folders left empty, deepest first. Anything else (a file
- * someone put there, a link) stays, and so do the folders holding it; returns those paths for a warning.
- */
-export async function deleteFolder(index: IndexWriter, relativeFolder: string): Promise<string[]> {
-  await index.removeUnder(`${relativeFolder}/`);
-  return removeOwnedTree(index.root, relativeFolder);
-}
-
-async function removeOwnedTree(root: string, relativeFolder: string): Promise<string[]> {
-  const folder = join(root, relativeFolder);
-  let entries;
-  try {
-    entries = await readdir(folder, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
-  const kept: string[] = [];
-  for (const entry of entries) {
-    const path = `${relativeFolder}/${entry.name}`;
-    // Dirents do not follow links: a link is never entered, only kept.
-    if (entry.isDirectory()) kept.push(...(await removeOwnedTree(root, path)));
-    else if (entry.isFile() && (isPipelineFile(path) || isTempName(entry.name))) await rm(join(root, path), { force: true });
-    else kept.push(path);
-  }
-  // A folder that is not empty after all (a file appeared) stays.
-  if (!kept.length) await rmdir(folder).catch(() => undefined);
-  return kept;
-}
-
-/** Removes the training checkpoints of an iteration that the policy does not keep (policies order them by step); returns their paths. */
-export async function pruneTraining(index: IndexWriter, training: TrainingStore, policy: Policy): Promise<string[]> {
-  const steps = (await training.steps()).map((step) => ({ iteration: step }));
-  const doomed = decide(steps, [policy]).filter((d) => !d.keep);
-  const paths = doomed.map((d) => training.pathOf(d.candidate.iteration));
-  await deleteIndexed(index, paths);
-  return paths;
-}
-
-/**
- * Removes temporary leftovers of interrupted writes under `folder` (recursively, never through a link): regular files
- * whose name is one this program gives its temporary files, nothing else. Returns what it removed.
- */
-export async function removeTempLeftovers(folder: string): Promise<string[]> {
-  const removed: string[] = [];
-  let entries;
-  try {
-    entries = await readdir(folder, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return removed;
-    throw err;
-  }
-  for (const entry of entries) {
-    const path = join(folder, entry.name);
-    if (entry.isFile() && isTempName(entry.name)) {
-      await rm(path, { force: true });
-      removed.push(path);
-    } else if (entry.isDirectory()) removed.push(...(await removeTempLeftovers(path)));
-  }
-  return removed;
-}
 
 export interface CleanupOptions {
   /** Keep iterations whose number is a multiple of this. */

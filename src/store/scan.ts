@@ -1,4 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { iterationRecordSchema, bestModelSchema, seedResultSchema, type IndexEntry } from '../records/index.js';
 import { classify, type OwnedFile } from './layout.js';
@@ -6,6 +6,7 @@ import { sha256 } from '../util/hash.js';
 import { digestOf } from '../analysis/digest.js';
 import { isTempName } from './atomic-file.js';
 import { METADATA_ENTRY, readZip } from './zip-store.js';
+import { entriesIfPresent } from '../util/folder-entries.js';
 
 export interface ScanResult {
   /** Files that verify, as index entries. */
@@ -68,13 +69,7 @@ export async function describeFile(root: string, path: string, owned: OwnedFile)
 }
 
 async function listFiles(folder: string): Promise<string[]> {
-  let entries;
-  try {
-    entries = await readdir(folder, { withFileTypes: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
-  }
+  const entries = await entriesIfPresent(folder);
   const out: string[] = [];
   for (const e of entries) {
     const p = join(folder, e.name);

@@ -62,7 +62,8 @@ export class TrainingStore {
     }
     entries[STATE_ENTRY] = Buffer.from(JSON.stringify({ formatVersion: STATE_FORMAT_VERSION, json: state.json, arrays: table }));
     await mkdir(this.store.paths.at(this.folder), { recursive: true });
-    // Stored, not deflated: replay floats barely compress and deflating them doubled the save time.
+    // Stored, not deflated: an agent's stored experience (float observations) barely compresses, and deflating it
+    // doubled the save time.
     const written = await writeZip(this.store.paths.at(path), entries, { store: true });
     await this.store.record(path, written, { metrics: indexMetrics });
     return { ...written, path };

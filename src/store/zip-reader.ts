@@ -9,22 +9,21 @@ const GiB = 1024 * MiB;
 export const MAX_MANIFEST_BYTES = 1 * MiB;
 
 /**
- * The largest zip this project writes is a training checkpoint with a full replay buffer (training-store.ts,
- * stored, not deflated): its entries arrays/replay_obs.bin and arrays/replay_nextObs.bin are capacity x obsDim x 4
- * bytes each, and everything else (weights, Adam moments, actions, rewards) is small beside them. buildZip holds
- * the whole zip in one Buffer, and a Buffer holds at most 4 GiB on Node 20 (buffer.constants.MAX_LENGTH), so no
- * file we write holds more than 4 GiB in all, and since the two observation entries are equal, no single entry
- * passes half of that.
+ * The largest zip this project writes is a training checkpoint whose agent keeps its experience (training-store.ts,
+ * stored, not deflated; for DQN the two observation arrays of its buffer, capacity x obsDim x 4 bytes each, with
+ * everything else small beside them). buildZip holds the whole zip in one Buffer, and a Buffer holds at most 4 GiB
+ * on Node 20 (buffer.constants.MAX_LENGTH), so no file we write holds more than 4 GiB in all, and since the two
+ * largest entries are equal, no single entry passes half of that.
  */
 export const MAX_TOTAL_BYTES = 4 * GiB;
 export const MAX_ENTRY_BYTES = 2 * GiB;
 
-/** Our zips hold about a dozen entries (model, metadata, manifest, optimizer state, six replay arrays). */
+/** Our zips hold about a dozen entries (model, metadata, manifest, optimizer state, the agent's arrays). */
 export const MAX_ENTRIES = 1000;
 
 /**
  * Deflate cannot do better than about 1032:1, reached only on runs of one byte. What we deflate (JSON, float32
- * weights) shrinks a few times at most and replay arrays are stored, so an entry past the grace size that claims
+ * weights) shrinks a few times at most and an agent's arrays are stored, so an entry past the grace size that claims
  * more than this ratio is a zip bomb (Apache POI's ZipSecureFile refuses ratios past 100:1 the same way).
  */
 export const MAX_DEFLATE_RATIO = 100;

@@ -7,6 +7,24 @@ import type { TrainCallback } from './train-loop.js';
 /** One sample of the curves: the step and each diagnostic of the agent (null: nothing to report in the interval). */
 export type HistoryPoint = RecordedHistory['points'][number];
 
+/**
+ * The interval in progress as training checkpoints before the Agent interface (issue 23) kept it, for DQN only: the
+ * loss summed over lossCount updates, the largest |Q| (from 0) and two warning flags. Read as today's form, so such
+ * a checkpoint resumes exactly.
+ */
+function pendingOfEarlierVersions(value: unknown): unknown {
+  if (!value || typeof value !== 'object' || !('lossCount' in value)) return value;
+  const old = value as { lossSum: number; lossCount: number; maxAbsQ: number; firstLoss: number | null; warnedLoss: boolean; warnedQ: boolean };
+  const updated = old.lossCount > 0;
+  return {
+    updates: old.lossCount,
+    sums: updated ? { loss: old.lossSum } : {},
+    maxima: updated ? { maxAbsQ: old.maxAbsQ } : {},
+    firstLoss: old.firstLoss,
+    warned: [...(old.warnedLoss ? ['loss'] : []), ...(old.warnedQ ? ['maxAbsQ'] : [])],
+  };
+}
+
 const pendingSchema = z.object({
   /** Learning updates in the interval, and the sums and maxima of what they reported. */
   updates: z.number().int().nonnegative(),
@@ -22,7 +40,7 @@ const pendingSchema = z.object({
  * its order: for DQN mean loss, epsilon, largest |Q|), as records keep them, plus the interval in progress and the
  * warnings given, which training checkpoints keep so that a resume continues exactly.
  */
-export const trainingHistorySchema = historySchema.extend({ pending: pendingSchema });
+export const trainingHistorySchema = historySchema.extend({ pending: z.preprocess(pendingOfEarlierVersions, pendingSchema) });
 export type TrainingHistory = z.infer<typeof trainingHistorySchema>;
 
 export function emptyHistory(timesteps: number): TrainingHistory {

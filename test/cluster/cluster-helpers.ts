@@ -3,6 +3,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_NAME, QUEUE_PREFIX } from '../../src/cluster/jobs.js';
 import { collect, startCli, type CliResult } from '../helpers/cli.js';
+import { runningRedisServers, startRedis, type RedisServer } from '../helpers/redis.js';
 
 /** Short BullMQ timings so a dead worker's job comes back within seconds. */
 export const FAST = { stalledInterval: 1000, lockDuration: 2000 };
@@ -13,7 +14,7 @@ export interface Proc {
 }
 
 export function start(args: string[], env?: NodeJS.ProcessEnv): Proc {
-  const child = startCli(args, { env });
+  const child = startCli(args, { env, compiled: true });
   return { child, done: collect(child) };
 }
 
@@ -58,4 +59,39 @@ export async function until(check: () => boolean | Promise<boolean>, what: strin
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * A redis-server of the test file's own on a free loopback port: started before its tests, its queue emptied after
+ * each test (`emptyAfterEach`) and at the end, then stopped, and no server left running. Read its fields only
+ * inside tests and hooks (it starts in beforeAll).
+ */
+export function ownRedis(options: { emptyAfterEach?: boolean } = {}): RedisServer {
+  let server: RedisServer | undefined;
+  const started = () => {
+    if (!server) throw new Error('the test redis-server starts in beforeAll');
+    return server;
+  };
+  beforeAll(async () => {
+    server = await startRedis();
+  });
+  if (options.emptyAfterEach) afterEach(() => testQueue(started().url).close());
+  afterAll(async () => {
+    await testQueue(started().url).close();
+    await started().stop();
+    expect(runningRedisServers()).toBe(0);
+  });
+  return {
+    get url() {
+      return started().url;
+    },
+    get port() {
+      return started().port;
+    },
+    get dir() {
+      return started().dir;
+    },
+    restart: (downMs) => started().restart(downMs),
+    stop: () => started().stop(),
+  };
 }

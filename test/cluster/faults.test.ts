@@ -1,29 +1,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startRedis, runningRedisServers, type RedisServer } from '../helpers/redis.js';
 import { tempDir } from '../helpers/temp.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { runCli, waitForOutput } from '../helpers/cli.js';
 import { plotsFingerprint, resultsFingerprint } from '../helpers/fingerprint.js';
-import { start, startWorker, stop, testQueue, until } from './cluster-helpers.js';
+import { ownRedis, start, startWorker, stop, until } from './cluster-helpers.js';
 
-let redis: RedisServer;
 const temp = tempDir('wfo-cluster-');
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-
-afterEach(async () => {
-  const { close } = testQueue(redis.url);
-  await close();
-});
-
-afterAll(async () => {
-  await redis.stop();
-  temp.cleanup();
-  expect(runningRedisServers()).toBe(0);
-});
+const redis = ownRedis({ emptyAfterEach: true });
+afterAll(() => temp.cleanup());
 
 /** Iterations long enough to be killed in the middle, with training checkpoints to resume from. */
 function longExperiment(dir: string) {

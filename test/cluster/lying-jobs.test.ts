@@ -17,29 +17,15 @@ import { layout } from '../../src/store/layout.js';
 import { runCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { payloadFor } from '../helpers/job-payload.js';
-import { runningRedisServers, startRedis, type RedisServer } from '../helpers/redis.js';
 import { tempDir } from '../helpers/temp.js';
-import { start, stop, testQueue } from './cluster-helpers.js';
+import { ownRedis, start, stop, testQueue, until } from './cluster-helpers.js';
 
 const SECRET = 'the-secret-coordinators-and-workers-share';
 const key = createSecretKey(Buffer.from(SECRET));
-let redis: RedisServer;
 const temp = tempDir('wfo-lying-');
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-
-afterEach(async () => {
-  const { close } = testQueue(redis.url);
-  await close();
-});
-
-afterAll(async () => {
-  await redis.stop();
-  temp.cleanup();
-  expect(runningRedisServers()).toBe(0);
-});
+const redis = ownRedis({ emptyAfterEach: true });
+afterAll(() => temp.cleanup());
 
 test('with WFO_QUEUE_SECRET on the coordinator and the worker, jobs and results are signed and the run finishes; the secret is never printed', async () => {
   const dir = join(temp.dir, 'signed');
@@ -150,6 +136,9 @@ test('a forged job under the coordinator’s id is replaced; results that lie ar
       coordinator.child,
       /iteration 1: job .* in the queue is not one a coordinator with this WFO_QUEUE_SECRET queued: the job is not signed; replacing it/,
     );
+    // The liar starts once the coordinator's own job stands in the planted one's place (removed, then added anew):
+    // started earlier it could take the planted job, whose result is refused for answering another job.
+    await until(async () => typeof ((await queue.getJob(planted.id))?.data as JobPayload | undefined)?.signature === 'string', 'the signed job 1');
     void liar.run();
     const done = await coordinator.done;
     expect(done.code).toBe(1);

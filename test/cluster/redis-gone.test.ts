@@ -8,24 +8,14 @@ import { join } from 'node:path';
 import { DEFAULT_REDIS_WAIT_SECONDS, resolveRedisWait } from '../../src/cluster/redis.js';
 import { waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
-import { runningRedisServers, startRedis, type RedisServer } from '../helpers/redis.js';
+import { startRedis } from '../helpers/redis.js';
 import { tempDir } from '../helpers/temp.js';
-import { start, startWorker, stop, testQueue, until } from './cluster-helpers.js';
+import { ownRedis, start, startWorker, stop, until } from './cluster-helpers.js';
 
-let redis: RedisServer;
 const temp = tempDir('wfo-redis-gone-');
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-
-afterAll(async () => {
-  const { close } = testQueue(redis.url);
-  await close();
-  await redis.stop();
-  temp.cleanup();
-  expect(runningRedisServers()).toBe(0);
-});
+const redis = ownRedis();
+afterAll(() => temp.cleanup());
 
 const runLog = (root: string) =>
   readFileSync(join(root, 'run.log'), 'utf8')

@@ -4,23 +4,13 @@ import { studySummarySchema } from '../../src/records/index.js';
 import { analyzeStudy } from '../../src/cluster/study.js';
 import { waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
-import { runningRedisServers, startRedis, type RedisServer } from '../helpers/redis.js';
 import { tempDir } from '../helpers/temp.js';
-import { start, startWorker, stop, testQueue } from './cluster-helpers.js';
+import { ownRedis, start, startWorker, stop } from './cluster-helpers.js';
 
 const temp = tempDir('wfo-sweep-');
-let redis: RedisServer;
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-
-afterAll(async () => {
-  await testQueue(redis.url).close();
-  await redis.stop();
-  temp.cleanup();
-  expect(runningRedisServers()).toBe(0);
-});
+const redis = ownRedis();
+afterAll(() => temp.cleanup());
 
 test('a sweep of 2 settings x 3 seeds runs through two workers, survives a SIGKILLed worker, and its summary and report show every point', async () => {
   const dir = join(temp.dir, 'study');

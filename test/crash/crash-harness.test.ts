@@ -69,7 +69,7 @@ describe.each(plans.map((p) => [p.algorithm, p] as const))(
       let attempt = 0;
       for (const target of killPlan(rng, plan.scale)) {
         attempt++;
-        const child = startCli(args('crashed'), { env: { WFO_TRACE: '1' } });
+        const child = startCli(args('crashed'), { env: { WFO_TRACE: '1' }, compiled: true });
         let lastPhase = 'startup';
         child.stderr?.on('data', (d: Buffer) => {
           const phases = [...d.toString().matchAll(/trace phase=(\S+)/g)];

@@ -27,7 +27,8 @@ export async function resultsFingerprint(root: string): Promise<Record<string, u
   }
   out['oos_returns.csv'] = existsSync(join(root, 'oos_returns.csv')) ? readFileSync(join(root, 'oos_returns.csv'), 'utf8') : null;
   if (existsSync(join(root, 'best_model.json'))) {
-    const { updatedAt: _at, experiment: _id, ...best } = JSON.parse(readFileSync(join(root, 'best_model.json'), 'utf8'));
+    // The zip's hash covers its metadata's clock; its weights are compared as the preserved model's above.
+    const { updatedAt: _at, experiment: _id, sha256: _hash, ...best } = JSON.parse(readFileSync(join(root, 'best_model.json'), 'utf8'));
     out['best_model.json'] = best;
   }
   return out;

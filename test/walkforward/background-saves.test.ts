@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { walkforwardSummarySchema, iterationRecordSchema } from '../../src/records/index.js';
 import { runCli } from '../helpers/cli.js';
-import { smallExperiment } from '../helpers/experiment.js';
+import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { tempDir } from '../helpers/temp.js';
 
 describe('saves in the background: what the run reports', () => {
@@ -12,19 +12,7 @@ describe('saves in the background: what the run reports', () => {
   test('run.log, each iteration record and the summary report the blocked time of every save: training checkpoints and current bests', async () => {
     const exp = smallExperiment(tmp.dir, { windows: { train: 300, validation: 100, test: 100, maxIterations: 2 }, saving: { nModelSaves: 12 } });
     const id = 'bg';
-    const r = await runCli([
-      'walkforward',
-      '--experiment',
-      id,
-      '--config',
-      exp.configFile,
-      '--quiet',
-      '--no-charts',
-      '--workers',
-      '1',
-      '--log-level',
-      'debug',
-    ]);
+    const r = await runCli(walkforwardArgs(exp, id, '--quiet', '--no-charts', '--workers', '1', '--log-level', 'debug'));
     expect(r.code).toBe(0);
     const root = join(exp.resultsDir, id);
     const lines = readFileSync(join(root, 'run.log'), 'utf8')

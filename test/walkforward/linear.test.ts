@@ -13,9 +13,8 @@ import { runWalkForward } from '../../src/walkforward/run/index.js';
 import { runCli } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { resultsFingerprint } from '../helpers/fingerprint.js';
-import { startRedis, runningRedisServers, type RedisServer } from '../helpers/redis.js';
 import { tempDir } from '../helpers/temp.js';
-import { testQueue } from '../cluster/cluster-helpers.js';
+import { ownRedis } from '../cluster/cluster-helpers.js';
 
 const tmp = tempDir('wfo-linear-');
 const exp = smallExperiment(tmp.dir, {
@@ -25,18 +24,9 @@ const exp = smallExperiment(tmp.dir, {
   saving: { nImageSaves: 3 },
 });
 const read = (path: string) => JSON.parse(readFileSync(path, 'utf8')) as unknown;
-let redis: RedisServer;
 
-beforeAll(async () => {
-  redis = await startRedis();
-});
-
-afterAll(async () => {
-  await testQueue(redis.url).close();
-  await redis.stop();
-  tmp.cleanup();
-  expect(runningRedisServers()).toBe(0);
-});
+const redis = ownRedis();
+afterAll(() => tmp.cleanup());
 
 test('wfo walkforward --set agent.algorithm=linear on two workers: records name the algorithm, luck statistics, plots and report; cleanup prunes', async () => {
   const run = await runCli(['walkforward', '--experiment', 'lin', '--config', exp.configFile, '--workers', '2']);

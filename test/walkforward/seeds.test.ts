@@ -14,7 +14,7 @@ import { iterationRecordSchema, runConfigSchema, walkforwardSummarySchema, type 
 import { voteOf } from '../../src/store/model-zip.js';
 import { runPolicy } from '../../src/training/evaluate.js';
 import { runCli } from '../helpers/cli.js';
-import { smallExperiment } from '../helpers/experiment.js';
+import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { tempDir } from '../helpers/temp.js';
 
 const readJson = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
@@ -24,18 +24,7 @@ describe('training.seeds: several agents per window (real CLI)', () => {
   afterAll(tmp.cleanup);
   let exp: ReturnType<typeof smallExperiment>;
   const run = (id: string, ...sets: string[]) =>
-    runCli([
-      'walkforward',
-      '--experiment',
-      id,
-      '--config',
-      exp.configFile,
-      '--quiet',
-      '--no-charts',
-      '--workers',
-      '1',
-      ...sets.flatMap((s) => ['--set', s]),
-    ]);
+    runCli(walkforwardArgs(exp, id, '--quiet', '--no-charts', '--workers', '1', ...sets.flatMap((s) => ['--set', s])));
   const records = (id: string): IterationRecord[] =>
     [1, 2].map((n) => iterationRecordSchema.parse(readJson(join(exp.resultsDir, id, 'checkpoints', recordName(exp.resultsDir, id, n)))));
 

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { planExperiment } from '../../plan/plan.js';
 import { resolveConfig, withConfigOptions, type ConfigArgs } from '../options.js';
 
 type Args = ConfigArgs & { json?: boolean };
@@ -9,7 +8,8 @@ export const checkFeaturesCommand: CommandModule<object, Args> = {
   describe: 'Run the look-ahead gate alone: every feature computed on all the data and on the data cut at seeded dates must agree up to each cut',
   builder: (y) => withConfigOptions(y).option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (args) => {
-    const { config, warnings } = resolveConfig(args);
+    const { config, warnings } = await resolveConfig(args);
+    const { planExperiment } = await import('../../plan/plan.js');
     const { gate, series } = await planExperiment(config);
     if (args.json) {
       process.stdout.write(`${JSON.stringify({ data: { file: series.file, symbol: series.symbol }, ...gate }, null, 2)}\n`);

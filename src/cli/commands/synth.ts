@@ -4,6 +4,7 @@ import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors/index.js';
 import { syntheticKinds, syntheticProblems, type SyntheticKind, type SyntheticParams } from '../../data/synthetic/index.js';
 import { num } from '../format.js';
+import { positionsLabel, tradingPositions } from '../../env/spaces.js';
 import { entryKind } from '../../util/regular-file.js';
 
 type Args = {
@@ -93,7 +94,7 @@ export const synthCommand: CommandModule<object, Args> = {
     process.stdout.write(
       [
         `Wrote ${written.csvPath}: ${generator.bars} rows ${generator.startDate}..${generator.endDate}, ${args.kind} ${shown}, seed ${generator.seed}`,
-        `Oracle after ${env.costBps + env.slippageBps} bps per unit traded (${env.allowShort ? 'short/flat/long' : 'flat/long'}, no-trade band ${num(oracle.band * 1e4, 1)} bps): ` +
+        `Oracle after ${env.costBps + env.slippageBps} bps per unit traded (${positionsLabel(tradingPositions(env))}, no-trade band ${num(oracle.band * 1e4, 1)} bps): ` +
           `sharpe ${num(oracle.sharpe)}${oracle.sharpe === null ? ` (${oracle.metrics.nullReasons.sharpe}: the forecast never clears the band)` : ''}, ` +
           `total return ${pct(oracle.totalReturn)}${oracle.totalReturn === null ? ` (${oracle.metrics.nullReasons.totalReturn})` : ''} over ${oracle.metrics.bars} bars, turnover ${num(oracle.metrics.turnover, 2)} per bar`,
         `Buy-and-hold: sharpe ${num(buyAndHold.sharpe)}, total return ${pct(buyAndHold.totalReturn)}`,

@@ -1,11 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { planExperiment } from '../../plan/plan.js';
 import { experimentPaths } from '../../store/layout.js';
 import { resolveConfig, withConfigOptions, type ConfigArgs } from '../options.js';
-import { configDisplay } from '../format.js';
 import { stopSignal } from '../signals.js';
-import { checkRunOptions, parseWorkers } from '../../walkforward/executors/index.js';
-import { startExecutor } from '../../walkforward/executors/index.js';
 import { REDIS_WAIT_ENV, resolveRedisUrl, resolveRedisWait } from '../../cluster/redis.js';
 import { resolveQueueSecret } from '../../cluster/signing.js';
 
@@ -51,13 +47,19 @@ export const walkforwardCommand: CommandModule<object, Args> = {
         describe: `With --redis: seconds Redis may stay unreachable before the run fails, 1-86400 (default: $${REDIS_WAIT_ENV}, else 30)`,
       }) as never,
   handler: async (args) => {
+    // The pipeline's modules load only for this command: every other command starts without them.
+    const [{ checkRunOptions, parseWorkers, startExecutor }, { planExperiment }, { configDisplay }] = await Promise.all([
+      import('../../walkforward/executors/index.js'),
+      import('../../plan/plan.js'),
+      import('../run-display.js'),
+    ]);
     const requested = parseWorkers(args.workers);
     checkRunOptions({ experiment: args.experiment, workers: requested, fresh: args.fresh, resumeFrom: args.resume });
     const redisUrl = resolveRedisUrl(args.redis);
     const waitSeconds = resolveRedisWait(args.redisWait);
     const queue = redisUrl ? { redisUrl, waitMs: waitSeconds * 1000, secret: resolveQueueSecret() } : null;
     // Config warnings come with the run's log (console and run.log), once the run owns the experiment.
-    const { config } = resolveConfig(args);
+    const { config } = await resolveConfig(args);
     const plan = await planExperiment(config);
     // Workers start loading before this thread loads the pipeline, which takes a good part of a second.
     const { executor, warning, workers } = queue

@@ -1,5 +1,4 @@
 import type { CommandModule } from 'yargs';
-import { planExperiment } from '../../plan/plan.js';
 import { resolveConfig, withConfigOptions, type ConfigArgs } from '../options.js';
 import { windowsTable } from '../format.js';
 
@@ -10,7 +9,8 @@ export const windowsCommand: CommandModule<object, Args> = {
   describe: 'Print the walk-forward plan (segment bounds and dates) without training',
   builder: (y) => withConfigOptions(y).option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (args) => {
-    const { config, warnings } = resolveConfig(args);
+    const { config, warnings } = await resolveConfig(args);
+    const { planExperiment } = await import('../../plan/plan.js');
     const plan = await planExperiment(config);
     if (args.json) {
       const out = { data: { file: plan.series.file, rows: plan.series.rows, sha256: plan.series.sha256 }, windows: plan.windows };

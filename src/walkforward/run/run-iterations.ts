@@ -3,7 +3,7 @@ import { InterruptedError } from '../../errors/index.js';
 import { loadModelZip } from '../../store/model-zip.js';
 import { layout, type ExperimentPaths } from '../../store/layout.js';
 import { iterationChartJobs, missingCharts } from '../../report/chart-jobs.js';
-import { deleteFolder } from '../../retention/cleanup.js';
+import { deleteFolder } from '../../retention/delete.js';
 import { warnKept } from '../context/index.js';
 import type { IterationRecord } from '../../records/index.js';
 import { updateBestModel } from './best-model.js';

@@ -9,6 +9,7 @@ import { layout, type ExperimentPaths } from '../../store/layout.js';
 import { oosCsv, stitchOutOfSample, walkForwardEfficiency } from '../../analysis/out-of-sample.js';
 import { experimentLuck } from '../../analysis/experiment-luck.js';
 import { CHANCE_DRAWS } from '../selection/index.js';
+import { tradingPositions } from '../../env/spaces.js';
 
 export interface SummaryInputs {
   paths: ExperimentPaths;
@@ -69,7 +70,7 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
       stitched,
       seed: s.seed,
       costRate: entryCost,
-      allowedPositions: s.config.env.allowShort ? [-1, 0, 1] : [0, 1],
+      allowedPositions: tradingPositions(s.config.env),
       metricOptions: s.metricOptions,
       draws: CHANCE_DRAWS,
     }),

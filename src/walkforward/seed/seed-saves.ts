@@ -1,7 +1,7 @@
 import type { MetricName } from '../../analysis/metrics.js';
 import type { WindowData } from '../../env/market.js';
 import type { Candidate } from '../../records/index.js';
-import { pruneTraining } from '../../retention/cleanup.js';
+import { pruneTraining } from '../../retention/delete.js';
 import { keepLast } from '../../retention/policies.js';
 import type { CheckpointManager, CommittedSave } from '../../store/checkpoint-manager.js';
 import { NetworkSnapshots, type ModelMetadata } from '../../store/model-zip.js';

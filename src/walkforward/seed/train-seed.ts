@@ -6,7 +6,7 @@ import { InterruptedError } from '../../errors/index.js';
 import { TradingEnv } from '../../env/trading-env.js';
 import type { WindowData } from '../../env/market.js';
 import { Rng } from '../../random/rng.js';
-import { deleteFolder } from '../../retention/cleanup.js';
+import { deleteFolder } from '../../retention/delete.js';
 import type { Candidate, IterationPerformance, RecordedHistory } from '../../records/index.js';
 import { layout } from '../../store/layout.js';
 import { type TrainingHistory } from '../../training/history.js';

@@ -81,6 +81,7 @@ export class TrainingSession {
     this.candidates = json.candidates;
     this.best = json.best;
     this.untrained = json.untrained;
-    this.history = json.history;
+    // The interval in progress as it is read, which converts the form earlier versions saved it in.
+    this.history = { ...json.history, pending: sessionSchema.shape.history.shape.pending.parse(json.history.pending) };
   }
 }

@@ -1,6 +1,8 @@
+import { ResumeRefusedError } from '../../errors/index.js';
 import { experimentRecords } from '../../store/experiment-records.js';
-import { lstat } from 'node:fs/promises';
+import { lstatOrNull } from '../../util/regular-file.js';
 import type { PipelineConfig } from '../../config/schema.js';
+import { LATER_SETTINGS, withoutLaterDefaults } from '../../config/later-settings.js';
 import { deriveSeed } from '../../random/rng.js';
 import { type RunConfigRecord } from '../../records/index.js';
 import type { ExperimentPaths } from '../../store/layout.js';
@@ -10,18 +12,24 @@ import { sha256, stableStringify } from '../../util/hash.js';
 export function resumeHash(config: PipelineConfig): string {
   // Where results go and what is logged about them do not change what is computed.
   const { resultsDir: _where, logging: _watching, ...what } = config;
-  return sha256(stableStringify(what));
+  return sha256(stableStringify(withoutLaterDefaults(what)));
 }
 
-/** The run record (config.json) of an earlier start of the experiment, or null. */
+/**
+ * The run record (config.json) of an earlier start of the experiment, or null when there is none. One that cannot
+ * be read or does not fit its schema refuses the run: without it, this run's settings cannot be compared with the
+ * ones the finished iterations were computed with.
+ */
 export async function readPrevious(paths: ExperimentPaths): Promise<RunConfigRecord | null> {
+  const info = await lstatOrNull(paths.config);
+  // A FIFO would block the read; what is not a regular file is no record (and writing config.json refuses it).
+  if (!info?.isFile()) return null;
   try {
-    // A FIFO would block the read; what is not a regular file is no record (and writing config.json refuses it).
-    if (!(await lstat(paths.config)).isFile()) return null;
     return await experimentRecords(paths.root).config();
-  } catch {
-    // No readable config: no previous run to resume; writing config.json reports what is wrong.
-    return null;
+  } catch (err) {
+    throw new ResumeRefusedError(
+      `${paths.config} is not a readable record of the earlier run (${(err as Error).message}); its settings cannot be compared with this run's. Use --fresh to start over (the folder is moved aside, nothing is deleted) or another --experiment id.`,
+    );
   }
 }
 
@@ -29,6 +37,8 @@ export async function readPrevious(paths: ExperimentPaths): Promise<RunConfigRec
 export function describeChanges(previous: RunConfigRecord, config: PipelineConfig, dataSha256: string): string[] {
   const changes: string[] = [];
   const before = flatten(previous.config);
+  // A setting added since that run, at the value that computes what that version did, is no change.
+  for (const [path, value] of LATER_SETTINGS) if (!(path in before)) before[path] = value;
   const after = flatten(config as unknown as Record<string, unknown>);
   for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
     if (key === 'resultsDir') continue;

@@ -3,7 +3,7 @@ import { rename } from 'node:fs/promises';
 import { CheckpointIndex } from '../../store/index-store.js';
 import { ResumeRefusedError } from '../../errors/index.js';
 import { isAlive, readLock, type ExperimentLock } from '../../store/lock.js';
-import { removeTempLeftovers } from '../../retention/cleanup.js';
+import { removeTempLeftovers } from '../../retention/delete.js';
 import { checkOwned } from '../../store/ownership.js';
 import { openForWriting } from './open-folder.js';
 import { scanExperiment } from '../../store/scan.js';

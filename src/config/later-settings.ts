@@ -1,0 +1,29 @@
+/**
+ * Settings added after experiments were first written, each with the value at which the program computes what the
+ * versions before it computed. An experiment's config.json from before one of them lacks it: at that value it is no
+ * change, and it stays out of the resume hash, so such an experiment resumes (and a queue job of it checks out).
+ * A setting added with a default that changes results does not belong here: its experiments must be refused.
+ */
+export const LATER_SETTINGS: ReadonlyArray<readonly [path: string, earlierBehaviour: unknown]> = [
+  // Issue 23: the Agent interface. DQN was the only algorithm, and the ridge penalty is the linear agent's.
+  ['agent.algorithm', 'dqn'],
+  ['agent.ridge', 1],
+  // Issue 24: panels of instruments. Every earlier input was one series, traded alone.
+  ['data.symbolColumn', 'symbol'],
+  ['data.symbols', 'all'],
+  ['data.symbol', null],
+  ['data.align', 'intersect'],
+];
+
+/** A copy of a config without the later settings that are at their earlier behaviour, for hashing. */
+export function withoutLaterDefaults<T extends object>(config: T): T {
+  const copy = structuredClone(config) as Record<string, unknown>;
+  for (const [path, value] of LATER_SETTINGS) {
+    const keys = path.split('.');
+    const last = keys.pop() as string;
+    let parent: Record<string, unknown> | undefined = copy;
+    for (const key of keys) parent = parent?.[key] as Record<string, unknown> | undefined;
+    if (parent && JSON.stringify(parent[last]) === JSON.stringify(value)) delete parent[last];
+  }
+  return copy as T;
+}
