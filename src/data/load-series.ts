@@ -3,6 +3,7 @@ import { DataError } from '../errors/index.js';
 import { sha256, stableStringify } from '../util/hash.js';
 import type { DataConfig } from './config.js';
 import { DataEngine, sqlString } from './engine.js';
+import { calendarGaps } from './calendar-gaps.js';
 import { extractSeries } from './extract-series.js';
 import type { SqlFeature } from './feature-specs.js';
 import { gateSqlFeatures } from './lookahead-gate.js';
@@ -63,6 +64,7 @@ async function loadWith(engine: DataEngine, options: LoadOptions): Promise<Price
   const finding = await checkPanel(engine, columns, { priceColumn, fillMissing: data.fillMissing, hasDate, longFormat }, textOf);
   if (finding) throw findingError(relations, firstRowid, finding);
   const extracted = await extractSeries(engine, columns, choice, { align: data.align, fillMissing: data.fillMissing, hasDate });
+  const gaps = await calendarGaps(engine, choice, data.align);
   await createBarsView(engine, columns, hasDate);
   await engine.lockDown();
   const sql = data.features ?? [];
@@ -86,7 +88,7 @@ async function loadWith(engine: DataEngine, options: LoadOptions): Promise<Price
   const byName = { ...extracted.columns };
   delete byName[priceColumn];
   byName[priceColumn] = price;
-  return { file: data.path, sha256: dataSha256(relations.map((r) => ({ file: r.source.file, sha256: r.sha256 }))), rows, symbol: choice.traded, dates: extracted.dates, columns: byName, priceColumn, price, filled, features, gateCuts };
+  return { file: data.path, sha256: dataSha256(relations.map((r) => ({ file: r.source.file, sha256: r.sha256 }))), rows, symbol: choice.traded, symbols: choice.selected, gaps, dates: extracted.dates, columns: byName, priceColumn, price, filled, features, gateCuts };
 }
 
 /** A cut of the gate at a row of the series: the date of its bar (of the bar before, for one the calendar filled). */

@@ -1,3 +1,5 @@
+import type { CalendarGap } from './calendar-gaps.js';
+
 /** The traded instrument's series, held column-wise: every numeric column is a Float64Array of `rows` values. */
 export interface PriceSeries {
   /** data.path as given: a file, a folder or a glob. */
@@ -7,6 +9,10 @@ export interface PriceSeries {
   rows: number;
   /** The instrument traded. */
   symbol: string;
+  /** The instruments loaded (data.symbols), the traded one among them. */
+  symbols: string[];
+  /** Where an instrument lacks bars on the calendar (data.align ffill); none under intersect or for one instrument. */
+  gaps: CalendarGap[];
   /** The dates as written in the file when it has a date column, else null. */
   dates: string[] | null;
   /** Every numeric column, keyed by its lower-cased header. */

@@ -7,12 +7,15 @@ import type { PipelineConfig } from '../config/schema.js';
 import { featureWarmup } from '../config/rules.js';
 import { buildWindows, rowsPerWindow, type Window } from '../windows/build-windows.js';
 import { gateCuts } from './gate-cuts.js';
+import { windowCoverage, type WindowCoverage } from './window-coverage.js';
 
 export interface ExperimentPlan {
   series: PriceSeries;
   windows: Window[];
   /** The look-ahead gate's report: every feature passed at every cut (a leak stops the plan with a DataError). */
   gate: GateReport;
+  /** The instruments each window holds whole, and those it leaves out (data.align ffill). */
+  coverage: WindowCoverage[];
 }
 
 /** Loads the data and lays the windows; too little data for one window is a DataError saying how much is needed. */
@@ -39,5 +42,5 @@ export async function planExperiment(config: PipelineConfig): Promise<Experiment
   if (windows[0].train.end - Math.max(windows[0].train.start, warmup) < 2) {
     throw new DataError(config.data.path, `the first training segment has no bars after the ${warmup}-row feature warm-up`);
   }
-  return { series, windows, gate };
+  return { series, windows, gate, coverage: windowCoverage(series, windows) };
 }

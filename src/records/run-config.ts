@@ -8,6 +8,8 @@ export const resumeEventSchema = z.object({
   finishedIterations: z.array(z.number().int()),
 });
 
+const missingInstrumentSchema = z.object({ symbol: z.string(), missing: z.number().int(), first: z.string() });
+
 export const runConfigSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),
   experiment: z.string(),
@@ -17,6 +19,16 @@ export const runConfigSchema = z.object({
   data: z.object({ file: z.string(), sha256: z.string().length(64), rows: z.number().int(), priceColumn: z.string(), symbol: z.string().optional() }),
   /** The look-ahead gate of the features: what it checked, where it cut the data, and its verdict (absent before issue 24). */
   featureGate: z.object({ features: z.array(z.string()), cuts: z.array(z.string()), verdict: z.literal('passed') }).optional(),
+  /** Windows that left an instrument out, or filled bars of the traded one (data.align ffill; absent when none did). */
+  coverage: z
+    .array(
+      z.object({
+        iteration: z.number().int(),
+        leftOut: z.array(missingInstrumentSchema),
+        filled: missingInstrumentSchema.nullable(),
+      }),
+    )
+    .optional(),
   backend: z.object({ name: z.string(), tfBackend: z.string(), tfjsVersion: z.string() }),
   versions: z.record(z.string(), z.string()),
   createdAt: z.string(),

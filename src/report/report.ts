@@ -77,6 +77,7 @@ ${learnedSection(summary, iterationRecords)}
 <table><tr><th class="l">data file</th><td class="l">${esc(run.data.file)} (${run.data.rows} rows, column ${esc(run.data.priceColumn)})</td></tr>
 <tr><th class="l">data sha256</th><td class="l"><code>${esc(run.data.sha256)}</code></td></tr>
 ${featureGateRow(run.featureGate)}
+${coverageRow(run.coverage)}
 <tr><th class="l">config hash</th><td class="l"><code>${esc(run.configHash)}</code></td></tr>
 <tr><th class="l">versions</th><td class="l">${esc(
     Object.entries(run.versions)
@@ -132,4 +133,15 @@ function featureGateRow(gate: RunConfigRecord['featureGate']): string {
   if (!gate) return '';
   const cuts = `${gate.cuts.length} cut${gate.cuts.length === 1 ? '' : 's'} (${gate.cuts.join(', ')})`;
   return `<tr><th class="l">features</th><td class="l" id="feature-gate">${esc(gate.features.join(', '))}: look-ahead gate ${esc(gate.verdict)} at ${esc(cuts)}</td></tr>`;
+}
+
+/** The windows that left an instrument out or filled bars of the traded one (data.align ffill), when any did. */
+function coverageRow(coverage: RunConfigRecord['coverage']): string {
+  if (!coverage?.length) return '';
+  const lines = coverage.map((c) => {
+    const out = c.leftOut.map((m) => `${m.symbol} left out (${m.missing} bars missing from ${m.first})`);
+    if (c.filled) out.push(`${c.filled.symbol}: ${c.filled.missing} bars carried forward from ${c.filled.first}`);
+    return `window ${c.iteration}: ${out.join('; ')}`;
+  });
+  return `<tr><th class="l">instruments</th><td class="l" id="coverage">${lines.map(esc).join('<br>')}</td></tr>`;
 }

@@ -2,7 +2,7 @@ import type { BackendInfo } from '../../backend/select-backend.js';
 import { tf } from '../../backend/tf.js';
 import type { PipelineConfig } from '../../config/schema.js';
 import type { ExperimentPlan } from '../../plan/plan.js';
-import { FORMAT_VERSION, runConfigSchema, type ResumeEvent } from '../../records/index.js';
+import { FORMAT_VERSION, runConfigSchema, type ResumeEvent, type RunConfigRecord } from '../../records/index.js';
 import { writeJson } from '../../store/json-file.js';
 import type { ExperimentPaths } from '../../store/layout.js';
 import { productInfo } from '../../util/version.js';
@@ -30,6 +30,7 @@ export async function writeRunConfig(paths: ExperimentPaths, f: RunConfigFacts):
     config: f.config as unknown as Record<string, unknown>,
     data: { file: series.file, sha256: series.sha256, rows: series.rows, priceColumn: series.priceColumn, symbol: series.symbol },
     featureGate: f.plan.gate,
+    ...incompleteWindows(f.plan),
     backend: { name: f.backend.name, tfBackend: f.backend.tfBackend, tfjsVersion: f.backend.tfjsVersion },
     versions: f.versions,
     createdAt: f.createdAt,
@@ -41,4 +42,12 @@ export async function writeRunConfig(paths: ExperimentPaths, f: RunConfigFacts):
 export function versionsInUse(): Record<string, string> {
   const { name, version } = productInfo();
   return { [name]: version, node: process.version, tfjs: tf.version.tfjs };
+}
+
+/** The windows that leave an instrument out or fill bars of the traded one, when any does. */
+function incompleteWindows(plan: ExperimentPlan): { coverage?: RunConfigRecord['coverage'] } {
+  const coverage = plan.coverage
+    .filter((c) => c.leftOut.length || c.filled)
+    .map(({ iteration, leftOut, filled }) => ({ iteration, leftOut, filled }));
+  return coverage.length ? { coverage } : {};
 }

@@ -1,14 +1,23 @@
 import { availableParallelism } from 'node:os';
 import type { PipelineConfig } from '../../config/schema.js';
-import type { Window } from '../../windows/build-windows.js';
+import type { ExperimentPlan } from '../../plan/plan.js';
+import { coverageLines } from '../../plan/window-coverage.js';
 
 /** Steps per second of a whole run (training, evaluation, saves), measured: the default run, 150,000 steps in ~30 s on 2 cores. */
 const ROUGH_STEPS_PER_SECOND = 5000;
 const DAY_SECONDS = 86_400;
 
-/** Warnings about the plan before any work: a run that would take days, more worker threads than cores. */
-export function planWarnings(config: PipelineConfig, windows: Window[], workers = 1, cores = availableParallelism()): string[] {
-  const out: string[] = [];
+/**
+ * Warnings about the plan before any work: a run that would take days, more worker threads than cores, windows that
+ * leave an instrument out or fill bars of the traded one.
+ */
+export function planWarnings(
+  config: PipelineConfig,
+  { windows, coverage }: Pick<ExperimentPlan, 'windows' | 'coverage'>,
+  workers = 1,
+  cores = availableParallelism(),
+): string[] {
+  const out: string[] = coverageLines(coverage);
   const steps = config.training.timesteps * windows.length;
   const seconds = steps / ROUGH_STEPS_PER_SECOND / Math.max(1, Math.min(workers, cores));
   if (seconds > DAY_SECONDS) {

@@ -10,6 +10,7 @@ import { scanExperiment } from '../../store/scan.js';
 import { ExperimentLockedError } from '../../errors/index.js';
 import type { PipelineConfig } from '../../config/schema.js';
 import { type IterationRecord, type ResumeEvent, type RunConfigRecord } from '../../records/index.js';
+import type { ExperimentPlan } from '../../plan/plan.js';
 import type { Window } from '../../windows/build-windows.js';
 import { layout, type ExperimentPaths } from '../../store/layout.js';
 import { describeChanges, readPrevious, seedInUse } from './previous-run.js';
@@ -47,7 +48,7 @@ export async function startExperiment(
   experiment: string,
   config: PipelineConfig,
   dataSha256: string,
-  windows: Window[],
+  plan: Pick<ExperimentPlan, 'windows' | 'coverage'>,
   options: StartOptions,
   log: (line: string) => void,
 ): Promise<StartedExperiment> {
@@ -68,7 +69,7 @@ export async function startExperiment(
   try {
     if (lock.tookOver) log(`warning: took over a stale lock of pid ${lock.tookOver.pid} (started ${lock.tookOver.startedAt}); that run is gone`);
     for (const leftover of await removeTempLeftovers(paths.root)) log(`removed temporary leftover ${leftover}`);
-    for (const line of planWarnings(config, windows, options.workers)) log(`warning: ${line}`);
+    for (const line of planWarnings(config, plan, options.workers)) log(`warning: ${line}`);
     const previous = await readPrevious(paths);
     let resume: ResumeEvent | null = null;
     if (previous) {
@@ -97,7 +98,7 @@ export async function startExperiment(
     }
     const index = CheckpointIndex.from(paths.root, experiment, entries, now);
     await index.save();
-    const finished = await finishedIterations(paths, index, windows, log);
+    const finished = await finishedIterations(paths, index, plan.windows, log);
     if (resume) resume.finishedIterations = [...finished.keys()];
     return { lock, index, finished, previous, resume, movedTo, seed: seedInUse(previous, config, experiment, log) };
   } catch (err) {
