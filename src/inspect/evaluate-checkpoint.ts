@@ -15,6 +15,7 @@ import { buyAndHold, runPolicy } from '../training/evaluate.js';
 import { marketView } from '../env/market.js';
 import type { Metrics } from '../analysis/metrics.js';
 import { layout } from '../store/layout.js';
+import { parseInstant } from '../util/instant.js';
 
 export interface EvaluateOptions {
   /** Another CSV to run on (default: the experiment's data file). */
@@ -89,9 +90,9 @@ function resolveRow(value: string | number | undefined, dates: string[] | null, 
   if (value === undefined) return fallback;
   if (typeof value === 'number' || /^\d+$/.test(value)) return Number(value);
   if (!dates) throw new UsageError(`${flag} ${value}: the data has no date column; give a row number`);
-  const t = Date.parse(value);
+  const t = parseInstant(value);
   if (!Number.isFinite(t)) throw new UsageError(`${flag} ${value}: expected a row number or a date such as 2015-01-02`);
-  const row = dates.findIndex((d) => Date.parse(d) >= t);
+  const row = dates.findIndex((d) => parseInstant(d) >= t);
   return row < 0 ? dates.length : row;
 }
 
