@@ -9,6 +9,8 @@ export type FeatureSpec =
 export interface SqlFeature {
   name: string;
   sql: string;
+  /** Its place in the config's features list, which messages name (default: its place among the SQL ones). */
+  at?: number;
 }
 
 const DEFAULT_WINDOW = { volatility: 20, rsi: 14, smaRatio: 20 } as const;
@@ -28,7 +30,7 @@ export function featureSpecs(features: FeaturesConfig): FeatureSpec[] {
 
 /** The SQL expressions among a config's features, which DuckDB computes when the data is loaded. */
 export function sqlFeatures(features: FeaturesConfig): SqlFeature[] {
-  return featureSpecs(features).flatMap((s) => (s.kind === 'sql' ? [{ name: s.name, sql: s.sql }] : []));
+  return featureSpecs(features).flatMap((s, at) => (s.kind === 'sql' ? [{ name: s.name, sql: s.sql, at }] : []));
 }
 
 /** Rows before the built-ins are all defined (SQL features say theirs only once computed). */

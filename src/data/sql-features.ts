@@ -38,8 +38,12 @@ export async function runFeatureChain(
   after?: (k: number, table: string) => Promise<void>,
 ): Promise<string> {
   const tables: string[] = [];
+  const columns = new Set((await engine.rows(`DESCRIBE ${source}`)).map((r) => String(r.column_name).toLowerCase()));
   for (const [k, feature] of features.entries()) {
-    const where = `features[${k}] (${feature.name})`;
+    const where = `features[${feature.at ?? k}] (${feature.name})`;
+    if (columns.has(feature.name.toLowerCase())) {
+      throw new ConfigError([`${where}: the data has a column of that name, which an expression could not tell apart from the feature; name the feature otherwise (e.g. ${feature.name}_feature)`]);
+    }
     const to = `${prefix}_${k}`;
     // Only the earlier features it names are joined in: each join holds a hash table of the whole panel.
     const used = tables.filter((_, j) => mentions(feature.sql, features[j].name));

@@ -105,4 +105,10 @@ describe('features as SQL over the panel', () => {
       `${path}: feature gappy is empty (NULL or NaN) on 2021-02-01 of BBB after its first value on 2021-01-04; a feature must have a value on every bar after its warm-up`,
     );
   });
+
+  test.each(['close', 'Volume', 'symbol', 'date'])('a feature named like a column of the data (%s) is refused naming it and how to fix it', async (name) => {
+    const error = await failure(load([{ name, sql: 'close / lag(close, 1) OVER w - 1' }]));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.message).toContain(`features[0] (${name}): the data has a column of that name`);
+  });
 });
