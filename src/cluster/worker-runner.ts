@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { DelayedError, UnrecoverableError, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import { selectBackend } from '../backend/select-backend.js';
-import { InterruptedError, JobRefusedError } from '../errors/index.js';
+import { ConfigError, InterruptedError, JobRefusedError } from '../errors/index.js';
 import { createRunLogger, type LogRecord } from '../logging/logger.js';
 import { throttled } from '../logging/throttle.js';
 import { type RunConfigRecord } from '../records/index.js';
@@ -94,9 +94,10 @@ export async function runClusterWorker(options: ClusterWorkerOptions): Promise<{
       checkLoadedData(payload, data.value, recorded);
       return { payload, data: data.value };
     } catch (err) {
-      if (!(err instanceof JobRefusedError)) throw err;
-      say(err.message);
-      throw new UnrecoverableError(`JobRefusedError: ${err.message}`);
+      // A config the job carries (a feature that reaches for a file, say) fails the same on every worker: no retry.
+      if (!(err instanceof JobRefusedError || err instanceof ConfigError)) throw err;
+      say(`${err.name === 'ConfigError' ? `refused job ${job.id}: ` : ''}${err.message}`);
+      throw new UnrecoverableError(`${err.name}: ${err.message}`);
     }
   };
 
