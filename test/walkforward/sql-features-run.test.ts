@@ -1,7 +1,11 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataEngine, sqlString } from '../../src/data/engine.js';
+import { readRunLog } from '../../src/logging/run-log.js';
 import { readZip } from '../../src/store/zip-store.js';
-import { runCli } from '../helpers/cli.js';
+import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
+import { resultsFingerprint } from '../helpers/fingerprint.js';
+import { ownRedis, start, startWorker, stop } from '../cluster/cluster-helpers.js';
 import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { ar1Prices } from '../helpers/synthetic.js';
 import { tempDir } from '../helpers/temp.js';
@@ -31,23 +35,44 @@ const FEATURES = [
   { name: 'mom_rank', sql: 'rank() OVER (PARTITION BY date ORDER BY mom_10)' },
 ];
 
+/** The same panel as Parquet, written by DuckDB from the CSV (dates become DATE, numbers DOUBLE). */
+async function toParquet(csv: string, parquet: string): Promise<void> {
+  const engine = await DataEngine.open();
+  try {
+    await engine.run(`COPY (SELECT * FROM read_csv(${sqlString(csv)})) TO ${sqlString(parquet)} (FORMAT parquet)`);
+  } finally {
+    engine.close();
+  }
+}
+
 describe('a run on OHLCV input with features that mix built-ins and SQL', () => {
   const tmp = tempDir();
   afterAll(tmp.cleanup);
-
-  test('trains end to end, records the features in config.json and in every model, and evaluates a preserved model on them', async () => {
+  const redis = ownRedis();
+  const setup = () => {
     const data = join(tmp.dir, 'ohlcv.csv');
     ohlcv(data);
-    const exp = smallExperiment(tmp.dir, {
+    return smallExperiment(tmp.dir, {
       data: { path: data, symbol: 'AAA' },
       features: FEATURES,
       training: { timesteps: 600, evalFreq: 300 },
       selection: { minScore: -1000 },
+      saving: { nModelSaves: 30 },
     });
-    const run = await runCli(walkforwardArgs(exp, 'feat', '--quiet', '--no-charts'));
+  };
+  const args = (id: string, ...more: string[]) => walkforwardArgs(exp, id, '--quiet', '--no-charts', ...more);
+  let exp: ReturnType<typeof setup>;
+  let reference: Record<string, unknown>;
+  beforeAll(() => {
+    exp = setup();
+  });
+
+  test('trains end to end, records the features in config.json and in every model, and evaluates a preserved model on them', async () => {
+    const run = await runCli(args('feat', '--workers', '1'));
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const root = join(exp.resultsDir, 'feat');
+    reference = await resultsFingerprint(root);
     const recorded = JSON.parse(readFileSync(join(root, 'config.json'), 'utf8'));
     expect(recorded.config.features).toEqual(FEATURES);
     expect(recorded.data.symbol).toBe('AAA');
@@ -72,4 +97,40 @@ describe('a run on OHLCV input with features that mix built-ins and SQL', () => 
     const record = JSON.parse(readFileSync(join(root, 'checkpoints', `metrics_iter_${iteration}.json`), 'utf8'));
     expect(JSON.parse(evaluated.stdout).strategy.sharpe).toBeCloseTo(record.metrics.test.sharpe, 10);
   });
+  test('the same panel as Parquet gives byte-identical results', async () => {
+    const parquet = join(tmp.dir, 'ohlcv.parquet');
+    await toParquet(join(tmp.dir, 'ohlcv.csv'), parquet);
+    const run = await runCli(args('parquet', '--workers', '1', '--data', parquet));
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await resultsFingerprint(join(exp.resultsDir, 'parquet'))).toEqual(reference);
+  }, 120_000);
+
+  test('two worker threads, and a coordinator with a queue worker over Redis, give the same results', async () => {
+    const threads = await runCli(args('threads', '--workers', '2'));
+    expect({ code: threads.code, stderr: threads.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await resultsFingerprint(join(exp.resultsDir, 'threads'))).toEqual(reference);
+    const worker = startWorker(redis.url, exp.resultsDir);
+    try {
+      const queued = await start(args('queued', '--redis', redis.url)).done;
+      expect({ code: queued.code, stderr: queued.stderr }).toEqual({ code: 0, stderr: '' });
+    } finally {
+      await stop(worker);
+    }
+    expect(await resultsFingerprint(join(exp.resultsDir, 'queued'))).toEqual(reference);
+  }, 180_000);
+
+  test('a SIGKILL in the middle of training resumes to the same results', async () => {
+    // WFO_HOLD keeps the run at its first committed training checkpoint (iteration 1) until the kill lands.
+    const child = startCli(args('killed', '--workers', '1'), { env: { WFO_TRACE: '1', WFO_HOLD: 'training-checkpoint' }, compiled: true });
+    const closed = collect(child);
+    await waitForOutput(child, /trace phase=checkpoint-write iteration=1 step=\d+/);
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill('SIGKILL');
+    expect((await closed).signal).toBe('SIGKILL');
+    const resumed = await runCli(args('killed', '--workers', '1'));
+    expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: '' });
+    const log = await readRunLog(join(exp.resultsDir, 'killed', 'run.log'));
+    expect(log.filter((l) => l.event === 'resume').map((l) => l.iteration)).toEqual([1]);
+    expect(await resultsFingerprint(join(exp.resultsDir, 'killed'))).toEqual(reference);
+  }, 180_000);
 });
