@@ -54,6 +54,14 @@ const variants: Record<string, string[]> = {
   anchored: ['windows.mode=anchored'],
   'eval-2k': ['training.evalFreq=2000'],
   'net-64x64': ['agent.layers=[64,64]'],
+  // Issue 24: what five returns cannot show, the log price's distance from its 60-bar mean, and the 20-bar volatility.
+  'distance-volatility': [
+    `features=${JSON.stringify([
+      { name: 'returns' },
+      { name: 'volatility', window: 20 },
+      { name: 'distance_from_mean', sql: 'ln(close) - avg(ln(close)) OVER (w ROWS 59 PRECEDING)' },
+    ])}`,
+  ],
   'before-this-study': [
     'env.lookback=30',
     'agent.layers=[128,128]',
