@@ -47,6 +47,11 @@ const SPECS: SampleSpec[] = [
   { name: 'cleanup', argv: ['cleanup', '--experiment', 'quick', '--keep-last', '1', '--no-keep-best', '--dry-run'], experiment: true },
   { name: 'verify', argv: ['verify', '--experiment', 'quick'], experiment: true },
   { name: 'synth', argv: ['synth', '--kind', 'ar1', '--phi', '0.2', '--bars', '4000', '--seed', '1', '--out', '/tmp/ar1.csv'], experiment: false },
+  {
+    name: 'synth-panel',
+    argv: ['synth', '--kind', 'ou', '--symbols', '5', '--bars', '2000', '--seed', '1', '--out', '/tmp/panel.csv'],
+    experiment: false,
+  },
 ];
 
 export const sampleNames = SPECS.map((s) => s.name);

@@ -1,19 +1,15 @@
-import { createHash } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { basename } from 'node:path';
 import { z } from 'zod';
-import { stageFile } from '../store/atomic-file.js';
-import { refuseNonRegular } from '../util/regular-file.js';
 import type { Metrics } from '../analysis/metrics.js';
 import type { EnvSettings } from '../env/trading-env.js';
 import { validated } from '../store/json-file.js';
 import { FORMAT_VERSION, metricsSchema } from '../records/index.js';
 import { generateSynthetic, syntheticCsvChunks, type GenerateOptions, type SyntheticParams, type SyntheticSeries } from '../data/synthetic/index.js';
 import { ORACLE_RULE, oracleSharpe, type OracleResult } from './oracle.js';
+import { commitCsvAndSidecar, refuseOutputs, sidecarPath } from './csv-and-sidecar.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 
-const paramsSchema = z.discriminatedUnion('kind', [
+export const paramsSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ar1'), phi: finite, sigma: finite, drift: finite }),
   z.object({ kind: z.literal('regime'), phi: finite, switchProb: finite, sigma: finite }),
   z.object({ kind: z.literal('ou'), theta: finite, sigma: finite, meanPrice: finite }),
@@ -59,11 +55,6 @@ export interface SyntheticMarketFile {
   sidecar: SyntheticSidecar;
 }
 
-/** The sidecar's path for a CSV path. */
-export function sidecarPath(csvPath: string): string {
-  return `${csvPath}.json`;
-}
-
 /**
  * Draws a synthetic market, writes it as a CSV the loader reads, then `<csvPath>.json` with the generator's
  * parameters, the seed and the oracle's figures after the given costs. The CSV is streamed to its temporary file in
@@ -74,27 +65,11 @@ export function sidecarPath(csvPath: string): string {
 export async function writeSyntheticMarket(csvPath: string, options: SyntheticMarketOptions): Promise<SyntheticMarketFile> {
   const { params, env, band, ...generate } = options;
   const path = sidecarPath(csvPath);
-  const hint = 'choose another --out';
-  await refuseNonRegular(csvPath, hint);
-  await refuseNonRegular(path, hint);
+  await refuseOutputs(csvPath);
   const series = generateSynthetic(params, generate);
   const oracle = oracleSharpe(series, series.params, env, { band, periodsPerYear: series.periodsPerYear });
-  const hash = createHash('sha256');
-  let header = '';
-  const csv = await stageFile(
-    csvPath,
-    async (handle) => {
-      for (const chunk of syntheticCsvChunks(series)) {
-        header ||= chunk.slice(0, chunk.indexOf('\n'));
-        hash.update(chunk);
-        await handle.write(chunk);
-      }
-    },
-    { hint },
-  );
-  let sidecar: SyntheticSidecar;
-  try {
-    const { data, text } = validated(path, syntheticSidecarSchema, {
+  const sidecar = await commitCsvAndSidecar(csvPath, syntheticCsvChunks(series), (csv) =>
+    validated(path, syntheticSidecarSchema, {
       formatVersion: FORMAT_VERSION,
       generator: {
         params: series.params,
@@ -105,7 +80,7 @@ export async function writeSyntheticMarket(csvPath: string, options: SyntheticMa
         endDate: series.dates[series.bars - 1],
         periodsPerYear: series.periodsPerYear,
       },
-      csv: { file: basename(csvPath), sha256: hash.digest('hex'), columns: header.split(',') },
+      csv,
       oracle: {
         rule: ORACLE_RULE,
         band: oracle.band,
@@ -115,31 +90,18 @@ export async function writeSyntheticMarket(csvPath: string, options: SyntheticMa
         metrics: finiteMetrics(oracle.metrics),
       },
       buyAndHold: finiteMetrics(oracle.buyAndHold),
-    });
-    sidecar = data;
-    const staged = await stageFile(path, (handle) => handle.writeFile(text), { hint });
-    await csv.commit().catch(async (err) => {
-      await staged.discard();
-      throw err;
-    });
-    // The CSV is ours now: without its sidecar it must not stay.
-    await staged.commit().catch(async (err) => {
-      await rm(csvPath, { force: true });
-      throw err;
-    });
-  } finally {
-    await csv.discard();
-  }
+    }),
+  );
   return { csvPath, sidecarPath: path, series, oracle, sidecar };
 }
 
-const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
+export const finiteOrNull = (x: number | null) => (x !== null && Number.isFinite(x) ? x : null);
 
 /**
  * Metrics with every figure that left the range of a double (the oracle's wealth compounded over a long series
  * overflows) as null, with the reason, as the metrics give undefined figures.
  */
-function finiteMetrics(m: Metrics): Metrics {
+export function finiteMetrics(m: Metrics): Metrics {
   const out = { ...m, nullReasons: { ...m.nullReasons } };
   for (const [key, value] of Object.entries(m)) {
     if (typeof value === 'number' && !Number.isFinite(value)) {

@@ -2,10 +2,18 @@ import { lstatSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors/index.js';
-import { syntheticKinds, syntheticProblems, type SyntheticKind, type SyntheticParams } from '../../data/synthetic/index.js';
-import { num } from '../format.js';
-import { positionsLabel, tradingPositions } from '../../env/spaces.js';
+import {
+  MAX_SYMBOLS,
+  syntheticKinds,
+  syntheticPanelProblems,
+  syntheticProblems,
+  type SyntheticKind,
+  type SyntheticParams,
+} from '../../data/synthetic/index.js';
+import { syntheticMarketText, syntheticPanelText } from '../synth-display.js';
 import { entryKind } from '../../util/regular-file.js';
+import { parseWholeNumber } from '../../util/whole-number.js';
+import type { EnvSettings } from '../../env/trading-env.js';
 
 type Args = {
   kind: SyntheticKind;
@@ -25,6 +33,8 @@ type Args = {
   longOnly: boolean;
   out: string;
   json: boolean;
+  /** Declared as a string so that `--symbols abc` reaches parseWholeNumber as written (yargs makes NaN of it). */
+  symbols?: string;
 };
 
 /** Which kinds each process flag applies to; a flag given for another kind is a usage error, not silently ignored. */
@@ -50,7 +60,15 @@ export const synthCommand: CommandModule<object, Args> = {
         demandOption: true,
         describe: 'Process: ar1, regime (trend/reversal switch) or ou (mean-reverting log price)',
       })
-      .option('out', { type: 'string', demandOption: true, describe: 'CSV to write (date,close[,regime]); the sidecar goes to <out>.json' })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'CSV to write (date,close[,regime]; with --symbols a long-format panel); the sidecar goes to <out>.json',
+      })
+      .option('symbols', {
+        type: 'string',
+        describe: `A panel of this many symbols (1 to ${MAX_SYMBOLS}), each its own process: long format date,symbol,open,high,low,close,volume[,regime]`,
+      })
       .option('bars', { type: 'number', default: 4000, describe: 'Rows (at least 10)' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed; the same seed and parameters give the same bytes' })
       .option('phi', {
@@ -75,34 +93,43 @@ export const synthCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const params = paramsFromArgs(args);
     const generate = { bars: args.bars, seed: args.seed, startPrice: args.startPrice, startDate: args.startDate };
-    const problems = [...syntheticProblems(params, generate, flag), ...oracleProblems(args), ...outProblems(args.out)];
+    const symbols =
+      args.symbols === undefined ? undefined : parseWholeNumber('--symbols', args.symbols, { min: 1, max: MAX_SYMBOLS, unit: 'symbols' });
+    const processProblems =
+      symbols === undefined ? syntheticProblems(params, generate, flag) : syntheticPanelProblems(params, { ...generate, symbols }, flag);
+    const problems = [...processProblems, ...oracleProblems(args), ...outProblems(args.out)];
     if (problems.length) throw new UsageError(problems.join('; '));
-    const { writeSyntheticMarket } = await import('../../markets/synthetic-file.js');
     const env = { allowShort: !args.longOnly, costBps: args.costBps, slippageBps: args.slippageBps };
     const band = args.bandBps === undefined ? undefined : args.bandBps / 1e4;
+    if (symbols !== undefined) return synthPanel(args, { params, env, band, symbols, ...generate });
+    const { writeSyntheticMarket } = await import('../../markets/synthetic-file.js');
     const written = await writeSyntheticMarket(args.out, { params, env, band, ...generate });
     if (args.json) {
       process.stdout.write(JSON.stringify(written.sidecar, null, 2) + '\n');
       return;
     }
-    const { generator, oracle, buyAndHold } = written.sidecar;
-    const shown = Object.entries(generator.params)
-      .filter(([k]) => k !== 'kind')
-      .map(([k, v]) => `${k}=${Number((v as number).toPrecision(6))}`)
-      .join(' ');
-    const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
-    process.stdout.write(
-      [
-        `Wrote ${written.csvPath}: ${generator.bars} rows ${generator.startDate}..${generator.endDate}, ${args.kind} ${shown}, seed ${generator.seed}`,
-        `Oracle after ${env.costBps + env.slippageBps} bps per unit traded (${positionsLabel(tradingPositions(env))}, no-trade band ${num(oracle.band * 1e4, 1)} bps): ` +
-          `sharpe ${num(oracle.sharpe)}${oracle.sharpe === null ? ` (${oracle.metrics.nullReasons.sharpe}: the forecast never clears the band)` : ''}, ` +
-          `total return ${pct(oracle.totalReturn)}${oracle.totalReturn === null ? ` (${oracle.metrics.nullReasons.totalReturn})` : ''} over ${oracle.metrics.bars} bars, turnover ${num(oracle.metrics.turnover, 2)} per bar`,
-        `Buy-and-hold: sharpe ${num(buyAndHold.sharpe)}, total return ${pct(buyAndHold.totalReturn)}`,
-        `Sidecar: ${written.sidecarPath}`,
-      ].join('\n') + '\n',
-    );
+    process.stdout.write(syntheticMarketText(written.sidecar, { csvPath: written.csvPath, sidecarPath: written.sidecarPath }, env));
   },
 };
+
+type PanelRequest = {
+  params: SyntheticParams;
+  env: EnvSettings;
+  band?: number;
+  symbols: number;
+  bars: number;
+  seed: number;
+  startPrice: number;
+  startDate: string;
+};
+
+/** --symbols: writes the panel and prints each symbol's oracle and the equal-weight panel of them. */
+async function synthPanel(args: Args, request: PanelRequest): Promise<void> {
+  const { writeSyntheticPanel } = await import('../../markets/synthetic-panel-file.js');
+  const written = await writeSyntheticPanel(args.out, request);
+  if (args.json) process.stdout.write(JSON.stringify(written.sidecar, null, 2) + '\n');
+  else process.stdout.write(syntheticPanelText(written.sidecar, { csvPath: written.csvPath, sidecarPath: written.sidecarPath }, request.env));
+}
 
 function paramsFromArgs(args: Args): SyntheticParams {
   if (!syntheticKinds.includes(args.kind)) throw new UsageError(`--kind: got ${args.kind}; expected one of ${syntheticKinds.join(', ')}`);
