@@ -42,6 +42,7 @@ const index = forwardingIndex(experimentPaths(config.resultsDir, experiment).roo
 
 await selectBackend(config.backend);
 const data = await loadRunData(config);
+post({ type: 'loaded' });
 let ctx: RunContext | null = null;
 let charts: ChartWriter | null = null;
 /** Plots of the iteration in progress go to the main thread, which hands them to whichever worker is free. */

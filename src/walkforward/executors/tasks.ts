@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../logging/logger.js';
 import type { ChartJob } from '../../report/chart-jobs.js';
-import type { WorkerData } from './worker-messages.js';
+import type { FromWorker, WorkerData } from './worker-messages.js';
 
 export type Task = { kind: 'iteration'; iteration: number } | { kind: 'chart'; job: ChartJob };
 
@@ -12,6 +12,8 @@ export interface Lane {
   /** When the current task was handed out, and milliseconds spent on each kind of task. */
   since: number;
   busy: { iteration: number; chart: number };
+  /** Settles once the worker has loaded the data, or has stopped: terminated inside DuckDB's native load, it would abort the process. */
+  loaded: Promise<void>;
 }
 
 /**
@@ -40,12 +42,19 @@ export class TaskQueue {
 /** Starts `size` worker threads on the iteration worker, each given the run's data. */
 export function spawnLanes(size: number, data: WorkerData): Lane[] {
   const entry = workerEntry();
-  return Array.from({ length: size }, () => ({
-    worker: new Worker(entry.url, { workerData: data, execArgv: entry.execArgv }),
-    task: null,
-    since: 0,
-    busy: { iteration: 0, chart: 0 },
-  }));
+  return Array.from({ length: size }, () => {
+    const worker = new Worker(entry.url, { workerData: data, execArgv: entry.execArgv });
+    const loaded = new Promise<void>((resolve) => {
+      const onMessage = (m: FromWorker) => {
+        if (m.type !== 'loaded') return;
+        worker.off('message', onMessage);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', () => resolve());
+    });
+    return { worker, task: null, since: 0, busy: { iteration: 0, chart: 0 }, loaded };
+  });
 }
 
 /** The run.log line of each worker as the pool stops: how long it was busy with iterations and plots. */

@@ -23,6 +23,7 @@ export type ToWorker =
   | { type: 'abort'; reason: string };
 
 export type FromWorker =
+  | { type: 'loaded' }
   | ({ type: 'index'; id: number } & IndexOp)
   | { type: 'log'; record: LogRecord }
   | { type: 'progress'; state: ProgressState }

@@ -111,7 +111,7 @@ export class WorkerPool implements IterationExecutor {
     await this.conditions.until(() => !this.lanes.some((l) => l.task)).catch(() => undefined);
     this.closed = true;
     if (this.ctx) logStops(this.lanes, this.ctx.logger);
-    await Promise.all(this.lanes.map((lane) => lane.worker.terminate()));
+    await Promise.all(this.lanes.map(async (lane) => lane.loaded.then(() => lane.worker.terminate())));
   }
 
   private nextTask(): Task | undefined {
