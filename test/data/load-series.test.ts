@@ -2,6 +2,7 @@ import { loadPriceSeries } from '../../src/data/load-series.js';
 import { DataError } from '../../src/errors/index.js';
 import { sha256 } from '../../src/util/hash.js';
 import { tempDir, writeFile } from '../helpers/temp.js';
+import { failure } from '../helpers/failure.js';
 
 const options = { priceColumn: 'close', dateColumn: 'date', fillMissing: 'none' as 'none' | 'ffill' };
 
@@ -9,14 +10,6 @@ describe('loadPriceSeries', () => {
   const tmp = tempDir();
   afterAll(tmp.cleanup);
   const load = (text: string, extra: Partial<typeof options> = {}) => loadPriceSeries({ ...options, ...extra, path: writeFile(tmp.dir, 'prices.csv', text) });
-  const failure = async (promise: Promise<unknown>): Promise<Error> => {
-    try {
-      await promise;
-    } catch (err) {
-      return err as Error;
-    }
-    throw new Error('expected the load to fail');
-  };
 
   test('reads numeric columns into typed arrays, case-insensitively, with dates and the file hash', async () => {
     const s = await load('Date,Open,Close,Symbol\n2020-01-01,1,10,X\n2020-01-02,2,11,X\n2020-01-03,3,12,X\n');

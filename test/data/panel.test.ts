@@ -5,6 +5,7 @@ import { DataEngine, sqlString } from '../../src/data/engine.js';
 import { loadPriceSeries, type LoadOptions } from '../../src/data/load-series.js';
 import { DataError } from '../../src/errors/index.js';
 import { tempDir, writeFile } from '../helpers/temp.js';
+import { failure } from '../helpers/failure.js';
 
 const base = { priceColumn: 'close', dateColumn: 'date', fillMissing: 'none' as const };
 
@@ -30,14 +31,6 @@ async function toParquet(csv: string, parquet: string, select = '*', where = 'tr
   }
 }
 
-const failure = async (promise: Promise<unknown>): Promise<Error> => {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected the load to fail');
-};
 
 describe('panels: long format, several files, CSV and Parquet', () => {
   const tmp = tempDir();

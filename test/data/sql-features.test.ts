@@ -4,6 +4,7 @@ import { computeFeatures } from '../../src/data/features.js';
 import { loadPriceSeries } from '../../src/data/load-series.js';
 import { ConfigError, DataError } from '../../src/errors/index.js';
 import { tempDir, writeFile } from '../helpers/temp.js';
+import { failure } from '../helpers/failure.js';
 
 /** Three instruments of OHLCV over 80 business days, each its own smooth path, so every value is known in closed form. */
 function panel(): string {
@@ -24,14 +25,6 @@ describe('features as SQL over the panel', () => {
   const path = writeFile(tmp.dir, 'ohlcv.csv', panel());
   const load = (features: Array<{ name: string; sql: string }>, symbol = 'BBB') =>
     loadPriceSeries({ path, priceColumn: 'close', dateColumn: 'date', fillMissing: 'none', symbol, features });
-  const failure = async (promise: Promise<unknown>): Promise<Error> => {
-    try {
-      await promise;
-    } catch (err) {
-      return err as Error;
-    }
-    throw new Error('expected the load to fail');
-  };
 
   test("the issue's examples compute what they say, per instrument, over the instrument's own bars", async () => {
     const s = await load([
