@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { DataEngine, sqlString } from '../src/data/engine.js';
 import { loadPriceSeries } from '../src/data/load-series.js';
 import { Rng } from '../src/random/rng.js';
+import { peakRssMiB } from '../src/util/peak-rss.js';
 
 const FEATURES = [
   { name: 'ret_1', sql: 'ln(close / lag(close) OVER w)' },
@@ -49,9 +50,7 @@ async function probe(path: string, withFeatures: boolean): Promise<void> {
     gateCuts: withFeatures ? (rows) => [Math.floor(rows * 0.3), Math.floor(rows * 0.6), rows - 2] : undefined,
   });
   const seconds = (performance.now() - start) / 1000;
-  process.stdout.write(
-    `${JSON.stringify({ rows: s.rows, features: Object.keys(s.features).length, seconds, peakRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`,
-  );
+  process.stdout.write(`${JSON.stringify({ rows: s.rows, features: Object.keys(s.features).length, seconds, peakRssMiB: peakRssMiB() })}\n`);
 }
 
 function writePanel(csv: string, symbols: number, bars: number): Promise<void> {

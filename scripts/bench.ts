@@ -22,6 +22,7 @@ import { TradingEnv } from '../src/env/trading-env.js';
 import { Rng } from '../src/random/rng.js';
 import { trainAgent, type PhaseTimes } from '../src/training/train-loop.js';
 import { marketView } from '../src/env/market.js';
+import { peakRssMiB } from '../src/util/peak-rss.js';
 
 const { values } = parseArgs({
   options: {
@@ -87,7 +88,7 @@ async function runOurs(): Promise<Figures> {
     updates_per_s: round(agent.numUpdates / seconds, 1),
     ms_per_update: round(times.training / agent.numUpdates, 3),
     ms_per_action: round(msPerAction, 4),
-    peak_rss_mb: round(process.resourceUsage().maxRSS / 1024, 1),
+    peak_rss_mb: round(peakRssMiB(), 1),
     replay_bytes_per_transition: agent.replay.bytesPerTransition,
     replay_bytes_limit: 2 * env.obsDim * 4 + 16,
   };

@@ -4,6 +4,7 @@
  * A child keeps the figure free of what jest itself holds.
  */
 import { readZip } from '../../src/store/zip-store.js';
+import { peakRssMiB } from '../../src/util/peak-rss.js';
 
 const [path] = process.argv.slice(2);
 const start = performance.now();
@@ -16,4 +17,4 @@ try {
   name = (err as Error).name;
 }
 const seconds = (performance.now() - start) / 1000;
-process.stdout.write(`${JSON.stringify({ name, message, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.stdout.write(`${JSON.stringify({ name, message, seconds, maxRssMiB: peakRssMiB() })}\n`);
