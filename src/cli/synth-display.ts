@@ -38,18 +38,23 @@ export function syntheticMarketText(sidecar: SyntheticSidecar, paths: WrittenPat
 
 /** What `wfo synth --symbols` prints: the file, each symbol's process and oracle, the equal-weight panel of the oracles. */
 export function syntheticPanelText(sidecar: SyntheticPanelSidecar, paths: WrittenPaths, env: EnvSettings): string {
-  const { generator, oracle, symbols, csv } = sidecar;
+  const { generator, oracle, symbols, csv, buyAndHold } = sidecar;
+  const factor =
+    generator.factor.sigma > 0
+      ? `, common factor sigma ${Number(generator.factor.sigma.toPrecision(6))} per bar (seed ${generator.factor.seed})`
+      : '';
   const width = Math.max(...symbols.map((s) => s.symbol.length));
   const sharpe = (x: number | null) => (x === null ? 'n/a (never trades)' : num(x));
   return (
     [
-      `Wrote ${paths.csvPath}: ${generator.symbols} symbols x ${generator.bars} rows ${generator.startDate}..${generator.endDate} (${csv.columns.join(',')}), ${generator.kind}, seed ${generator.seed}`,
+      `Wrote ${paths.csvPath}: ${generator.symbols} symbols x ${generator.bars} rows ${generator.startDate}..${generator.endDate} (${csv.columns.join(',')}), ${generator.kind}${generator.sameParams ? ' (same parameters)' : ''}, seed ${generator.seed}${factor}`,
       `Oracle of each symbol ${oracleTerms(env, oracle.band)}:`,
       ...symbols.map(
         (s) =>
           `  ${s.symbol.padEnd(width)} ${shownParams(s.params)}, seed ${s.seed}: sharpe ${sharpe(s.oracle.sharpe)}, total return ${pct(s.oracle.totalReturn)}; buy-and-hold sharpe ${num(s.buyAndHold.sharpe)}`,
       ),
       `Equal-weight panel of the ${generator.symbols} oracles: sharpe ${sharpe(oracle.panel.sharpe)}, total return ${pct(oracle.panel.totalReturn)} over ${oracle.panel.bars} bars`,
+      `Equal-weight buy-and-hold of the ${generator.symbols} symbols: sharpe ${num(buyAndHold.sharpe)}, total return ${pct(buyAndHold.totalReturn)}`,
       `Sidecar: ${paths.sidecarPath}`,
     ].join('\n') + '\n'
   );

@@ -28,6 +28,11 @@ export interface OracleOptions {
   periodsPerYear?: number;
   /** Annual. Default 0. */
   riskFreeRate?: number;
+  /**
+   * The expected next-bar log return of each row, when the process's own cannot be read off the prices (a panel's
+   * symbol with a common factor: see data/synthetic/factor.ts). Default: syntheticForecast of the prices.
+   */
+  forecast?: Float64Array;
 }
 
 export interface OracleResult {
@@ -40,6 +45,8 @@ export interface OracleResult {
   metrics: Metrics;
   /** Buy-and-hold on the same bars and costs (one entry cost). */
   buyAndHold: Metrics;
+  /** Its per-bar positions and returns. */
+  buyAndHoldRun: SegmentRun;
   /** Per-bar positions and returns after costs, from the real TradingEnv. */
   run: SegmentRun;
 }
@@ -61,7 +68,8 @@ export function oracleSharpe(series: ObservedMarket, params: SyntheticParams, en
   if (!(band >= 0)) throw new RangeError(`band: got ${band}; expected a number >= 0`);
   const periodsPerYear = options.periodsPerYear ?? DEFAULT_PERIODS_PER_YEAR;
   const resolved = resolveSyntheticParams(params, { startPrice: series.price[0], periodsPerYear });
-  const forecast = syntheticForecast(series, resolved, periodsPerYear);
+  const forecast = options.forecast ?? syntheticForecast(series, resolved, periodsPerYear);
+  if (forecast.length !== series.price.length) throw new RangeError(`forecast: ${forecast.length} rows for ${series.price.length} prices`);
   const market = oracleMarket(series.price);
   const n = series.price.length;
   const metricOptions = { periodsPerYear, riskFreeRate: options.riskFreeRate ?? 0 };
@@ -79,6 +87,7 @@ export function oracleSharpe(series: ObservedMarket, params: SyntheticParams, en
     band,
     metrics: run.metrics,
     buyAndHold: hold.metrics,
+    buyAndHoldRun: hold,
     run,
   };
 }

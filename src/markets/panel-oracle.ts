@@ -1,11 +1,14 @@
 import { computeMetrics, type Metrics } from '../analysis/metrics.js';
 import type { EnvSettings } from '../env/trading-env.js';
-import type { SyntheticPanel } from '../data/synthetic/index.js';
+import { ownForecast, type SyntheticPanel } from '../data/synthetic/index.js';
 import { oracleSharpe, type OracleOptions } from './oracle.js';
 
 /** What the panel's figure means. */
 export const PANEL_ORACLE_RULE =
   "equal weight: each bar's return is the mean of the symbols' oracle returns after costs (each oracle trades its own symbol, as the one-series oracle does)";
+/** What the panel's buy-and-hold means. */
+export const PANEL_BUY_AND_HOLD_RULE =
+  "equal weight: each bar's return is the mean of the symbols' buy-and-hold returns (weights held at 1/N, each symbol bought once at the cost)";
 
 export interface SymbolOracle {
   symbol: string;
@@ -19,34 +22,64 @@ export interface PanelOracles {
   symbols: SymbolOracle[];
   /** The equal-weight panel of the oracles; its positions are the mean position, so only its return figures mean much. */
   panel: Metrics;
+  /** The equal-weight buy-and-hold of the symbols, on the same bars. */
+  panelBuyAndHold: Metrics;
+}
+
+/** Sums per-bar series as they come and gives their mean. */
+class BarMeans {
+  private sums: Float64Array[] = [];
+  private count = 0;
+
+  add(...series: Float64Array[]): void {
+    if (!this.count) this.sums = series.map((s) => new Float64Array(s.length));
+    series.forEach((s, k) => s.forEach((x, i) => (this.sums[k][i] += x)));
+    this.count++;
+  }
+
+  means(): Float64Array[] {
+    return this.sums.map((sum) => sum.map((x) => x / this.count));
+  }
 }
 
 /**
  * The oracle of every symbol of a panel (oracleSharpe on its close and known process) and of the equal-weight panel of
- * them. The per-bar returns are summed as they come, so one symbol's run is held at a time.
+ * them, beside the equal-weight buy-and-hold. With a common factor, each oracle trades the close (factor included) on
+ * its own process's expected return (ownForecast): the factor has mean 0 and forecasts nothing. The per-bar returns are
+ * summed as they come, so one symbol's run is held at a time.
  */
-export function panelOracles(panel: SyntheticPanel, env: EnvSettings, options: Omit<OracleOptions, 'periodsPerYear'> = {}): PanelOracles {
+export function panelOracles(
+  panel: SyntheticPanel,
+  env: EnvSettings,
+  options: Omit<OracleOptions, 'periodsPerYear' | 'forecast'> = {},
+): PanelOracles {
   const periodsPerYear = panel.symbols[0].series.periodsPerYear;
-  let sumReturns = new Float64Array(0);
-  let sumPositions = new Float64Array(0);
+  const oracles = new BarMeans();
+  const holds = new BarMeans();
   let band = NaN;
   const symbols: SymbolOracle[] = [];
-  for (const { symbol, series } of panel.symbols) {
-    const { run, metrics, buyAndHold, band: used } = oracleSharpe(series, series.params, env, { ...options, periodsPerYear });
-    if (!symbols.length) {
-      sumReturns = new Float64Array(run.returns.length);
-      sumPositions = new Float64Array(run.positions.length);
-    }
-    for (let i = 0; i < sumReturns.length; i++) {
-      sumReturns[i] += run.returns[i];
-      sumPositions[i] += run.positions[i];
-    }
+  for (const { symbol, series, close } of panel.symbols) {
+    const forecast = panel.factor.returns ? ownForecast(series) : undefined;
+    const market = { price: close, regime: series.regime };
+    const {
+      run,
+      metrics,
+      buyAndHold,
+      buyAndHoldRun,
+      band: used,
+    } = oracleSharpe(market, series.params, env, { ...options, periodsPerYear, forecast });
+    oracles.add(run.returns, run.positions);
+    holds.add(buyAndHoldRun.returns, buyAndHoldRun.positions);
     band = used;
     symbols.push({ symbol, oracle: metrics, buyAndHold });
   }
-  const n = symbols.length;
-  const meanReturns = sumReturns.map((x) => x / n);
-  const meanPositions = sumPositions.map((x) => x / n);
-  const panelMetrics = computeMetrics(meanReturns, meanPositions, { periodsPerYear, riskFreeRate: options.riskFreeRate ?? 0 });
-  return { band, symbols, panel: panelMetrics };
+  const metricOptions = { periodsPerYear, riskFreeRate: options.riskFreeRate ?? 0 };
+  const [meanReturns, meanPositions] = oracles.means();
+  const [holdReturns, holdPositions] = holds.means();
+  return {
+    band,
+    symbols,
+    panel: computeMetrics(meanReturns, meanPositions, metricOptions),
+    panelBuyAndHold: computeMetrics(holdReturns, holdPositions, metricOptions),
+  };
 }

@@ -4,8 +4,11 @@ import type { EnvSettings } from '../env/trading-env.js';
 import { validated } from '../store/json-file.js';
 import { FORMAT_VERSION } from '../records/index.js';
 import {
+  FACTOR_RULE,
+  FACTOR_SEED_RULE,
   generateSyntheticPanel,
   PARAM_RULE,
+  SAME_PARAMS_RULE,
   SEED_RULE,
   syntheticKinds,
   syntheticPanelCsvChunks,
@@ -15,7 +18,7 @@ import {
 } from '../data/synthetic/index.js';
 import { ORACLE_RULE } from './oracle.js';
 import { commitCsvAndSidecar, refuseOutputs, sidecarPath } from './csv-and-sidecar.js';
-import { PANEL_ORACLE_RULE, panelOracles, type PanelOracles } from './panel-oracle.js';
+import { PANEL_BUY_AND_HOLD_RULE, PANEL_ORACLE_RULE, panelOracles, type PanelOracles } from './panel-oracle.js';
 import { finiteOrNull, paramsSchema } from './synthetic-file.js';
 
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
@@ -36,6 +39,9 @@ export const syntheticPanelSidecarSchema = z.object({
     periodsPerYear: finite,
     seedRule: z.string(),
     paramRule: z.string(),
+    sameParams: z.boolean(),
+    /** The common factor added to every symbol's log return; sigma 0 for none. */
+    factor: z.object({ sigma: finite, seed: z.number().int(), rule: z.string() }),
   }),
   csv: z.object({ file: z.string(), sha256: z.string(), columns: z.array(z.string()) }),
   oracle: z.object({
@@ -44,6 +50,8 @@ export const syntheticPanelSidecarSchema = z.object({
     env: z.object({ allowShort: z.boolean(), costBps: finite, slippageBps: finite }),
     panel: z.object({ rule: z.string(), bars: z.number().int(), sharpe: figure, totalReturn: figure, annualVolatility: figure, maxDrawdown: figure }),
   }),
+  /** The equal-weight buy-and-hold of the symbols on the oracle's bars and costs. */
+  buyAndHold: z.object({ rule: z.string(), bars: z.number().int(), sharpe: figure, totalReturn: figure }),
   symbols: z.array(
     z.object({
       symbol: z.string(),
@@ -74,7 +82,8 @@ export interface SyntheticPanelFile {
 
 /**
  * Draws a panel of synthetic markets (data/synthetic/panel.ts), writes it as a long-format CSV the loader reads, then
- * `<csvPath>.json` with each symbol's seed, parameters and oracle figures and the equal-weight panel of the oracles.
+ * `<csvPath>.json` with each symbol's seed, parameters and oracle figures, the common factor, the equal-weight panel
+ * of the oracles and the equal-weight buy-and-hold.
  * Written as the one-series market is: nothing is left behind by a failure, and a path that is not a regular file is
  * refused before anything is drawn.
  */
@@ -98,8 +107,10 @@ export async function writeSyntheticPanel(csvPath: string, options: SyntheticPan
         startDate: panel.dates[0],
         endDate: panel.dates[first.bars - 1],
         periodsPerYear: first.periodsPerYear,
-        seedRule: SEED_RULE,
-        paramRule: PARAM_RULE,
+        seedRule: panel.factor.returns ? FACTOR_SEED_RULE : SEED_RULE,
+        paramRule: panel.sameParams ? SAME_PARAMS_RULE : PARAM_RULE,
+        sameParams: panel.sameParams,
+        factor: { sigma: panel.factor.sigma, seed: panel.factor.seed, rule: FACTOR_RULE },
       },
       csv,
       oracle: {
@@ -114,6 +125,7 @@ export async function writeSyntheticPanel(csvPath: string, options: SyntheticPan
           maxDrawdown: finiteOrNull(oracles.panel.maxDrawdown),
         },
       },
+      buyAndHold: { rule: PANEL_BUY_AND_HOLD_RULE, bars: oracles.panelBuyAndHold.bars, ...returns(oracles.panelBuyAndHold) },
       symbols: panel.symbols.map(({ symbol, seed, ohlcvSeed, series }, i) => ({
         symbol,
         seed,

@@ -1,10 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadPriceSeries } from '../../src/data/load-series.js';
 import { generateSynthetic, type ResolvedParams } from '../../src/data/synthetic/index.js';
 import { syntheticPanelSidecarSchema, type SyntheticPanelSidecar } from '../../src/markets/synthetic-panel-file.js';
 import { deriveSeed } from '../../src/random/rng.js';
 import { runCli } from '../helpers/cli.js';
+import { barMeans, holdReturns, loadSymbol as load, oracleReturns, sharpe, totalReturn } from '../helpers/synth-oracle.js';
 import { tempDir } from '../helpers/temp.js';
 
 /**
@@ -13,7 +13,6 @@ import { tempDir } from '../helpers/temp.js';
  */
 const BARS = 400;
 const SYMBOLS = 7;
-const load = (path: string, symbol: string) => loadPriceSeries({ path, priceColumn: 'close', dateColumn: 'date', fillMissing: 'none', symbol });
 const readSidecar = (out: string): SyntheticPanelSidecar => syntheticPanelSidecarSchema.parse(JSON.parse(readFileSync(`${out}.json`, 'utf8')));
 const names = Array.from({ length: SYMBOLS }, (_, i) => `S0${i + 1}`);
 
@@ -24,36 +23,6 @@ const signal = { ar1: ['phi', 0.2], regime: ['phi', 0.3], ou: ['theta', 10] } as
 function processFlags(p: ResolvedParams): string[] {
   const flags = Object.entries(p).filter(([k]) => k !== 'kind');
   return flags.flatMap(([k, v]) => [`--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, String(v)]);
-}
-
-/**
- * The oracle's per-bar returns written out here, apart from src/markets/oracle.ts: at each close t >= 1 the expected
- * next log return of the known process; when it clears the band take its sign, else hold; earn position x the next
- * bar's simple return, less the cost rate per unit of position change.
- */
-function oracleReturns(close: Float64Array, regime: Float64Array | undefined, p: ResolvedParams, costRate: number): number[] {
-  const out: number[] = [];
-  let position = 0;
-  for (let t = 1; t < close.length - 1; t++) {
-    const r = Math.log(close[t] / close[t - 1]);
-    const expected =
-      p.kind === 'ar1'
-        ? p.drift + p.phi * (r - p.drift)
-        : p.kind === 'regime'
-          ? (1 - 2 * p.switchProb) * regime![t] * p.phi * r
-          : (Math.log(p.meanPrice) - Math.log(close[t])) * (1 - Math.exp(-p.theta / 252));
-    const next = Math.abs(expected) > costRate ? Math.sign(expected) : position;
-    out.push(next * (close[t + 1] / close[t] - 1) - costRate * Math.abs(next - position));
-    position = next;
-  }
-  return out;
-}
-
-/** mean / sd (n - 1) x sqrt(252), the Sharpe of the metrics with no risk-free rate. */
-function sharpe(r: number[]): number {
-  const mean = r.reduce((a, b) => a + b, 0) / r.length;
-  const sd = Math.sqrt(r.reduce((a, b) => a + (b - mean) ** 2, 0) / (r.length - 1));
-  return (mean / sd) * Math.sqrt(252);
 }
 
 describe('wfo synth --symbols', () => {
@@ -82,6 +51,7 @@ describe('wfo synth --symbols', () => {
 
       const [key, base] = signal[kind];
       const panelReturns: number[][] = [];
+      const panelHolds: number[][] = [];
       for (const [i, entry] of sidecar.symbols.entries()) {
         const index = i + 1;
         // The documented rules: a seed derived from --seed and the index, the signal parameter scaled in a cycle of 5.
@@ -106,11 +76,18 @@ describe('wfo synth --symbols', () => {
         const returns = oracleReturns(loaded.price, loaded.columns.regime, entry.params, 5e-4);
         expect(entry.oracle.sharpe).toBeCloseTo(sharpe(returns), 9);
         panelReturns.push(returns);
+        panelHolds.push(holdReturns(loaded.price, 5e-4));
       }
-      const panel = panelReturns[0].map((_, t) => panelReturns.reduce((sum, r) => sum + r[t], 0) / SYMBOLS);
+      const panel = barMeans(panelReturns);
       expect(sidecar.oracle.panel.bars).toBe(BARS - 2);
       expect(sidecar.oracle.panel.sharpe).toBeCloseTo(sharpe(panel), 9);
-      expect(sidecar.oracle.panel.totalReturn).toBeCloseTo(panel.reduce((wealth, r) => wealth * (1 + r), 1) - 1, 9);
+      expect(sidecar.oracle.panel.totalReturn).toBeCloseTo(totalReturn(panel), 9);
+      // No common factor unless asked, and the equal-weight buy-and-hold beside the oracles.
+      expect(sidecar.generator.factor.sigma).toBe(0);
+      const hold = barMeans(panelHolds);
+      expect(sidecar.buyAndHold.bars).toBe(BARS - 2);
+      expect(sidecar.buyAndHold.sharpe).toBeCloseTo(sharpe(hold), 9);
+      expect(sidecar.buyAndHold.totalReturn).toBeCloseTo(totalReturn(hold), 9);
       expect(r.stdout).toContain(`Equal-weight panel of the ${SYMBOLS} oracles: sharpe ${sharpe(panel).toFixed(3)}`);
       expect(r.stdout).toContain(`  S03 ${key}=${Number((base * 0.75).toPrecision(6))} `);
     },

@@ -1,5 +1,3 @@
-import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors/index.js';
 import {
@@ -11,7 +9,7 @@ import {
   type SyntheticParams,
 } from '../../data/synthetic/index.js';
 import { syntheticMarketText, syntheticPanelText } from '../synth-display.js';
-import { entryKind } from '../../util/regular-file.js';
+import { outProblems } from '../synth-out.js';
 import { parseWholeNumber } from '../../util/whole-number.js';
 import type { EnvSettings } from '../../env/trading-env.js';
 
@@ -35,6 +33,8 @@ type Args = {
   json: boolean;
   /** Declared as a string so that `--symbols abc` reaches parseWholeNumber as written (yargs makes NaN of it). */
   symbols?: string;
+  factorSigma?: number;
+  sameParams?: boolean;
 };
 
 /** Which kinds each process flag applies to; a flag given for another kind is a usage error, not silently ignored. */
@@ -69,6 +69,16 @@ export const synthCommand: CommandModule<object, Args> = {
         type: 'string',
         describe: `A panel of this many symbols (1 to ${MAX_SYMBOLS}), each its own process: long format date,symbol,open,high,low,close,volume[,regime]`,
       })
+      .option('factor-sigma', {
+        type: 'number',
+        describe:
+          "With --symbols, ar1/regime: sd per bar of a common market factor (normal, mean 0, no signal) added to every symbol's log return (default 0: none)",
+      })
+      .option('same-params', {
+        type: 'boolean',
+        describe:
+          'With --symbols: every symbol gets the parameters as given (default: the signal parameter scaled by 1, 0.875, 0.75, 0.625, 0.5 in turn)',
+      })
       .option('bars', { type: 'number', default: 4000, describe: 'Rows (at least 10)' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed; the same seed and parameters give the same bytes' })
       .option('phi', {
@@ -93,15 +103,18 @@ export const synthCommand: CommandModule<object, Args> = {
   handler: async (args) => {
     const params = paramsFromArgs(args);
     const generate = { bars: args.bars, seed: args.seed, startPrice: args.startPrice, startDate: args.startDate };
+    const panelOnly = panelFlagProblems(args);
+    if (panelOnly.length) throw new UsageError(panelOnly.join('; '));
     const symbols =
       args.symbols === undefined ? undefined : parseWholeNumber('--symbols', args.symbols, { min: 1, max: MAX_SYMBOLS, unit: 'symbols' });
+    const panel = { factorSigma: args.factorSigma, sameParams: args.sameParams };
     const processProblems =
-      symbols === undefined ? syntheticProblems(params, generate, flag) : syntheticPanelProblems(params, { ...generate, symbols }, flag);
+      symbols === undefined ? syntheticProblems(params, generate, flag) : syntheticPanelProblems(params, { ...generate, ...panel, symbols }, flag);
     const problems = [...processProblems, ...oracleProblems(args), ...outProblems(args.out)];
     if (problems.length) throw new UsageError(problems.join('; '));
     const env = { allowShort: !args.longOnly, costBps: args.costBps, slippageBps: args.slippageBps };
     const band = args.bandBps === undefined ? undefined : args.bandBps / 1e4;
-    if (symbols !== undefined) return synthPanel(args, { params, env, band, symbols, ...generate });
+    if (symbols !== undefined) return synthPanel(args, { params, env, band, symbols, ...panel, ...generate });
     const { writeSyntheticMarket } = await import('../../markets/synthetic-file.js');
     const written = await writeSyntheticMarket(args.out, { params, env, band, ...generate });
     if (args.json) {
@@ -117,6 +130,8 @@ type PanelRequest = {
   env: EnvSettings;
   band?: number;
   symbols: number;
+  factorSigma?: number;
+  sameParams?: boolean;
   bars: number;
   seed: number;
   startPrice: number;
@@ -143,6 +158,15 @@ function paramsFromArgs(args: Args): SyntheticParams {
   return { kind: 'ou', theta: args.theta, sigma: args.sigma, meanPrice: args.meanPrice };
 }
 
+/** --factor-sigma and --same-params shape a panel: without --symbols they would be ignored, so they are refused. */
+function panelFlagProblems(args: Args): string[] {
+  if (args.symbols !== undefined) return [];
+  const problems: string[] = [];
+  if (args.factorSigma !== undefined) problems.push('--factor-sigma needs --symbols N: the common factor is added to every symbol of a panel');
+  if (args.sameParams !== undefined) problems.push('--same-params needs --symbols N: it gives every symbol of a panel the parameters as given');
+  return problems;
+}
+
 function oracleProblems(args: Args): string[] {
   const out: string[] = [];
   for (const key of ['costBps', 'slippageBps'] as const) {
@@ -152,40 +176,4 @@ function oracleProblems(args: Args): string[] {
   if (args.bandBps !== undefined && !(Number.isFinite(args.bandBps) && args.bandBps >= 0))
     out.push(`--band-bps: got ${args.bandBps}; expected a number >= 0`);
   return out;
-}
-
-function outProblems(out: string): string[] {
-  if (out.trim() === '') return ['--out: got an empty path; expected a file path such as data/synthetic.csv'];
-  const folder = dirname(resolve(out));
-  const at = (path: string) => {
-    try {
-      return lstatSync(path);
-    } catch {
-      // Nothing at the path (or no way to look): the writer's own checks name what is wrong when it writes.
-      return null;
-    }
-  };
-  if (!statSync(folder, { throwIfNoEntry: false })?.isDirectory())
-    return [`--out ${out}: the folder ${folder} does not exist; expected a file path in an existing folder`];
-  const target = at(out);
-  if (target?.isDirectory()) return [`--out ${out}: is a folder; expected a file path such as ${out}/synthetic.csv`];
-  // Only a regular file the user named is overwritten; a device, FIFO, socket or link is never replaced or written through.
-  if (target && !target.isFile()) return [`--out ${out}: it is ${entryKind(target)}, not a regular file; choose another --out`];
-  const sidecar = at(`${out}.json`);
-  if (sidecar && !sidecar.isFile())
-    return [`--out ${out}: its sidecar ${out}.json is ${entryKind(sidecar)}, not a regular file; choose another --out`];
-  if (sidecar && !(sidecar.size < 2 ** 20 && isSidecar(`${out}.json`)))
-    return [`--out ${out}: ${out}.json exists and is not a sidecar synth wrote; move it away or choose another --out`];
-  return [];
-}
-
-/** Whether an existing <out>.json is a sidecar of an earlier synth (which a new one may replace), not someone's file. */
-function isSidecar(path: string): boolean {
-  try {
-    const json = JSON.parse(readFileSync(path, 'utf8')) as { generator?: unknown; csv?: { file?: unknown } };
-    return typeof json.generator === 'object' && json.generator !== null && typeof json.csv?.file === 'string';
-  } catch {
-    // A companion that is not our JSON is not ours to replace; the caller refuses it.
-    return false;
-  }
 }

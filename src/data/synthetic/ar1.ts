@@ -35,9 +35,21 @@ export function generateAr1Returns(rng: Rng, p: ResolvedAr1, bars: number): Floa
   return r;
 }
 
+/** ln(p_t / p_{t-1}) of each row; NaN at row 0. */
+export function logReturnsOf(price: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(price.length).fill(NaN);
+  for (let t = 1; t < price.length; t++) out[t] = Math.log(price[t] / price[t - 1]);
+  return out;
+}
+
 /** E[r_{t+1} | prices up to t] = drift + phi (r_t - drift); NaN at row 0, whose return is unknown. */
 export function ar1Forecast(price: ArrayLike<number>, p: Pick<ResolvedAr1, 'phi' | 'drift'>): Float64Array {
-  const out = new Float64Array(price.length).fill(NaN);
-  for (let t = 1; t < price.length; t++) out[t] = p.drift + p.phi * (Math.log(price[t] / price[t - 1]) - p.drift);
+  return ar1ReturnForecast(logReturnsOf(price), p);
+}
+
+/** The same from the log returns r_t themselves (NaN stays NaN). */
+export function ar1ReturnForecast(returns: ArrayLike<number>, p: Pick<ResolvedAr1, 'phi' | 'drift'>): Float64Array {
+  const out = new Float64Array(returns.length).fill(NaN);
+  for (let t = 1; t < returns.length; t++) out[t] = p.drift + p.phi * (returns[t] - p.drift);
   return out;
 }

@@ -91,12 +91,13 @@ export function generateSynthetic(params: SyntheticParams, options: GenerateOpti
   const { bars } = options;
   let price: Float64Array;
   let regime: Int8Array | null = null;
-  if (resolved.kind === 'ar1') price = pricesFromLogReturns(generateAr1Returns(rng, resolved, bars), startPrice);
-  else if (resolved.kind === 'regime') {
-    const drawn = generateRegimeReturns(rng, resolved, bars);
-    price = pricesFromLogReturns(drawn.returns, startPrice);
-    regime = drawn.regime;
-  } else price = generateOuPrices(rng, resolved, bars, startPrice, periodsPerYear);
+  let logReturns: Float64Array | null = null;
+  if (resolved.kind === 'ou') price = generateOuPrices(rng, resolved, bars, startPrice, periodsPerYear);
+  else {
+    if (resolved.kind === 'ar1') logReturns = generateAr1Returns(rng, resolved, bars);
+    else ({ returns: logReturns, regime } = generateRegimeReturns(rng, resolved, bars));
+    price = pricesFromLogReturns(logReturns, startPrice);
+  }
   const outside = outOfRangePrice(price);
   if (outside) {
     throw new ConfigError([
@@ -104,5 +105,5 @@ export function generateSynthetic(params: SyntheticParams, options: GenerateOpti
     ]);
   }
   const dates = businessDays(options.startDate ?? DEFAULT_START_DATE, bars);
-  return { params: resolved, bars, seed: options.seed, startPrice, periodsPerYear, price, dates, regime };
+  return { params: resolved, bars, seed: options.seed, startPrice, periodsPerYear, price, dates, regime, logReturns };
 }

@@ -7,22 +7,22 @@ export * from './types.js';
 export { businessDays } from './calendar.js';
 export { generateSynthetic, MAX_BARS, resolveSyntheticParams, syntheticProblems, type ParamLabel } from './generate.js';
 export { barVolatility, deriveOhlcv, type OhlcvBars } from './ohlcv.js';
+export { generateSyntheticPanel, syntheticPanelCsvChunks, type PanelFactor, type PanelSymbol, type SyntheticPanel } from './panel.js';
 export {
-  generateSyntheticPanel,
+  FACTOR_SEED_RULE,
   MAX_PANEL_ROWS,
   MAX_SYMBOLS,
   PARAM_RULE,
   panelSymbolNames,
   panelSymbolParams,
   panelSymbolSeed,
+  SAME_PARAMS_RULE,
   SEED_RULE,
   SIGNAL_SCALES,
-  syntheticPanelCsvChunks,
   syntheticPanelProblems,
   type PanelOptions,
-  type PanelSymbol,
-  type SyntheticPanel,
-} from './panel.js';
+} from './panel-params.js';
+export { drawFactor, FACTOR_RULE, factorSeed, ownForecast } from './factor.js';
 
 /** What the oracle sees: prices and, for the regime kind, the hidden state of each row. */
 export interface ObservedMarket {

@@ -32,11 +32,11 @@ export function barVolatility(p: ResolvedParams, periodsPerYear: number): number
  * Plausible bars around a close that is never changed: open = the previous close times a seeded gap (row 0 opens at
  * its close), high = max(open, close) and low = min(open, close) stretched by seeded wicks, volume a positive whole
  * number that grows with the size of the bar's move. Row t uses only closes up to t and the generator, so no column
- * tells anything about a later close; the draws come in a fixed order per row (gap, high, low, volume).
+ * tells anything about a later close; the draws come in a fixed order per row (gap, high, low, volume). `vol` is the sd
+ * of one bar's log return from the parameters alone (barVolatility, with a panel's factor added in).
  */
-export function deriveOhlcv(close: Float64Array, p: ResolvedParams, periodsPerYear: number, rng: Rng): OhlcvBars {
+export function deriveOhlcv(close: Float64Array, vol: number, rng: Rng): OhlcvBars {
   const n = close.length;
-  const vol = barVolatility(p, periodsPerYear);
   const bars: OhlcvBars = { open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), volume: new Float64Array(n) };
   for (let t = 0; t < n; t++) {
     const gap = rng.normal();

@@ -1,5 +1,5 @@
 import type { Rng } from '../../random/rng.js';
-import { stationarySigma } from './ar1.js';
+import { logReturnsOf, stationarySigma } from './ar1.js';
 import type { RegimeParams, ResolvedRegime } from './types.js';
 
 export function resolveRegime(params: RegimeParams, periodsPerYear: number): ResolvedRegime {
@@ -29,8 +29,13 @@ export function generateRegimeReturns(rng: Rng, p: ResolvedRegime, bars: number)
  * E[r_{t+1} | r_t, s_t] = E[s_{t+1}] phi r_t = (1 - 2 switchProb) s_t phi r_t: the state may flip before the next bar.
  */
 export function regimeForecast(price: ArrayLike<number>, regime: ArrayLike<number>, p: Pick<ResolvedRegime, 'phi' | 'switchProb'>): Float64Array {
-  const out = new Float64Array(price.length).fill(NaN);
+  return regimeReturnForecast(logReturnsOf(price), regime, p);
+}
+
+/** The same from the log returns r_t themselves. */
+export function regimeReturnForecast(returns: ArrayLike<number>, regime: ArrayLike<number>, p: Pick<ResolvedRegime, 'phi' | 'switchProb'>): Float64Array {
+  const out = new Float64Array(returns.length).fill(NaN);
   const persistence = 1 - 2 * p.switchProb;
-  for (let t = 1; t < price.length; t++) out[t] = persistence * regime[t] * p.phi * Math.log(price[t] / price[t - 1]);
+  for (let t = 1; t < returns.length; t++) out[t] = persistence * regime[t] * p.phi * returns[t];
   return out;
 }

@@ -72,6 +72,8 @@ export interface SyntheticSeries {
   dates: string[];
   /** Regime kind only: +1 where the row's return was drawn in the trend state, -1 in the reversal state. */
   regime: Int8Array | null;
+  /** ar1 and regime: the drawn log return of each row, which the price compounds from row 1; null for ou (a level process). */
+  logReturns: Float64Array | null;
 }
 
 export const DEFAULT_ANNUAL_VOL = 0.16;
