@@ -65,7 +65,7 @@ async function loadWith(engine: DataEngine, options: LoadOptions): Promise<Price
   if (finding) throw findingError(relations, firstRowid, finding);
   const extracted = await extractSeries(engine, columns, choice, { align: data.align, fillMissing: data.fillMissing, hasDate });
   const gaps = await calendarGaps(engine, choice, data.align);
-  await createBarsView(engine, columns, hasDate);
+  await createBarsView(engine, columns, hasDate, data.fillMissing);
   await engine.lockDown();
   const sql = data.features ?? [];
   const table = await runFeatureChain(engine, sql, 'bars', 'features');

@@ -1,14 +1,19 @@
 import { clip, ConfigError, DataError } from '../errors/index.js';
 import { sqlName, sqlString, type DataEngine } from './engine.js';
 import type { SqlFeature } from './feature-specs.js';
+import { checkFeatureExpression } from './sql-expression.js';
 import type { NumericColumn } from './panel-table.js';
 
 /**
  * The view SQL features read: one row per bar of the selected instruments, with `symbol`, `date` (the instant; the
- * row's order in the file when the data has no dates) and every numeric column under its own name.
+ * row's order in the file when the data has no dates) and every numeric column under its own name, its empty cells
+ * filled forward when data.fillMissing is ffill.
  */
-export async function createBarsView(engine: DataEngine, columns: NumericColumn[], hasDate: boolean): Promise<void> {
-  const named = columns.map((c) => `, ${c.value} AS ${sqlName(c.name)}`).join('');
+export async function createBarsView(engine: DataEngine, columns: NumericColumn[], hasDate: boolean, fillMissing: 'none' | 'ffill'): Promise<void> {
+  // data.fillMissing ffill: an empty cell takes its instrument's last earlier value, as the traded series does.
+  const cell = (c: NumericColumn) =>
+    fillMissing === 'ffill' ? `coalesce(${c.value}, last_value(${c.value} IGNORE NULLS) OVER (PARTITION BY symbol ORDER BY id ROWS UNBOUNDED PRECEDING))` : c.value;
+  const named = columns.map((c) => `, ${cell(c)} AS ${sqlName(c.name)}`).join('');
   await engine.run(`CREATE TEMP VIEW bars AS SELECT id, symbol, ${hasDate ? 't' : 'id'} AS date${named} FROM selected`);
 }
 
@@ -20,7 +25,7 @@ const statement = (from: string, to: string, name: string, sql: string) =>
 const withFeatures = (source: string, tables: string[]) => `(SELECT * FROM ${source}${tables.map((t) => ` JOIN ${t} USING (id)`).join('')})`;
 
 /** Whether an expression names a feature (a word of its text; a mention in a string literal only costs a join). */
-const mentions = (sql: string, name: string) => new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`).test(sql);
+const mentions = (sql: string, name: string) => new RegExp(`(^|[^A-Za-z0-9_])${name}($|[^A-Za-z0-9_])`, 'i').test(sql);
 
 /**
  * Computes the features in order over every bar of `source` (a view of bars), each able to use those before it by
@@ -52,6 +57,7 @@ export async function runFeatureChain(
       throw new ConfigError([`${where}: ${clip(firstLine(err), 300)}`]);
     });
     if (extracted.count !== 1) throw new ConfigError([`${where}: the expression holds a second statement; a feature is one SQL expression`]);
+    await checkFeatureExpression(engine, feature.sql, where);
     try {
       await engine.run(sql);
     } catch (err) {

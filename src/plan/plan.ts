@@ -38,9 +38,21 @@ export async function planExperiment(config: PipelineConfig): Promise<Experiment
         ` + validation ${config.windows.validation} + test ${config.windows.test} + gaps); shorten the windows or use more data`,
     );
   }
-  const warmup = featureWarmup(config);
+  // The built-ins' warm-up follows from their settings; an SQL feature's from its values (its first non-empty row).
+  const warmup = Math.max(featureWarmup(config), ...Object.values(series.features).map(firstValue));
   if (windows[0].train.end - Math.max(windows[0].train.start, warmup) < 2) {
-    throw new DataError(config.data.path, `the first training segment has no bars after the ${warmup}-row feature warm-up`);
+    throw new DataError(
+      config.data.path,
+      `the first training segment has no bars after the ${warmup}-row warm-up of the features (${featureNames(config.features).join(', ')}); ` +
+        'lengthen windows.train or shorten the longest window of a feature',
+    );
   }
   return { series, windows, gate, coverage: windowCoverage(series, windows) };
+}
+
+/** The first row with a value (NaN before it). */
+function firstValue(values: Float64Array): number {
+  let row = 0;
+  while (row < values.length && Number.isNaN(values[row])) row++;
+  return row;
 }

@@ -133,6 +133,13 @@ describe('panels: long format, several files, CSV and Parquet', () => {
     expect(messages[0]).toMatch(/zones\.csv:3: date 2020-01-02T09:30:00Z is not after the previous row's 2020-01-02 10:00/);
     expect(new Set(messages).size).toBe(1);
   });
+  test('data.fillMissing ffill fills what SQL features read too: an empty close takes the instrument’s last earlier value', async () => {
+    const path = writeFile(tmp.dir, 'gap.csv', LONG.replace('2020-01-04,B,22,220', '2020-01-04,B,,220'));
+    const s = await loadPriceSeries({ ...base, path, fillMissing: 'ffill', symbol: 'B', features: [{ name: 'chg', sql: 'close / lag(close) OVER w - 1' }] });
+    expect(s.dates).toEqual(['2020-01-02', '2020-01-04', '2020-01-05']);
+    expect(Array.from(s.price)).toEqual([20, 20, 23]);
+    expect(Array.from(s.features.chg)).toEqual([NaN, 20 / 20 - 1, 23 / 20 - 1]);
+  });
 });
 
 describe('the data engine after loading', () => {

@@ -75,13 +75,17 @@ describe('features as SQL over the panel', () => {
   });
 
   test.each([
-    ['a file read inside the expression', (canary: string) => `(SELECT count(*) FROM read_csv('${canary}'))`, /features\[0\] \(evil\): reads or writes a file or extension, which a feature cannot/],
+    ['a file read inside the expression', (canary: string) => `(SELECT count(*) FROM read_csv('${canary}'))`, /features\[0\] \(evil\): it holds a subquery/],
     // Written to close the statement the expression sits in and open a valid one after it, so only the count refuses them.
     ['a second statement (COPY)', (_c: string, out: string) => `1) AS DOUBLE) AS x FROM bars; COPY (SELECT 42) TO '${out}'; SELECT CAST((1`, /features\[0\] \(evil\): the expression holds a second statement/],
     ['a second statement (ATTACH)', (_c: string, out: string) => `1) AS DOUBLE) AS x FROM bars; ATTACH '${out}' AS other; SELECT CAST((1`, /features\[0\] \(evil\): the expression holds a second statement/],
     ['a second statement (INSTALL, LOAD)', () => `1) AS DOUBLE) AS x FROM bars; INSTALL httpfs; LOAD httpfs; SELECT CAST((1`, /features\[0\] \(evil\): the expression holds a second statement/],
     ['INSTALL written as an expression', () => 'INSTALL httpfs', /features\[0\] \(evil\): .*syntax error/],
-    ['a query of the file system by glob', (canary: string) => `(SELECT count(*) FROM glob('${canary}'))`, /features\[0\] \(evil\): reads or writes a file/],
+    ['a subquery that reads every bar (normalisation by the last price, past any cut of the gate)', () => 'close / (SELECT last(close ORDER BY date) FROM bars)', /features\[0\] \(evil\): it holds a subquery/],
+    ['a FROM and UNION smuggled in with closing parentheses', () => '1) AS DOUBLE) AS x FROM bars UNION ALL SELECT id, CAST((close', /features\[0\] \(evil\): DuckDB cannot read it as an expression/],
+    ['a volatile function', () => 'close * random()', /features\[0\] \(evil\): random gives another value on every run/],
+    ['a volatile keyword', () => 'year(current_date) - year(date)', /features\[0\] \(evil\): current_date gives another value on every run/],
+    ['a query of the file system by glob', (canary: string) => `(SELECT count(*) FROM glob('${canary}'))`, /features\[0\] \(evil\): it holds a subquery/],
   ])('%s is refused naming the feature, and nothing is written', async (_name, expression, message) => {
     const canary = writeFile(tmp.dir, 'canary.csv', 'secret\n1\n');
     const out = join(tmp.dir, 'written-by-a-feature.csv');

@@ -24,4 +24,18 @@ describe('closing the worker pool while its workers still load the data', () => 
       reruns.map(() => ({ code: 0, signal: null, stderr: '' })),
     );
   }, 120_000);
+
+  test('an SQL feature whose warm-up leaves no training bar is refused with exit 2 by windows and by a run on worker threads', async () => {
+    const exp = smallExperiment(tmp.dir, {
+      windows: { train: 300, validation: 100, test: 100, maxIterations: 2 },
+      features: [{ name: 'returns' }, { name: 'slow', sql: 'close / lag(close, 400) OVER w - 1' }],
+    });
+    const message = /the first training segment has no bars after the 400-row warm-up of the features \(returns, slow\)/;
+    const windows = await runCli(['windows', '--config', exp.configFile]);
+    expect({ code: windows.code, signal: windows.signal }).toEqual({ code: 2, signal: null });
+    expect(windows.stderr).toMatch(message);
+    const run = await runCli(walkforwardArgs(exp, 'slow', '--quiet', '--no-charts', '--workers', '2'));
+    expect({ code: run.code, signal: run.signal }).toEqual({ code: 2, signal: null });
+    expect(run.stderr).toMatch(message);
+  }, 60_000);
 });

@@ -1,7 +1,6 @@
 import type { MetricOptions } from '../../analysis/metrics.js';
 import type { StateParts } from '../../agent/state.js';
 import type { PipelineConfig } from '../../config/schema.js';
-import { DataError } from '../../errors/index.js';
 import { computeFeatures, type FeatureSet } from '../../data/features.js';
 import type { Logger } from '../../logging/logger.js';
 import { createTrace } from '../../logging/trace.js';
@@ -37,14 +36,6 @@ export interface RunData {
 export async function loadRunData(config: PipelineConfig): Promise<RunData> {
   const plan = await planExperiment(config);
   const features = computeFeatures(plan.series.price, config.env, config.features, plan.series.features);
-  // The plan checked the built-ins' warm-up; an SQL feature's is known once computed.
-  const train = plan.windows[0].train;
-  if (train.end - Math.max(train.start, features.firstValidRow) < 2) {
-    throw new DataError(
-      config.data.path,
-      `the first training segment has no bars after the ${features.firstValidRow}-row warm-up of the features (${features.names.join(', ')})`,
-    );
-  }
   return { plan, features };
 }
 

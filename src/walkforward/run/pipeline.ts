@@ -56,7 +56,11 @@ export interface WalkForwardResult {
 export async function runWalkForward(config: PipelineConfig, options: WalkForwardOptions): Promise<WalkForwardResult> {
   const started = performance.now();
   checkRunOptions(options);
-  const data = await loadRunData(config);
+  // The executor may hold worker threads still loading the data: it is closed, not dropped, when this load fails.
+  const data = await loadRunData(config).catch(async (err: unknown) => {
+    await options.executor?.close();
+    throw err;
+  });
   const choice = options.executor
     ? {
         executor: options.executor,
