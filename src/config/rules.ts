@@ -1,5 +1,5 @@
 import { algorithmOf } from '../agent/registry.js';
-import { builtinWarmup, featureSpecs, repeatedFeatureNames } from '../data/feature-specs.js';
+import { builtinWarmup, featureSpecs, repeatedFeatureNames, sqlNamesLikeBuiltins } from '../data/feature-specs.js';
 import type { PipelineConfig } from './schema.js';
 
 /** A cross-field check: returns a message when the rule is broken, or null. */
@@ -12,6 +12,13 @@ export function featureWarmup(c: PipelineConfig): number {
 const featureNamesUnique: Rule = (c) => {
   const repeated = repeatedFeatureNames(c.features);
   return repeated.length ? `features: ${repeated.join(', ')} listed more than once; each feature needs its own name` : null;
+};
+
+const sqlNamesNotBuiltin: Rule = (c) => {
+  const clashing = sqlNamesLikeBuiltins(c.features);
+  return clashing.length
+    ? `features: ${clashing.join(', ')} named like a built-in feature or one of its columns (returns, logReturn_t-k, volatility_N, rsi_N, smaRatio_N); give the SQL feature another name`
+    : null;
 };
 
 const selectionNeedsValidation: Rule = (c) =>
@@ -46,7 +53,14 @@ const voteWithoutWarmStart: Rule = (c) =>
     ? null
     : 'selection.ensemble=vote with training.warmStart: a vote of several networks is not one network to start the next iteration from; turn one of them off';
 
-export const errorRules: Rule[] = [voteNeedsSeeds, voteWithoutWarmStart, selectionNeedsValidation, trainLongerThanWarmup, featureNamesUnique];
+export const errorRules: Rule[] = [
+  voteNeedsSeeds,
+  voteWithoutWarmStart,
+  selectionNeedsValidation,
+  trainLongerThanWarmup,
+  featureNamesUnique,
+  sqlNamesNotBuiltin,
+];
 
 export const warningRules: Rule[] = [evaluationWithinRun, warmStartWithPlaceholders];
 

@@ -9,13 +9,15 @@ export interface CalendarGap {
 
 /**
  * Where each selected instrument lacks bars on the calendar of an `ffill` run (every date of the selection from the
- * traded instrument's first): before its first bar, between two bars, after its last. The calendar of `intersect`
+ * traded instrument's first to its last): before its first bar, between two bars, after its last. The calendar of `intersect`
  * holds only dates every instrument has, so it has no gaps; nor has a run of one instrument.
  */
 export async function calendarGaps(engine: DataEngine, choice: { selected: string[]; traded: string }, align: 'intersect' | 'ffill'): Promise<CalendarGap[]> {
   if (align === 'intersect' || choice.selected.length < 2) return [];
-  const first = `(SELECT min(t) FROM selected WHERE symbol = ${sqlString(choice.traded)})`;
-  await engine.run(`CREATE TEMP TABLE calendar AS SELECT t, row_number() OVER (ORDER BY t) - 1 AS r FROM (SELECT DISTINCT t FROM selected WHERE t >= ${first})`);
+  const traded = `(SELECT t FROM selected WHERE symbol = ${sqlString(choice.traded)})`;
+  await engine.run(
+    `CREATE TEMP TABLE calendar AS SELECT t, row_number() OVER (ORDER BY t) - 1 AS r FROM (SELECT DISTINCT t FROM selected WHERE t BETWEEN (SELECT min(t) FROM ${traded}) AND (SELECT max(t) FROM ${traded}))`,
+  );
   try {
     const last = Number((await engine.rows('SELECT max(r) AS r FROM calendar'))[0].r);
     const rows = await engine.rows(`

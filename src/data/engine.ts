@@ -19,9 +19,14 @@ export class DataEngine {
       autoinstall_known_extensions: 'false',
       autoload_known_extensions: 'false',
     });
-    const connection = await instance.connect();
-    await connection.run("SET TimeZone = 'UTC'");
-    return new DataEngine(instance, connection);
+    try {
+      const connection = await instance.connect();
+      await connection.run("SET TimeZone = 'UTC'");
+      return new DataEngine(instance, connection);
+    } catch (err) {
+      instance.closeSync();
+      throw err;
+    }
   }
 
   /** Rows of a query as plain objects (BIGINT as number: counts and row numbers here stay far below 2^53). */

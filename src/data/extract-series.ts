@@ -19,7 +19,7 @@ export interface ExtractOptions {
 /**
  * The traded instrument's rows (of the view `selected`) on the calendar of the selection: with one instrument, its
  * own rows; with several, `intersect` keeps the dates every one has, `ffill` every date from the traded one's first
- * on, a bar it lacks carrying its last earlier value (never a later one). Missing cells are filled forward the same
+ * to its last, a bar it lacks carrying its last earlier value (never a later one). Missing cells are filled forward the same
  * way when data.fillMissing is ffill (the checks refused them otherwise). Values stream chunk by chunk into typed arrays.
  */
 export async function extractSeries(
@@ -37,7 +37,7 @@ export async function extractSeries(
       options.align === 'intersect'
         ? `SELECT p.* FROM (${traded}) p SEMI JOIN (SELECT t FROM selected GROUP BY t HAVING count(DISTINCT symbol) = ${n}) c USING (t)`
         : `SELECT c.t, coalesce(p.date, c.date) AS date, p.id${columns.map((col) => `, p.${col.value}`).join('')}
-           FROM (SELECT t, min(date) AS date FROM selected GROUP BY t HAVING t >= (SELECT min(t) FROM (${traded}))) c LEFT JOIN (${traded}) p USING (t)`;
+           FROM (SELECT t, min(date) AS date FROM selected GROUP BY t HAVING t BETWEEN (SELECT min(t) FROM (${traded})) AND (SELECT max(t) FROM (${traded}))) c LEFT JOIN (${traded}) p USING (t)`;
   }
   // The checks proved a symbol's rows rise in date in file order, so one symbol read alone needs no sort by date.
   const order = calendar ? 't' : 'id';

@@ -41,16 +41,26 @@ export function builtinWarmup(specs: FeatureSpec[], lookback: number): number {
   );
 }
 
-/** The names a feature list gives twice (a config rule refuses them). */
+/** The names a feature list gives twice, in any case (a config rule refuses them: DuckDB does not tell case apart). */
 export function repeatedFeatureNames(features: FeaturesConfig): string[] {
   if (!Array.isArray(features)) return [];
   const seen = new Set<string>();
   const repeated = new Set<string>();
   for (const f of features) {
-    if (seen.has(f.name)) repeated.add(f.name);
-    seen.add(f.name);
+    if (seen.has(f.name.toLowerCase())) repeated.add(f.name);
+    seen.add(f.name.toLowerCase());
   }
   return [...repeated];
+}
+
+/** The columns and groups the built-ins name (logReturn_t-3, volatility_20, ...), in lower case. */
+const BUILTIN_COLUMN = /^(returns|logreturn(_t(-\d+)?)?|(volatility|rsi|smaratio)(_\d+)?)$/;
+
+/** SQL features named like a built-in or one of its columns, which would share its standardisation. */
+export function sqlNamesLikeBuiltins(features: FeaturesConfig): string[] {
+  return sqlFeatures(features)
+    .map((f) => f.name)
+    .filter((name) => BUILTIN_COLUMN.test(name.toLowerCase()));
 }
 
 /** The name of each feature, as the config gives it (the settings of before: returns, then each extra). */

@@ -45,7 +45,7 @@ export async function buildPanelTable(engine: DataEngine, relations: SourceRelat
     const trimmed = r.cells.map(({ expr, text }, k) => (text ? `, trim(${expr}) AS s${k}, TRY_CAST(trim(${expr}) AS DOUBLE) AS d${k}` : `, ${expr} AS d${k}`));
     const readings = r.cells.map(({ text }, k) => (text ? `, ${missing(`s${k}`)} AS m${k}, ${number(`s${k}`, `d${k}`)} AS n${k}` : `, d${k} AS n${k}, isnan(d${k}) AS m${k}`));
     const cells = r.cells.map(({ name, text }, k) =>
-      text ? `, CASE WHEN m${k} THEN NULL ELSE n${k} END AS ${value(name)}, NOT m${k} AND n${k} IS NULL AS ${bad(name)}` : `, CASE WHEN m${k} THEN NULL ELSE n${k} END AS ${value(name)}, false AS ${bad(name)}`,
+      text ? `, CASE WHEN m${k} THEN NULL ELSE n${k} END AS ${value(name)}, NOT m${k} AND n${k} IS NULL AS ${bad(name)}` : `, CASE WHEN m${k} THEN NULL ELSE n${k} END AS ${value(name)}, coalesce(isinf(n${k}), false) AS ${bad(name)}`,
     );
     const rejects = r.scan ? `rejects_${r.index}` : null;
     const rows = `SELECT ${r.symbol} AS symbol, ${r.date} AS date, ${r.instant} AS t${trimmed.join('')} FROM ${r.from(rejects)}`;

@@ -12,7 +12,7 @@ export interface Source {
   stem: string;
 }
 
-const DATA_FILE = /\.(csv|tsv|txt|parquet|pq)$/i;
+const DATA_FILE = /\.(csv|parquet|pq)$/i;
 const GLOB = /[*?[]/;
 
 const kindOf = (file: string): SourceKind => (/\.(parquet|pq)$/i.test(file) ? 'parquet' : 'csv');

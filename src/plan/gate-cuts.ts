@@ -18,5 +18,6 @@ export function gateCuts(config: PipelineConfig, rows: number, dates: string[] |
   if (windows.length === 0) for (let k = 0; k < 3; k++) picked.add(inside(1, rows - 1));
   const chosen = windows.length <= 3 ? windows : [windows[0], windows[Math.floor(windows.length / 2)], windows[windows.length - 1]];
   for (const w of chosen) for (const s of [w.train, w.validation, w.test]) if (s && s.end > s.start) picked.add(inside(s.start, s.end));
-  return [...picked].filter((r) => r > 0 && r < rows).sort((a, b) => a - b);
+  // A cut at the last row would remove nothing.
+  return [...picked].filter((r) => r > 0 && r < rows - 1).sort((a, b) => a - b);
 }

@@ -52,6 +52,14 @@ describe('loadConfig', () => {
     ]);
     const twice = writeFile(tmp.dir, 'twice.yaml', 'features:\n  - name: mom\n    sql: close\n  - name: mom\n    sql: open\n');
     expect(problems(() => loadConfig({ configFile: twice }))).toEqual(['features: mom listed more than once; each feature needs its own name']);
+    const cased = writeFile(tmp.dir, 'cased.yaml', 'features:\n  - name: mom\n    sql: close\n  - name: MOM\n    sql: open\n');
+    expect(problems(() => loadConfig({ configFile: cased }))).toEqual(['features: MOM listed more than once; each feature needs its own name']);
+    for (const name of ['volatility_20', 'logReturn', 'RSI_14', 'returns']) {
+      const builtin = writeFile(tmp.dir, 'builtin.yaml', `features:\n  - name: volatility\n  - name: ${name}\n    sql: close\n`);
+      expect(problems(() => loadConfig({ configFile: builtin })).join('\n')).toContain(
+        `features: ${name} named like a built-in feature or one of its columns`,
+      );
+    }
     const badName = writeFile(tmp.dir, 'bad-name.yaml', 'features:\n  - name: "mom 20"\n    sql: close\n');
     expect(problems(() => loadConfig({ configFile: badName })).join('\n')).toMatch(/features/);
   });

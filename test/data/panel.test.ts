@@ -140,6 +140,28 @@ describe('panels: long format, several files, CSV and Parquet', () => {
     expect(Array.from(s.price)).toEqual([20, 20, 23]);
     expect(Array.from(s.features.chg)).toEqual([NaN, 20 / 20 - 1, 23 / 20 - 1]);
   });
+  test('a folder is read for its .csv and .parquet files only: a README.txt beside them is not data', async () => {
+    const folder = join(tmp.dir, 'with-readme');
+    mkdirSync(folder);
+    writeFile(folder, 'A.csv', 'date,close\n2020-01-01,10\n2020-01-02,11\n2020-01-03,12\n');
+    writeFile(folder, 'README.txt', 'prices of A, from somewhere\n');
+    const s = await loadPriceSeries({ ...base, path: folder });
+    expect([s.symbol, s.symbols, s.rows]).toEqual(['A', ['A'], 3]);
+  });
+
+  test('an infinite price in a Parquet file is refused like one in a CSV', async () => {
+    const parquet = join(tmp.dir, 'inf.parquet');
+    await toParquet(long, parquet, "date, symbol, CASE WHEN date = DATE '2020-01-04' AND symbol = 'B' THEN 'inf'::DOUBLE ELSE close END AS close, volume");
+    const error = await failure(loadPriceSeries({ ...base, path: parquet, symbol: 'B' }));
+    expect(error).toBeInstanceOf(DataError);
+    expect(error.message).toMatch(/inf\.parquet: row \d+: close/);
+  });
+
+  test('align ffill ends the calendar at the traded instrument’s last bar: nothing after it is filled', async () => {
+    const path = writeFile(tmp.dir, 'delisted.csv', LONG + '\n2020-01-06,B,24,240\n2020-01-07,B,25,250');
+    const s = await loadPriceSeries({ ...base, path, symbol: 'A', align: 'ffill' });
+    expect(s.dates?.at(-1)).toBe('2020-01-05');
+  });
 });
 
 describe('the data engine after loading', () => {
