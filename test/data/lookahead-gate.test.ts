@@ -48,6 +48,18 @@ describe('the look-ahead gate', () => {
     );
   });
 
+  test('a lead is named at the first cut, on the cut date itself, with the value it read from the next bar', async () => {
+    const error = await gate('lead(close, 1) OVER w / close - 1').catch((err: Error) => err);
+    const found = /on (\S+) of (AAA|BBB) it is (\S+) computed on all the data but (\S+) on the data cut at (\S+);/.exec(String((error as Error).message));
+    expect(found).not.toBeNull();
+    const [, date, symbol, full, cut, cutDate] = found as RegExpExecArray;
+    const day = (row: number) => new Date(Date.UTC(2022, 0, 3) + row * 86_400_000).toISOString().slice(0, 10);
+    expect([date, cutDate, cut]).toEqual([day(CUTS[0]), day(CUTS[0]), 'NaN']);
+    // The close as written (6 decimals), read back: the feature's value on the cut date is the next bar's close over it.
+    const close = (row: number) => Number((symbol === 'AAA' ? ar1Prices(120, 0.3, 0.01, 5) : ar1Prices(120, -0.1, 0.02, 6))[row].toFixed(6));
+    expect(Number(full)).toBeCloseTo(close(CUTS[0] + 1) / close(CUTS[0]) - 1, 12);
+  });
+
   test("causal features pass: the issue's examples, a rank across symbols of the same date, a lag", async () => {
     const s = await loadPriceSeries({
       path,

@@ -6,6 +6,7 @@ import { loadPriceSeries, type LoadOptions } from '../../src/data/load-series.js
 import { DataError } from '../../src/errors/index.js';
 import { tempDir, writeFile } from '../helpers/temp.js';
 import { failure } from '../helpers/failure.js';
+import { toParquet } from '../helpers/parquet.js';
 
 const base = { priceColumn: 'close', dateColumn: 'date', fillMissing: 'none' as const };
 
@@ -22,14 +23,6 @@ const LONG = [
   '2020-01-05,B,23,230',
 ].join('\n');
 
-async function toParquet(csv: string, parquet: string, select = '*', where = 'true'): Promise<void> {
-  const engine = await DataEngine.open();
-  try {
-    await engine.run(`COPY (SELECT ${select} FROM read_csv(${sqlString(csv)}) WHERE ${where}) TO ${sqlString(parquet)} (FORMAT parquet)`);
-  } finally {
-    engine.close();
-  }
-}
 
 
 describe('panels: long format, several files, CSV and Parquet', () => {

@@ -1,6 +1,5 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataEngine, sqlString } from '../../src/data/engine.js';
 import { readRunLog } from '../../src/logging/run-log.js';
 import { readZip } from '../../src/store/zip-store.js';
 import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
@@ -9,6 +8,7 @@ import { ownRedis, start, startWorker, stop } from '../cluster/cluster-helpers.j
 import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { ar1Prices } from '../helpers/synthetic.js';
 import { tempDir } from '../helpers/temp.js';
+import { toParquet } from '../helpers/parquet.js';
 
 /** Two instruments of OHLCV in long format, 800 business days; AAA follows an AR(1) path. */
 function ohlcv(path: string): void {
@@ -34,16 +34,6 @@ const FEATURES = [
   { name: 'range', sql: '(high - low) / close' },
   { name: 'mom_rank', sql: 'rank() OVER (PARTITION BY date ORDER BY mom_10)' },
 ];
-
-/** The same panel as Parquet, written by DuckDB from the CSV (dates become DATE, numbers DOUBLE). */
-async function toParquet(csv: string, parquet: string): Promise<void> {
-  const engine = await DataEngine.open();
-  try {
-    await engine.run(`COPY (SELECT * FROM read_csv(${sqlString(csv)})) TO ${sqlString(parquet)} (FORMAT parquet)`);
-  } finally {
-    engine.close();
-  }
-}
 
 describe('a run on OHLCV input with features that mix built-ins and SQL', () => {
   const tmp = tempDir();
