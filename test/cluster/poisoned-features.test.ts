@@ -1,7 +1,8 @@
 /**
  * A feature expression that reaches for the file system, through the queue against a real Redis: a forged job with
  * such a feature is refused (its config is not the experiment's), and one whose config.json was rewritten to hold it
- * reaches DuckDB, which runs features with external access off. Either way nothing outside is read or written.
+ * passes every check of the job and is refused by the feature check of the loader. Either way nothing outside is read
+ * or written.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -72,9 +73,7 @@ describe('a poisoned feature in a queued job', () => {
       const reached = await runOneJob(exp.resultsDir, payloadFor(poisoned, 'x', 2, { iterations: 2 }));
       expect([reached.state, reached.attempts]).toEqual(['failed', 1]);
       expect(reached.worker.stdout).toMatch(/refused job \S+: Invalid configuration:/);
-      expect(reached.reason).toMatch(
-        /features\[1\] \(evil\): (it holds a subquery|the expression holds a second statement)/,
-      );
+      expect(reached.reason).toMatch(/features\[1\] \(evil\): (it holds a subquery|the expression holds a second statement)/);
       expect(existsSync(join(root, 'iterations', 'iter_2'))).toBe(false);
       expect(readFileSync(canary, 'utf8')).toBe('secret\n1\n');
       expect(existsSync(written)).toBe(false);
