@@ -5,7 +5,7 @@ import { tempDir } from '../helpers/temp.js';
 /**
  * Worker threads load the data through DuckDB as soon as they start. A rerun of a finished experiment has nothing for
  * them to do and closes the pool at once: terminated inside DuckDB's native load, a worker aborted the whole process
- * ("terminate called after throwing an instance of 'Napi::Error'", exit 134) on about half of the reruns.
+ * ("terminate called after throwing an instance of 'Napi::Error'", exit 134) on about half of the reruns; five reruns miss it about 1 time in 32.
  */
 describe('closing the worker pool while its workers still load the data', () => {
   const tmp = tempDir();
@@ -19,7 +19,7 @@ describe('closing the worker pool while its workers still load the data', () => 
     const args = walkforwardArgs(exp, 'done', '--quiet', '--no-charts', '--workers', '2');
     expect((await runCli(args)).code).toBe(0);
     const reruns = [];
-    for (let i = 0; i < 8; i++) reruns.push(await runCli(args));
+    for (let i = 0; i < 5; i++) reruns.push(await runCli(args));
     expect(reruns.map((r) => ({ code: r.code, signal: r.signal, stderr: r.stderr }))).toEqual(
       reruns.map(() => ({ code: 0, signal: null, stderr: '' })),
     );
