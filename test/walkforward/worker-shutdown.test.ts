@@ -5,7 +5,8 @@ import { tempDir } from '../helpers/temp.js';
 /**
  * Worker threads load the data through DuckDB as soon as they start. A rerun of a finished experiment has nothing for
  * them to do and closes the pool at once: terminated inside DuckDB's native load, a worker aborted the whole process
- * ("terminate called after throwing an instance of 'Napi::Error'", exit 134) on about half of the reruns; five reruns miss it about 1 time in 32.
+ * ("terminate called after throwing an instance of 'Napi::Error'", exit 134) on about half of the reruns; five reruns
+ * miss it about 1 time in 32.
  */
 describe('closing the worker pool while its workers still load the data', () => {
   const tmp = tempDir();
