@@ -77,6 +77,7 @@ export const walkforwardCommand: CommandModule<object, Args> = {
     const output = new ConsoleOutput(args.quiet ? 'none' : process.stdout.isTTY ? 'bars' : 'lines', !!args.quiet);
     const run = runWalkForward(config, {
       executor,
+      plan,
       experiment: args.experiment,
       onLog: output.log,
       onProgress: output.progress,

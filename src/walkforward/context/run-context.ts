@@ -33,8 +33,8 @@ export interface RunData {
   features: FeatureSet;
 }
 
-export async function loadRunData(config: PipelineConfig): Promise<RunData> {
-  const plan = await planExperiment(config);
+export async function loadRunData(config: PipelineConfig, planned?: ExperimentPlan): Promise<RunData> {
+  const plan = planned ?? (await planExperiment(config));
   const features = computeFeatures(plan.series.price, config.env, config.features, plan.series.features);
   return { plan, features };
 }

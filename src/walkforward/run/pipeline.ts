@@ -19,6 +19,7 @@ import { explicitResumePoint } from '../seed/index.js';
 import { buildRunContext, loadRunData, type RunData, type RunSetup } from '../context/index.js';
 import { checkRunOptions, resolveWorkers, type WorkerCount } from '../executors/index.js';
 import { startExecutor } from '../executors/index.js';
+import type { ExperimentPlan } from '../../plan/plan.js';
 
 export interface WalkForwardOptions extends Omit<StartOptions, 'workers'> {
   experiment: string;
@@ -34,6 +35,8 @@ export interface WalkForwardOptions extends Omit<StartOptions, 'workers'> {
   workers?: WorkerCount;
   /** Where iterations run, started ahead by the caller with startExecutor (it must match `workers`); the run closes it. */
   executor?: IterationExecutor;
+  /** The plan of this very config, when the caller has loaded it already (the CLI does, for its display): not loaded twice. */
+  plan?: ExperimentPlan;
   /** Aborting stops training at the next step, saves a training checkpoint and rejects with InterruptedError. */
   signal?: AbortSignal;
   /** Continue from this training checkpoint (a zip under iterations/iter_N/training/). */
@@ -57,7 +60,7 @@ export async function runWalkForward(config: PipelineConfig, options: WalkForwar
   const started = performance.now();
   checkRunOptions(options);
   // The executor may hold worker threads still loading the data: it is closed, not dropped, when this load fails.
-  const data = await loadRunData(config).catch(async (err: unknown) => {
+  const data = await loadRunData(config, options.plan).catch(async (err: unknown) => {
     await options.executor?.close();
     throw err;
   });
