@@ -1,0 +1,177 @@
+import type { PanelMarketView } from './panel-market.js';
+import { panelSpaces } from './panel-spaces.js';
+import { portfolioWeights, type PortfolioWeighting } from './panel-weights.js';
+import { observationSize, type EnvSpaces } from './spaces.js';
+import type { EnvSettings } from './trading-env.js';
+
+export interface PanelEnvSettings extends EnvSettings {
+  weighting: PortfolioWeighting;
+  /** Each instrument's observation ends with the portfolio's net exposure (the mean of its positions). */
+  portfolioFeatures: boolean;
+}
+
+/**
+ * One step of the panel, per instrument of the universe in its order. The arrays belong to the environment and are
+ * overwritten by its next step: copy what must outlive it.
+ */
+export interface PanelStepResult {
+  rewards: Float64Array;
+  /** Each instrument's simple return after its costs, as TradingEnv's barReturn. */
+  barReturns: Float64Array;
+  positions: Float64Array;
+  /** sum_i weight_i * barReturn_i: the portfolio's simple return after costs over the bar. */
+  portfolioReturn: number;
+  /** The row whose returns this step earned. */
+  row: number;
+  done: boolean;
+}
+
+/**
+ * TradingEnv for every instrument of a window's universe at once, each acting through the same policy: one pass over
+ * a segment [start, end), next-bar execution and costs per instrument exactly as TradingEnv's (a panel of one with
+ * equal weighting gives its numbers bit for bit). Observation of instrument i = its features at row t, its position,
+ * and with portfolio features the portfolio's net exposure; `observeAll` lays the universe's observations end to end
+ * so one batched forward pass acts for all of them.
+ */
+export class PanelTradingEnv {
+  readonly spaces: EnvSpaces;
+  readonly positions: readonly number[];
+  readonly obsDim: number;
+  readonly firstDecisionRow: number;
+  readonly lastDecisionRow: number;
+  /** Panel indices of the instruments traded, and their symbols: index k of every per-instrument array is universe[k]. */
+  readonly universe: readonly number[];
+  readonly symbols: readonly string[];
+  /** Each instrument's weight in the portfolio, fixed for the window; they sum to 1. */
+  readonly weights: Float64Array;
+  private row = 0;
+  private exposure = 0;
+  private readonly held: Float64Array;
+  private readonly costRate: number;
+  private readonly withExposure: boolean;
+  private readonly result: PanelStepResult;
+
+  constructor(
+    private readonly market: PanelMarketView,
+    start: number,
+    end: number,
+    settings: PanelEnvSettings,
+  ) {
+    this.spaces = panelSpaces(market.featureNames, settings);
+    this.positions = this.spaces.action.positions;
+    this.obsDim = observationSize(this.spaces);
+    this.withExposure = settings.portfolioFeatures;
+    this.costRate = (settings.costBps + settings.slippageBps) / 1e4;
+    this.universe = market.universe;
+    this.symbols = market.universe.map((i) => market.symbols[i]);
+    this.weights = portfolioWeights(market, settings.weighting);
+    this.firstDecisionRow = Math.max(start - 1, market.firstValidRow);
+    this.lastDecisionRow = end - 2;
+    if (this.lastDecisionRow < this.firstDecisionRow) {
+      throw new RangeError(`segment [${start}, ${end}) has no tradable bar after the feature warm-up (row ${market.firstValidRow})`);
+    }
+    const n = this.universe.length;
+    this.held = new Float64Array(n);
+    this.result = {
+      rewards: new Float64Array(n),
+      barReturns: new Float64Array(n),
+      positions: new Float64Array(n),
+      portfolioReturn: 0,
+      row: 0,
+      done: false,
+    };
+  }
+
+  /** Instruments traded: observations per observeAll, actions per step. */
+  get size(): number {
+    return this.universe.length;
+  }
+
+  get nActions(): number {
+    return this.positions.length;
+  }
+
+  /** Bars one episode trades. */
+  get length(): number {
+    return this.lastDecisionRow - this.firstDecisionRow + 1;
+  }
+
+  get currentRow(): number {
+    return this.row;
+  }
+
+  /** A copy of the positions held, in the universe's order. */
+  get currentPositions(): Float64Array {
+    return this.held.slice();
+  }
+
+  /** The portfolio's net exposure: the mean of the positions held. */
+  get currentExposure(): number {
+    return this.exposure;
+  }
+
+  reset(out?: Float32Array): Float32Array {
+    return this.resetAt(this.firstDecisionRow, new Float64Array(this.size), out);
+  }
+
+  /** Puts the environment at a given decision row and positions (used by resume). */
+  resetAt(row: number, positions: ArrayLike<number>, out?: Float32Array): Float32Array {
+    if (positions.length !== this.size) throw new RangeError(`${positions.length} positions for ${this.size} instruments`);
+    this.row = row;
+    for (let k = 0; k < this.size; k++) this.held[k] = positions[k];
+    this.exposure = this.meanHeld();
+    return this.observeAll(out);
+  }
+
+  /** Writes the observations of every instrument for the current row into `out`, end to end in the universe's order. */
+  observeAll(out: Float32Array = new Float32Array(this.size * this.obsDim)): Float32Array {
+    const { features, featureDim: dim, instruments } = this.market;
+    const rowBase = this.row * instruments;
+    for (let k = 0; k < this.size; k++) {
+      const from = (rowBase + this.universe[k]) * dim;
+      const to = k * this.obsDim;
+      for (let c = 0; c < dim; c++) out[to + c] = features[from + c];
+      out[to + dim] = this.held[k];
+      if (this.withExposure) out[to + dim + 1] = this.exposure;
+    }
+    return out;
+  }
+
+  /** Sets every instrument's position for the next bar (actions in the universe's order) and earns that bar. */
+  step(actions: ArrayLike<number>): PanelStepResult {
+    const n = this.size;
+    if (actions.length !== n) throw new RangeError(`${actions.length} actions for ${n} instruments`);
+    for (let k = 0; k < n; k++) {
+      if (this.positions[actions[k]] === undefined)
+        throw new RangeError(`action ${actions[k]} of ${this.symbols[k]} is outside 0..${this.positions.length - 1}`);
+    }
+    const { logReturns, simpleReturns, instruments } = this.market;
+    const { rewards, barReturns, positions } = this.result;
+    const bar = this.row + 1;
+    const barBase = bar * instruments;
+    // -0 is the identity of addition (0 is not: 0 + -0 = 0), so a panel of one gives TradingEnv's -0 returns too.
+    let portfolio = -0;
+    for (let k = 0; k < n; k++) {
+      const next = this.positions[actions[k]];
+      const cost = this.costRate * Math.abs(next - this.held[k]);
+      const at = barBase + this.universe[k];
+      rewards[k] = next * logReturns[at] - cost;
+      barReturns[k] = next * simpleReturns[at] - cost;
+      portfolio += this.weights[k] * barReturns[k];
+      positions[k] = next;
+      this.held[k] = next;
+    }
+    this.exposure = this.meanHeld();
+    this.row = bar;
+    this.result.portfolioReturn = portfolio;
+    this.result.row = bar;
+    this.result.done = bar > this.lastDecisionRow;
+    return this.result;
+  }
+
+  private meanHeld(): number {
+    let sum = 0;
+    for (let k = 0; k < this.size; k++) sum += this.held[k];
+    return sum / this.size;
+  }
+}
