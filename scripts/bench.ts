@@ -6,6 +6,8 @@
  * over the first 10%, PER alpha 0.6, beta 0.4 -> 1.0, eps 1e-6, plain (not double) DQN targets as the peer uses.
  *
  *   npm run bench                          one run, one JSON line
+ *   npm run bench -- --panel               instrument-steps per second for panels of 1, 10 and 50 instruments
+ *                                          (scripts/bench-panel.ts; its options follow --panel)
  *   npm run bench -- --compare-peer        alternates this and the PyTorch peer (Debian's python3-torch) 5 times,
  *                                          each in a fresh process, and prints the medians and their ratio
  * Options: --steps 20000, --engine kernel|tfjs, --runs 5, --python /usr/bin/python3
@@ -23,6 +25,12 @@ import { Rng } from '../src/random/rng.js';
 import { trainAgent, type PhaseTimes } from '../src/training/train-loop.js';
 import { marketView } from '../src/env/market.js';
 import { peakRssMiB } from '../src/util/peak-rss.js';
+
+if (process.argv.includes('--panel')) {
+  const panel = fileURLToPath(new URL('./bench-panel.ts', import.meta.url));
+  execFileSync(process.execPath, ['--import', 'tsx', panel, ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(0);
+}
 
 const { values } = parseArgs({
   options: {

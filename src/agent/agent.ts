@@ -63,6 +63,8 @@ export interface AgentOptions {
   timesteps: number;
   /** Rewards are multiplied by this before they are learned from (see agent.rewardScaling). */
   rewardScale: number;
+  /** Transitions each step remembers: 1, or the instruments of a panel (what stored experience is sized by). */
+  transitionsPerStep?: number;
 }
 
 export const algorithmNames = ['dqn', 'linear'] as const;

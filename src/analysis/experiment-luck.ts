@@ -16,6 +16,7 @@ import {
 } from './luck/index.js';
 import { computeMetrics, type MetricOptions } from './metrics.js';
 import type { Stitched } from './out-of-sample.js';
+import { panelStitchedChance, type StitchedInstrument } from './panel-out-of-sample.js';
 import { deriveSeed, Rng } from '../random/rng.js';
 import { decodeFloats } from '../records/index.js';
 import type { ChanceSummary, ExperimentLuck, IterationRecord } from '../records/index.js';
@@ -29,6 +30,8 @@ export interface ExperimentLuckInputs {
   allowedPositions: readonly number[];
   metricOptions: MetricOptions;
   draws: number;
+  /** A panel run's instruments over the stitched bars: the chance distribution draws positions per instrument. */
+  panel?: StitchedInstrument[] | null;
 }
 
 /**
@@ -148,6 +151,11 @@ function pooledPbo(records: IterationRecord[]): ExperimentLuck['pbo'] {
 /** Random schedules over the stitched bars, their returns computed as the environment does: position times the bar's return, less costs. */
 function stitchedChance(inputs: ExperimentLuckInputs, returns: number[]): ChanceSummary {
   const { stitched, costRate, metricOptions } = inputs;
+  if (inputs.panel) {
+    const keptSharpe = computeMetrics(returns, stitched.bars.map((b) => b.position), metricOptions).sharpe;
+    const rng = Rng.fromSeed(deriveSeed(inputs.seed, 'chance', 'stitched'));
+    return chanceSummary(panelStitchedChance(inputs.panel, stitched.bars.length, keptSharpe, { ...inputs, rng }));
+  }
   const market = stitched.bars.map((b, i) => (i === 0 ? b.buyAndHoldReturn + costRate : b.buyAndHoldReturn));
   const positions = stitched.bars.map((b) => b.position);
   const evaluate = (schedule: Float64Array) => {

@@ -24,22 +24,16 @@ export interface Stitched {
  * the entry cost once, on its first bar.
  */
 export function stitchOutOfSample(records: IterationRecord[], entryCost: number, options: MetricOptions): Stitched {
-  const bars: StitchedBar[] = [];
-  let covered = -1;
-  for (const r of [...records].sort((a, b) => a.iteration - b.iteration)) {
-    const oos = r.outOfSample;
-    oos.rows.forEach((row, i) => {
-      if (row <= covered) return;
-      bars.push({
-        iteration: r.iteration,
-        row,
-        position: oos.positions[i],
-        strategyReturn: oos.returns[i],
-        buyAndHoldReturn: oos.marketReturns[i] - (bars.length === 0 ? entryCost : 0),
-      });
-    });
-    covered = Math.max(covered, ...oos.rows);
-  }
+  const bars: StitchedBar[] = stitchedBars(records).map(({ record, i }, at) => {
+    const oos = record.outOfSample;
+    return {
+      iteration: record.iteration,
+      row: oos.rows[i],
+      position: oos.positions[i],
+      strategyReturn: oos.returns[i],
+      buyAndHoldReturn: oos.marketReturns[i] - (at === 0 ? entryCost : 0),
+    };
+  });
   const strategyReturns = bars.map((b) => b.strategyReturn);
   return {
     bars,
@@ -55,6 +49,20 @@ export function stitchOutOfSample(records: IterationRecord[], entryCost: number,
     ),
     tStatistic: tStatistic(strategyReturns),
   };
+}
+
+/** The stitched bars in order, as (record, index of the bar in its outOfSample): a bar an earlier segment covered is left out. */
+export function stitchedBars(records: IterationRecord[]): Array<{ record: IterationRecord; i: number }> {
+  const out: Array<{ record: IterationRecord; i: number }> = [];
+  let covered = -1;
+  for (const record of [...records].sort((a, b) => a.iteration - b.iteration)) {
+    const { rows } = record.outOfSample;
+    rows.forEach((row, i) => {
+      if (row > covered) out.push({ record, i });
+    });
+    covered = Math.max(covered, ...rows);
+  }
+  return out;
 }
 
 /**

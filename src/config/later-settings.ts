@@ -13,6 +13,9 @@ export const LATER_SETTINGS: ReadonlyArray<readonly [path: string, earlierBehavi
   ['data.symbols', 'all'],
   ['data.symbol', null],
   ['data.align', 'intersect'],
+  // Issue 25: one agent over a panel. A whole section whose settings are all at their earlier behaviour leaves with them.
+  ['env.portfolioFeatures', false],
+  ['portfolio', { weighting: 'equal' }],
 ];
 
 /** A copy of a config without the later settings that are at their earlier behaviour, for hashing. */

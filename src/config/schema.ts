@@ -3,10 +3,10 @@ import { agentSchema } from '../agent/config.js';
 import { selectionMetrics } from '../records/index.js';
 import { backendNames } from '../backend/names.js';
 import { dataSchema, featuresSchema } from '../data/config.js';
-import { envSchema } from '../env/config.js';
+import { envSchema, portfolioSchema } from '../env/config.js';
 import { windowsSchema } from '../windows/config.js';
 
-export { backendNames, dataSchema, envSchema, featuresSchema, windowsSchema };
+export { backendNames, dataSchema, envSchema, featuresSchema, portfolioSchema, windowsSchema };
 
 /**
  * The one configuration schema, composed of the sections each layer owns (data/config.ts, windows/config.ts,
@@ -17,7 +17,7 @@ const int = () => z.number().int();
 
 export const trainingSchema = z
   .object({
-    timesteps: int().min(1).default(10_000).describe('Environment steps of training per iteration'),
+    timesteps: int().min(1).default(10_000).describe('Environment steps of training per iteration (a panel: dates, each a step of every instrument)'),
     evalFreq: int().min(1).default(1000).describe('Steps between greedy evaluations on the validation segment'),
     warmStart: z.boolean().default(false).describe("Start each iteration from the previous iteration's preserved model"),
     seeds: int().min(1).default(1).describe('Agents trained per window, one after another, each from its own derived seed (1: a single agent)'),
@@ -76,6 +76,7 @@ export const configSchema = z
     features: featuresSchema.prefault({}),
     windows: windowsSchema.prefault({}),
     env: envSchema.prefault({}),
+    portfolio: portfolioSchema.prefault({}),
     agent: agentSchema.prefault({}),
     training: trainingSchema.prefault({}),
     selection: selectionSchema.prefault({}),
@@ -89,7 +90,7 @@ export type PipelineConfig = z.infer<typeof configSchema>;
 export type ConfigInput = z.input<typeof configSchema>;
 export type { DataConfig, FeaturesConfig } from '../data/config.js';
 export type { WindowsConfig } from '../windows/config.js';
-export type { EnvConfig } from '../env/config.js';
+export type { EnvConfig, PortfolioConfig } from '../env/config.js';
 export type { AgentConfig } from '../agent/config.js';
 export type TrainingConfig = PipelineConfig['training'];
 export type SelectionConfig = PipelineConfig['selection'];

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { portfolioWeightings } from './panel-weights.js';
 
 const int = () => z.number().int();
 
@@ -13,7 +14,23 @@ export const envSchema = z
     allowShort: z.boolean().default(true).describe('Actions short/flat/long (true) or flat/long (false)'),
     costBps: z.number().min(0).max(1000).default(10).describe('Commission per unit of position change, basis points'),
     slippageBps: z.number().min(0).max(1000).default(0).describe('Slippage per unit of position change, basis points'),
+    portfolioFeatures: z
+      .boolean()
+      .default(false)
+      .describe("A panel run: each instrument's observation ends with the portfolio's net exposure (the mean of its positions)"),
   })
   .strict();
 
 export type EnvConfig = z.infer<typeof envSchema>;
+
+/** How a panel run weighs its instruments (a run of one instrument has one weight, 1). */
+export const portfolioSchema = z
+  .object({
+    weighting: z
+      .enum(portfolioWeightings)
+      .default('equal')
+      .describe("A panel run: equal (1/N of the window's instruments each) or inverseVol (1 / the volatility of each one's training rows)"),
+  })
+  .strict();
+
+export type PortfolioConfig = z.infer<typeof portfolioSchema>;

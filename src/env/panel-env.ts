@@ -18,6 +18,8 @@ export interface PanelStepResult {
   rewards: Float64Array;
   /** Each instrument's simple return after its costs, as TradingEnv's barReturn. */
   barReturns: Float64Array;
+  /** Each instrument's own simple return over the bar (what holding it long earns before costs). */
+  marketReturns: Float64Array;
   positions: Float64Array;
   /** sum_i weight_i * barReturn_i: the portfolio's simple return after costs over the bar. */
   portfolioReturn: number;
@@ -75,6 +77,7 @@ export class PanelTradingEnv {
     this.result = {
       rewards: new Float64Array(n),
       barReturns: new Float64Array(n),
+      marketReturns: new Float64Array(n),
       positions: new Float64Array(n),
       portfolioReturn: 0,
       row: 0,
@@ -146,7 +149,7 @@ export class PanelTradingEnv {
         throw new RangeError(`action ${actions[k]} of ${this.symbols[k]} is outside 0..${this.positions.length - 1}`);
     }
     const { logReturns, simpleReturns, instruments } = this.market;
-    const { rewards, barReturns, positions } = this.result;
+    const { rewards, barReturns, marketReturns, positions } = this.result;
     const bar = this.row + 1;
     const barBase = bar * instruments;
     // -0 is the identity of addition (0 is not: 0 + -0 = 0), so a panel of one gives TradingEnv's -0 returns too.
@@ -157,6 +160,7 @@ export class PanelTradingEnv {
       const at = barBase + this.universe[k];
       rewards[k] = next * logReturns[at] - cost;
       barReturns[k] = next * simpleReturns[at] - cost;
+      marketReturns[k] = simpleReturns[at];
       portfolio += this.weights[k] * barReturns[k];
       positions[k] = next;
       this.held[k] = next;

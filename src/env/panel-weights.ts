@@ -29,13 +29,17 @@ export function portfolioWeights(market: PanelMarketView, weighting: PortfolioWe
  * the window holds too little of that history to weigh the instrument by it.
  */
 export function trainingVolatility(market: PanelMarketView, instrument: number): number {
-  const [start, end] = market.trainRows;
+  const { logReturns, instruments, symbols, trainRows } = market;
+  return volatilityOver((t) => logReturns[t * instruments + instrument], trainRows, symbols[instrument]);
+}
+
+/** trainingVolatility of one instrument's log returns by row (`logReturnAt`), over training rows [start, end). */
+export function volatilityOver(logReturnAt: (row: number) => number, [start, end]: readonly [number, number], symbol: string): number {
   const values: number[] = [];
   for (let t = start; t < end; t++) {
-    const r = market.logReturns[t * market.instruments + instrument];
+    const r = logReturnAt(t);
     if (Number.isFinite(r)) values.push(r);
   }
-  const symbol = market.symbols[instrument];
   const rows = `the window's training rows [${start}, ${end})`;
   if (values.length < 2) {
     throw new ConfigError([

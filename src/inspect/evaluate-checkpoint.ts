@@ -49,6 +49,11 @@ export async function evaluateCheckpoint(experimentDir: string, iteration: numbe
   const config = configSchema.parse(run.config);
   const observation = checkpoint.metadata.observation;
   if (!observation) throw new UsageError(`${checkpoint.file} does not record how its observations were built; it cannot be evaluated on new data`);
+  if (observation.panel) {
+    throw new UsageError(
+      `${checkpoint.file} trades a panel of ${observation.panel.symbols.length} instruments; evaluate runs one-instrument models, and a panel model's out-of-sample runs are in its metrics record and oos_positions.csv`,
+    );
+  }
   const dataPath = options.data ?? config.data.path;
   // The model's own features, SQL ones included, recomputed on the data it is evaluated on.
   const series = await loadPriceSeries({ ...config.data, path: dataPath, features: sqlFeatures(observation.features) });

@@ -61,8 +61,24 @@ export const outOfSampleSchema = z.object({
   rows: z.array(z.number().int()),
   positions: z.array(finite),
   returns: z.array(finite),
-  /** The instrument's own simple return of each bar (buy-and-hold without costs). */
+  /** The instrument's own simple return of each bar (buy-and-hold without costs); a panel's: the weighted universe's. */
   marketReturns: z.array(finite),
+  /**
+   * A panel run: the test segment per instrument of the window's universe. positions and returns are bars x
+   * instruments, row-major by bar; an instrument's contribution is the sum over the bars of its weight times its
+   * return (the contributions add up to the sum of the portfolio's returns).
+   */
+  panel: z
+    .object({
+      symbols: z.array(z.string()),
+      weights: z.array(finite),
+      positions: z.array(finite),
+      returns: z.array(finite),
+      marketReturns: z.array(finite),
+      contributions: z.array(finite),
+      metrics: z.array(metricsSchema),
+    })
+    .optional(),
 });
 
 export const historySchema = z.object({

@@ -81,6 +81,15 @@ export const walkforwardSummarySchema = z.object({
    * and the share of iteration time training waited for them (seconds-weighted).
    */
   savesBlockedMs: savesBlockedSchema.optional(),
+  /**
+   * A panel run: each instrument over the stitched bars of the windows that traded it, with its contribution to the
+   * portfolio (the sum over those bars of its weight times its return after costs).
+   */
+  panel: z
+    .object({
+      instruments: z.array(z.object({ symbol: z.string(), bars: z.number().int(), contribution: finite, metrics: metricsSchema })),
+    })
+    .optional(),
   totalSeconds: finite,
   finishedAt: z.string(),
 });

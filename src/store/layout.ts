@@ -24,6 +24,8 @@ export const layout = {
   summary: 'walkforward_summary.json',
   checkpointSummary: 'checkpoint_summary.json',
   oosReturns: 'oos_returns.csv',
+  /** A panel run's instruments, one row per instrument per out-of-sample bar. */
+  oosPositions: 'oos_positions.csv',
   bestModel: 'best_model.zip',
   bestModelJson: 'best_model.json',
   report: 'report.html',
@@ -150,6 +152,7 @@ export function experimentPaths(resultsDir: string, experiment: string) {
     summary: at(layout.summary),
     checkpointSummary: at(layout.checkpointSummary),
     oosReturns: at(layout.oosReturns),
+    oosPositions: at(layout.oosPositions),
     runLog: at(layout.runLog),
     visualizations: at(layout.visualizations),
     report: at(layout.report),

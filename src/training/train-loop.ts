@@ -7,6 +7,8 @@ export interface LoopState {
   episodeReward: number;
   envRow: number;
   envPosition: number;
+  /** A panel's positions, one per instrument of the window's universe in its order (envPosition is then 0). */
+  envPositions?: number[];
   episodeRewards: number[];
   /** Seconds spent training before the last checkpoint (resumed runs add to it). */
   elapsedSeconds?: number;
@@ -85,29 +87,41 @@ export async function trainAgent(agent: Agent, env: TradingEnv, options: TrainOp
       times.environment += t2 - t1;
       times.training += performance.now() - t2;
     }
-    const step = agent.numTimesteps;
-    let stop = false;
     if (result.done) {
-      loop.episodeRewards.push(loop.episodeReward);
-      for (const cb of callbacks) cb.onEpisodeEnd?.({ step, agent, loop, update, reward: loop.episodeReward });
-      loop.episode += 1;
-      loop.episodeReward = 0;
+      endEpisode(agent, loop, update, callbacks);
       env.reset(nextObs);
     }
     [obs, nextObs] = [nextObs, obs];
     loop.envRow = env.currentRow;
     loop.envPosition = env.currentPosition;
-    const ctx: StepContext = { step, agent, loop, update };
-    for (const cb of callbacks) if (cb.onStep?.(ctx) === false) stop = true;
-    const last = step >= options.timesteps;
-    for (const cb of callbacks) {
-      if (cb.onMoment && ((cb.every && ((cb.offset ?? 0) + step) % cb.every === 0) || last)) {
-        if ((await cb.onMoment(ctx)) === false) stop = true;
-      }
-    }
-    if (stop) break;
-    // Let signal handlers and other callbacks run now and then; costs microseconds, changes no number.
-    if (step % (options.backgroundBusy?.() ? BUSY_YIELD_EVERY : YIELD_EVERY) === 0) await new Promise((resolve) => setImmediate(resolve));
+    if (!(await afterStep(agent, loop, update, options))) break;
   }
   return loop;
+}
+
+/** Records the end of an episode (the segment's end) and tells the callbacks. */
+export function endEpisode(agent: Agent, loop: LoopState, update: Diagnostics | null, callbacks: TrainCallback[]): void {
+  loop.episodeRewards.push(loop.episodeReward);
+  for (const cb of callbacks) cb.onEpisodeEnd?.({ step: agent.numTimesteps, agent, loop, update, reward: loop.episodeReward });
+  loop.episode += 1;
+  loop.episodeReward = 0;
+}
+
+/** Runs the callbacks of the step just taken and yields now and then; false when training must stop. */
+export async function afterStep(agent: Agent, loop: LoopState, update: Diagnostics | null, options: TrainOptions): Promise<boolean> {
+  const callbacks = options.callbacks ?? [];
+  const step = agent.numTimesteps;
+  let stop = false;
+  const ctx: StepContext = { step, agent, loop, update };
+  for (const cb of callbacks) if (cb.onStep?.(ctx) === false) stop = true;
+  const last = step >= options.timesteps;
+  for (const cb of callbacks) {
+    if (cb.onMoment && ((cb.every && ((cb.offset ?? 0) + step) % cb.every === 0) || last)) {
+      if ((await cb.onMoment(ctx)) === false) stop = true;
+    }
+  }
+  if (stop) return false;
+  // Let signal handlers and other callbacks run now and then; costs microseconds, changes no number.
+  if (step % (options.backgroundBusy?.() ? BUSY_YIELD_EVERY : YIELD_EVERY) === 0) await new Promise((resolve) => setImmediate(resolve));
+  return true;
 }

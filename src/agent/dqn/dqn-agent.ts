@@ -63,7 +63,7 @@ export class DqnAgent implements Agent {
         ? new KernelLearner(obsDim, config.layers, nActions, initial, config.learningRate, config.batchSize)
         : new TfjsLearner(obsDim, config.layers, nActions, initial, config.learningRate);
     this.replay = new ReplayBuffer({
-      capacity: Math.min(config.bufferSize, Math.max(totalTimesteps, config.batchSize)),
+      capacity: Math.min(config.bufferSize, Math.max(totalTimesteps * (options.transitionsPerStep ?? 1), config.batchSize)),
       obsDim,
       prioritized: config.replay.prioritized,
       alpha: config.replay.alpha,

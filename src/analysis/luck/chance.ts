@@ -7,9 +7,14 @@ export interface ChanceOptions {
   evaluate: ScheduleEvaluator;
   /** Positions a policy may hold, e.g. TradingEnv.positions ([0, 1] or [-1, 0, 1]). */
   allowedPositions: readonly number[];
-  bars: number;
-  /** The kept model's number of position changes, countPositionChanges(its positions). */
-  changes: number;
+  /** Bars of each schedule; for a panel whose instruments trade different bars, one count per instrument. */
+  bars: number | readonly number[];
+  /**
+   * The kept model's number of position changes, countPositionChanges(its positions); for a panel, one count per
+   * instrument, and each draw is one schedule per instrument with its count, laid end to end (instrument k's bar i
+   * at k * bars + i) for `evaluate`.
+   */
+  changes: number | readonly number[];
   /** The kept model's Sharpe, on the evaluator's scale (same function, same options). */
   keptSharpe: number | null;
   rng: Rng;
@@ -30,6 +35,7 @@ export interface ChanceResult {
   sharpes: Array<number | null>;
   draws: number;
   undefinedDraws: number;
+  /** Position changes of each draw: the kept model's (summed over a panel's instruments). */
   changes: number;
   bars: number;
   quantiles: ChanceQuantiles | null;
@@ -92,14 +98,24 @@ export function chanceDistribution(options: ChanceOptions): ChanceResult {
   const draws = options.draws ?? 500;
   const initial = options.initialPosition ?? 0;
   if (!Number.isInteger(draws) || draws < 1) throw new RangeError(`draws must be a positive integer, got ${draws}`);
-  validate(allowedPositions, bars, changes, initial);
+  const counts = typeof changes === 'number' ? [changes] : changes;
+  const lengths = typeof bars === 'number' ? counts.map(() => bars) : bars;
+  if (lengths.length !== counts.length) throw new RangeError(`${lengths.length} bar counts for ${counts.length} change counts`);
+  counts.forEach((c, k) => validate(allowedPositions, lengths[k], c, initial));
   const sharpes: Array<number | null> = [];
   for (let d = 0; d < draws; d++) {
-    const value = evaluate(randomSchedule(rng, allowedPositions, bars, changes, initial));
+    const value = evaluate(drawSchedules(rng, allowedPositions, lengths, counts, initial));
     sharpes.push(value !== null && Number.isFinite(value) ? value : null);
   }
   const defined = sharpes.filter((x): x is number => x !== null).sort((a, b) => a - b);
-  const base = { sharpes, draws, undefinedDraws: draws - defined.length, changes, bars, keptSharpe };
+  const base = {
+    sharpes,
+    draws,
+    undefinedDraws: draws - defined.length,
+    changes: counts.reduce((a, c) => a + c, 0),
+    bars: typeof bars === 'number' ? bars : Math.max(...bars),
+    keptSharpe,
+  };
   if (defined.length === 0) {
     return { ...base, quantiles: null, keptPercentile: null, reason: 'no random schedule had a defined Sharpe' };
   }
@@ -108,6 +124,18 @@ export function chanceDistribution(options: ChanceOptions): ChanceResult {
     return { ...base, quantiles, keptPercentile: null, reason: "the kept model's Sharpe is undefined" };
   }
   return { ...base, quantiles, keptPercentile: percentileOf(defined, keptSharpe), reason: null };
+}
+
+/** One random schedule per count, laid end to end; one count gives randomSchedule's draw itself. */
+function drawSchedules(rng: Rng, allowedPositions: readonly number[], bars: readonly number[], counts: readonly number[], initial: number): Float64Array {
+  if (counts.length === 1) return randomSchedule(rng, allowedPositions, bars[0], counts[0], initial);
+  const out = new Float64Array(bars.reduce((a, b) => a + b, 0));
+  let at = 0;
+  counts.forEach((c, k) => {
+    out.set(randomSchedule(rng, allowedPositions, bars[k], c, initial), at);
+    at += bars[k];
+  });
+  return out;
 }
 
 /** Quantile q of ascending `sorted` by linear interpolation between order statistics (numpy's default). */

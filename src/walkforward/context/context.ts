@@ -11,6 +11,14 @@ import type { SavePlan } from '../../plan/save-plan.js';
 import type { ProgressListener } from './progress.js';
 import type { Window } from '../../windows/build-windows.js';
 
+/** What a panel run trades: each instrument's features, and the instruments each window holds whole. */
+export interface PanelData {
+  symbols: string[];
+  featureSets: FeatureSet[];
+  /** Per window (by iteration), the symbols of its universe. */
+  universes: Map<number, string[]>;
+}
+
 /** What every stage of one walk-forward run shares. */
 export interface RunContext {
   experiment: string;
@@ -18,7 +26,10 @@ export interface RunContext {
   /** The experiment's files: layout, index and every write. */
   store: ExperimentStore;
   series: PriceSeries;
+  /** The features of a one-instrument run; of a panel run, its first instrument's (their names are every instrument's). */
   features: FeatureSet;
+  /** A panel run: every instrument's features (in series.symbols order) and each window's universe; null for one instrument. */
+  panel: PanelData | null;
   windows: Window[];
   seed: number;
   configHash: string;

@@ -1,7 +1,7 @@
 import type { MetricOptions } from '../../analysis/metrics.js';
 import type { StateParts } from '../../agent/state.js';
 import type { PipelineConfig } from '../../config/schema.js';
-import { computeFeatures, type FeatureSet } from '../../data/features.js';
+import { computeFeatures, computePanelFeatures, type FeatureSet } from '../../data/features.js';
 import type { Logger } from '../../logging/logger.js';
 import { createTrace } from '../../logging/trace.js';
 import { planExperiment, type ExperimentPlan } from '../../plan/plan.js';
@@ -10,7 +10,8 @@ import { ExperimentStore } from '../../store/experiment-store.js';
 import type { IndexWriter } from '../../store/index-store.js';
 import { experimentPaths } from '../../store/layout.js';
 import type { ModelMetadata } from '../../store/model-zip.js';
-import type { RunContext } from './context.js';
+import type { PanelData, RunContext } from './context.js';
+import { checkPanelSettings } from './panel-settings.js';
 import type { ProgressListener } from './progress.js';
 
 /** What a run decides once it owns the experiment; plain data, so worker threads (and later machines) get the same. */
@@ -31,12 +32,22 @@ export interface RunSetup {
 export interface RunData {
   plan: ExperimentPlan;
   features: FeatureSet;
+  panel: PanelData | null;
 }
 
+/** The features of a plan's data: of its one instrument, or of every instrument of a panel. */
 export async function loadRunData(config: PipelineConfig, planned?: ExperimentPlan): Promise<RunData> {
   const plan = planned ?? (await planExperiment(config));
-  const features = computeFeatures(plan.series.price, config.env, config.features, plan.series.features);
-  return { plan, features };
+  const { series } = plan;
+  if (!series.panel) {
+    checkPanelSettings(config, null, plan.windows);
+    return { plan, features: computeFeatures(series.price, config.env, config.features, series.features), panel: null };
+  }
+  const featureSets = computePanelFeatures(series, config.env, config.features);
+  const universes = new Map(plan.coverage.map((c) => [c.iteration, c.instruments]));
+  const panel = { symbols: series.panel.map((i) => i.symbol), featureSets, universes };
+  checkPanelSettings(config, panel, plan.windows);
+  return { plan, features: featureSets[0], panel };
 }
 
 export function metricOptionsOf(config: PipelineConfig): MetricOptions {
@@ -62,6 +73,7 @@ export function buildRunContext(data: RunData, setup: RunSetup, services: RunSer
     store: new ExperimentStore(experimentPaths(config.resultsDir, setup.experiment), services.index, services.now),
     series: data.plan.series,
     features: data.features,
+    panel: data.panel,
     windows: data.plan.windows,
     seed: setup.seed,
     configHash: setup.configHash,

@@ -1,4 +1,5 @@
 import { observationSize, tradingSpaces } from '../../env/spaces.js';
+import { panelSpaces } from '../../env/panel-spaces.js';
 import { algorithmOf } from '../../agent/registry.js';
 import { selectBackend } from '../../backend/select-backend.js';
 import { ResumeRefusedError, UsageError } from '../../errors/index.js';
@@ -127,7 +128,7 @@ async function runOn(
         `this experiment started on the ${start.previous.backend.name} backend and continues on ${backend.name}; numbers may differ in the last digits`,
       );
     }
-    const spaces = tradingSpaces(data.features.names, config.env);
+    const spaces = data.panel ? panelSpaces(data.features.names, config.env) : tradingSpaces(data.features.names, config.env);
     const setup: RunSetup = {
       experiment: options.experiment,
       config,

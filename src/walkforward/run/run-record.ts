@@ -28,7 +28,14 @@ export async function writeRunConfig(paths: ExperimentPaths, f: RunConfigFacts):
     seed: f.seed,
     configHash: f.configHash,
     config: f.config as unknown as Record<string, unknown>,
-    data: { file: series.file, sha256: series.sha256, rows: series.rows, priceColumn: series.priceColumn, symbol: series.symbol },
+    data: {
+      file: series.file,
+      sha256: series.sha256,
+      rows: series.rows,
+      priceColumn: series.priceColumn,
+      // A panel run trades every instrument it selected: it names them all, and no single traded symbol.
+      ...(series.panel ? { panel: series.panel.map((i) => i.symbol) } : { symbol: series.symbol }),
+    },
     featureGate: f.plan.gate,
     ...incompleteWindows(f.plan),
     backend: { name: f.backend.name, tfBackend: f.backend.tfBackend, tfjsVersion: f.backend.tfjsVersion },

@@ -8,6 +8,7 @@ import type { Window } from '../../windows/build-windows.js';
 import { layout, type ExperimentPaths } from '../../store/layout.js';
 import { oosCsv, stitchOutOfSample, walkForwardEfficiency } from '../../analysis/out-of-sample.js';
 import { experimentLuck } from '../../analysis/experiment-luck.js';
+import { instrumentSummaries, oosPositionsCsv, stitchPanel } from '../../analysis/panel-out-of-sample.js';
 import { CHANCE_DRAWS } from '../selection/index.js';
 import { tradingPositions } from '../../env/spaces.js';
 
@@ -30,12 +31,17 @@ export interface SummaryInputs {
   now: () => Date;
 }
 
-/** Writes oos_returns.csv, walkforward_summary.json and checkpoint_summary.json from the iteration records. */
+/**
+ * Writes oos_returns.csv (a panel's: the portfolio's), oos_positions.csv (a panel's instruments), walkforward_summary.json
+ * and checkpoint_summary.json from the iteration records.
+ */
 export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSummary> {
   const { paths, records } = s;
   const entryCost = (s.config.env.costBps + s.config.env.slippageBps) / 1e4;
   const stitched = stitchOutOfSample(records, entryCost, s.metricOptions);
   await writeFileAtomic(paths.oosReturns, oosCsv(stitched.bars, s.dates));
+  const panel = stitchPanel(records);
+  if (panel) await writeFileAtomic(paths.oosPositions, oosPositionsCsv(records, s.dates));
 
   const fileOf = (r: IterationRecord) =>
     r.kind === 'model' ? [layout.preservedModel(r.iteration), layout.metrics(r.iteration)] : [layout.placeholder(r.iteration)];
@@ -73,7 +79,9 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
       allowedPositions: tradingPositions(s.config.env),
       metricOptions: s.metricOptions,
       draws: CHANCE_DRAWS,
+      panel,
     }),
+    ...(panel ? { panel: { instruments: instrumentSummaries(panel, s.metricOptions) } } : {}),
     bestIteration: s.bestIteration,
     resumes: s.resumes,
     peakRssBytes: Math.max(0, ...records.map((r) => r.training.performance.rssBytes)),

@@ -1,11 +1,9 @@
 import type { Agent } from '../../agent/agent.js';
 import { score, type MetricName } from '../../analysis/metrics.js';
-import type { WindowData } from '../../env/market.js';
-import { TradingEnv } from '../../env/trading-env.js';
 import { encodeFloats } from '../../records/index.js';
 import type { Candidate } from '../../records/index.js';
-import { runPolicy } from '../../training/evaluate.js';
 import type { PhaseClock } from '../../training/phase-clock.js';
+import type { WindowTrading } from '../../training/window-trading.js';
 import type { RunContext } from '../context/index.js';
 
 export interface CandidateEvaluator {
@@ -15,15 +13,16 @@ export interface CandidateEvaluator {
 }
 
 /** Runs the agent's greedy policy on the selection segment and scores it by the selection metric. */
-export function candidateEvaluator(ctx: RunContext, data: WindowData, agent: Agent, clock: PhaseClock): CandidateEvaluator {
-  const n = data.window.iteration;
-  const segment = data.window.validation ?? data.window.train;
-  const env = new TradingEnv(data.market, segment.start, segment.end, ctx.config.env);
+export function candidateEvaluator(ctx: RunContext, trading: WindowTrading, agent: Agent, clock: PhaseClock): CandidateEvaluator {
+  const { window } = trading;
+  const n = window.iteration;
+  const segment = window.validation ?? window.train;
+  const policy = { action: (obs: Float32Array) => agent.greedyAction(obs), actions: (obs: Float32Array, count: number, out: Int32Array) => agent.greedyActions(obs, count, out) };
   const metric = ctx.config.selection.metric as MetricName;
   const evaluate = () =>
     clock.timed('evaluation', () => {
       ctx.trace('evaluation', { iteration: n, step: agent.numTimesteps });
-      const run = runPolicy(env, (obs) => agent.greedyAction(obs), ctx.metricOptions);
+      const run = trading.run(segment, policy);
       const s = score(run.metrics, metric);
       ctx.trace('training', { iteration: n, step: agent.numTimesteps });
       return {
@@ -34,7 +33,7 @@ export function candidateEvaluator(ctx: RunContext, data: WindowData, agent: Age
         returns: encodeFloats(run.returns),
       };
     });
-  return Object.assign(evaluate, { scoredOn: data.window.validation ? ('validation' as const) : ('train' as const) });
+  return Object.assign(evaluate, { scoredOn: window.validation ? ('validation' as const) : ('train' as const) });
 }
 
 /** The run.log line of one evaluation: its step, metric and score, and whether it became the iteration's best. */

@@ -1,5 +1,4 @@
 import type { MetricName } from '../../analysis/metrics.js';
-import type { WindowData } from '../../env/market.js';
 import type { Candidate } from '../../records/index.js';
 import { pruneTraining } from '../../retention/delete.js';
 import { keepLast } from '../../retention/policies.js';
@@ -7,8 +6,10 @@ import type { CheckpointManager, CommittedSave } from '../../store/checkpoint-ma
 import { NetworkSnapshots, type ModelMetadata } from '../../store/model-zip.js';
 import type { PhaseClock } from '../../training/phase-clock.js';
 import type { LoopState } from '../../training/train-loop.js';
+import type { WindowTrading } from '../../training/window-trading.js';
 import type { RunContext } from '../context/index.js';
 import type { TrainingSession } from './training-session.js';
+import { modelObservation } from './model-observation.js';
 
 /**
  * What one seed of an iteration saves while it trains, through its checkpoint manager: the current best model and
@@ -23,7 +24,7 @@ export class SeedSaves {
 
   constructor(
     private readonly ctx: RunContext,
-    private readonly data: WindowData,
+    private readonly trading: WindowTrading,
     private readonly session: TrainingSession,
     private readonly clock: PhaseClock,
     /** The step of the newest training checkpoint on disk (-1: none yet in this attempt). */
@@ -31,7 +32,7 @@ export class SeedSaves {
     /** The training seed whose files these are (0: the paths of a one-seed run). */
     private readonly seed = 0,
   ) {
-    this.n = data.window.iteration;
+    this.n = trading.window.iteration;
     this.metric = ctx.config.selection.metric as MetricName;
     const { agent } = session;
     this.bests = new NetworkSnapshots(
@@ -60,7 +61,6 @@ export class SeedSaves {
   currentBest(candidate: Candidate, scoredOn: 'validation' | 'train'): Promise<void> {
     return this.clock.timed('saving', async () => {
       const started = performance.now();
-      const { config } = this.ctx;
       this.session.best = candidate;
       const snapshot = await this.bests.take();
       const metadata: ModelMetadata = {
@@ -70,7 +70,7 @@ export class SeedSaves {
         step: candidate.step,
         ...this.seedField(),
         metrics: { [scoredOn]: candidate.metrics },
-        observation: { lookback: config.env.lookback, features: config.features, standardization: this.data.standardization },
+        observation: modelObservation(this.ctx.config, this.trading),
       };
       await this.checkpoints.saveCurrentBest(started, candidate.step, snapshot, metadata, { [this.metric]: candidate.score });
     });

@@ -3,21 +3,20 @@ import type { Diagnostics } from '../../agent/agent.js';
 import { createAgent } from '../../agent/create.js';
 import { algorithmOf } from '../../agent/registry.js';
 import { InterruptedError } from '../../errors/index.js';
-import { TradingEnv } from '../../env/trading-env.js';
-import type { WindowData } from '../../env/market.js';
 import { Rng } from '../../random/rng.js';
 import { deleteFolder } from '../../retention/delete.js';
 import type { Candidate, IterationPerformance, RecordedHistory } from '../../records/index.js';
 import { layout } from '../../store/layout.js';
 import { type TrainingHistory } from '../../training/history.js';
 import { PhaseClock } from '../../training/phase-clock.js';
-import { trainAgent, type LoopState } from '../../training/train-loop.js';
+import type { LoopState } from '../../training/train-loop.js';
+import type { WindowTrading } from '../../training/window-trading.js';
 import type { RunContext } from '../context/index.js';
 import { SeedSaves } from './seed-saves.js';
 import { findResumePoint, type ResumePoint } from './resume-point.js';
 import { TrainingSession } from './training-session.js';
 import { seedCallbacks } from './callbacks.js';
-import { agentSeed, rewardScale } from './seeds.js';
+import { agentSeed } from './seeds.js';
 import { candidateEvaluator } from './evaluate-candidate.js';
 import { IterationBoard } from './iteration-board.js';
 import { stepsLostAt } from './resume-point.js';
@@ -71,18 +70,22 @@ export type ChartMoment = (iteration: number, step: number, history: TrainingHis
  */
 export async function trainSeed(
   ctx: RunContext,
-  data: WindowData,
+  trading: WindowTrading,
   seed: number,
   warmStart: Float32Array[] | null,
   onChart?: ChartMoment,
 ): Promise<SeedTraining> {
-  const n = data.window.iteration;
+  const n = trading.window.iteration;
   const { timesteps } = ctx.config.training;
-  const env = new TradingEnv(data.market, data.window.train.start, data.window.train.end, ctx.config.env);
   const rngSeed = agentSeed(ctx, n, seed);
   const rng = Rng.fromSeed(rngSeed);
   const algorithm = algorithmOf(ctx.config.agent);
-  const agent = createAgent(ctx.config.agent, env.spaces, { rng, timesteps, rewardScale: rewardScale(ctx.config.agent.rewardScaling, data) });
+  const agent = createAgent(ctx.config.agent, trading.spaces, {
+    rng,
+    timesteps,
+    rewardScale: trading.agentRewardScale(ctx.config.agent.rewardScaling),
+    transitionsPerStep: trading.instruments,
+  });
   const session = new TrainingSession(agent, rng, timesteps);
   let board: IterationBoard | null = null;
   try {
@@ -103,7 +106,7 @@ export async function trainSeed(
     await mkdir(ctx.store.paths.at(layout.seedFolder(n, seed)), { recursive: true });
     // Each seed's TensorBoard curves are a run of their own (seed_K/ inside the iteration's folder); snapshots are seed 0's.
     board = await IterationBoard.open(ctx, n, seed);
-    const trained = await train(ctx, data, env, session, resume, board, seed, seed === 0 ? onChart : undefined);
+    const trained = await train(ctx, trading, session, resume, board, seed, seed === 0 ? onChart : undefined);
     return { trained: { seed, rngSeed, ...trained.figures }, settle: async () => ({ seed, rngSeed, ...(await trained.settle()) }) };
   } finally {
     agent.dispose();
@@ -113,25 +116,24 @@ export async function trainSeed(
 
 async function train(
   ctx: RunContext,
-  data: WindowData,
-  env: TradingEnv,
+  trading: WindowTrading,
   session: TrainingSession,
   resume: ResumePoint | null,
   board: IterationBoard | null,
   seed: number,
   onChart?: ChartMoment,
 ): Promise<{ figures: SeedFigures; settle: () => Promise<SeedFigures> }> {
-  const n = data.window.iteration;
+  const n = trading.window.iteration;
   const { agent } = session;
   const { config } = ctx;
   const timesteps = config.training.timesteps;
   const clock = new PhaseClock(session.priorSeconds, agent.numTimesteps, agent.numUpdates);
-  const saves = new SeedSaves(ctx, data, session, clock, resume ? agent.numTimesteps : -1, seed);
-  const evaluate = candidateEvaluator(ctx, data, agent, clock);
+  const saves = new SeedSaves(ctx, trading, session, clock, resume ? agent.numTimesteps : -1, seed);
+  const evaluate = candidateEvaluator(ctx, trading, agent, clock);
   const callbacks = seedCallbacks({ ctx, n, seed, session, saves, clock, evaluate, board, resumed: resume !== null, onChart });
   if (!resume) session.untrained = seed === 0 ? await evaluate() : { ...(await evaluate()), seed };
   ctx.trace('training', { iteration: n, step: agent.numTimesteps });
-  const loop: LoopState = await trainAgent(agent, env, {
+  const loop: LoopState = await trading.train(agent, config.agent.rewardScaling, {
     timesteps,
     callbacks,
     resumeFrom: session.loop,

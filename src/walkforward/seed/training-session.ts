@@ -14,6 +14,7 @@ const sessionSchema = z.object({
     episodeReward: z.number(),
     envRow: z.number().int().nonnegative(),
     envPosition: z.number(),
+    envPositions: z.array(z.number()).optional(),
     episodeRewards: z.array(z.number()),
     elapsedSeconds: z.number().optional(),
   }),

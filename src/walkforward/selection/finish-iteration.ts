@@ -1,12 +1,10 @@
 import { policyShape } from '../../agent/registry.js';
-import { tradingSpaces } from '../../env/spaces.js';
 import { greedyPolicy } from '../../agent/ensemble.js';
-import { score, type MetricName } from '../../analysis/metrics.js';
+import { computeMetrics, score, type MetricName, type MetricOptions } from '../../analysis/metrics.js';
 import { loadModelZip, voteOf, type LoadedModel } from '../../store/model-zip.js';
-import { TradingEnv, type MarketView } from '../../env/trading-env.js';
 import { FORMAT_VERSION, modelRecordSchema, placeholderRecordSchema, type IterationRecord } from '../../records/index.js';
-import { buyAndHold, holdPolicy, runPolicy, type SegmentRun } from '../../training/evaluate.js';
-import type { Segment, Window } from '../../windows/build-windows.js';
+import type { WindowRun, WindowTrading } from '../../training/window-trading.js';
+import type { Segment } from '../../windows/build-windows.js';
 import type { RunContext } from '../context/index.js';
 import { iterationSeed, type TrainedIteration } from './train-iteration.js';
 import { qualify } from './preservation.js';
@@ -29,20 +27,19 @@ export interface FinishedIteration {
  */
 export async function finishIteration(
   ctx: RunContext,
-  window: Window,
-  market: MarketView,
+  trading: WindowTrading,
   trained: TrainedIteration,
   warmStartFrom: number | null,
 ): Promise<FinishedIteration> {
   const { config, store } = ctx;
   const { paths } = store;
+  const { window } = trading;
   const n = window.iteration;
   const evalStarted = performance.now();
-  const segmentEnv = (s: Segment) => new TradingEnv(market, s.start, s.end, config.env);
   const hold = {
-    train: buyAndHold(segmentEnv(window.train), ctx.metricOptions),
-    validation: window.validation ? buyAndHold(segmentEnv(window.validation), ctx.metricOptions) : null,
-    test: buyAndHold(segmentEnv(window.test), ctx.metricOptions),
+    train: trading.hold(window.train, 1),
+    validation: window.validation ? trading.hold(window.validation, 1) : null,
+    test: trading.hold(window.test, 1),
   };
   const metric = config.selection.metric as MetricName;
   const holdScoreRun = trained.scoredOn === 'validation' ? hold.validation : hold.train;
@@ -84,13 +81,12 @@ export async function finishIteration(
     performance: settled.performance,
     ...(trained.seeds.length > 1 ? { seeds: trained.seeds.map(seedSummary) } : {}),
   });
-  const luckBase = { seed: ctx.seed, iteration: n, market, env: config.env, metricOptions: ctx.metricOptions, candidates: trained.candidates };
+  const luckBase = { seed: ctx.seed, iteration: n, trading, candidates: trained.candidates };
   const preserveStarted = performance.now();
   ctx.trace('preservation', { iteration: n });
   if (!verdict.qualified) {
-    const testEnv = segmentEnv(window.test);
     const fallback = config.selection.fallback;
-    const run = runPolicy(testEnv, holdPolicy(testEnv, fallback === 'flat' ? 0 : 1), ctx.metricOptions);
+    const run = trading.hold(window.test, fallback === 'flat' ? 0 : 1);
     const luck = iterationLuck({ ...luckBase, kept: null });
     const training = trainingOf(await trained.settle());
     const record = await store.commitJson(
@@ -106,7 +102,7 @@ export async function finishIteration(
         bestCandidate: trained.best,
         fallback,
         metrics: { test: run.metrics },
-        outOfSample: outOfSample(run, market),
+        outOfSample: outOfSample(run, trading, ctx.metricOptions),
         luck,
       },
       { step: null, describe: digestOf },
@@ -121,7 +117,7 @@ export async function finishIteration(
   const modelFile = { file: copied.path, sha256: copied.sha256, size: copied.size };
   const preserved = await loadModelZip(paths.preservedModel(n));
   preserved.model.dispose();
-  const runs = evaluateWeights(preserved, ctx, market, window);
+  const runs = evaluateWeights(preserved, ctx, trading);
   const luck = iterationLuck({
     ...luckBase,
     kept: {
@@ -140,7 +136,7 @@ export async function finishIteration(
       kind: 'model',
       model: modelFile,
       metrics: { train: runs.train.metrics, validation: runs.validation?.metrics ?? null, test: runs.test.metrics },
-      outOfSample: outOfSample(runs.test, market),
+      outOfSample: outOfSample(runs.test, trading, ctx.metricOptions),
       luck,
     },
     { step: trained.best?.step ?? null, describe: digestOf },
@@ -155,15 +151,14 @@ function timings(evalStarted: number, preserveStarted: number) {
 /** Greedy runs of a loaded model on the window's segments: its network, or the exact vote of its members. */
 export function evaluateWeights(
   loaded: Pick<LoadedModel, 'weights' | 'members' | 'metadata'>,
-  ctx: Pick<RunContext, 'config' | 'metricOptions'>,
-  market: MarketView,
-  window: Window,
-): { train: SegmentRun; validation: SegmentRun | null; test: SegmentRun } {
-  const { config } = ctx;
-  const shape = policyShape(config.agent, tradingSpaces(market.featureNames, config.env));
+  ctx: Pick<RunContext, 'config'>,
+  trading: WindowTrading,
+): { train: WindowRun; validation: WindowRun | null; test: WindowRun } {
+  const { window } = trading;
+  const shape = policyShape(ctx.config.agent, trading.spaces);
   const policy = greedyPolicy(shape, loaded.weights, voteOf(loaded));
   try {
-    const run = (s: Segment) => runPolicy(new TradingEnv(market, s.start, s.end, config.env), (obs) => policy.action(obs), ctx.metricOptions);
+    const run = (s: Segment) => trading.run(s, policy);
     return { train: run(window.train), validation: window.validation ? run(window.validation) : null, test: run(window.test) };
   } finally {
     policy.dispose();
@@ -185,11 +180,27 @@ function seedSummary(s: TrainedIteration['seeds'][number]) {
   return { seed, rngSeed, timesteps, updates, episodes, diagnostics, seconds };
 }
 
-function outOfSample(run: SegmentRun, market: MarketView) {
-  return {
+function outOfSample(run: WindowRun, trading: WindowTrading, metricOptions: MetricOptions) {
+  const base = {
     rows: Array.from(run.rows),
     positions: Array.from(run.positions),
     returns: Array.from(run.returns),
-    marketReturns: Array.from(run.rows, (row) => market.simpleReturns[row]),
+    marketReturns: trading.marketReturns(run),
+  };
+  if (!run.panel) return base;
+  const { symbols, weights, positions, returns, marketReturns } = run.panel;
+  const n = symbols.length;
+  const column = (values: Float64Array, k: number) => Float64Array.from(run.rows, (_, i) => values[i * n + k]);
+  return {
+    ...base,
+    panel: {
+      symbols,
+      weights,
+      positions: Array.from(positions),
+      returns: Array.from(returns),
+      marketReturns: Array.from(marketReturns),
+      contributions: symbols.map((_, k) => weights[k] * column(returns, k).reduce((a, r) => a + r, 0)),
+      metrics: symbols.map((_, k) => computeMetrics(column(returns, k), column(positions, k), metricOptions)),
+    },
   };
 }

@@ -1,14 +1,9 @@
-import { chanceDistribution, countPositionChanges, matrixFromColumns, probabilityOfBacktestOverfitting } from '../../analysis/luck/index.js';
+import { matrixFromColumns, probabilityOfBacktestOverfitting } from '../../analysis/luck/index.js';
 import { chanceSummary } from '../../analysis/experiment-luck.js';
-import type { MetricOptions } from '../../analysis/metrics.js';
-import type { MarketView } from '../../env/trading-env.js';
-import { TradingEnv } from '../../env/trading-env.js';
-import type { EnvConfig } from '../../config/schema.js';
 import { deriveSeed, Rng } from '../../random/rng.js';
 import { decodeFloats } from '../../records/index.js';
 import type { Candidate, ChanceSummary, IterationLuck } from '../../records/index.js';
-import type { SegmentRun } from '../../training/evaluate.js';
-import { envScheduleEvaluator } from '../../training/schedule-policy.js';
+import type { WindowRun, WindowTrading } from '../../training/window-trading.js';
 import type { Segment } from '../../windows/build-windows.js';
 
 /** Random schedules per segment: enough for a stable 95th percentile (its standard error is about 1 point). */
@@ -17,12 +12,10 @@ export const CHANCE_DRAWS = 500;
 export interface LuckInputs {
   seed: number;
   iteration: number;
-  market: MarketView;
-  env: Pick<EnvConfig, 'allowShort' | 'costBps' | 'slippageBps'>;
-  metricOptions: MetricOptions;
+  trading: WindowTrading;
   candidates: Candidate[];
   /** The kept model's runs on its segments; null when no model was kept. */
-  kept: { validation: { segment: Segment; run: SegmentRun } | null; test: { segment: Segment; run: SegmentRun } } | null;
+  kept: { validation: { segment: Segment; run: WindowRun } | null; test: { segment: Segment; run: WindowRun } } | null;
 }
 
 /**
@@ -44,18 +37,9 @@ export function iterationLuck(inputs: LuckInputs): IterationLuck {
   };
 }
 
-function chanceOn(inputs: LuckInputs, label: string, segment: Segment, run: SegmentRun): ChanceSummary {
-  const env = new TradingEnv(inputs.market, segment.start, segment.end, inputs.env);
-  const result = chanceDistribution({
-    evaluate: envScheduleEvaluator(env, inputs.metricOptions),
-    allowedPositions: env.positions,
-    bars: env.length,
-    changes: countPositionChanges(run.positions),
-    keptSharpe: run.metrics.sharpe,
-    rng: Rng.fromSeed(deriveSeed(inputs.seed, 'chance', inputs.iteration, label)),
-    draws: CHANCE_DRAWS,
-  });
-  return chanceSummary(result);
+function chanceOn(inputs: LuckInputs, label: string, segment: Segment, run: WindowRun): ChanceSummary {
+  const rng = Rng.fromSeed(deriveSeed(inputs.seed, 'chance', inputs.iteration, label));
+  return chanceSummary(inputs.trading.chance(segment, run, rng, CHANCE_DRAWS));
 }
 
 function missing(reason: string): ChanceSummary {

@@ -7,6 +7,8 @@ import type { RunContext } from '../context/index.js';
 import { finishIteration } from './finish-iteration.js';
 import { trainIteration } from './train-iteration.js';
 import { windowMarket } from '../../env/market.js';
+import { panelWindowMarket } from '../../env/panel-market.js';
+import { panelWindowTrading, singleWindowTrading, type WindowTrading } from '../../training/window-trading.js';
 
 export interface IterationOutcome {
   record: IterationRecord;
@@ -20,15 +22,24 @@ export async function runOneIteration(
   warmStart: { iteration: number; weights: Float32Array[] } | null,
   charts: ChartSink | null,
 ): Promise<IterationOutcome> {
-  const data = windowMarket(ctx.features, window);
+  const trading = windowTradingOf(ctx, window);
   const { timesteps } = ctx.config.training;
   const { diagnostics } = algorithmOf(ctx.config.agent);
   const snapshot = charts
     ? (i: number, step: number, history: TrainingHistory, candidates: Candidate[]) =>
         charts.write(trainingChart(i, step, timesteps, history, candidates, ctx.config.selection.metric, diagnostics))
     : undefined;
-  const trained = await trainIteration(ctx, data, warmStart?.weights ?? null, snapshot);
-  const finished = await finishIteration(ctx, window, data.market, trained, warmStart?.iteration ?? null);
+  const trained = await trainIteration(ctx, trading, warmStart?.weights ?? null, snapshot);
+  const finished = await finishIteration(ctx, trading, trained, warmStart?.iteration ?? null);
   for (const job of iterationChartJobs(finished.record, timesteps, null, diagnostics)) await charts?.write(job);
   return { record: finished.record, timings: { training: finished.record.training.seconds, ...finished.seconds } };
+}
+
+/** The window's market as the run trades it: its one instrument, or the panel of the instruments it holds whole. */
+export function windowTradingOf(ctx: Pick<RunContext, 'config' | 'features' | 'panel' | 'metricOptions'>, window: Window): WindowTrading {
+  const { config, panel } = ctx;
+  if (!panel) return singleWindowTrading(windowMarket(ctx.features, window), config.env, ctx.metricOptions);
+  const universe = panel.universes.get(window.iteration) ?? [];
+  const data = panelWindowMarket(panel.featureSets, window, universe, panel.symbols);
+  return panelWindowTrading(data, { ...config.env, weighting: config.portfolio.weighting }, ctx.metricOptions);
 }

@@ -1,17 +1,14 @@
 import { policyShape } from '../../agent/registry.js';
-import { tradingSpaces } from '../../env/spaces.js';
 import { buildVoteModel, ranksFromScores, VotePolicy } from '../../agent/ensemble.js';
 import { score, type MetricName } from '../../analysis/metrics.js';
-import type { WindowData } from '../../env/market.js';
-import { TradingEnv } from '../../env/trading-env.js';
 import { encodeFloats } from '../../records/index.js';
 import { FORMAT_VERSION, seedResultSchema, type Candidate, type SeedResult } from '../../records/index.js';
 import { readJson } from '../../store/json-file.js';
 import { layout } from '../../store/layout.js';
 import { loadModelZip, saveModelZip, type EnsembleMetadata } from '../../store/model-zip.js';
-import { runPolicy } from '../../training/evaluate.js';
+import type { WindowTrading } from '../../training/window-trading.js';
 import type { RunContext } from '../context/index.js';
-import { trainSeed, type ChartMoment, type TrainedSeed } from '../seed/index.js';
+import { modelObservation, trainSeed, type ChartMoment, type TrainedSeed } from '../seed/index.js';
 
 export { iterationSeed } from '../seed/index.js';
 
@@ -45,22 +42,22 @@ export interface TrainedIteration extends Omit<TrainedSeed, 'seed' | 'rngSeed' |
  */
 export async function trainIteration(
   ctx: RunContext,
-  data: WindowData,
+  trading: WindowTrading,
   warmStart: Float32Array[] | null,
   onChart?: ChartMoment,
 ): Promise<TrainedIteration> {
+  const n = trading.window.iteration;
   const { seeds } = ctx.config.training;
   if (seeds === 1) {
-    const only = await trainSeed(ctx, data, 0, warmStart, onChart);
-    return { ...(await combine(ctx, data, [only.trained])), settle: only.settle };
+    const only = await trainSeed(ctx, trading, 0, warmStart, onChart);
+    return { ...(await combine(ctx, trading, [only.trained])), settle: only.settle };
   }
   const done: TrainedSeed[] = [];
   for (let k = 0; k < seeds; k++) {
-    const committed = await readSeedResult(ctx, data.window.iteration, k);
+    const committed = await readSeedResult(ctx, n, k);
     // A seed's result commits only once its last training checkpoint has.
-    const result = committed ?? (await (await trainSeed(ctx, data, k, warmStart, onChart)).settle());
-    if (!committed) await commitSeedResult(ctx, data.window.iteration, result);
-    const n = data.window.iteration;
+    const result = committed ?? (await (await trainSeed(ctx, trading, k, warmStart, onChart)).settle());
+    if (!committed) await commitSeedResult(ctx, n, result);
     ctx.logger.info(
       {
         event: 'seed-done',
@@ -76,7 +73,7 @@ export async function trainIteration(
     done.push(result);
   }
   const settled = { performance: done[0].performance, seconds: done.reduce((a, s) => a + s.seconds, 0) };
-  return { ...(await combine(ctx, data, done)), settle: async () => settled };
+  return { ...(await combine(ctx, trading, done)), settle: async () => settled };
 }
 
 async function readSeedResult(ctx: RunContext, n: number, seed: number): Promise<TrainedSeed | null> {
@@ -99,7 +96,7 @@ async function commitSeedResult(ctx: RunContext, n: number, trained: TrainedSeed
   await ctx.store.commitJson(layout.seedResult(n, trained.seed), seedResultSchema, value, { step: null });
 }
 
-async function combine(ctx: RunContext, data: WindowData, seeds: TrainedSeed[]): Promise<Omit<TrainedIteration, 'settle'>> {
+async function combine(ctx: RunContext, trading: WindowTrading, seeds: TrainedSeed[]): Promise<Omit<TrainedIteration, 'settle'>> {
   const first = seeds[0];
   const sum = (f: (s: TrainedSeed) => number) => seeds.reduce((a, s) => a + f(s), 0);
   const base = {
@@ -114,9 +111,9 @@ async function combine(ctx: RunContext, data: WindowData, seeds: TrainedSeed[]):
     resumedFrom: first.resumedFrom,
     seeds,
   };
-  const n = data.window.iteration;
+  const n = trading.window.iteration;
   if (ctx.config.selection.ensemble === 'vote') {
-    const vote = await keepVote(ctx, data, seeds);
+    const vote = await keepVote(ctx, trading, seeds);
     return { ...base, best: vote?.candidate ?? null, kept: vote ? 'vote' : null, keptModel: vote ? layout.voteModel(n) : null, vote };
   }
   let kept: (TrainedSeed & { best: Candidate }) | null = null;
@@ -136,9 +133,10 @@ async function combine(ctx: RunContext, data: WindowData, seeds: TrainedSeed[]):
  * Saves the vote of the seeds' bests as iterations/iter_N/vote_model.zip (one LayersModel whose argmax is the vote)
  * and scores the exact vote on the selection segment; null when no seed has a best.
  */
-async function keepVote(ctx: RunContext, data: WindowData, seeds: TrainedSeed[]): Promise<TrainedIteration['vote']> {
+async function keepVote(ctx: RunContext, trading: WindowTrading, seeds: TrainedSeed[]): Promise<TrainedIteration['vote']> {
   const { config } = ctx;
-  const n = data.window.iteration;
+  const { window } = trading;
+  const n = window.iteration;
   const voters = seeds.filter((s): s is TrainedSeed & { best: Candidate } => s.best !== null);
   if (!voters.length) return null;
   const memberWeights: Float32Array[][] = [];
@@ -148,14 +146,14 @@ async function keepVote(ctx: RunContext, data: WindowData, seeds: TrainedSeed[])
     memberWeights.push(loaded.weights);
   }
   const spec = {
-    ...policyShape(config.agent, tradingSpaces(data.market.featureNames, config.env)),
+    ...policyShape(config.agent, trading.spaces),
     ranks: ranksFromScores(voters.map((s) => s.best.score)),
   };
-  const segment = data.window.validation ?? data.window.train;
+  const segment = window.validation ?? window.train;
   const policy = new VotePolicy(spec, memberWeights);
   let run;
   try {
-    run = runPolicy(new TradingEnv(data.market, segment.start, segment.end, config.env), (obs) => policy.action(obs), ctx.metricOptions);
+    run = trading.run(segment, policy);
   } finally {
     policy.dispose();
   }
@@ -178,7 +176,7 @@ async function keepVote(ctx: RunContext, data: WindowData, seeds: TrainedSeed[])
       iteration: n,
       step: candidate.step,
       metrics: { [voters[0].scoredOn]: candidate.metrics },
-      observation: { lookback: config.env.lookback, features: config.features, standardization: data.standardization },
+      observation: modelObservation(config, trading),
       ensemble,
     });
     await ctx.store.record(path, written, { step: candidate.step, metrics: { [config.selection.metric]: candidate.score } });

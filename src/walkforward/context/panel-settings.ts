@@ -1,0 +1,32 @@
+import type { PipelineConfig } from '../../config/schema.js';
+import { volatilityOver } from '../../env/panel-weights.js';
+import { ConfigError } from '../../errors/index.js';
+import type { Window } from '../../windows/build-windows.js';
+import type { PanelData } from './context.js';
+
+/**
+ * Refuses, before anything is trained, the panel settings some window cannot run: portfolio features without a panel,
+ * a window with more instruments than the replay buffer holds transitions (one date stores one per instrument), and
+ * inverse-volatility weights for an instrument whose training rows in a window cannot measure its volatility.
+ */
+export function checkPanelSettings(config: PipelineConfig, panel: PanelData | null, windows: Window[]): void {
+  if (!panel) {
+    if (config.env.portfolioFeatures)
+      throw new ConfigError(['env.portfolioFeatures: true needs a panel run (data with several symbols and no data.symbol); this run trades one instrument']);
+    return;
+  }
+  const { bufferSize } = config.agent;
+  for (const window of windows) {
+    const universe = panel.universes.get(window.iteration) ?? [];
+    if (config.agent.algorithm === 'dqn' && universe.length > bufferSize) {
+      throw new ConfigError([
+        `agent.bufferSize ${bufferSize} cannot hold one date of window ${window.iteration}, which trades ${universe.length} instruments (one transition each); raise agent.bufferSize to at least ${universe.length} or select fewer data.symbols`,
+      ]);
+    }
+    if (config.portfolio.weighting !== 'inverseVol') continue;
+    for (const symbol of universe) {
+      const { logReturns } = panel.featureSets[panel.symbols.indexOf(symbol)];
+      volatilityOver((t) => logReturns[t], [window.train.start, window.train.end], symbol);
+    }
+  }
+}

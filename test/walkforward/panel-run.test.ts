@@ -1,0 +1,129 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readRunLog } from '../../src/logging/run-log.js';
+import { readZip } from '../../src/store/zip-store.js';
+import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
+import { resultsFingerprint } from '../helpers/fingerprint.js';
+import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
+import { ar1Prices, weekdayDates } from '../helpers/synthetic.js';
+import { tempDir } from '../helpers/temp.js';
+
+const ROWS = 800;
+/** CCC's first bar: the first window (rows 0..499) lacks its early bars and leaves it out; the later windows trade it. */
+const CCC_FROM = 150;
+
+/** Three instruments in long format; CCC starts late. */
+function panelCsv(path: string): void {
+  const series = [
+    ['AAA', ar1Prices(ROWS, 0.3, 0.01, 31)],
+    ['BBB', ar1Prices(ROWS, -0.2, 0.012, 32)],
+    ['CCC', ar1Prices(ROWS, 0.2, 0.008, 33)],
+  ] as const;
+  const dates = weekdayDates(ROWS);
+  const rows = ['date,symbol,close'];
+  for (let i = 0; i < ROWS; i++) {
+    for (const [symbol, p] of series) if (symbol !== 'CCC' || i >= CCC_FROM) rows.push(`${dates[i]},${symbol},${p[i].toFixed(6)}`);
+  }
+  writeFileSync(path, `${rows.join('\n')}\n`);
+}
+
+const read = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
+
+describe('one agent over a panel of instruments', () => {
+  const tmp = tempDir();
+  afterAll(tmp.cleanup);
+  let exp: ReturnType<typeof smallExperiment>;
+  let reference: Record<string, unknown>;
+  const args = (id: string, ...more: string[]) => walkforwardArgs(exp, id, '--quiet', '--no-charts', ...more);
+  beforeAll(() => {
+    const data = join(tmp.dir, 'panel.csv');
+    panelCsv(data);
+    exp = smallExperiment(tmp.dir, {
+      data: { path: data, align: 'ffill' },
+      training: { timesteps: 500, evalFreq: 250 },
+      selection: { minScore: -1000 },
+      saving: { nModelSaves: 30 },
+    });
+  });
+
+  test('trades every instrument a window holds whole and reports the portfolio, each instrument and its contribution', async () => {
+    const run = await runCli(args('panel', '--workers', '1'));
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    const root = join(exp.resultsDir, 'panel');
+    reference = await resultsFingerprint(root);
+    expect(read(join(root, 'config.json')).data.panel).toEqual(['AAA', 'BBB', 'CCC']);
+    const records = [1, 2, 3].map((n) => read(join(root, 'checkpoints', `metrics_iter_${n}.json`)));
+    expect(records.map((r) => r.outOfSample.panel.symbols)).toEqual([['AAA', 'BBB'], ['AAA', 'BBB', 'CCC'], ['AAA', 'BBB', 'CCC']]);
+    for (const r of records) {
+      const { panel, returns, positions, rows } = r.outOfSample;
+      const n = panel.symbols.length;
+      expect(panel.weights).toEqual(panel.symbols.map(() => 1 / n));
+      expect(panel.positions).toHaveLength(rows.length * n);
+      // The portfolio earns the weighted sum of its instruments' returns after costs; its position is the net exposure.
+      rows.forEach((_: number, i: number) => {
+        let portfolio = -0;
+        let exposure = -0;
+        for (let k = 0; k < n; k++) {
+          portfolio += panel.weights[k] * panel.returns[i * n + k];
+          exposure += panel.weights[k] * panel.positions[i * n + k];
+        }
+        expect(returns[i]).toBe(portfolio);
+        expect(positions[i]).toBe(exposure);
+      });
+      const total = returns.reduce((a: number, x: number) => a + x, 0);
+      expect(panel.contributions.reduce((a: number, x: number) => a + x, 0)).toBeCloseTo(total, 12);
+      expect(panel.metrics).toHaveLength(n);
+      // The benchmark is the equal-weight universe's own return on each bar.
+      r.outOfSample.marketReturns.forEach((m: number, i: number) => {
+        const own = panel.marketReturns.slice(i * n, (i + 1) * n).reduce((a: number, x: number, k: number) => a + panel.weights[k] * x, -0);
+        expect(m).toBe(own);
+      });
+    }
+    const oosRows = readFileSync(join(root, 'oos_returns.csv'), 'utf8').trim().split('\n');
+    const positionRows = readFileSync(join(root, 'oos_positions.csv'), 'utf8').trim().split('\n');
+    expect(positionRows[0]).toBe('iteration,row,date,symbol,weight,position,return');
+    // Each stitched bar has one row per instrument of its window.
+    const stitched = oosRows.slice(1).map((line) => Number(line.split(',')[0]));
+    expect(positionRows.length - 1).toBe(stitched.reduce((a, it) => a + records[it - 1].outOfSample.panel.symbols.length, 0));
+    const summary = read(join(root, 'walkforward_summary.json'));
+    expect(summary.panel.instruments.map((i: { symbol: string }) => i.symbol)).toEqual(['AAA', 'BBB', 'CCC']);
+    expect(summary.luck.chance.changes).toBeGreaterThan(0);
+    const metadata = JSON.parse((await readZip(join(root, 'checkpoints', 'model_iter_2.zip')))['metadata.json'].toString('utf8'));
+    expect(metadata.observation.panel.symbols).toEqual(['AAA', 'BBB', 'CCC']);
+    expect(metadata.observation.panel.standardizations).toHaveLength(3);
+  }, 180_000);
+
+  test('worker threads give the same results', async () => {
+    const threads = await runCli(args('threads', '--workers', '2'));
+    expect({ code: threads.code, stderr: threads.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(await resultsFingerprint(join(exp.resultsDir, 'threads'))).toEqual(reference);
+  }, 180_000);
+
+  test('a SIGKILL in the middle of training resumes to the same results', async () => {
+    const child = startCli(args('killed', '--workers', '1'), { env: { WFO_TRACE: '1', WFO_HOLD: 'training-checkpoint' }, compiled: true });
+    const closed = collect(child);
+    await waitForOutput(child, /trace phase=checkpoint-write iteration=1 step=\d+/);
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill('SIGKILL');
+    expect((await closed).signal).toBe('SIGKILL');
+    const resumed = await runCli(args('killed', '--workers', '1'));
+    expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: '' });
+    const log = await readRunLog(join(exp.resultsDir, 'killed', 'run.log'));
+    expect(log.filter((l) => l.event === 'resume').map((l) => l.iteration)).toEqual([1]);
+    expect(await resultsFingerprint(join(exp.resultsDir, 'killed'))).toEqual(reference);
+  }, 180_000);
+
+  test.each([
+    [{ agent: { bufferSize: 2, batchSize: 1 } }, /^error: .*agent\.bufferSize 2 cannot hold one date of window 2, which trades 3 instruments/],
+    [{ env: { portfolioFeatures: true }, data: { symbol: 'AAA' } }, /^error: .*env\.portfolioFeatures: true needs a panel run/],
+  ])('bad panel settings exit 2 with one line: %j', async (overrides, message) => {
+    const config = { ...exp.config, ...overrides, data: { ...exp.config.data, ...(overrides as { data?: object }).data } };
+    if ('agent' in overrides) config.agent = { ...exp.config.agent, ...overrides.agent };
+    const file = join(tmp.dir, 'bad.json');
+    writeFileSync(file, JSON.stringify(config));
+    const run = await runCli(['walkforward', '--experiment', 'bad', '--config', file, '--quiet', '--no-charts']);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).toMatch(message);
+  });
+});
