@@ -33,8 +33,8 @@ export class EpsilonGreedyPanel {
       return out;
     }
     for (let g = 0; g < greedyCount; g++) {
-      const i = this.rows[g];
-      this.obs.set(obs.subarray(i * dim, (i + 1) * dim), g * dim);
+      const from = this.rows[g] * dim;
+      for (let d = 0; d < dim; d++) this.obs[g * dim + d] = obs[from + d];
     }
     if (greedyCount > 0) this.greedy(this.obs, greedyCount, this.actions);
     for (let g = 0; g < greedyCount; g++) out[this.rows[g]] = this.actions[g];

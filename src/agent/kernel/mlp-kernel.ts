@@ -146,9 +146,10 @@ export class MlpKernel {
   greedyBatch(obs: Float32Array, count: number, out: Int32Array): Int32Array {
     this.checkBatch(obs, count);
     if (out.length < count) throw new RangeError(`${count} actions need an output of at least ${count}, got ${out.length}`);
+    const actions = this.batch.actions;
     for (let start = 0; start < count; start += this.maxBatch) {
       const n = this.forwardBatch(obs, start, count);
-      out.set(this.batch.actions.subarray(0, n), start);
+      for (let i = 0; i < n; i++) out[start + i] = actions[i];
     }
     return out;
   }
@@ -175,7 +176,8 @@ export class MlpKernel {
   private forwardBatch(obs: Float32Array, start: number, count: number): number {
     const dim = this.sizes[0];
     const n = Math.min(this.maxBatch, count - start);
-    this.batch.obs.set(obs.subarray(start * dim, (start + n) * dim));
+    // A panel that fits one batch is copied without making a view (acting runs this once per date).
+    this.batch.obs.set(start === 0 && obs.length === n * dim ? obs : obs.subarray(start * dim, (start + n) * dim));
     this.k.greedy_batch(n);
     return n;
   }
