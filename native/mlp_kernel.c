@@ -78,6 +78,8 @@ EXPORT(batch_dones) f32 *batch_dones(void) { return bDone; }
 EXPORT(batch_weights) f32 *batch_weights(void) { return bW; }
 EXPORT(td_errors) f32 *td_errors(void) { return tdOut; }
 EXPORT(max_abs_q) f32 max_abs_q(void) { return lastMaxAbsQ; }
+/* The Q-values of the rows of the last greedy_batch (n x actions), until the next greedy, greedy_batch or train. */
+EXPORT(batch_q) f32 *batch_q(void) { return AO[L]; }
 
 /* C[n x M] = X[n x K] . W[K x M] + b, optionally ReLU. Register-blocked: 4 rows x 8 columns per step. */
 static void dense(const f32 *X, int n, int K, const f32 *W, const f32 *b, f32 *C, int M, int relu) {
@@ -212,6 +214,28 @@ EXPORT(greedy) int greedy(void) {
     if (q1[a] > q1[best]) best = a;
   }
   return best;
+}
+
+/*
+ * Greedy actions of the first n rows (n <= the batch size given to init) of batch_obs into batch_actions: one
+ * forward pass for a panel of instruments. dense computes every output as bias + sum over k in order, in its 4-row
+ * and single-row paths alike, so each row's Q-values are bit for bit those greedy() gives for it alone, and ties go
+ * to the lowest action as there. Overwrites batch_obs, batch_actions and the scratch activations; train() refills
+ * and recomputes what it uses.
+ */
+EXPORT(greedy_batch) void greedy_batch(int n) {
+  f32 *acts[MAXL + 1];
+  acts[0] = bObs;
+  for (int l = 1; l <= L; l++) acts[l] = AO[l];
+  forward(P, acts, n);
+  int nA = S[L];
+  for (int i = 0; i < n; i++) {
+    const f32 *q = acts[L] + i * nA;
+    int best = 0;
+    for (int a = 1; a < nA; a++)
+      if (q[a] > q[best]) best = a;
+    bAct[i] = best;
+  }
 }
 
 /*

@@ -1,9 +1,13 @@
 /**
- * Acting speed of the panel environment: per decision row, observeAll + one batched `greedyActions` of a real DQN
- * agent (default settings: 32x32 network, the WebAssembly kernel) + step, over AR(1) panels of 1, 10 and 50
- * instruments (2,000 bars, default features: 5 lagged returns). Each run repeats whole test-segment episodes until it
- * has taken at least --min-steps instrument-steps; the figure is the median of --runs runs, after one warm-up run.
- * Beside it, the environment alone (observeAll + step with fixed actions) shows what acting costs on top.
+ * Acting speed of the panel environment: per decision row, observeAll + the actions of a real DQN agent (default
+ * settings: 32x32 network, the WebAssembly kernel) + step, over AR(1) panels of 1, 10 and 50 instruments (2,000 bars,
+ * default features: 5 lagged returns). Acting four ways, measured back to back in each run:
+ *   - loop: one greedyAction per instrument (how greedyActions acted before the kernel's batched pass);
+ *   - batched: one greedyActions call over the panel (greedy evaluation);
+ *   - actAll: training-time acting at the final epsilon (the random instruments drawn, the greedy ones batched);
+ *   - env only: observeAll + step with fixed actions, what acting costs on top of.
+ * Each run repeats whole test-segment episodes until it has taken at least --min-steps instrument-steps; each figure
+ * is the median of --runs runs, after one warm-up run of each.
  *
  *   npx tsx scripts/bench-panel-env.ts [--instruments 1,10,50] [--runs 5] [--bars 2000] [--engine kernel|tfjs]
  */
@@ -75,28 +79,38 @@ for (const n of values.instruments.split(',').map(Number)) {
   const featureSets = symbols.map((_, i) => computeFeatures(ar1Closes(i + 1), config.env, config.features));
   const { market } = panelWindowMarket(featureSets, window, symbols, symbols);
   const env = new PanelTradingEnv(market, train, bars, { ...config.env, weighting: 'equal', portfolioFeatures: true });
-  const agent = new DqnAgent(config.agent, env.spaces, { rng: Rng.fromSeed(0), timesteps: 1000, rewardScale: 1 });
-  const acting = (obs: Float32Array, out: Int32Array) => void agent.greedyActions(obs, env.size, out);
-  const fixed = (_obs: Float32Array, out: Int32Array) => void out.fill(2);
-  const measure = (act: typeof acting) => {
-    timeRun(env, act); // warm-up
-    return median(Array.from({ length: runs }, () => timeRun(env, act)));
+  const timesteps = 1000;
+  const agent = new DqnAgent(config.agent, env.spaces, { rng: Rng.fromSeed(0), timesteps, rewardScale: 1 });
+  agent.numTimesteps = timesteps; // past learningStarts, at the final epsilon
+  const dim = env.obsDim;
+  const modes: Record<string, (obs: Float32Array, out: Int32Array) => void> = {
+    loop: (obs, out) => {
+      for (let i = 0; i < env.size; i++) out[i] = agent.greedyAction(obs.subarray(i * dim, (i + 1) * dim));
+    },
+    batched: (obs, out) => void agent.greedyActions(obs, env.size, out),
+    actAll: (obs, out) => void agent.actAll(obs, env.size, out),
+    envOnly: (_obs, out) => void out.fill(2),
   };
-  const withAgent = measure(acting);
-  const envAlone = measure(fixed);
+  const names = Object.keys(modes);
+  for (const name of names) timeRun(env, modes[name]); // warm-up
+  const samples = Object.fromEntries(names.map((name) => [name, [] as number[]]));
+  for (let r = 0; r < runs; r++) for (const name of names) samples[name].push(timeRun(env, modes[name]));
+  const speed = Object.fromEntries(names.map((name) => [name, Math.round(median(samples[name]))]));
   agent.dispose();
   rows.push({
     instruments: n,
-    instrument_steps_per_s: Math.round(withAgent),
-    rows_per_s: Math.round(withAgent / n),
-    env_only_instrument_steps_per_s: Math.round(envAlone),
+    loop_instrument_steps_per_s: speed.loop,
+    batched_instrument_steps_per_s: speed.batched,
+    batched_vs_loop: Number((speed.batched / speed.loop).toFixed(2)),
+    act_all_instrument_steps_per_s: speed.actAll,
+    env_only_instrument_steps_per_s: speed.envOnly,
   });
 }
-const base = rows[0].instrument_steps_per_s as number;
-for (const row of rows) row.vs_first = Number(((row.instrument_steps_per_s as number) / base).toFixed(2));
+const base = rows[0].batched_instrument_steps_per_s as number;
+for (const row of rows) row.batched_vs_first = Number(((row.batched_instrument_steps_per_s as number) / base).toFixed(2));
 const load = `load average ${loadavg()[0].toFixed(1)} on ${cpus().length} cores`;
 console.log(
-  `backend ${backend.name}, engine ${values.engine}, obs ${config.env.lookback + 2} floats, network ${config.agent.layers.join('x')}, median of ${runs} runs, ${load}`,
+  `backend ${backend.name}, engine ${values.engine}, obs ${config.env.lookback + 2} floats, network ${config.agent.layers.join('x')}, actAll at epsilon ${config.agent.explorationFinal}, median of ${runs} runs, ${load}`,
 );
 console.table(rows);
 console.log(JSON.stringify({ backend: backend.name, engine: values.engine, bars, runs, rows }));

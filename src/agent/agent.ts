@@ -17,9 +17,15 @@ export interface Agent {
   readonly numUpdates: number;
   /** The action to take while training (exploration included); may draw from the run's generator. */
   act(obs: Float32Array): number;
+  /**
+   * The training-time actions of `count` observations laid end to end in `obs` (one per instrument of a panel), into
+   * `out`: the generator is drawn exactly as `count` successive `act` calls would draw it, and the observations that
+   * act greedily go through one batched forward pass.
+   */
+  actAll(obs: Float32Array, count: number, out: Int32Array): Int32Array;
   /** The greedy action of one observation: what an exported policy does with it. */
   greedyAction(obs: Float32Array): number;
-  /** Greedy actions of `count` observations laid end to end in `obs` (batched acting). */
+  /** Greedy actions of `count` observations laid end to end in `obs` (one batched forward pass). */
   greedyActions(obs: Float32Array, count: number, out?: Int32Array): Int32Array;
   remember(obs: Float32Array, action: number, reward: number, nextObs: Float32Array, terminated: boolean): void;
   /** Counts one environment step and learns when due; returns the numeric diagnostics of what it learned, or null. */

@@ -64,6 +64,17 @@ export class QNetwork {
     return tf.tidy(() => tf.argMax(this.forward(tf.tensor2d(obs, [1, this.obsDim])), 1).dataSync()[0]);
   }
 
+  /**
+   * The greedy actions of `count` observations laid end to end in `obs`, into `out`: one forward pass over the batch
+   * and the first highest Q-value of each row, as greedyAction takes it.
+   */
+  greedyActions(obs: Float32Array, count: number, out: Int32Array): Int32Array {
+    if (count === 0) return out;
+    const actions = tf.tidy(() => tf.argMax(this.forward(tf.tensor2d(obs.subarray(0, count * this.obsDim), [count, this.obsDim])), 1).dataSync());
+    out.set(actions);
+    return out;
+  }
+
   getWeights(): Float32Array[] {
     return this.variables.map((v) => v.dataSync() as Float32Array).map((a) => Float32Array.from(a));
   }

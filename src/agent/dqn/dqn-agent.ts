@@ -4,7 +4,8 @@ import { observationSize } from '../../env/spaces.js';
 import type { Rng } from '../../random/rng.js';
 import type { Agent, AgentOptions, Diagnostics } from '../agent.js';
 import type { AgentConfig } from '../config.js';
-import { greedyActionsOf } from '../greedy.js';
+import { EpsilonGreedyPanel, uniformActions } from '../epsilon-greedy.js';
+import { actionsOut } from '../greedy.js';
 import { QNetwork } from '../q-network.js';
 import type { StateParts } from '../state.js';
 import { KernelLearner } from './kernel-learner.js';
@@ -36,6 +37,7 @@ export class DqnAgent implements Agent {
   /** The gradient step's settings, fixed for the agent's life (built once, not every update). */
   private readonly stepSettings: StepSettings;
   private readonly rng: Rng;
+  private readonly panel: EpsilonGreedyPanel;
   numTimesteps = 0;
   numUpdates = 0;
   /** Rewards are multiplied by this before they are stored (see agent.rewardScaling); 1 leaves them as they are. */
@@ -74,6 +76,7 @@ export class DqnAgent implements Agent {
     this.batch = createBatch(config.batchSize, obsDim);
     const { gamma, doubleDqn, huberDelta, maxGradNorm, weightDecay } = config;
     this.stepSettings = { gamma, doubleDqn, huberDelta, maxGradNorm, weightDecay };
+    this.panel = new EpsilonGreedyPanel(obsDim, nActions, (o, count, out) => this.learner.greedyActions(o, count, out));
   }
 
   get epsilon(): number {
@@ -87,12 +90,19 @@ export class DqnAgent implements Agent {
     return this.greedyAction(obs);
   }
 
+  /** `act` of each of `count` observations, in order, with the greedy ones in one batched pass. */
+  actAll(obs: Float32Array, count: number, out: Int32Array): Int32Array {
+    actionsOut(obs, count, this.obsDim, out);
+    if (this.numTimesteps < this.config.learningStarts) return uniformActions(this.rng, this.nActions, count, out);
+    return this.panel.act(this.rng, this.epsilon, obs, count, out);
+  }
+
   greedyAction(obs: Float32Array): number {
     return this.learner.greedyAction(obs);
   }
 
   greedyActions(obs: Float32Array, count: number, out?: Int32Array): Int32Array {
-    return greedyActionsOf(this, obs, count, out);
+    return this.learner.greedyActions(obs, count, actionsOut(obs, count, this.obsDim, out));
   }
 
   stateDiagnostics(): Diagnostics {

@@ -37,6 +37,10 @@ export class KernelLearner implements QLearner {
     return this.kernel.greedy(obs);
   }
 
+  greedyActions(obs: Float32Array, count: number, out: Int32Array): Int32Array {
+    return this.kernel.greedyBatch(obs, count, out);
+  }
+
   qValues(obs: Float32Array): Float32Array {
     return this.kernel.qValues(obs);
   }

@@ -27,6 +27,8 @@ export interface StepSettings {
 export interface QLearner {
   readonly engine: 'tfjs' | 'kernel';
   greedyAction(obs: Float32Array): number;
+  /** Greedy actions of `count` observations laid end to end, into `out`, by batched forward passes. */
+  greedyActions(obs: Float32Array, count: number, out: Int32Array): Int32Array;
   qValues(obs: Float32Array): Float32Array;
   /** One gradient step; returns the stats and |TD error| per sample (valid until the next call). */
   update(batch: ReplayBatch, settings: StepSettings): { stats: UpdateStats; absTd: ArrayLike<number> };

@@ -30,6 +30,10 @@ export class TfjsLearner implements QLearner {
     return this.online.greedyAction(obs);
   }
 
+  greedyActions(obs: Float32Array, count: number, out: Int32Array): Int32Array {
+    return this.online.greedyActions(obs, count, out);
+  }
+
   qValues(obs: Float32Array): Float32Array {
     return tf.tidy(() => this.online.forward(tf.tensor2d(obs, [1, this.online.obsDim])).dataSync() as Float32Array).slice();
   }

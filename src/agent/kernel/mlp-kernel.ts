@@ -20,6 +20,8 @@ interface KernelExports {
   td_errors(): number;
   max_abs_q(): number;
   greedy(): number;
+  greedy_batch(n: number): void;
+  batch_q(): number;
   train(
     n: number,
     gamma: number,
@@ -90,6 +92,7 @@ export class MlpKernel {
     dones: Float32Array;
     weights: Float32Array;
     td: Float32Array;
+    q: Float32Array;
   };
 
   constructor(
@@ -97,6 +100,7 @@ export class MlpKernel {
     readonly maxBatch: number,
   ) {
     if (sizes.length < 2 || sizes.length > 10) throw new RangeError(`the kernel takes 1 to 9 layers, got ${sizes.length - 1}`);
+    if (!Number.isInteger(maxBatch) || maxBatch < 1) throw new RangeError(`the kernel's batch size must be a whole number >= 1, got ${maxBatch}`);
     this.k = new WebAssembly.Instance(kernelModule(), {}).exports as unknown as KernelExports;
     new Int32Array(this.k.memory.buffer, this.k.sizes_buffer(), sizes.length).set(sizes);
     this.paramCount = this.k.init(sizes.length - 1, this.k.sizes_buffer(), maxBatch);
@@ -120,6 +124,7 @@ export class MlpKernel {
       dones: f32(this.k.batch_dones(), maxBatch),
       weights: f32(this.k.batch_weights(), maxBatch),
       td: f32(this.k.td_errors(), maxBatch),
+      q: f32(this.k.batch_q(), maxBatch * sizes[sizes.length - 1]),
     };
   }
 
@@ -131,6 +136,50 @@ export class MlpKernel {
   qValues(obs: Float32Array): Float32Array {
     this.greedy(obs);
     return this.q1.slice();
+  }
+
+  /**
+   * Greedy actions of `count` observations laid end to end in `obs`, into `out`: one forward pass per chunk of up to
+   * maxBatch rows, each row's action exactly what `greedy` gives for it alone. Uses the batch buffers, which `train`
+   * refills.
+   */
+  greedyBatch(obs: Float32Array, count: number, out: Int32Array): Int32Array {
+    this.checkBatch(obs, count);
+    if (out.length < count) throw new RangeError(`${count} actions need an output of at least ${count}, got ${out.length}`);
+    const actions = this.batch.actions;
+    for (let start = 0; start < count; start += this.maxBatch) {
+      const n = this.forwardBatch(obs, start, count);
+      for (let i = 0; i < n; i++) out[start + i] = actions[i];
+    }
+    return out;
+  }
+
+  /** Q-values of `count` observations laid end to end (count x actions, row by row), by the pass greedyBatch makes. */
+  qValuesBatch(obs: Float32Array, count: number): Float32Array {
+    this.checkBatch(obs, count);
+    const nA = this.sizes[this.sizes.length - 1];
+    const q = new Float32Array(count * nA);
+    for (let start = 0; start < count; start += this.maxBatch) {
+      const n = this.forwardBatch(obs, start, count);
+      q.set(this.batch.q.subarray(0, n * nA), start * nA);
+    }
+    return q;
+  }
+
+  private checkBatch(obs: Float32Array, count: number): void {
+    const dim = this.sizes[0];
+    if (!Number.isInteger(count) || count < 0) throw new RangeError(`count must be a whole number >= 0, got ${count}`);
+    if (obs.length < count * dim) throw new RangeError(`${count} observations of ${dim} values need ${count * dim} numbers, got ${obs.length}`);
+  }
+
+  /** Runs greedy_batch on rows start.. of obs, at most maxBatch of them; returns how many. */
+  private forwardBatch(obs: Float32Array, start: number, count: number): number {
+    const dim = this.sizes[0];
+    const n = Math.min(this.maxBatch, count - start);
+    // A panel that fits one batch is copied without making a view (acting runs this once per date).
+    this.batch.obs.set(start === 0 && obs.length === n * dim ? obs : obs.subarray(start * dim, (start + n) * dim));
+    this.k.greedy_batch(n);
+    return n;
   }
 
   /** One update; returns the loss, the largest |Q| and a view of |TD error| per sample (valid until the next call). */

@@ -3,13 +3,17 @@ import { observationSize, POSITION_FEATURE, type EnvSpaces } from '../../env/spa
 import type { Rng } from '../../random/rng.js';
 import type { Agent, AgentOptions, Diagnostics } from '../agent.js';
 import type { AgentConfig } from '../config.js';
-import { greedyActionsOf } from '../greedy.js';
+import { uniformActions } from '../epsilon-greedy.js';
+import { actionsOut } from '../greedy.js';
 import { MlpKernel } from '../kernel/mlp-kernel.js';
 import { QNetwork } from '../q-network.js';
 import { AgentStateError, type StateParts } from '../state.js';
 import { linearPolicyLayers, linearStateFromParts, type LinearStateJson } from './state.js';
 import { linearPolicyWeights } from './policy.js';
 import { solveRidge } from './ridge.js';
+
+/** Observations per forward pass of the greedy policy's kernel (a panel of more instruments takes several). */
+const GREEDY_BATCH = 256;
 
 /**
  * The baseline beside any deep agent on the same windows: for each action, a ridge regression of the (scaled) reward
@@ -51,7 +55,7 @@ export class LinearAgent implements Agent {
     const d = this.designSize;
     this.design = new Float64Array(d);
     this.sums = new Float64Array(spaces.action.n * this.block);
-    this.kernel = new MlpKernel(linearPolicyLayers(spaces), 1);
+    this.kernel = new MlpKernel(linearPolicyLayers(spaces), GREEDY_BATCH);
     this.weights = linearPolicyWeights(this.obsDim, this.coefficients());
     this.kernel.setOnline(this.weights);
   }
@@ -70,13 +74,20 @@ export class LinearAgent implements Agent {
     return this.rng.int(this.spaces.action.n);
   }
 
+  actAll(obs: Float32Array, count: number, out: Int32Array): Int32Array {
+    actionsOut(obs, count, this.obsDim, out);
+    return uniformActions(this.rng, this.spaces.action.n, count, out);
+  }
+
   greedyAction(obs: Float32Array): number {
     this.refit();
     return this.kernel.greedy(obs);
   }
 
   greedyActions(obs: Float32Array, count: number, out?: Int32Array): Int32Array {
-    return greedyActionsOf(this, obs, count, out);
+    const actions = actionsOut(obs, count, this.obsDim, out);
+    this.refit();
+    return this.kernel.greedyBatch(obs, count, actions);
   }
 
   remember(obs: Float32Array, action: number, reward: number): void {
