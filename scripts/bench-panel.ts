@@ -57,7 +57,12 @@ async function runOne(instruments: number): Promise<Record<string, number | stri
     { ...config.env, weighting: 'equal', portfolioFeatures: false },
     { periodsPerYear: 252, riskFreeRate: 0 },
   );
-  const agent = new DqnAgent(config.agent, trading.spaces, { rng: Rng.fromSeed(0), timesteps: dates, rewardScale: 1, transitionsPerStep: instruments });
+  const agent = new DqnAgent(config.agent, trading.spaces, {
+    rng: Rng.fromSeed(0),
+    timesteps: dates,
+    rewardScale: 1,
+    transitionsPerStep: instruments,
+  });
   const t0 = performance.now();
   await trading.train(agent, 'train-volatility', { timesteps: dates });
   const seconds = (performance.now() - t0) / 1000;

@@ -152,7 +152,11 @@ function pooledPbo(records: IterationRecord[]): ExperimentLuck['pbo'] {
 function stitchedChance(inputs: ExperimentLuckInputs, returns: number[]): ChanceSummary {
   const { stitched, costRate, metricOptions } = inputs;
   if (inputs.panel) {
-    const keptSharpe = computeMetrics(returns, stitched.bars.map((b) => b.position), metricOptions).sharpe;
+    const keptSharpe = computeMetrics(
+      returns,
+      stitched.bars.map((b) => b.position),
+      metricOptions,
+    ).sharpe;
     const rng = Rng.fromSeed(deriveSeed(inputs.seed, 'chance', 'stitched'));
     return chanceSummary(panelStitchedChance(inputs.panel, stitched.bars.length, keptSharpe, { ...inputs, rng }));
   }

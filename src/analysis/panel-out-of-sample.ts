@@ -38,7 +38,10 @@ export function stitchPanel(records: IterationRecord[]): StitchedInstrument[] | 
 }
 
 /** What each instrument brought to the stitched portfolio: its bars, metrics and contribution (sum of weight x return). */
-export function instrumentSummaries(instruments: StitchedInstrument[], options: MetricOptions): Array<{ symbol: string; bars: number; contribution: number; metrics: Metrics }> {
+export function instrumentSummaries(
+  instruments: StitchedInstrument[],
+  options: MetricOptions,
+): Array<{ symbol: string; bars: number; contribution: number; metrics: Metrics }> {
   return instruments.map((s) => ({
     symbol: s.symbol,
     bars: s.at.length,
@@ -56,7 +59,9 @@ export function oosPositionsCsv(records: IterationRecord[], dates: readonly stri
     const n = detail.symbols.length;
     const row = record.outOfSample.rows[i];
     detail.symbols.forEach((symbol, k) =>
-      lines.push([record.iteration, row, dates?.[row] ?? '', symbol, detail.weights[k], detail.positions[i * n + k], detail.returns[i * n + k]].join(',')),
+      lines.push(
+        [record.iteration, row, dates?.[row] ?? '', symbol, detail.weights[k], detail.positions[i * n + k], detail.returns[i * n + k]].join(','),
+      ),
     );
   }
   return lines.join('\n') + '\n';

@@ -16,7 +16,14 @@ export const runConfigSchema = z.object({
   seed: z.number().int(),
   configHash: z.string().length(64),
   config: z.record(z.string(), z.unknown()),
-  data: z.object({ file: z.string(), sha256: z.string().length(64), rows: z.number().int(), priceColumn: z.string(), symbol: z.string().optional(), panel: z.array(z.string()).optional() }),
+  data: z.object({
+    file: z.string(),
+    sha256: z.string().length(64),
+    rows: z.number().int(),
+    priceColumn: z.string(),
+    symbol: z.string().optional(),
+    panel: z.array(z.string()).optional(),
+  }),
   /** The look-ahead gate of the features: what it checked, where it cut the data, and its verdict (absent before issue 24). */
   featureGate: z.object({ features: z.array(z.string()), cuts: z.array(z.string()), verdict: z.literal('passed') }).optional(),
   /** Windows that left an instrument out, or filled bars of the traded one (data.align ffill; absent when none did). */

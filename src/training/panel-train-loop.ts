@@ -3,7 +3,14 @@ import type { PanelTradingEnv } from '../env/panel-env.js';
 import { afterStep, endEpisode, type LoopState, type TrainOptions } from './train-loop.js';
 
 export function initialPanelLoopState(env: PanelTradingEnv): LoopState {
-  return { episode: 0, episodeReward: 0, envRow: env.firstDecisionRow, envPosition: 0, envPositions: new Array<number>(env.size).fill(0), episodeRewards: [] };
+  return {
+    episode: 0,
+    episodeReward: 0,
+    envRow: env.firstDecisionRow,
+    envPosition: 0,
+    envPositions: new Array<number>(env.size).fill(0),
+    episodeRewards: [],
+  };
 }
 
 /**

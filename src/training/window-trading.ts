@@ -101,7 +101,9 @@ export function panelWindowTrading(data: PanelWindowData, settings: PanelEnvSett
       for (let k = 0; k < count; k++) out[k] = policy.action(obs.subarray(k * dim, (k + 1) * dim));
     });
   const rewardScales = (scaling: 'train-volatility' | 'none') =>
-    Float64Array.from(market.universe, (i) => (scaling === 'none' ? 1 : volatilityRewardScale(column(market, i), window.train.start, window.train.end)));
+    Float64Array.from(market.universe, (i) =>
+      scaling === 'none' ? 1 : volatilityRewardScale(column(market, i), window.train.start, window.train.end),
+    );
   return {
     window,
     spaces: panelSpaces(market.featureNames, settings),
@@ -124,7 +126,9 @@ export function panelWindowTrading(data: PanelWindowData, settings: PanelEnvSett
       const env = envOf(segment);
       const detail = run.panel as PanelDetail;
       const n = env.size;
-      const changes = Array.from({ length: n }, (_, k) => countPositionChanges(Float64Array.from({ length: env.length }, (_, i) => detail.positions[i * n + k])));
+      const changes = Array.from({ length: n }, (_, k) =>
+        countPositionChanges(Float64Array.from({ length: env.length }, (_, i) => detail.positions[i * n + k])),
+      );
       return chanceDistribution({
         evaluate: (schedules) => runPanelPolicy(env, panelSchedulePolicy(env, schedules), metricOptions).metrics.sharpe,
         allowedPositions: env.positions,

@@ -18,7 +18,13 @@ const config = configSchema.parse({
   agent: { learningStarts: 100, batchSize: 16, layers: [8], targetUpdateInterval: 200, bufferSize: 2000 },
 });
 const metricOptions = { periodsPerYear: 252, riskFreeRate: 0 };
-const window: Window = { iteration: 1, train: { start: 0, end: 500 }, validation: { start: 500, end: 650 }, test: { start: 650, end: 800 }, partial: false };
+const window: Window = {
+  iteration: 1,
+  train: { start: 0, end: 500 },
+  validation: { start: 500, end: 650 },
+  test: { start: 650, end: 800 },
+  partial: false,
+};
 const featuresOf = (seed: number, phi = 0.3) => computeFeatures(ar1Prices(800, phi, 0.01, seed), config.env, config.features);
 
 /** Trains a fresh agent of seed 5 on the window and returns what it learned and how it then trades each segment. */
@@ -30,8 +36,14 @@ async function trainAndRun(trading: WindowTrading) {
     transitionsPerStep: trading.instruments,
   });
   const episodes: number[] = [];
-  const loop = await trading.train(agent, 'train-volatility', { timesteps: 900, callbacks: [{ onEpisodeEnd: ({ reward }) => void episodes.push(reward) }] });
-  const policy = { action: (obs: Float32Array) => agent.greedyAction(obs), actions: (obs: Float32Array, n: number, out: Int32Array) => void agent.greedyActions(obs, n, out) };
+  const loop = await trading.train(agent, 'train-volatility', {
+    timesteps: 900,
+    callbacks: [{ onEpisodeEnd: ({ reward }) => void episodes.push(reward) }],
+  });
+  const policy = {
+    action: (obs: Float32Array) => agent.greedyAction(obs),
+    actions: (obs: Float32Array, n: number, out: Int32Array) => void agent.greedyActions(obs, n, out),
+  };
   const test = trading.run(window.test, policy);
   const out = {
     weights: agent.policyWeights(),
@@ -52,13 +64,21 @@ async function trainAndRun(trading: WindowTrading) {
 test('a panel of one trains, trades, holds and draws chance exactly as the one-instrument path does', async () => {
   const features = featuresOf(11);
   const single = singleWindowTrading(windowMarket(features, window), config.env, metricOptions);
-  const panel = panelWindowTrading(panelWindowMarket([features], window, ['X'], ['X']), { ...config.env, weighting: 'equal', portfolioFeatures: false }, metricOptions);
+  const panel = panelWindowTrading(
+    panelWindowMarket([features], window, ['X'], ['X']),
+    { ...config.env, weighting: 'equal', portfolioFeatures: false },
+    metricOptions,
+  );
   expect(await trainAndRun(panel)).toEqual(await trainAndRun(single));
 });
 
 test('a panel stores one transition per instrument per date and scales each instrument by its own training volatility', async () => {
   const sets = [featuresOf(21), featuresOf(22, -0.2)];
-  const panel = panelWindowTrading(panelWindowMarket(sets, window, ['A', 'B'], ['A', 'B']), { ...config.env, weighting: 'equal', portfolioFeatures: true }, metricOptions);
+  const panel = panelWindowTrading(
+    panelWindowMarket(sets, window, ['A', 'B'], ['A', 'B']),
+    { ...config.env, weighting: 'equal', portfolioFeatures: true },
+    metricOptions,
+  );
   expect(panel.spaces.observation.names.slice(-2)).toEqual(['position', 'exposure']);
   expect(panel.agentRewardScale('train-volatility')).toBe(1);
   const agent = new DqnAgent(config.agent, panel.spaces, { rng: Rng.fromSeed(5), timesteps: 300, rewardScale: 1, transitionsPerStep: 2 });

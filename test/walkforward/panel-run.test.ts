@@ -53,7 +53,11 @@ describe('one agent over a panel of instruments', () => {
     reference = await resultsFingerprint(root);
     expect(read(join(root, 'config.json')).data.panel).toEqual(['AAA', 'BBB', 'CCC']);
     const records = [1, 2, 3].map((n) => read(join(root, 'checkpoints', `metrics_iter_${n}.json`)));
-    expect(records.map((r) => r.outOfSample.panel.symbols)).toEqual([['AAA', 'BBB'], ['AAA', 'BBB', 'CCC'], ['AAA', 'BBB', 'CCC']]);
+    expect(records.map((r) => r.outOfSample.panel.symbols)).toEqual([
+      ['AAA', 'BBB'],
+      ['AAA', 'BBB', 'CCC'],
+      ['AAA', 'BBB', 'CCC'],
+    ]);
     for (const r of records) {
       const { panel, returns, positions, rows } = r.outOfSample;
       const n = panel.symbols.length;

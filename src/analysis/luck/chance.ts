@@ -127,7 +127,13 @@ export function chanceDistribution(options: ChanceOptions): ChanceResult {
 }
 
 /** One random schedule per count, laid end to end; one count gives randomSchedule's draw itself. */
-function drawSchedules(rng: Rng, allowedPositions: readonly number[], bars: readonly number[], counts: readonly number[], initial: number): Float64Array {
+function drawSchedules(
+  rng: Rng,
+  allowedPositions: readonly number[],
+  bars: readonly number[],
+  counts: readonly number[],
+  initial: number,
+): Float64Array {
   if (counts.length === 1) return randomSchedule(rng, allowedPositions, bars[0], counts[0], initial);
   const out = new Float64Array(bars.reduce((a, b) => a + b, 0));
   let at = 0;

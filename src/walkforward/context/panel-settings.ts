@@ -12,7 +12,9 @@ import type { PanelData } from './context.js';
 export function checkPanelSettings(config: PipelineConfig, panel: PanelData | null, windows: Window[]): void {
   if (!panel) {
     if (config.env.portfolioFeatures)
-      throw new ConfigError(['env.portfolioFeatures: true needs a panel run (data with several symbols and no data.symbol); this run trades one instrument']);
+      throw new ConfigError([
+        'env.portfolioFeatures: true needs a panel run (data with several symbols and no data.symbol); this run trades one instrument',
+      ]);
     return;
   }
   const { bufferSize } = config.agent;

@@ -17,7 +17,10 @@ export function candidateEvaluator(ctx: RunContext, trading: WindowTrading, agen
   const { window } = trading;
   const n = window.iteration;
   const segment = window.validation ?? window.train;
-  const policy = { action: (obs: Float32Array) => agent.greedyAction(obs), actions: (obs: Float32Array, count: number, out: Int32Array) => agent.greedyActions(obs, count, out) };
+  const policy = {
+    action: (obs: Float32Array) => agent.greedyAction(obs),
+    actions: (obs: Float32Array, count: number, out: Int32Array) => agent.greedyActions(obs, count, out),
+  };
   const metric = ctx.config.selection.metric as MetricName;
   const evaluate = () =>
     clock.timed('evaluation', () => {

@@ -170,3 +170,48 @@ describe('schedules played through the real TradingEnv', () => {
     expect(out).toMatchObject({ quantiles: null, keptPercentile: null, undefinedDraws: 5, reason: 'no random schedule had a defined Sharpe' });
   });
 });
+
+describe('chance over a panel', () => {
+  test('each draw gives every instrument a schedule over its own bars with its own number of changes, and one instrument draws as before', () => {
+    const bars = [40, 25, 60];
+    const changes = [3, 0, 17];
+    const seen: Float64Array[] = [];
+    chanceDistribution({
+      evaluate: (s) => {
+        seen.push(s.slice());
+        return s.reduce((a, x) => a + x, 0);
+      },
+      allowedPositions: [-1, 0, 1],
+      bars,
+      changes,
+      keptSharpe: 0,
+      rng: Rng.fromSeed(4),
+      draws: 30,
+    });
+    for (const s of seen) {
+      expect(s).toHaveLength(125);
+      let at = 0;
+      bars.forEach((b, k) => {
+        expect(countPositionChanges(s.subarray(at, at + b))).toBe(changes[k]);
+        at += b;
+      });
+    }
+    const draw = (changesOf: number | number[]) => {
+      const out: number[][] = [];
+      chanceDistribution({
+        evaluate: (s) => {
+          out.push(Array.from(s));
+          return 0;
+        },
+        allowedPositions: [0, 1],
+        bars: 50,
+        changes: changesOf,
+        keptSharpe: 0,
+        rng: Rng.fromSeed(8),
+        draws: 5,
+      });
+      return out;
+    };
+    expect(draw([7])).toEqual(draw(7));
+  });
+});
