@@ -5,7 +5,9 @@ import type { PipelineConfig } from '../config/schema.js';
 import type { Candidate, IterationRecord } from '../records/index.js';
 import type { TrainingHistory } from '../training/history.js';
 import { stitchOutOfSample } from '../analysis/out-of-sample.js';
+import { stitchPanel } from '../analysis/panel-out-of-sample.js';
 import { drawdownSpec, equitySpec, iterationSpec, returnsHistogramSpec, sharpeSpec, windowsSpec } from './chart-specs.js';
+import { panelChartJobs, panelLabels } from './panel-charts.js';
 import type { ChartSpec } from './render.js';
 import { layout } from '../store/layout.js';
 
@@ -75,10 +77,16 @@ export function trainingChart(
   };
 }
 
-/** The experiment's plots: equity vs buy-and-hold, drawdown, Sharpe by iteration, returns distribution, windows. */
+/**
+ * The experiment's plots: equity vs buy-and-hold, drawdown, Sharpe by iteration, returns distribution, windows; a
+ * panel run's name the portfolio and its universe's buy-and-hold, and add the contributions and the positions heat map.
+ */
 export function experimentChartJobs(records: IterationRecord[], config: PipelineConfig, dates: readonly string[] | null): ChartJob[] {
   const entryCost = (config.env.costBps + config.env.slippageBps) / 1e4;
-  const stitched = stitchOutOfSample(records, entryCost, { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate });
+  const options = { periodsPerYear: config.data.periodsPerYear, riskFreeRate: config.data.riskFreeRate };
+  const stitched = stitchOutOfSample(records, entryCost, options);
+  const panel = stitchPanel(records);
+  const labels = panel ? panelLabels(config.portfolio.weighting) : undefined;
   const sharpe = records.flatMap((r) => {
     const rows: Array<{ iteration: number; series: string; sharpe: number }> = [];
     const val = r.kind === 'model' ? r.metrics.validation?.sharpe : null;
@@ -99,11 +107,12 @@ export function experimentChartJobs(records: IterationRecord[], config: Pipeline
   );
   const names = layout.experimentCharts;
   return [
-    { file: names.equity, spec: equitySpec(stitched.bars, dates) },
-    { file: names.drawdown, spec: drawdownSpec(stitched.bars, dates) },
+    { file: names.equity, spec: equitySpec(stitched.bars, dates, labels) },
+    { file: names.drawdown, spec: drawdownSpec(stitched.bars, dates, labels) },
     { file: names.sharpe, spec: sharpeSpec(sharpe) },
-    { file: names.returns, spec: returnsHistogramSpec(stitched.bars) },
+    { file: names.returns, spec: returnsHistogramSpec(stitched.bars, labels) },
     { file: names.windows, spec: windowsSpec(windows, dates !== null) },
+    ...(panel ? panelChartJobs(panel, stitched.bars, dates, options) : []),
   ];
 }
 
@@ -112,5 +121,6 @@ export function missingCharts(folder: string, jobs: ChartJob[]): ChartJob[] {
   return jobs.filter((job) => !existsSync(join(folder, job.file)));
 }
 
-/** The file names of the experiment's own plots, in the order they are drawn. */
+/** The file names of the experiment's own plots, in the order they are drawn (a panel run draws panelChartNames after them). */
 export const experimentChartNames = Object.values(layout.experimentCharts);
+export const panelChartNames = Object.values(layout.panelCharts);

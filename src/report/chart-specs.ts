@@ -63,8 +63,16 @@ interface EquityRow {
   value: number;
 }
 
+/** The names of the two series: a panel run's are the portfolio and its universe's buy-and-hold. */
+export interface SeriesLabels {
+  strategy: string;
+  benchmark: string;
+}
+
+const ONE_INSTRUMENT: SeriesLabels = { strategy: 'strategy', benchmark: 'buy-and-hold' };
+
 /** Stitched out-of-sample equity against buy-and-hold, with a rule where each iteration's test segment starts. */
-export function equitySpec(bars: StitchedBar[], dates: readonly string[] | null): ChartSpec {
+export function equitySpec(bars: StitchedBar[], dates: readonly string[] | null, labels: SeriesLabels = ONE_INSTRUMENT): ChartSpec {
   const rows: EquityRow[] = [];
   let strategy = 1;
   let hold = 1;
@@ -72,7 +80,7 @@ export function equitySpec(bars: StitchedBar[], dates: readonly string[] | null)
     strategy *= 1 + b.strategyReturn;
     hold *= 1 + b.buyAndHoldReturn;
     const date = dates?.[b.row];
-    rows.push({ row: b.row, date, series: 'strategy', value: strategy }, { row: b.row, date, series: 'buy-and-hold', value: hold });
+    rows.push({ row: b.row, date, series: labels.strategy, value: strategy }, { row: b.row, date, series: labels.benchmark, value: hold });
   }
   const starts = bars
     .filter((b, i) => i === 0 || bars[i - 1].iteration !== b.iteration)
@@ -80,7 +88,7 @@ export function equitySpec(bars: StitchedBar[], dates: readonly string[] | null)
   const x = xOf(dates);
   return {
     $schema: SCHEMA,
-    title: 'Out-of-sample equity (stitched test segments) vs buy-and-hold',
+    title: `Out-of-sample equity (stitched test segments) vs ${labels.benchmark}`,
     width: 760,
     height: 300,
     layer: [
@@ -99,18 +107,18 @@ export function equitySpec(bars: StitchedBar[], dates: readonly string[] | null)
 }
 
 /** Drawdown of the stitched strategy and of buy-and-hold. */
-export function drawdownSpec(bars: StitchedBar[], dates: readonly string[] | null): ChartSpec {
+export function drawdownSpec(bars: StitchedBar[], dates: readonly string[] | null, labels: SeriesLabels = ONE_INSTRUMENT): ChartSpec {
   const rows: EquityRow[] = [];
-  const state = { strategy: { w: 1, peak: 1 }, 'buy-and-hold': { w: 1, peak: 1 } };
+  const state = { strategy: { w: 1, peak: 1 }, benchmark: { w: 1, peak: 1 } };
   for (const b of bars) {
     for (const [series, r] of [
       ['strategy', b.strategyReturn],
-      ['buy-and-hold', b.buyAndHoldReturn],
+      ['benchmark', b.buyAndHoldReturn],
     ] as const) {
       const s = state[series];
       s.w *= 1 + r;
       s.peak = Math.max(s.peak, s.w);
-      rows.push({ row: b.row, date: dates?.[b.row], series, value: s.w / s.peak - 1 });
+      rows.push({ row: b.row, date: dates?.[b.row], series: labels[series], value: s.w / s.peak - 1 });
     }
   }
   return {
@@ -147,10 +155,10 @@ export function sharpeSpec(rows: Array<{ iteration: number; series: string; shar
 }
 
 /** Distribution of the strategy's out-of-sample per-bar returns. */
-export function returnsHistogramSpec(bars: StitchedBar[]): ChartSpec {
+export function returnsHistogramSpec(bars: StitchedBar[], labels: SeriesLabels = ONE_INSTRUMENT): ChartSpec {
   return {
     $schema: SCHEMA,
-    title: 'Distribution of out-of-sample per-bar returns (strategy)',
+    title: `Distribution of out-of-sample per-bar returns (${labels.strategy})`,
     width: 760,
     height: 220,
     data: { values: bars.map((b) => ({ r: b.strategyReturn })) },

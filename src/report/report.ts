@@ -7,6 +7,7 @@ import { listCheckpoints } from '../inspect/listing.js';
 import { type IterationRecord, type RunConfigRecord, type WalkforwardSummary } from '../records/index.js';
 import { iterationRecordNames, layout } from '../store/layout.js';
 import { learnedSection } from './learned-section.js';
+import { panelHeader, panelProvenanceRow, panelReport, panelSection } from './panel-section.js';
 
 const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
@@ -48,6 +49,12 @@ export async function writeReport(experimentDir: string): Promise<string> {
     returns: await chart('returns'),
     windows: await chart('windows'),
   };
+  const panel = panelReport(run);
+  const bh = panel?.benchmark ?? 'buy-and-hold';
+  const panelCharts = {
+    contributions: await img(layout.panelCharts.contributions, 'contribution per instrument'),
+    positions: await img(layout.panelCharts.positions, 'positions heat map'),
+  };
   const iterationCharts = await Promise.all(
     summary.iterations.map((it) => img(layout.iterationChart(it.iteration), `iteration ${it.iteration} training`)),
   );
@@ -64,10 +71,10 @@ img.chart{max-width:100%;border:1px solid #eee;margin:6px 0;display:block}.grid{
 </style></head><body>
 <h1>Walk-forward report: experiment ${esc(summary.experiment)}</h1>
 <p>Finished ${esc(summary.finishedAt)} in ${num(summary.totalSeconds, 1)} s on the ${esc(summary.backend)} backend; seed ${esc(summary.seed)}.</p>
-<div class="cards">
-<div class="card">Out-of-sample Sharpe<b id="oos-sharpe">${num(s.strategy.sharpe)}</b>buy-and-hold <span id="bh-sharpe">${num(s.buyAndHold.sharpe)}</span></div>
-<div class="card">Out-of-sample return<b id="oos-return">${pct(s.strategy.totalReturn)}</b>buy-and-hold ${pct(s.buyAndHold.totalReturn)}</div>
-<div class="card">Max drawdown<b>${pct(s.strategy.maxDrawdown)}</b>buy-and-hold ${pct(s.buyAndHold.maxDrawdown)}</div>
+${panel ? `${panelHeader(panel)}\n` : ''}<div class="cards">
+<div class="card">Out-of-sample Sharpe<b id="oos-sharpe">${num(s.strategy.sharpe)}</b>${bh} <span id="bh-sharpe">${num(s.buyAndHold.sharpe)}</span></div>
+<div class="card">Out-of-sample return<b id="oos-return">${pct(s.strategy.totalReturn)}</b>${bh} ${pct(s.buyAndHold.totalReturn)}</div>
+<div class="card">Max drawdown<b>${pct(s.strategy.maxDrawdown)}</b>${bh} ${pct(s.buyAndHold.maxDrawdown)}</div>
 <div class="card">Iterations with a model<b id="qualified">${summary.qualified} of ${summary.iterations.length}</b>${s.bars} test bars</div>
 <div class="card">Walk-forward efficiency<b>${num(summary.walkForwardEfficiency.value)}</b>${esc(summary.walkForwardEfficiency.reason ?? '')}</div>
 <div class="card">t-statistic of OOS returns<b>${num(summary.tStatistic.value)}</b>${esc(summary.tStatistic.reason ?? '')}</div>
@@ -76,7 +83,7 @@ ${learnedSection(summary, iterationRecords)}
 <h2>Provenance</h2>
 <table><tr><th class="l">data file</th><td class="l">${esc(run.data.file)} (${run.data.rows} rows, column ${esc(run.data.priceColumn)})</td></tr>
 <tr><th class="l">data sha256</th><td class="l"><code>${esc(run.data.sha256)}</code></td></tr>
-${featureGateRow(run.featureGate)}
+${panel ? `${panelProvenanceRow(panel)}\n` : ''}${featureGateRow(run.featureGate)}
 ${coverageRow(run.coverage)}
 <tr><th class="l">config hash</th><td class="l"><code>${esc(run.configHash)}</code></td></tr>
 <tr><th class="l">versions</th><td class="l">${esc(
@@ -87,7 +94,7 @@ ${coverageRow(run.coverage)}
 <tr><th class="l">resumes</th><td class="l">${run.resumes.length ? run.resumes.map((r) => `${esc(r.at)}${r.forced ? ` (forced: ${esc(r.changes.join('; '))})` : ''}`).join('<br>') : 'none'}</td></tr></table>
 <h2>Windows</h2>${charts.windows}
 <h2>Out of sample</h2>${charts.equity}${charts.drawdown}${charts.returns}
-<h2>Iterations</h2>${charts.sharpe}
+${panel ? `${panelSection(summary, panelCharts)}\n` : ''}<h2>Iterations</h2>${charts.sharpe}
 <table id="iterations"><thead><tr><th>iter</th><th class="l">status</th><th class="l">test segment</th><th>selection score</th><th>step</th><th>val Sharpe</th><th>test Sharpe</th><th>test return</th><th>B&amp;H test Sharpe</th><th class="l">note</th></tr></thead><tbody>
 ${summary.iterations
   .map((it) => {

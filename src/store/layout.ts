@@ -66,6 +66,11 @@ export const layout = {
     returns: 'oos_returns_hist.png',
     windows: 'windows.png',
   },
+  /** A panel run's plots besides the experiment's: each instrument's contribution and the positions as a heat map. */
+  panelCharts: {
+    contributions: 'panel_contributions.png',
+    positions: 'panel_positions.png',
+  },
 } as const;
 
 const patterns: Array<{ kind: FileKind; re: RegExp; seeded?: boolean }> = [
