@@ -71,6 +71,14 @@ export interface SeriesLabels {
 
 const ONE_INSTRUMENT: SeriesLabels = { strategy: 'strategy', benchmark: 'buy-and-hold' };
 
+/** The series' colours; a panel's long benchmark name gets the legend below the chart, unabridged. */
+const seriesColor = (labels: SeriesLabels) => ({
+  field: 'series',
+  type: 'nominal' as const,
+  title: null,
+  ...(labels === ONE_INSTRUMENT ? {} : { legend: { orient: 'bottom' as const, labelLimit: 0 } }),
+});
+
 /** Stitched out-of-sample equity against buy-and-hold, with a rule where each iteration's test segment starts. */
 export function equitySpec(bars: StitchedBar[], dates: readonly string[] | null, labels: SeriesLabels = ONE_INSTRUMENT): ChartSpec {
   const rows: EquityRow[] = [];
@@ -99,7 +107,7 @@ export function equitySpec(bars: StitchedBar[], dates: readonly string[] | null,
         encoding: {
           x,
           y: { field: 'value', type: 'quantitative', title: 'equity (start = 1)', scale: { zero: false } },
-          color: { field: 'series', type: 'nominal', title: null },
+          color: seriesColor(labels),
         },
       },
     ],
@@ -131,7 +139,7 @@ export function drawdownSpec(bars: StitchedBar[], dates: readonly string[] | nul
     encoding: {
       x: xOf(dates),
       y: { field: 'value', type: 'quantitative', title: 'drawdown', axis: { format: '%' } },
-      color: { field: 'series', type: 'nominal', title: null },
+      color: seriesColor(labels),
     },
   } as ChartSpec;
 }
