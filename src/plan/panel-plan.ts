@@ -1,6 +1,7 @@
 import type { PipelineConfig } from '../config/schema.js';
 import { featureWarmup } from '../config/rules.js';
-import { gateBuiltins } from '../data/lookahead-gate.js';
+import { computeFeatures } from '../data/features.js';
+import { gateBuiltins, type ComputeBuiltins } from '../data/lookahead-gate.js';
 import type { InstrumentSeries, PriceSeries } from '../data/price-series.js';
 import { DataError } from '../errors/index.js';
 import type { Window } from '../windows/build-windows.js';
@@ -10,12 +11,19 @@ import { windowCoverage, type WindowCoverage } from './window-coverage.js';
 type Panel = PriceSeries & { panel: InstrumentSeries[] };
 
 /** The built-in features of every instrument of a panel, cut by the look-ahead gate on its own history. */
-export function gatePanelBuiltins(config: PipelineConfig, series: Panel): void {
+export function gatePanelBuiltins(config: PipelineConfig, series: Panel, compute: ComputeBuiltins = computeFeatures): void {
   for (const instrument of series.panel) {
     const from = instrument.firstRow;
     const cuts = series.gateCuts.filter((row) => row > from).map((row) => row - from);
     const dates = series.dates && from > 0 ? series.dates.slice(from) : series.dates;
-    gateBuiltins(instrument.price.subarray(from), config.env, config.features, cuts, { symbol: instrument.symbol, dates, path: config.data.path });
+    gateBuiltins(
+      instrument.price.subarray(from),
+      config.env,
+      config.features,
+      cuts,
+      { symbol: instrument.symbol, dates, path: config.data.path },
+      compute,
+    );
   }
 }
 
