@@ -7,7 +7,7 @@
  * each panel by itself (data.symbol), the contrast the one-instrument pipeline gives on the same series. Seeds 1 to 10
  * are not the studies' (101 and up), so no default was chosen on them. Needs `npm run build` first.
  *
- *   npm run bench:panel-luck -- [--phi 0.1] [--seeds 1,2,...] [--jobs 2] [--alone]
+ *   npm run bench:panel-luck -- [--phi 0.1] [--seeds 1,2,...] [--jobs 2] [--alone] [--set training.timesteps=30000 ...]
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -28,6 +28,8 @@ const { values } = parseArgs({
     phi: { type: 'string', default: '0.1' },
     symbols: { type: 'string', default: '10' },
     alone: { type: 'boolean', default: false },
+    /** Settings for a study of them, passed to walkforward as given: --set training.timesteps=30000. */
+    set: { type: 'string', multiple: true, default: [] },
   },
 });
 const phi = Number(values.phi);
@@ -45,6 +47,7 @@ async function one(seed: number) {
   const sidecar = syntheticPanelSidecarSchema.parse(JSON.parse(readFileSync(`${file}.json`, 'utf8')));
   const walk = ['walkforward', '--experiment', id, '--results-dir', dir, '--data', file, '--set', 'env.costBps=2', '--quiet', '--no-charts'];
   if (values.alone) walk.push('--set', `data.symbol=${sidecar.symbols[0].symbol}`);
+  for (const setting of values.set as string[]) walk.push('--set', setting);
   await run(process.execPath, [cli, ...walk], { maxBuffer: 1 << 26 });
   const summary = JSON.parse(readFileSync(join(dir, id, 'walkforward_summary.json'), 'utf8'));
   const oracle = values.alone ? sidecar.symbols[0].oracle.sharpe : sidecar.oracle.panel.sharpe;

@@ -39,3 +39,6 @@ export function bytes(n: number): string {
 export function num(x: number | null | undefined, digits = 3): string {
   return x === null || x === undefined ? 'n/a' : x.toFixed(digits);
 }
+
+/** How a panel run is named where a run of one instrument names the one it trades. */
+export const panelOf = (instruments: number): string => `panel of ${instruments} instruments`;

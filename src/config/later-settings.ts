@@ -13,9 +13,10 @@ export const LATER_SETTINGS: ReadonlyArray<readonly [path: string, earlierBehavi
   ['data.symbols', 'all'],
   ['data.symbol', null],
   ['data.align', 'intersect'],
-  // Issue 25: one agent over a panel. A whole section whose settings are all at their earlier behaviour leaves with them.
+  // Issue 25: one agent over a panel.
   ['env.portfolioFeatures', false],
-  ['portfolio', { weighting: 'equal' }],
+  ['env.marketFeatures', false],
+  ['portfolio.weighting', 'equal'],
 ];
 
 /** A copy of a config without the later settings that are at their earlier behaviour, for hashing. */
@@ -24,9 +25,13 @@ export function withoutLaterDefaults<T extends object>(config: T): T {
   for (const [path, value] of LATER_SETTINGS) {
     const keys = path.split('.');
     const last = keys.pop() as string;
-    let parent: Record<string, unknown> | undefined = copy;
-    for (const key of keys) parent = parent?.[key] as Record<string, unknown> | undefined;
-    if (parent && JSON.stringify(parent[last]) === JSON.stringify(value)) delete parent[last];
+    const parents: Array<Record<string, unknown> | undefined> = [copy];
+    for (const key of keys) parents.push(parents.at(-1)?.[key] as Record<string, unknown> | undefined);
+    const parent = parents.at(-1);
+    if (!parent || JSON.stringify(parent[last]) !== JSON.stringify(value)) continue;
+    delete parent[last];
+    // A section added with its settings (portfolio) leaves with the last of them, as configs before it had none.
+    if (keys.length && Object.keys(parent).length === 0) delete parents.at(-2)?.[keys.at(-1) as string];
   }
   return copy as T;
 }

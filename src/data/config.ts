@@ -22,7 +22,7 @@ export const dataSchema = z
       .min(1)
       .nullable()
       .default(null)
-      .describe('The instrument traded; may be left out when the data holds one (the agent trades one instrument at a time)'),
+      .describe('The instrument traded; left out, a selection of several is a panel run that trades them all (data.symbols)'),
     align: z
       .enum(['intersect', 'ffill'])
       .default('intersect')

@@ -1,5 +1,6 @@
 import type { FeaturesConfig } from './config.js';
 import { featureSpecs } from './feature-specs.js';
+import type { PriceSeries } from './price-series.js';
 
 /**
  * Causal features of a price series: the value at row t uses prices up to and including row t only.
@@ -63,6 +64,34 @@ export function computeFeatures(price: Float64Array, env: { lookback: number }, 
     for (let c = 0; c < dim; c++) raw[base + c] = columns[c].at(t);
   }
   return { rows, dim, names: columns.map((c) => c.name), groups: columns.map((c) => c.group), raw, firstValidRow, logReturns, simpleReturns };
+}
+
+/**
+ * The features of every instrument of a panel run, each with `rows` = the panel's rows: computed by computeFeatures on
+ * the instrument's own history (from its first bar), then placed on the panel calendar, NaN before it (returns NaN up
+ * to its first bar inclusive, as at row 0 of a series). An instrument whose history is the whole calendar gets exactly
+ * computeFeatures of its prices.
+ */
+export function computePanelFeatures(series: PriceSeries, env: { lookback: number }, features: FeaturesConfig): FeatureSet[] {
+  if (!series.panel) throw new Error('computePanelFeatures: the series is not a panel run (data.symbol is set or one instrument is selected)');
+  return series.panel.map((instrument) => {
+    const from = instrument.firstRow;
+    const own = Object.fromEntries(Object.entries(instrument.features).map(([name, values]) => [name, values.subarray(from)]));
+    return onCalendar(computeFeatures(instrument.price.subarray(from), env, features, own), from, series.rows);
+  });
+}
+
+/** A FeatureSet of an instrument's own rows placed at row `from` of a calendar of `rows` rows, NaN before. */
+function onCalendar(own: FeatureSet, from: number, rows: number): FeatureSet {
+  if (from === 0) return own;
+  const raw = new Float32Array(rows * own.dim).fill(NaN);
+  raw.set(own.raw, from * own.dim);
+  const shifted = (values: Float64Array) => {
+    const out = new Float64Array(rows).fill(NaN);
+    out.set(values, from);
+    return out;
+  };
+  return { ...own, rows, raw, firstValidRow: own.firstValidRow + from, logReturns: shifted(own.logReturns), simpleReturns: shifted(own.simpleReturns) };
 }
 
 interface Column {

@@ -9,7 +9,8 @@ import type { SqlFeature } from './feature-specs.js';
 import { gateSqlFeatures } from './lookahead-gate.js';
 import { createBarsView, runFeatureChain, tradedValues } from './sql-features.js';
 import { scanFile } from './file-scan.js';
-import { checkPanel, findingError, placeOf, recordOf } from './panel-checks.js';
+import { checkPanel, filledEntries, findingError, recordOf } from './panel-checks.js';
+import { loadPanel, type LoadContext } from './load-panel.js';
 import { buildPanelTable, cellText } from './panel-table.js';
 import type { PriceSeries } from './price-series.js';
 import { selectSymbols } from './select-symbols.js';
@@ -26,7 +27,7 @@ export type LoadOptions = Pick<DataConfig, 'path' | 'priceColumn' | 'dateColumn'
 
 /**
  * The traded instrument of `data.path` (CSV or Parquet, one file, a folder or a glob; long format or one series per
- * file), read and checked by DuckDB. Every problem is a DataError naming the file, the line (or Parquet row), the
+ * file), or every selected one for a panel run (several selected, data.symbol null), read and checked by DuckDB. Every problem is a DataError naming the file, the line (or Parquet row), the
  * column and what is allowed.
  */
 export async function loadPriceSeries(options: LoadOptions): Promise<PriceSeries> {
@@ -55,14 +56,22 @@ async function loadWith(engine: DataEngine, options: LoadOptions): Promise<Price
   if (choice.selected.length > 1 && !hasDate) {
     throw new DataError(data.path, `holds ${choice.selected.length} symbols but no ${JSON.stringify(data.dateColumn)} column to align them by (data.dateColumn)`);
   }
-  const inSelection = longFormat ? `symbol IS NULL OR symbol = '' OR symbol IN (${choice.selected.map(sqlString).join(', ')})` : 'true';
-  await engine.run(`CREATE TEMP VIEW selected AS SELECT rowid AS id, * FROM panel WHERE ${inSelection}`);
+  await engine.run(`CREATE TEMP VIEW selected AS SELECT rowid AS id, * FROM panel WHERE ${selection(choice.selected, present, longFormat)}`);
   const textOf = (id: number, column: string) => {
     const at = recordOf(firstRowid, id);
     return cellText(engine, relations[at.file], column, at.record);
   };
   const finding = await checkPanel(engine, columns, { priceColumn, fillMissing: data.fillMissing, hasDate, longFormat }, textOf);
   if (finding) throw findingError(relations, firstRowid, finding);
+  const sha = dataSha256(relations.map((r) => ({ file: r.source.file, sha256: r.sha256 })));
+  const context: LoadContext = { engine, data, relations, firstRowid, columns, priceColumn, hasDate, sha256: sha };
+  if (choice.traded === null) return loadPanel(context, choice.selected);
+  return loadTraded(context, { selected: choice.selected, traded: choice.traded }, longFormat);
+}
+
+/** A run of one instrument: the traded one on the calendar of the selection. */
+async function loadTraded(context: LoadContext, choice: { selected: string[]; traded: string }, longFormat: boolean): Promise<PriceSeries> {
+  const { engine, data, columns, priceColumn, hasDate, relations } = context;
   const extracted = await extractSeries(engine, columns, choice, { align: data.align, fillMissing: data.fillMissing, hasDate });
   const gaps = await calendarGaps(engine, choice, data.align);
   await createBarsView(engine, columns, hasDate, data.fillMissing);
@@ -78,17 +87,25 @@ async function loadWith(engine: DataEngine, options: LoadOptions): Promise<Price
     const where = longFormat || relations.length > 1 ? ` of ${choice.traded}` : '';
     throw new DataError(relations.length === 1 ? relations[0].source.file : data.path, `only ${rows} data row(s)${where}; a price series needs at least 2`);
   }
-  const filled = extracted.filled.map(({ column, id }) => {
-    const at = recordOf(firstRowid, id);
-    const place = placeOf(relations[at.file], at.record);
-    return place.line !== undefined ? `${column}:${place.line}` : `${column}:row ${place.row}`;
-  });
+  const filled = filledEntries(relations, context.firstRowid, extracted.filled);
   const price = extracted.columns[priceColumn];
   // The price column last, as the reader before DuckDB ordered them.
   const byName = { ...extracted.columns };
   delete byName[priceColumn];
   byName[priceColumn] = price;
-  return { file: data.path, sha256: dataSha256(relations.map((r) => ({ file: r.source.file, sha256: r.sha256 }))), rows, symbol: choice.traded, symbols: choice.selected, gaps, dates: extracted.dates, columns: byName, priceColumn, price, filled, features, gateCuts };
+  return { file: data.path, sha256: context.sha256, rows, symbol: choice.traded, symbols: choice.selected, gaps, dates: extracted.dates, columns: byName, priceColumn, price, filled, features, gateCuts, panel: null };
+}
+
+/**
+ * The rows read on: those of the selected instruments and, in long format, those with an empty symbol, for the checks
+ * to name their line. Every symbol present selected reads every row with no test at all: a list of 500 symbols in an
+ * IN clause is a tenth of a second per million rows every time the view is scanned.
+ */
+function selection(selected: string[], present: string[], longFormat: boolean): string {
+  const chosen = new Set(selected);
+  if (present.every((s) => chosen.has(s))) return 'true';
+  const inList = `symbol IN (${selected.map(sqlString).join(', ')})`;
+  return longFormat ? `symbol IS NULL OR symbol = '' OR ${inList}` : inList;
 }
 
 /** A cut of the gate at a row of the series: the date of its bar (of the bar before, for one the calendar filled). */

@@ -104,3 +104,12 @@ export function findingError(relations: SourceRelation[], firstRowid: number[], 
   const place = placeOf(relation, at.record);
   return place.line !== undefined ? new DataError(relation.source.file, message, place.line) : new DataError(relation.source.file, `row ${place.row}: ${message}`);
 }
+
+/** Cells data.fillMissing filled (column and panel row) as "column:line" entries, or "column:row N" of Parquet. */
+export function filledEntries(relations: SourceRelation[], firstRowid: number[], filled: Array<{ column: string; id: number }>): string[] {
+  return filled.map(({ column, id }) => {
+    const at = recordOf(firstRowid, id);
+    const place = placeOf(relations[at.file], at.record);
+    return place.line !== undefined ? `${column}:${place.line}` : `${column}:row ${place.row}`;
+  });
+}

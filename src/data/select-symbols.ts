@@ -2,17 +2,17 @@ import { clip, DataError } from '../errors/index.js';
 import type { DataConfig } from './config.js';
 
 export interface SymbolChoice {
-  /** The instruments loaded (data.symbols), in name order. */
+  /** The instruments loaded (data.symbols): all of them in name order, a list as given; a panel in name order. */
   selected: string[];
-  /** The one traded. */
-  traded: string;
+  /** The one traded; null for a panel run, which trades every instrument selected. */
+  traded: string | null;
 }
 
 const list = (symbols: string[]) => clip(symbols.join(', '), 200);
 
 /**
- * The instruments a run loads and the one it trades. Until the agent trades a panel, a selection of several needs
- * data.symbol, and the refusal says how to run each.
+ * The instruments a run loads and the one it trades. data.symbol names the traded one among those selected; without
+ * it, a selection of one is traded alone and a selection of several is a panel run: one agent trades them all.
  */
 export function selectSymbols(path: string, present: string[], data: Pick<DataConfig, 'symbols' | 'symbol'>): SymbolChoice {
   const sorted = [...present].sort();
@@ -31,12 +31,7 @@ export function selectSymbols(path: string, present: string[], data: Pick<DataCo
     }
     return { selected, traded: data.symbol };
   }
-  if (selected.length > 1) {
-    throw new DataError(
-      path,
-      `holds ${selected.length} symbols (${list(selected)}); the agent trades one instrument at a time: ` +
-        `choose it with data.symbol (e.g. --set data.symbol=${selected[0]}) and run once per symbol`,
-    );
-  }
+  // A panel is in name order however data.symbols lists it, so the order of the list changes no number of the run.
+  if (selected.length > 1) return { selected: [...selected].sort(), traded: null };
   return { selected, traded: selected[0] };
 }

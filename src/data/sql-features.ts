@@ -3,6 +3,7 @@ import { sqlName, sqlString, type DataEngine } from './engine.js';
 import type { SqlFeature } from './feature-specs.js';
 import { checkFeatureExpression } from './sql-expression.js';
 import type { NumericColumn } from './panel-table.js';
+import { placeValues, type PanelPlacement } from './panel-placement.js';
 
 /**
  * The view SQL features read: one row per bar of the selected instruments, with `symbol`, `date` (the instant; the
@@ -10,12 +11,16 @@ import type { NumericColumn } from './panel-table.js';
  * filled forward when data.fillMissing is ffill.
  */
 export async function createBarsView(engine: DataEngine, columns: NumericColumn[], hasDate: boolean, fillMissing: 'none' | 'ffill'): Promise<void> {
-  // data.fillMissing ffill: an empty cell takes its instrument's last earlier value, as the traded series does.
-  const cell = (c: NumericColumn) =>
-    fillMissing === 'ffill' ? `coalesce(${c.value}, last_value(${c.value} IGNORE NULLS) OVER (PARTITION BY symbol ORDER BY id ROWS UNBOUNDED PRECEDING))` : c.value;
-  const named = columns.map((c) => `, ${cell(c)} AS ${sqlName(c.name)}`).join('');
+  const named = columns.map((c) => `, ${filledCell(c, fillMissing)} AS ${sqlName(c.name)}`).join('');
   await engine.run(`CREATE TEMP VIEW bars AS SELECT id, symbol, ${hasDate ? 't' : 'id'} AS date${named} FROM selected`);
 }
+
+/**
+ * A numeric cell of `selected` as the bars hold it: under data.fillMissing ffill an empty cell takes its instrument's
+ * last earlier value in the file (a window over the rows it is computed on, so over `selected` before any filter).
+ */
+export const filledCell = (c: NumericColumn, fillMissing: 'none' | 'ffill') =>
+  fillMissing === 'ffill' ? `coalesce(${c.value}, last_value(${c.value} IGNORE NULLS) OVER (PARTITION BY symbol ORDER BY id ROWS UNBOUNDED PRECEDING))` : c.value;
 
 /** The statement that computes one feature into a table of (id, value); `w` is an instrument's bars in date order. */
 const statement = (from: string, to: string, name: string, sql: string) =>
@@ -103,13 +108,37 @@ export async function tradedValues(
     const byId = new Map(rows.map((r) => [Number(r.id), r.value === null ? NaN : Number(r.value)]));
     const values = new Float64Array(ids.length);
     for (let i = 0; i < ids.length; i++) values[i] = Number.isNaN(ids[i]) ? (i > 0 ? values[i - 1] : NaN) : (byId.get(ids[i]) ?? NaN);
-    checkNoHoles(feature.name, values, series);
+    checkNoHoles(feature.name, values, { symbol: series.traded, dates: series.dates, path: series.path });
     out[feature.name] = values;
   }
   return out;
 }
 
-function checkNoHoles(name: string, values: Float64Array, series: { traded: string; dates: string[] | null; path: string }): void {
+/**
+ * Each SQL feature of every instrument of a panel run on the panel calendar, from the same tables as tradedValues: one
+ * query per feature over all instruments. A row an instrument has no bar on takes its value of the row before (NaN
+ * before its first bar); a hole after an instrument's first value is a DataError naming it.
+ */
+export async function panelValues(
+  engine: DataEngine,
+  table: string,
+  features: SqlFeature[],
+  panel: { placement: PanelPlacement; dates: string[] | null; path: string },
+): Promise<Array<Record<string, Float64Array>>> {
+  const { symbols } = panel.placement;
+  const out = symbols.map((): Record<string, Float64Array> => ({}));
+  for (const [k, feature] of features.entries()) {
+    const [values] = await placeValues(engine, panel.placement, `SELECT id::DOUBLE, ${sqlName(feature.name)} FROM ${table}_${k}`, { values: 1 });
+    for (const [i, symbol] of symbols.entries()) {
+      const own = values[i] as Float64Array;
+      checkNoHoles(feature.name, own, { symbol, dates: panel.dates, path: panel.path });
+      out[i][feature.name] = own;
+    }
+  }
+  return out;
+}
+
+function checkNoHoles(name: string, values: Float64Array, series: { symbol: string; dates: string[] | null; path: string }): void {
   let first = 0;
   while (first < values.length && Number.isNaN(values[first])) first++;
   for (let i = first + 1; i < values.length; i++) {
@@ -117,7 +146,7 @@ function checkNoHoles(name: string, values: Float64Array, series: { traded: stri
     const at = (row: number) => (series.dates ? series.dates[row] : `row ${row + 1}`);
     throw new DataError(
       series.path,
-      `feature ${name} is empty (NULL or NaN) on ${at(i)} of ${series.traded} after its first value on ${at(first)}; a feature must have a value on every bar after its warm-up`,
+      `feature ${name} is empty (NULL or NaN) on ${at(i)} of ${series.symbol} after its first value on ${at(first)}; a feature must have a value on every bar after its warm-up`,
     );
   }
 }

@@ -17,7 +17,11 @@ export const envSchema = z
     portfolioFeatures: z
       .boolean()
       .default(false)
-      .describe("A panel run: each instrument's observation ends with the portfolio's net exposure (the mean of its positions)"),
+      .describe("A panel run: each instrument's observation holds the portfolio's net exposure (the mean of its positions)"),
+    marketFeatures: z
+      .boolean()
+      .default(false)
+      .describe("A panel run: each instrument's observation holds the mean of every feature over the window's instruments at the date"),
   })
   .strict();
 

@@ -6,8 +6,10 @@ import type { EnvSettings } from './trading-env.js';
 
 export interface PanelEnvSettings extends EnvSettings {
   weighting: PortfolioWeighting;
-  /** Each instrument's observation ends with the portfolio's net exposure (the mean of its positions). */
+  /** Each instrument's observation holds the portfolio's net exposure (the mean of its positions). */
   portfolioFeatures: boolean;
+  /** Each instrument's observation holds the universe's mean of every feature at the date. */
+  marketFeatures?: boolean;
 }
 
 /**
@@ -51,6 +53,9 @@ export class PanelTradingEnv {
   private readonly held: Float64Array;
   private readonly costRate: number;
   private readonly withExposure: boolean;
+  private readonly withMarket: boolean;
+  /** The universe's mean of each feature at the current row (with market features). */
+  private readonly marketMeans: Float64Array;
   private readonly result: PanelStepResult;
 
   constructor(
@@ -63,6 +68,8 @@ export class PanelTradingEnv {
     this.positions = this.spaces.action.positions;
     this.obsDim = observationSize(this.spaces);
     this.withExposure = settings.portfolioFeatures;
+    this.withMarket = settings.marketFeatures ?? false;
+    this.marketMeans = new Float64Array(market.featureDim);
     this.costRate = (settings.costBps + settings.slippageBps) / 1e4;
     this.universe = market.universe;
     this.symbols = market.universe.map((i) => market.symbols[i]);
@@ -126,18 +133,37 @@ export class PanelTradingEnv {
     return this.observeAll(out);
   }
 
-  /** Writes the observations of every instrument for the current row into `out`, end to end in the universe's order. */
+  /**
+   * Writes the observations of every instrument for the current row into `out`, end to end in the universe's order:
+   * its features, the market's means (with market features), the exposure (with portfolio features), its position.
+   */
   observeAll(out: Float32Array = new Float32Array(this.size * this.obsDim)): Float32Array {
     const { features, featureDim: dim, instruments } = this.market;
     const rowBase = this.row * instruments;
+    if (this.withMarket) this.meanFeatures(rowBase);
     for (let k = 0; k < this.size; k++) {
       const from = (rowBase + this.universe[k]) * dim;
-      const to = k * this.obsDim;
+      let to = k * this.obsDim;
       for (let c = 0; c < dim; c++) out[to + c] = features[from + c];
-      out[to + dim] = this.held[k];
-      if (this.withExposure) out[to + dim + 1] = this.exposure;
+      to += dim;
+      if (this.withMarket) {
+        for (let c = 0; c < dim; c++) out[to + c] = this.marketMeans[c];
+        to += dim;
+      }
+      if (this.withExposure) out[to++] = this.exposure;
+      out[to] = this.held[k];
     }
     return out;
+  }
+
+  private meanFeatures(rowBase: number): void {
+    const { features, featureDim: dim } = this.market;
+    this.marketMeans.fill(0);
+    for (let k = 0; k < this.size; k++) {
+      const from = (rowBase + this.universe[k]) * dim;
+      for (let c = 0; c < dim; c++) this.marketMeans[c] += features[from + c];
+    }
+    for (let c = 0; c < dim; c++) this.marketMeans[c] /= this.size;
   }
 
   /** Sets every instrument's position for the next bar (actions in the universe's order) and earns that bar. */

@@ -1,31 +1,41 @@
-import { tradingSpaces, type EnvSpaces } from './spaces.js';
+import { POSITION_FEATURE, tradingSpaces, type EnvSpaces } from './spaces.js';
 
 /** The name of the observation element that holds the portfolio's net exposure (the mean of its positions). */
 export const EXPOSURE_FEATURE = 'exposure';
+/** The prefix of a market feature: the mean over the window's universe of one feature at the date. */
+export const MARKET_PREFIX = 'market_';
 
 export interface PanelSpaceSettings {
   allowShort: boolean;
-  /** Whether each instrument's observation ends with the portfolio's net exposure. */
+  /** Whether each instrument's observation holds the portfolio's net exposure. */
   portfolioFeatures: boolean;
+  /** Whether each instrument's observation holds the universe's mean of every feature at the date. */
+  marketFeatures?: boolean;
 }
 
 /**
- * The spaces of one instrument of a panel, as the shared policy sees each: its standardized features, its own
- * position, then (with portfolio features) the portfolio's net exposure, bounded by the positions as the mean of
- * positions is. Without portfolio features these are exactly the spaces of trading one instrument.
+ * The spaces of one instrument of a panel, as the shared policy sees each: its standardized features, then (with
+ * market features) the mean of each over the universe at the date, then (with portfolio features) the portfolio's
+ * net exposure, bounded by the positions as the mean of positions is, and last its own position, as every
+ * observation ends. Without either these are exactly the spaces of trading one instrument.
  */
 export function panelSpaces(featureNames: readonly string[], settings: PanelSpaceSettings): EnvSpaces {
   const single = tradingSpaces(featureNames, settings);
-  if (!settings.portfolioFeatures) return single;
+  if (!settings.portfolioFeatures && !settings.marketFeatures) return single;
   const { positions } = single.action;
-  const names = [...single.observation.names, EXPOSURE_FEATURE];
+  const low = Math.min(...positions);
+  const high = Math.max(...positions);
+  const market = settings.marketFeatures ? featureNames.map((name) => `${MARKET_PREFIX}${name}`) : [];
+  const exposure = settings.portfolioFeatures ? [EXPOSURE_FEATURE] : [];
+  const names = [...featureNames, ...market, ...exposure, POSITION_FEATURE];
+  const unbounded = [...featureNames, ...market].map(() => null);
   return {
     observation: {
       kind: 'box',
       shape: [names.length],
       names,
-      low: [...single.observation.low, Math.min(...positions)],
-      high: [...single.observation.high, Math.max(...positions)],
+      low: [...unbounded, ...exposure.map(() => low), low],
+      high: [...unbounded, ...exposure.map(() => high), high],
     },
     action: single.action,
   };

@@ -1,12 +1,14 @@
 import { featureNames, sqlFeatures } from '../data/feature-specs.js';
 import { gateBuiltins, type GateReport } from '../data/lookahead-gate.js';
 import { loadPriceSeries } from '../data/load-series.js';
-import type { PriceSeries } from '../data/price-series.js';
+import type { InstrumentSeries, PriceSeries } from '../data/price-series.js';
 import { DataError } from '../errors/index.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { featureWarmup } from '../config/rules.js';
 import { buildWindows, rowsPerWindow, type Window } from '../windows/build-windows.js';
 import { gateCuts } from './gate-cuts.js';
+import { gatePanelBuiltins, panelCoverage } from './panel-plan.js';
+import { firstValue, warmupError } from './warmup.js';
 import { windowCoverage, type WindowCoverage } from './window-coverage.js';
 
 export interface ExperimentPlan {
@@ -14,7 +16,10 @@ export interface ExperimentPlan {
   windows: Window[];
   /** The look-ahead gate's report: every feature passed at every cut (a leak stops the plan with a DataError). */
   gate: GateReport;
-  /** The instruments each window holds whole, and those it leaves out (data.align ffill). */
+  /**
+   * The instruments each window holds whole, and those it leaves out (data.align ffill); of a panel run also those
+   * whose features warm up over its training bars. A panel window with no instrument stops the plan.
+   */
   coverage: WindowCoverage[];
 }
 
@@ -25,8 +30,11 @@ export async function planExperiment(config: PipelineConfig): Promise<Experiment
     features: sqlFeatures(config.features),
     gateCuts: (rows, dates) => gateCuts(config, rows, dates),
   });
-  // The SQL features passed the gate in the loader; the built-ins are cut the same way here.
-  gateBuiltins(series.price, config.env, config.features, series.gateCuts, { symbol: series.symbol, dates: series.dates, path: config.data.path });
+  const panel = series.panel ? (series as PriceSeries & { panel: InstrumentSeries[] }) : null;
+  // The SQL features passed the gate in the loader; the built-ins are cut the same way here (of a panel, per instrument).
+  if (panel) gatePanelBuiltins(config, panel);
+  else
+    gateBuiltins(series.price, config.env, config.features, series.gateCuts, { symbol: series.symbol, dates: series.dates, path: config.data.path });
   const label = (row: number) => (series.dates ? series.dates[row] : `row ${row + 1}`);
   const gate: GateReport = { features: featureNames(config.features), cuts: series.gateCuts.map(label), verdict: 'passed' };
   const windows = buildWindows(config.windows, series.rows, series.dates);
@@ -38,21 +46,11 @@ export async function planExperiment(config: PipelineConfig): Promise<Experiment
         ` + validation ${config.windows.validation} + test ${config.windows.test} + gaps); shorten the windows or use more data`,
     );
   }
+  if (panel) return { series, windows, gate, coverage: panelCoverage(config, panel, windows) };
   // The built-ins' warm-up follows from their settings; an SQL feature's from its values (its first non-empty row).
   const warmup = Math.max(featureWarmup(config), ...Object.values(series.features).map(firstValue));
   if (windows[0].train.end - Math.max(windows[0].train.start, warmup) < 2) {
-    throw new DataError(
-      config.data.path,
-      `the first training segment has no bars after the ${warmup}-row warm-up of the features (${featureNames(config.features).join(', ')}); ` +
-        'lengthen windows.train or shorten the longest window of a feature',
-    );
+    throw warmupError(config, warmup);
   }
   return { series, windows, gate, coverage: windowCoverage(series, windows) };
-}
-
-/** The first row with a value (NaN before it). */
-function firstValue(values: Float64Array): number {
-  let row = 0;
-  while (row < values.length && Number.isNaN(values[row])) row++;
-  return row;
 }

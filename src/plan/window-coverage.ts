@@ -1,11 +1,16 @@
 import type { PriceSeries } from '../data/price-series.js';
 import type { Window } from '../windows/build-windows.js';
 
-/** An instrument that lacks bars inside a window: how many of the window's bars, and the first one it lacks. */
+/**
+ * An instrument left out of a window. Without a reason it lacks bars inside the window: `missing` of them, the first
+ * on `first`. With reason 'warmup' (a panel run) it holds the window whole but its features are still warming up on
+ * `missing` of the training bars from `first`, leaving fewer than two to train on.
+ */
 export interface MissingInstrument {
   symbol: string;
   missing: number;
   first: string;
+  reason?: 'warmup';
 }
 
 /** The instruments of one window: those with a bar on every date of it, and those left out. */
@@ -15,16 +20,18 @@ export interface WindowCoverage {
   bars: number;
   instruments: string[];
   leftOut: MissingInstrument[];
-  /** Bars of the traded instrument that the calendar filled inside the window with its last earlier value. */
+  /** Bars of the traded instrument that the calendar filled inside the window with its last earlier value (null in a panel run). */
   filled: MissingInstrument | null;
 }
 
 /**
  * Which instruments each window holds whole, from train start to test end. Under `data.align: ffill` an instrument
  * that lacks a bar inside a window is left out of it; the traded one is carried forward from its last earlier bar
- * (never a later one), which the coverage says. Under `intersect` every instrument has every date.
+ * (never a later one), which the coverage says. A panel run has no traded instrument: every instrument with a gap in
+ * the window is left out. Under `intersect` every instrument has every date.
  */
-export function windowCoverage(series: Pick<PriceSeries, 'symbol' | 'symbols' | 'gaps' | 'dates'>, windows: Window[]): WindowCoverage[] {
+export function windowCoverage(series: Pick<PriceSeries, 'symbol' | 'symbols' | 'gaps' | 'dates' | 'panel'>, windows: Window[]): WindowCoverage[] {
+  const traded = series.panel ? null : series.symbol;
   const label = (row: number) => (series.dates ? series.dates[row] : `row ${row + 1}`);
   return windows.map((w) => {
     const start = w.train.start;
@@ -38,8 +45,8 @@ export function windowCoverage(series: Pick<PriceSeries, 'symbol' | 'symbols' | 
       if (seen) seen.missing += to - from + 1;
       else missing.set(gap.symbol, { symbol: gap.symbol, missing: to - from + 1, first: label(from) });
     }
-    const filled = missing.get(series.symbol) ?? null;
-    missing.delete(series.symbol);
+    const filled = (traded !== null && missing.get(traded)) || null;
+    if (traded !== null) missing.delete(traded);
     return {
       iteration: w.iteration,
       bars: end - start,
@@ -54,9 +61,14 @@ export function windowCoverage(series: Pick<PriceSeries, 'symbol' | 'symbols' | 
 export function coverageLines(coverage: WindowCoverage[]): string[] {
   const out: string[] = [];
   for (const c of coverage) {
-    const parts = c.leftOut.map((m) => `${m.symbol} (${m.missing} of ${c.bars} bars missing, first ${m.first})`);
+    const parts = c.leftOut.filter((m) => !m.reason).map((m) => `${m.symbol} (${m.missing} of ${c.bars} bars missing, first ${m.first})`);
     if (parts.length)
       out.push(`window ${c.iteration} leaves out ${parts.join(', ')}: ${parts.length === 1 ? 'it lacks' : 'they lack'} bars inside it`);
+    const warming = c.leftOut.filter((m) => m.reason === 'warmup').map((m) => `${m.symbol} (${m.missing} training bars from ${m.first})`);
+    if (warming.length)
+      out.push(
+        `window ${c.iteration} leaves out ${warming.join(', ')}: ${warming.length === 1 ? 'its features warm up' : 'their features warm up'} over them, leaving fewer than 2 bars to train on`,
+      );
     if (c.filled) {
       out.push(
         `window ${c.iteration}: ${c.filled.missing === 1 ? '1 bar' : `${c.filled.missing} bars`} of the traded ${c.filled.symbol} ${c.filled.missing === 1 ? 'is' : 'are'} missing (first ${c.filled.first}) and carr${c.filled.missing === 1 ? 'ies' : 'y'} its last earlier value (data.align ffill)`,

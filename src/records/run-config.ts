@@ -8,7 +8,13 @@ export const resumeEventSchema = z.object({
   finishedIterations: z.array(z.number().int()),
 });
 
-const missingInstrumentSchema = z.object({ symbol: z.string(), missing: z.number().int(), first: z.string() });
+/** An instrument a window left out: it lacks bars in it, or (reason warmup, a panel run) its features warm up over the training bars. */
+const missingInstrumentSchema = z.object({
+  symbol: z.string(),
+  missing: z.number().int(),
+  first: z.string(),
+  reason: z.literal('warmup').optional(),
+});
 
 export const runConfigSchema = z.object({
   formatVersion: z.literal(FORMAT_VERSION),

@@ -146,7 +146,11 @@ function featureGateRow(gate: RunConfigRecord['featureGate']): string {
 function coverageRow(coverage: RunConfigRecord['coverage']): string {
   if (!coverage?.length) return '';
   const lines = coverage.map((c) => {
-    const out = c.leftOut.map((m) => `${m.symbol} left out (${m.missing} bars missing from ${m.first})`);
+    const out = c.leftOut.map((m) =>
+      m.reason === 'warmup'
+        ? `${m.symbol} left out (features warming up over ${m.missing} training bars from ${m.first})`
+        : `${m.symbol} left out (${m.missing} bars missing from ${m.first})`,
+    );
     if (c.filled) out.push(`${c.filled.symbol}: ${c.filled.missing} bars carried forward from ${c.filled.first}`);
     return `window ${c.iteration}: ${out.join('; ')}`;
   });

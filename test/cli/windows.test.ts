@@ -37,7 +37,7 @@ describe('wfo windows', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  test('a panel of several symbols is refused with how to run one; data.symbol runs that one', async () => {
+  test('several symbols without data.symbol plan a panel of them all; data.symbol runs that one', async () => {
     const tmp = tempDir();
     try {
       const rows = ['date,symbol,close'];
@@ -46,12 +46,17 @@ describe('wfo windows', () => {
         rows.push(`${date},AAA,${100 + (i % 10)}`, `${date},BBB,${50 + (i % 7)}`);
       }
       const file = writeFile(tmp.dir, 'panel.csv', `${rows.join('\n')}\n`);
-      const refused = await runCli(['windows', '--data', file]);
-      expect(refused.code).toBe(2);
-      expect(refused.stderr).toContain(
-        `${file}: holds 2 symbols (AAA, BBB); the agent trades one instrument at a time: choose it with data.symbol (e.g. --set data.symbol=AAA)`,
-      );
-      expect(refused.stderr).not.toMatch(/\n\s+at /);
+      const small = ['--set', 'windows.train=400', '--set', 'windows.validation=100', '--set', 'windows.test=100'];
+      const panel = await runCli(['windows', '--data', file, ...small]);
+      expect(panel.stderr).toBe('');
+      expect(panel.code).toBe(0);
+      expect(panel.stdout).toContain(`2 windows over 700 rows of ${file} (panel of 2 instruments)`);
+      const json = JSON.parse((await runCli(['windows', '--data', file, ...small, '--json'])).stdout);
+      expect(json.data).toMatchObject({ file, rows: 700, symbol: null, symbols: ['AAA', 'BBB'] });
+      expect(json.coverage.map((c: { instruments: string[] }) => c.instruments)).toEqual([
+        ['AAA', 'BBB'],
+        ['AAA', 'BBB'],
+      ]);
       const one = await runCli([
         'windows',
         '--data',
@@ -67,7 +72,7 @@ describe('wfo windows', () => {
         '--json',
       ]);
       expect(one.code).toBe(0);
-      expect(JSON.parse(one.stdout).data).toMatchObject({ file, rows: 700 });
+      expect(JSON.parse(one.stdout).data).toMatchObject({ file, rows: 700, symbol: 'BBB' });
     } finally {
       tmp.cleanup();
     }

@@ -119,7 +119,7 @@ describe('loadConfig', () => {
   });
 
   test('a bad preset, a missing or malformed file are config errors', () => {
-    expect(problems(() => loadConfig({ preset: 'turbo' }))[0]).toMatch(/--preset: got "turbo"; allowed: quick/);
+    expect(problems(() => loadConfig({ preset: 'turbo' }))[0]).toMatch(/--preset: got "turbo"; allowed: quick, panel/);
     expect(problems(() => loadConfig({ configFile: `${tmp.dir}/none.yaml` }))[0]).toMatch(/cannot read .*none\.yaml: ENOENT/);
     const bad = writeFile(tmp.dir, 'bad.json', '{ nope');
     expect(problems(() => loadConfig({ configFile: bad }))[0]).toMatch(/bad\.json is not valid JSON/);

@@ -5,6 +5,7 @@ import { Rng } from '../../src/random/rng.js';
 import { collect, repoRoot, runCli, startCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { resultsFingerprint } from '../helpers/fingerprint.js';
+import { ar1Prices, weekdayDates } from '../helpers/synthetic.js';
 import { tempDir } from '../helpers/temp.js';
 
 interface Kill {
@@ -32,16 +33,28 @@ function killPlan(rng: Rng, scale: number): string[] {
 
 /**
  * Every algorithm goes through the harness (the SIGKILL-resume case of the agent conformance suite): DQN with the
- * full plan of 24 kills, the linear agent, whose training takes milliseconds, with a third of them.
+ * full plan of 24 kills, the linear agent, whose training takes milliseconds, with a third of them; and DQN over a
+ * panel of three instruments with a third of them.
  */
 const plans = [
-  { algorithm: 'dqn', scale: 1, minKills: 20, phases: ['training', 'checkpoint-write', 'preservation', 'summary'] },
-  { algorithm: 'linear', scale: 1 / 3, minKills: 8, phases: ['preservation', 'summary'] },
+  { name: 'dqn', algorithm: 'dqn', panel: false, scale: 1, minKills: 20, phases: ['training', 'checkpoint-write', 'preservation', 'summary'] },
+  { name: 'linear', algorithm: 'linear', panel: false, scale: 1 / 3, minKills: 8, phases: ['preservation', 'summary'] },
+  { name: 'dqn-panel', algorithm: 'dqn', panel: true, scale: 1 / 3, minKills: 8, phases: ['preservation', 'summary'] },
 ] as const;
 
-describe.each(plans.map((p) => [p.algorithm, p] as const))(
-  'crash harness (agent.algorithm %s): SIGKILL at seeded random moments, restart until done',
-  (algorithm, plan) => {
+/** Three instruments in long format over the same 800 weekdays. */
+function panelCsv(path: string): void {
+  const dates = weekdayDates(800);
+  const series = [ar1Prices(800, 0.4, 0.01, 21), ar1Prices(800, -0.3, 0.012, 22), ar1Prices(800, 0.2, 0.008, 23)];
+  const rows = ['date,symbol,close'];
+  for (let i = 0; i < 800; i++) series.forEach((p, k) => rows.push(`${dates[i]},${'ABC'[k]},${p[i].toFixed(6)}`));
+  writeFileSync(path, `${rows.join('\n')}\n`);
+}
+
+describe.each(plans.map((p) => [p.name, p] as const))(
+  'crash harness (%s): SIGKILL at seeded random moments, restart until done',
+  (name, plan) => {
+    const { algorithm } = plan;
     const tmp = tempDir();
     afterAll(tmp.cleanup);
 
@@ -59,7 +72,9 @@ describe.each(plans.map((p) => [p.algorithm, p] as const))(
         windows: { train: 300, validation: 100, test: 100, maxIterations: 4 },
         training: { timesteps: 3000, evalFreq: 500 },
         saving: { nModelSaves: 20 },
+        ...(plan.panel ? { data: { path: join(tmp.dir, 'panel.csv') } } : {}),
       });
+      if (plan.panel) panelCsv(exp.config.data.path);
       const args = (id: string) => ['walkforward', '--experiment', id, '--config', exp.configFile, '--quiet', '--workers', '1', '--no-charts'];
       const reference = await runCli(args('uninterrupted'));
       expect(reference.code).toBe(0);
@@ -99,10 +114,10 @@ describe.each(plans.map((p) => [p.algorithm, p] as const))(
       for (const k of kills) landed[k.landedIn] = (landed[k.landedIn] ?? 0) + 1;
       mkdirSync(join(repoRoot, 'test-output'), { recursive: true });
       writeFileSync(
-        join(repoRoot, 'test-output', `crash-harness-${algorithm}.json`),
+        join(repoRoot, 'test-output', `crash-harness-${name}.json`),
         JSON.stringify({ kills: kills.length, landed, detail: kills }, null, 1),
       );
-      console.log(`crash harness (${algorithm}): ${kills.length} SIGKILLs; last phase before each kill: ${JSON.stringify(landed)}`);
+      console.log(`crash harness (${name}): ${kills.length} SIGKILLs; last phase before each kill: ${JSON.stringify(landed)}`);
 
       expect(kills.length).toBeGreaterThanOrEqual(plan.minKills);
       for (const phase of plan.phases) expect(landed[phase] ?? 0).toBeGreaterThan(0);

@@ -101,17 +101,23 @@ describe('the bundled panel data/swx-2000-2007.csv', () => {
     expect(s.filled).toEqual([]);
   });
 
-  test('wfo windows plans one symbol of it, and asks which when none is named', async () => {
+  test('wfo windows plans one symbol of it, or the panel of all six when none is named', async () => {
     const one = await runCli(['windows', '--data', FILE, '--set', 'data.symbol=SPI', '--json']);
     expect(one.stderr).toBe('');
     expect(one.code).toBe(0);
     const plan = JSON.parse(one.stdout);
-    expect(plan.data).toMatchObject({ file: FILE, rows: readme.datesPerSymbol });
+    expect(plan.data).toMatchObject({ file: FILE, rows: readme.datesPerSymbol, symbol: 'SPI' });
     expect(plan.windows.length).toBeGreaterThan(0);
     expect(plan.windows[0].train).toMatchObject({ start: 0, startDate: readme.first });
-    const refused = await runCli(['windows', '--data', FILE]);
-    expect(refused.code).toBe(2);
-    const sorted = [...readme.symbols].sort().join(', ');
-    expect(refused.stderr).toContain(`${FILE}: holds ${readme.symbols.length} symbols (${sorted}); the agent trades one instrument at a time`);
+    const panel = await runCli(['windows', '--data', FILE, '--json']);
+    expect(panel.code).toBe(0);
+    const sorted = [...readme.symbols].sort();
+    const all = JSON.parse(panel.stdout);
+    // Every symbol has every weekday, so the panel calendar is that of one symbol and every window holds all six.
+    expect(all.data).toMatchObject({ file: FILE, rows: readme.datesPerSymbol, symbol: null, symbols: sorted });
+    expect(all.windows).toEqual(plan.windows);
+    for (const c of all.coverage) expect(c).toMatchObject({ instruments: sorted, leftOut: [], filled: null });
+    const text = await runCli(['windows', '--data', FILE]);
+    expect(text.stdout).toContain(`rows of ${FILE} (panel of ${readme.symbols.length} instruments)`);
   });
 });

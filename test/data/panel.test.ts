@@ -31,13 +31,15 @@ describe('panels: long format, several files, CSV and Parquet', () => {
   const long = writeFile(tmp.dir, 'long.csv', `${LONG}\n`);
   const load = (extra: Partial<LoadOptions>) => loadPriceSeries({ ...base, path: long, ...extra });
 
-  test('a panel of several symbols is refused unless data.symbol names the one traded, and the message says how', async () => {
-    const error = await failure(load({}));
-    expect(error).toBeInstanceOf(DataError);
-    expect(error.message).toBe(
-      `${long}: holds 2 symbols (A, B); the agent trades one instrument at a time: choose it with data.symbol (e.g. --set data.symbol=A) and run once per symbol`,
-    );
-    const b = await load({ symbol: 'B' });
+  test('several symbols without data.symbol are a panel run of them all in name order; data.symbol trades one as before', async () => {
+    const panel = await load({ symbols: ['B', 'A'] });
+    expect(panel.panel?.map((i) => i.symbol)).toEqual(['A', 'B']);
+    expect([panel.symbol, panel.symbols, panel.dates]).toEqual(['A', ['A', 'B'], ['2020-01-02', '2020-01-04', '2020-01-05']]);
+    expect(panel.price).toBe(panel.panel?.[0].price);
+    const one = await load({ symbol: 'B' });
+    expect(one.panel).toBeNull();
+    expect(Array.from(panel.panel?.[1].price ?? [])).toEqual(Array.from(one.price));
+    const b = one;
     expect(b.symbol).toBe('B');
     expect(b.dates).toEqual(['2020-01-02', '2020-01-04', '2020-01-05']);
     expect(Array.from(b.price)).toEqual([20, 22, 23]);

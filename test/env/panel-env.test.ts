@@ -133,21 +133,24 @@ describe('PanelTradingEnv', () => {
     });
   });
 
-  test('observeAll lays each instrument out as its features, its position, then the portfolio exposure', () => {
+  test('observeAll lays each instrument out as its features, the market means, the portfolio exposure, then its position', () => {
     const market = panelOf(['A', 'B', 'C'], windowOf([0, 4], [4, 8]), ['A', 'B', 'C'], 2).market;
-    const env = new PanelTradingEnv(market, 4, 8, settings({ portfolioFeatures: true }));
-    expect(env.spaces.observation.names).toEqual(['logReturn_t-1', 'logReturn_t', 'position', 'exposure']);
-    expect([env.obsDim, env.size]).toEqual([4, 3]);
+    const env = new PanelTradingEnv(market, 4, 8, settings({ portfolioFeatures: true, marketFeatures: true }));
+    expect(env.spaces.observation.names).toEqual(['logReturn_t-1', 'logReturn_t', 'market_logReturn_t-1', 'market_logReturn_t', 'exposure', 'position']);
+    expect([env.obsDim, env.size]).toEqual([6, 3]);
     env.reset();
     env.step(Int32Array.of(2, 2, 0));
     const obs = env.observeAll();
-    expect(obs.length).toBe(12);
+    expect(obs.length).toBe(18);
     const row = env.currentRow;
+    const own = (k: number) => Array.from(market.features.subarray((row * 3 + k) * 2, (row * 3 + k) * 2 + 2));
+    const means = [0, 1].map((c) => Math.fround((own(0)[c] + own(1)[c] + own(2)[c]) / 3));
     [1, 1, -1].forEach((position, k) => {
-      const features = market.features.subarray((row * 3 + k) * 2, (row * 3 + k) * 2 + 2);
-      expect(Array.from(obs.subarray(k * 4, k * 4 + 4))).toEqual([...features, position, Math.fround(1 / 3)]);
+      expect(Array.from(obs.subarray(k * 6, k * 6 + 6))).toEqual([...own(k), ...means, Math.fround(1 / 3), position]);
     });
     expect(env.currentExposure).toBe(1 / 3);
+    const exposureOnly = new PanelTradingEnv(market, 4, 8, settings({ portfolioFeatures: true }));
+    expect(exposureOnly.spaces.observation.names).toEqual(['logReturn_t-1', 'logReturn_t', 'exposure', 'position']);
   });
 
   test('an instrument outside the window universe has no observation, position or weight, and its data is never read', () => {

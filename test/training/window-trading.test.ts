@@ -79,7 +79,7 @@ test('a panel stores one transition per instrument per date and scales each inst
     { ...config.env, weighting: 'equal', portfolioFeatures: true },
     metricOptions,
   );
-  expect(panel.spaces.observation.names.slice(-2)).toEqual(['position', 'exposure']);
+  expect(panel.spaces.observation.names.slice(-2)).toEqual(['exposure', 'position']);
   expect(panel.agentRewardScale('train-volatility')).toBe(1);
   const agent = new DqnAgent(config.agent, panel.spaces, { rng: Rng.fromSeed(5), timesteps: 300, rewardScale: 1, transitionsPerStep: 2 });
   const loop = await panel.train(agent, 'train-volatility', { timesteps: 300 });

@@ -9,8 +9,8 @@ import { ar1Prices, weekdayDates } from '../helpers/synthetic.js';
 import { tempDir } from '../helpers/temp.js';
 
 const ROWS = 800;
-/** CCC's first bar: the first window (rows 0..499) lacks its early bars and leaves it out; the later windows trade it. */
-const CCC_FROM = 150;
+/** CCC's first bar: the first window (rows 0..499) lacks bars of it and leaves it out; the later ones (from row 100) trade it. */
+const CCC_FROM = 50;
 
 /** Three instruments in long format; CCC starts late. */
 function panelCsv(path: string): void {
@@ -95,6 +95,9 @@ describe('one agent over a panel of instruments', () => {
     const metadata = JSON.parse((await readZip(join(root, 'checkpoints', 'model_iter_2.zip')))['metadata.json'].toString('utf8'));
     expect(metadata.observation.panel.symbols).toEqual(['AAA', 'BBB', 'CCC']);
     expect(metadata.observation.panel.standardizations).toHaveLength(3);
+    const evaluated = await runCli(['evaluate', '--experiment', 'panel', '--results-dir', exp.resultsDir, '--iteration', '2']);
+    expect(evaluated.code).toBe(2);
+    expect(evaluated.stderr).toMatch(/model_iter_2\.zip trades a panel of 3 instruments; evaluate runs one-instrument models/);
   }, 180_000);
 
   test('worker threads give the same results', async () => {
@@ -118,16 +121,18 @@ describe('one agent over a panel of instruments', () => {
   }, 180_000);
 
   test.each([
-    [{ agent: { bufferSize: 2, batchSize: 1 } }, /^error: .*agent\.bufferSize 2 cannot hold one date of window 2, which trades 3 instruments/],
-    [{ env: { portfolioFeatures: true }, data: { symbol: 'AAA' } }, /^error: .*env\.portfolioFeatures: true needs a panel run/],
-  ])('bad panel settings exit 2 with one line: %j', async (overrides, message) => {
+    [{ agent: { bufferSize: 2, batchSize: 1 } }, /^ {2}- agent\.bufferSize 2 cannot hold one date of window 2, which trades 3 instruments/],
+    [{ env: { portfolioFeatures: true }, data: { symbol: 'AAA' } }, /^ {2}- env\.portfolioFeatures: true needs a panel run/],
+  ])('bad panel settings exit 2 with one line that names the setting: %j', async (overrides, message) => {
     const config = { ...exp.config, ...overrides, data: { ...exp.config.data, ...(overrides as { data?: object }).data } };
     if ('agent' in overrides) config.agent = { ...exp.config.agent, ...overrides.agent };
     const file = join(tmp.dir, 'bad.json');
     writeFileSync(file, JSON.stringify(config));
     const run = await runCli(['walkforward', '--experiment', 'bad', '--config', file, '--quiet', '--no-charts']);
     expect(run.code).toBe(2);
-    expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(message);
+    const [header, ...problems] = run.stderr.trim().split('\n');
+    expect(header).toBe('error: Invalid configuration:');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(message);
   });
 });

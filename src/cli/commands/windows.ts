@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { resolveConfig, withConfigOptions, type ConfigArgs } from '../options.js';
-import { windowsTable } from '../format.js';
+import { panelOf, windowsTable } from '../format.js';
 import { coverageLines } from '../../plan/window-coverage.js';
 
 type Args = ConfigArgs & { json?: boolean };
@@ -14,13 +14,15 @@ export const windowsCommand: CommandModule<object, Args> = {
     const { planExperiment } = await import('../../plan/plan.js');
     const plan = await planExperiment(config);
     if (args.json) {
-      const { file, rows, sha256, symbol, symbols } = plan.series;
-      const out = { data: { file, rows, sha256, symbol, symbols }, windows: plan.windows, coverage: plan.coverage };
+      const { file, rows, sha256, symbol, symbols, panel } = plan.series;
+      // A panel run trades every instrument: no symbol is the traded one.
+      const out = { data: { file, rows, sha256, symbol: panel ? null : symbol, symbols }, windows: plan.windows, coverage: plan.coverage };
       process.stdout.write(JSON.stringify(out, null, 2) + '\n');
       return;
     }
     for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
-    process.stdout.write(`${plan.windows.length} windows over ${plan.series.rows} rows of ${plan.series.file}\n`);
+    const panel = plan.series.panel ? ` (${panelOf(plan.series.panel.length)})` : '';
+    process.stdout.write(`${plan.windows.length} windows over ${plan.series.rows} rows of ${plan.series.file}${panel}\n`);
     process.stdout.write(windowsTable(plan.windows) + '\n');
     for (const line of coverageLines(plan.coverage)) process.stdout.write(`${line}\n`);
   },

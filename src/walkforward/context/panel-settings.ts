@@ -5,16 +5,17 @@ import type { Window } from '../../windows/build-windows.js';
 import type { PanelData } from './context.js';
 
 /**
- * Refuses, before anything is trained, the panel settings some window cannot run: portfolio features without a panel,
+ * Refuses, before anything is trained, the panel settings some window cannot run: portfolio or market features without a panel,
  * a window with more instruments than the replay buffer holds transitions (one date stores one per instrument), and
  * inverse-volatility weights for an instrument whose training rows in a window cannot measure its volatility.
  */
 export function checkPanelSettings(config: PipelineConfig, panel: PanelData | null, windows: Window[]): void {
   if (!panel) {
-    if (config.env.portfolioFeatures)
-      throw new ConfigError([
-        'env.portfolioFeatures: true needs a panel run (data with several symbols and no data.symbol); this run trades one instrument',
-      ]);
+    const panelOnly = (['portfolioFeatures', 'marketFeatures'] as const).filter((key) => config.env[key]);
+    if (panelOnly.length)
+      throw new ConfigError(
+        panelOnly.map((key) => `env.${key}: true needs a panel run (data with several symbols and no data.symbol); this run trades one instrument`),
+      );
     return;
   }
   const { bufferSize } = config.agent;
