@@ -1,6 +1,6 @@
 import { policyShape } from '../../agent/registry.js';
 import { greedyPolicy } from '../../agent/ensemble.js';
-import { computeMetrics, score, type MetricName, type MetricOptions } from '../../analysis/metrics.js';
+import { score, type MetricName } from '../../analysis/metrics.js';
 import { loadModelZip, voteOf, type LoadedModel } from '../../store/model-zip.js';
 import { FORMAT_VERSION, modelRecordSchema, placeholderRecordSchema, type IterationRecord } from '../../records/index.js';
 import type { WindowRun, WindowTrading } from '../../training/window-trading.js';
@@ -11,6 +11,7 @@ import { qualify } from './preservation.js';
 import { digestOf } from '../../analysis/digest.js';
 import { layout } from '../../store/layout.js';
 import { iterationLuck } from './iteration-luck.js';
+import { outOfSample } from './out-of-sample-record.js';
 
 export interface FinishedIteration {
   record: IterationRecord;
@@ -178,29 +179,4 @@ function seedSelection(trained: TrainedIteration) {
 function seedSummary(s: TrainedIteration['seeds'][number]) {
   const { seed, rngSeed, timesteps, updates, episodes, diagnostics, seconds } = s;
   return { seed, rngSeed, timesteps, updates, episodes, diagnostics, seconds };
-}
-
-function outOfSample(run: WindowRun, trading: WindowTrading, metricOptions: MetricOptions) {
-  const base = {
-    rows: Array.from(run.rows),
-    positions: Array.from(run.positions),
-    returns: Array.from(run.returns),
-    marketReturns: trading.marketReturns(run),
-  };
-  if (!run.panel) return base;
-  const { symbols, weights, positions, returns, marketReturns } = run.panel;
-  const n = symbols.length;
-  const column = (values: Float64Array, k: number) => Float64Array.from(run.rows, (_, i) => values[i * n + k]);
-  return {
-    ...base,
-    panel: {
-      symbols,
-      weights,
-      positions: Array.from(positions),
-      returns: Array.from(returns),
-      marketReturns: Array.from(marketReturns),
-      contributions: symbols.map((_, k) => weights[k] * column(returns, k).reduce((a, r) => a + r, 0)),
-      metrics: symbols.map((_, k) => computeMetrics(column(returns, k), column(positions, k), metricOptions)),
-    },
-  };
 }
