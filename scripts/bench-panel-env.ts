@@ -20,6 +20,7 @@ import { computeFeatures } from '../src/data/features.js';
 import { PanelTradingEnv } from '../src/env/panel-env.js';
 import { panelWindowMarket } from '../src/env/panel-market.js';
 import { Rng } from '../src/random/rng.js';
+import { ar1Closes } from './ar1-closes.js';
 
 const { values } = parseArgs({
   options: {
@@ -37,19 +38,6 @@ const backend = await selectBackend('auto');
 const config = configSchema.parse({ agent: { engine: values.engine } });
 const train = Math.floor(bars / 2);
 const window = { iteration: 1, train: { start: 0, end: train }, validation: null, test: { start: train, end: bars }, partial: false };
-
-/** Closes whose log returns are AR(1) with coefficient 0.1 and 1% noise, one seeded stream per instrument. */
-function ar1Closes(seed: number): Float64Array {
-  const rng = Rng.fromSeed(seed);
-  const closes = new Float64Array(bars);
-  closes[0] = 100;
-  let r = 0;
-  for (let t = 1; t < bars; t++) {
-    r = 0.1 * r + 0.01 * rng.normal();
-    closes[t] = closes[t - 1] * Math.exp(r);
-  }
-  return closes;
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -76,7 +64,7 @@ function timeRun(env: PanelTradingEnv, act: (obs: Float32Array, out: Int32Array)
 const rows: Array<Record<string, number | string>> = [];
 for (const n of values.instruments.split(',').map(Number)) {
   const symbols = Array.from({ length: n }, (_, i) => `S${String(i + 1).padStart(2, '0')}`);
-  const featureSets = symbols.map((_, i) => computeFeatures(ar1Closes(i + 1), config.env, config.features));
+  const featureSets = symbols.map((_, i) => computeFeatures(ar1Closes(i + 1, bars), config.env, config.features));
   const { market } = panelWindowMarket(featureSets, window, symbols, symbols);
   const env = new PanelTradingEnv(market, train, bars, { ...config.env, weighting: 'equal', portfolioFeatures: true });
   const timesteps = 1000;

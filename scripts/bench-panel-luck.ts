@@ -74,9 +74,13 @@ await Promise.all(
 );
 rows.sort((a, b) => a.seed - b.seed);
 const f = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
-console.log('| seed | OOS Sharpe | oracle | of oracle | verdict | DSR | PSR vs 0 | Newey-West p | chance percentile |\n|---|---|---|---|---|---|---|---|---|');
+console.log(
+  '| seed | OOS Sharpe | oracle | of oracle | verdict | DSR | PSR vs 0 | Newey-West p | chance percentile |\n|---|---|---|---|---|---|---|---|---|',
+);
 for (const r of rows)
-  console.log(`| ${r.seed} | ${f(r.sharpe)} | ${f(r.oracle)} | ${f(r.ofOracle)} | ${r.verdict} | ${f(r.dsr)} | ${f(r.psr)} | ${f(r.newey)} | ${f(r.chance)} |`);
+  console.log(
+    `| ${r.seed} | ${f(r.sharpe)} | ${f(r.oracle)} | ${f(r.ofOracle)} | ${r.verdict} | ${f(r.dsr)} | ${f(r.psr)} | ${f(r.newey)} | ${f(r.chance)} |`,
+  );
 const count = (keep: (r: (typeof rows)[number]) => boolean) => `${rows.filter(keep).length} of ${rows.length}`;
 console.log(
   `\n${name}: "indistinguishable from chance" on ${count((r) => r.verdict === 'indistinguishable from chance')}; ` +

@@ -17,6 +17,7 @@ import { configSchema } from '../src/config/schema.js';
 import { computeFeatures } from '../src/data/features.js';
 import { panelWindowMarket } from '../src/env/panel-market.js';
 import { Rng } from '../src/random/rng.js';
+import { ar1Closes } from './ar1-closes.js';
 import { panelWindowTrading } from '../src/training/window-trading.js';
 import { peakRssMiB } from '../src/util/peak-rss.js';
 
@@ -33,24 +34,11 @@ const { values } = parseArgs({
 const dates = Number(values.dates);
 const bars = Number(values.bars);
 
-/** Closes whose log returns are AR(1) with coefficient 0.1 and 1% noise, one seeded stream per instrument. */
-function ar1Closes(seed: number): Float64Array {
-  const rng = Rng.fromSeed(seed);
-  const closes = new Float64Array(bars);
-  closes[0] = 100;
-  let r = 0;
-  for (let t = 1; t < bars; t++) {
-    r = 0.1 * r + 0.01 * rng.normal();
-    closes[t] = closes[t - 1] * Math.exp(r);
-  }
-  return closes;
-}
-
 async function runOne(instruments: number): Promise<Record<string, number | string>> {
   const backend = await selectBackend('auto');
   const config = configSchema.parse({});
   const symbols = Array.from({ length: instruments }, (_, k) => `S${k}`);
-  const sets = symbols.map((_, k) => computeFeatures(ar1Closes(1000 + k), config.env, config.features));
+  const sets = symbols.map((_, k) => computeFeatures(ar1Closes(1000 + k, bars), config.env, config.features));
   const window = { iteration: 1, train: { start: 0, end: bars }, validation: null, test: { start: bars - 2, end: bars }, partial: false };
   const trading = panelWindowTrading(
     panelWindowMarket(sets, window, symbols, symbols),

@@ -1,12 +1,12 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readRunLog } from '../../src/logging/run-log.js';
 import { readZip } from '../../src/store/zip-store.js';
-import { collect, runCli, startCli, waitForOutput } from '../helpers/cli.js';
+import { runCli } from '../helpers/cli.js';
 import { resultsFingerprint } from '../helpers/fingerprint.js';
 import { ownRedis, start, startWorker, stop } from '../cluster/cluster-helpers.js';
 import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { ar1Prices } from '../helpers/synthetic.js';
+import { killAtCheckpointAndResume } from '../helpers/kill-resume.js';
 import { tempDir } from '../helpers/temp.js';
 import { toParquet } from '../helpers/parquet.js';
 
@@ -110,17 +110,7 @@ describe('a run on OHLCV input with features that mix built-ins and SQL', () => 
   }, 180_000);
 
   test('a SIGKILL in the middle of training resumes to the same results', async () => {
-    // WFO_HOLD keeps the run at its first committed training checkpoint (iteration 1) until the kill lands.
-    const child = startCli(args('killed', '--workers', '1'), { env: { WFO_TRACE: '1', WFO_HOLD: 'training-checkpoint' }, compiled: true });
-    const closed = collect(child);
-    await waitForOutput(child, /trace phase=checkpoint-write iteration=1 step=\d+/);
-    await new Promise((r) => setTimeout(r, 1000));
-    child.kill('SIGKILL');
-    expect((await closed).signal).toBe('SIGKILL');
-    const resumed = await runCli(args('killed', '--workers', '1'));
-    expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: '' });
-    const log = await readRunLog(join(exp.resultsDir, 'killed', 'run.log'));
-    expect(log.filter((l) => l.event === 'resume').map((l) => l.iteration)).toEqual([1]);
-    expect(await resultsFingerprint(join(exp.resultsDir, 'killed'))).toEqual(reference);
+    const run = await killAtCheckpointAndResume(args('killed', '--workers', '1'), exp.resultsDir, 'killed');
+    expect(run).toEqual({ signal: 'SIGKILL', exit: { code: 0, stderr: '' }, resumedIterations: [1], fingerprint: reference });
   }, 180_000);
 });
