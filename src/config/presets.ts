@@ -12,7 +12,7 @@ export const presets: Record<string, ConfigInput> = {
   /**
    * One agent over the six Swiss indices of data/swx-2000-2007.csv (issue 25): every instrument of each window, the
    * equal-weight portfolio. Its 1,917 common dates hold two default windows; shorter ones (500 + 125 + 125) give ten
-   * and cover 1,167 of them out of sample.
+   * and cover 1,250 of them out of sample.
    */
   panel: {
     data: { path: 'data/swx-2000-2007.csv', symbols: 'all', symbol: null },
