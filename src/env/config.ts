@@ -17,7 +17,7 @@ export const envSchema = z
     portfolioFeatures: z
       .boolean()
       .default(false)
-      .describe("A panel run: each instrument's observation holds the portfolio's net exposure (the mean of its positions)"),
+      .describe("A panel run: each instrument's observation holds the portfolio's net exposure (the weighted sum of its positions)"),
     marketFeatures: z
       .boolean()
       .default(false)

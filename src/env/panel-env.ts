@@ -6,7 +6,7 @@ import type { EnvSettings } from './trading-env.js';
 
 export interface PanelEnvSettings extends EnvSettings {
   weighting: PortfolioWeighting;
-  /** Each instrument's observation holds the portfolio's net exposure (the mean of its positions). */
+  /** Each instrument's observation holds the portfolio's net exposure (the weighted sum of its positions). */
   portfolioFeatures: boolean;
   /** Each instrument's observation holds the universe's mean of every feature at the date. */
   marketFeatures?: boolean;
@@ -115,7 +115,7 @@ export class PanelTradingEnv {
     return this.held.slice();
   }
 
-  /** The portfolio's net exposure: the mean of the positions held. */
+  /** The portfolio's net exposure: the weighted sum of the positions held (their mean under equal weights). */
   get currentExposure(): number {
     return this.exposure;
   }
@@ -129,7 +129,7 @@ export class PanelTradingEnv {
     if (positions.length !== this.size) throw new RangeError(`${positions.length} positions for ${this.size} instruments`);
     this.row = row;
     for (let k = 0; k < this.size; k++) this.held[k] = positions[k];
-    this.exposure = this.meanHeld();
+    this.exposure = this.netExposure();
     return this.observeAll(out);
   }
 
@@ -191,7 +191,7 @@ export class PanelTradingEnv {
       positions[k] = next;
       this.held[k] = next;
     }
-    this.exposure = this.meanHeld();
+    this.exposure = this.netExposure();
     this.row = bar;
     this.result.portfolioReturn = portfolio;
     this.result.row = bar;
@@ -199,9 +199,9 @@ export class PanelTradingEnv {
     return this.result;
   }
 
-  private meanHeld(): number {
+  private netExposure(): number {
     let sum = 0;
-    for (let k = 0; k < this.size; k++) sum += this.held[k];
-    return sum / this.size;
+    for (let k = 0; k < this.size; k++) sum += this.weights[k] * this.held[k];
+    return sum;
   }
 }

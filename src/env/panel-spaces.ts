@@ -1,6 +1,6 @@
 import { POSITION_FEATURE, tradingSpaces, type EnvSpaces } from './spaces.js';
 
-/** The name of the observation element that holds the portfolio's net exposure (the mean of its positions). */
+/** The name of the observation element that holds the portfolio's net exposure (the weighted sum of its positions). */
 export const EXPOSURE_FEATURE = 'exposure';
 /** The prefix of a market feature: the mean over the window's universe of one feature at the date. */
 export const MARKET_PREFIX = 'market_';
@@ -16,7 +16,7 @@ export interface PanelSpaceSettings {
 /**
  * The spaces of one instrument of a panel, as the shared policy sees each: its standardized features, then (with
  * market features) the mean of each over the universe at the date, then (with portfolio features) the portfolio's
- * net exposure, bounded by the positions as the mean of positions is, and last its own position, as every
+ * net exposure, bounded by the positions as a weighted mean of positions is, and last its own position, as every
  * observation ends. Without either these are exactly the spaces of trading one instrument.
  */
 export function panelSpaces(featureNames: readonly string[], settings: PanelSpaceSettings): EnvSpaces {

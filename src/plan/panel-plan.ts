@@ -28,8 +28,9 @@ export function gatePanelBuiltins(config: PipelineConfig, series: Panel, compute
 }
 
 /**
- * The instruments of each window of a panel run: those that hold it whole (windowCoverage) less those whose features
- * are still warming up on all but at most one of its training bars (left out with reason 'warmup'). A first window
+ * The instruments of each window of a panel run: those that hold it whole up to its test segment (windowCoverage) less
+ * those whose features become ready later than the earliest one's, or leave fewer than 2 training bars (left out with
+ * reason 'warmup'). A first window
  * that only warm-ups empty is the warm-up error of one instrument; any window left with no instrument is refused,
  * naming it.
  */
@@ -41,7 +42,10 @@ export function panelCoverage(config: PipelineConfig, series: Panel, windows: Wi
   const coverage = windowCoverage(series, windows);
   for (const [k, c] of coverage.entries()) {
     const { train } = windows[k];
-    const warming = c.instruments.filter((s) => train.end - Math.max(train.start, ready.get(s) as number) < 2);
+    // Training starts where the earliest instrument's features are ready; one that is ready later would hold every
+    // other instrument back, so it waits for a later window.
+    const base = Math.max(train.start, Math.min(...c.instruments.map((s) => ready.get(s) as number)));
+    const warming = c.instruments.filter((s) => (ready.get(s) as number) > base || train.end - base < 2);
     if (k === 0 && warming.length && warming.length === c.instruments.length) {
       const warmup = Math.min(...warming.map((s) => ready.get(s) as number)) - train.start;
       throw warmupError(config, warmup);

@@ -2,9 +2,10 @@ import type { PriceSeries } from '../data/price-series.js';
 import type { Window } from '../windows/build-windows.js';
 
 /**
- * An instrument left out of a window. Without a reason it lacks bars inside the window: `missing` of them, the first
- * on `first`. With reason 'warmup' (a panel run) it holds the window whole but its features are still warming up on
- * `missing` of the training bars from `first`, leaving fewer than two to train on.
+ * An instrument left out of a window. Without a reason it lacks bars inside the window (in a panel run, before its
+ * test segment): `missing` of them, the first on `first`. With reason 'warmup' (a panel run) it holds them but its
+ * features are still warming up on `missing` of the training bars from `first`, after another instrument's are ready
+ * (or leaving fewer than two bars to train on).
  */
 export interface MissingInstrument {
   symbol: string;
@@ -27,15 +28,18 @@ export interface WindowCoverage {
 /**
  * Which instruments each window holds whole, from train start to test end. Under `data.align: ffill` an instrument
  * that lacks a bar inside a window is left out of it; the traded one is carried forward from its last earlier bar
- * (never a later one), which the coverage says. A panel run has no traded instrument: every instrument with a gap in
- * the window is left out. Under `intersect` every instrument has every date.
+ * (never a later one), which the coverage says. A panel run has no traded instrument: every instrument with a gap
+ * before the test segment is left out, and its test bars do not count (see below). Under `intersect` every instrument
+ * has every date.
  */
 export function windowCoverage(series: Pick<PriceSeries, 'symbol' | 'symbols' | 'gaps' | 'dates' | 'panel'>, windows: Window[]): WindowCoverage[] {
   const traded = series.panel ? null : series.symbol;
   const label = (row: number) => (series.dates ? series.dates[row] : `row ${row + 1}`);
   return windows.map((w) => {
     const start = w.train.start;
-    const end = w.test.end;
+    // A panel's universe is what was known when its model was chosen: an instrument whose bars end (or pause) inside
+    // the test segment is traded there on its last price, and one left out for its test bars would be survivorship.
+    const end = traded === null ? w.test.start : w.test.end;
     const missing = new Map<string, MissingInstrument>();
     for (const gap of series.gaps) {
       const from = Math.max(gap.from, start);
@@ -67,7 +71,7 @@ export function coverageLines(coverage: WindowCoverage[]): string[] {
     const warming = c.leftOut.filter((m) => m.reason === 'warmup').map((m) => `${m.symbol} (${m.missing} training bars from ${m.first})`);
     if (warming.length)
       out.push(
-        `window ${c.iteration} leaves out ${warming.join(', ')}: ${warming.length === 1 ? 'its features warm up' : 'their features warm up'} over them, leaving fewer than 2 bars to train on`,
+        `window ${c.iteration} leaves out ${warming.join(', ')}: ${warming.length === 1 ? 'its features warm up' : 'their features warm up'} over them, after the other instruments' are ready`,
       );
     if (c.filled) {
       out.push(

@@ -32,7 +32,7 @@ export interface ModelMetadata {
     features: FeaturesConfig;
     standardization: Standardization;
     /** A panel's model: the instruments it was fitted on, each one's standardization and weight (standardization is the first's). */
-    panel?: { symbols: string[]; weights: number[]; standardizations: Standardization[]; portfolioFeatures: boolean };
+    panel?: { symbols: string[]; weights: number[]; standardizations: Standardization[]; portfolioFeatures: boolean; marketFeatures: boolean };
   };
   /** The training seed of a per-seed file (training.seeds >= 2); absent: seed 0. */
   seed?: number;

@@ -136,7 +136,14 @@ describe('PanelTradingEnv', () => {
   test('observeAll lays each instrument out as its features, the market means, the portfolio exposure, then its position', () => {
     const market = panelOf(['A', 'B', 'C'], windowOf([0, 4], [4, 8]), ['A', 'B', 'C'], 2).market;
     const env = new PanelTradingEnv(market, 4, 8, settings({ portfolioFeatures: true, marketFeatures: true }));
-    expect(env.spaces.observation.names).toEqual(['logReturn_t-1', 'logReturn_t', 'market_logReturn_t-1', 'market_logReturn_t', 'exposure', 'position']);
+    expect(env.spaces.observation.names).toEqual([
+      'logReturn_t-1',
+      'logReturn_t',
+      'market_logReturn_t-1',
+      'market_logReturn_t',
+      'exposure',
+      'position',
+    ]);
     expect([env.obsDim, env.size]).toEqual([6, 3]);
     env.reset();
     env.step(Int32Array.of(2, 2, 0));

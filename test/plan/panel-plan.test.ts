@@ -15,7 +15,7 @@ import { tempDir } from '../helpers/temp.js';
 
 /** A lacks day 7; B starts on day 5 and lacks day 20; C ends on day 30. */
 const HELD = { A: (i: number) => i !== 7, B: (i: number) => i >= 5 && i !== 20, C: (i: number) => i <= 30 };
-const WINDOWS = { train: 20, validation: 5, test: 5, step: 5 };
+const WINDOWS = { train: 27, validation: 5, test: 3, step: 5 };
 
 const configOf = (input: ConfigInput) => configSchema.parse({ env: { lookback: 3 }, ...input });
 /** The same settings as command-line flags. */
@@ -29,14 +29,15 @@ describe('the plan of a panel run', () => {
   /** The bars a symbol lacks on calendar rows [start, end). */
   const lacking = (symbol: string, start: number, end: number) => calendar.slice(start, end).filter((i) => !p.has(symbol, i));
 
-  test('every instrument that lacks a bar in a window is left out of it, the first instrument too, and nothing is filled', async () => {
+  test('every instrument that lacks a bar in a window before its test segment is left out of it, the first instrument too, and nothing is filled', async () => {
     const series = await loadPriceSeries({ path: p.path, priceColumn: 'close', dateColumn: 'date', fillMissing: 'none', align: 'ffill' });
     const spec = { mode: 'rolling' as const, train: 10, validation: 3, test: 3, step: 4, gap: 0, maxIterations: null, partialLast: 'drop' as const };
     const windows = buildWindows(spec, series.rows, series.dates);
     const coverage = windowCoverage(series, windows);
     expect(coverage.length).toBeGreaterThanOrEqual(5);
     for (const [k, c] of coverage.entries()) {
-      const [start, end] = [windows[k].train.start, windows[k].test.end];
+      // What the test segment holds is not known when its model is chosen: an instrument that ends there is traded.
+      const [start, end] = [windows[k].train.start, windows[k].test.start];
       const leftOut = p.symbols.filter((s) => lacking(s, start, end).length);
       expect(c.leftOut).toEqual(leftOut.map((s) => ({ symbol: s, missing: lacking(s, start, end).length, first: day(lacking(s, start, end)[0]) })));
       expect(c.instruments).toEqual(p.symbols.filter((s) => !leftOut.includes(s)));
@@ -52,12 +53,12 @@ describe('the plan of a panel run', () => {
     const error = await failure(planExperiment(config));
     expect(error).toBeInstanceOf(DataError);
     expect((error as DataError).exitCode).toBe(2);
-    // Window 1 (rows 0..29) holds C whole; window 2 (rows 5..34) holds none: A lacks day 7, B day 20, C days 31 on.
-    const missing = p.symbols.map((s) => lacking(s, 5, 35).length);
+    // Window 1 (rows 0..34) holds none before its test segment (row 32 on): A lacks day 7, B day 20, C days 31 on.
+    const missing = p.symbols.map((s) => lacking(s, 0, 32).length);
     const closest = p.symbols[missing.indexOf(Math.min(...missing))];
     expect(error.message).toBe(
-      `${p.path}: window 2 (${day(calendar[5])}..${day(calendar[34])}) has no instrument to trade: none of the 3 selected instruments has every bar in it ` +
-        `(the closest, ${closest}, misses ${Math.min(...missing)} of 30); choose data.symbols that hold it whole, set data.align=intersect (only the dates every instrument has), or start the data later`,
+      `${p.path}: window 1 (${day(calendar[0])}..${day(calendar[34])}) has no instrument to trade: none of the 3 selected instruments has every bar in it ` +
+        `(the closest, ${closest}, misses ${Math.min(...missing)} of 32); choose data.symbols that hold it whole, set data.align=intersect (only the dates every instrument has), or start the data later`,
     );
     const cli = await runCli(['windows', '--data', p.path, ...flags({ 'data.align': 'ffill', 'env.lookback': 3, ...prefixed(WINDOWS) })]);
     expect(cli.code).toBe(2);
@@ -75,11 +76,13 @@ describe('the plan of a panel run', () => {
       windows: { train: 20, validation: 5, test: 5, step: 10 },
     });
     const plan = await planExperiment(config);
-    expect(plan.coverage.map((c) => c.instruments)).toEqual([['A'], ['A'], ['A', 'D'], ['A', 'D']]);
+    // Window 3 (training rows 20..39) holds D, but A is ready from its start: D would hold A back 9 bars, so it waits.
+    expect(plan.coverage.map((c) => c.instruments)).toEqual([['A'], ['A'], ['A'], ['A', 'D']]);
     expect(plan.coverage[0].leftOut).toEqual([{ symbol: 'D', missing: 10, first: day(0) }]);
     expect(plan.coverage[1].leftOut).toEqual([{ symbol: 'D', missing: 19, first: day(10), reason: 'warmup' }]);
+    expect(plan.coverage[2].leftOut).toEqual([{ symbol: 'D', missing: 9, first: day(20), reason: 'warmup' }]);
     expect(coverageLines(plan.coverage)).toContain(
-      `window 2 leaves out D (19 training bars from ${day(10)}): its features warm up over them, leaving fewer than 2 bars to train on`,
+      `window 2 leaves out D (19 training bars from ${day(10)}): its features warm up over them, after the other instruments' are ready`,
     );
   });
 

@@ -9,6 +9,6 @@ export function modelObservation(config: PipelineConfig, trading: WindowTrading)
     lookback: config.env.lookback,
     features: config.features,
     standardization,
-    ...(panel ? { panel: { ...panel, portfolioFeatures: config.env.portfolioFeatures } } : {}),
+    ...(panel ? { panel: { ...panel, portfolioFeatures: config.env.portfolioFeatures, marketFeatures: config.env.marketFeatures } } : {}),
   };
 }
