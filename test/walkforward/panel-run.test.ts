@@ -111,6 +111,23 @@ describe('one agent over a panel of instruments', () => {
     expect(run).toEqual({ signal: 'SIGKILL', exit: { code: 0, stderr: '' }, resumedIterations: [1], fingerprint: reference });
   }, 180_000);
 
+  test('inverse-volatility weights for an instrument whose training rows do not move are refused before training', async () => {
+    const data = join(tmp.dir, 'flat.csv');
+    const moving = ar1Prices(ROWS, 0.3, 0.01, 41);
+    const dates = weekdayDates(ROWS);
+    // FLAT holds one price through the first window's training rows (0..299), then moves.
+    const flat = (i: number) => (i < 300 ? 50 : 50 + (i % 7) * 0.1);
+    const rows = ['date,symbol,close', ...dates.flatMap((d, i) => [`${d},AAA,${moving[i].toFixed(6)}`, `${d},FLAT,${flat(i).toFixed(6)}`])];
+    writeFileSync(data, `${rows.join('\n')}\n`);
+    const run = await runCli([...args('flat'), '--data', data, '--set', 'portfolio.weighting=inverseVol']);
+    expect(run.code).toBe(2);
+    const [header, ...problems] = run.stderr.trim().split('\n');
+    expect(header).toBe('error: Invalid configuration:');
+    expect(problems).toEqual([
+      "  - portfolio.weighting: inverseVol cannot weigh FLAT: its 299 returns over the window's training rows [0, 300) do not vary (volatility 0); use portfolio.weighting=equal",
+    ]);
+  });
+
   test.each([
     [{ agent: { bufferSize: 2, batchSize: 1 } }, /^ {2}- agent\.bufferSize 2 cannot hold one date of window 2, which trades 3 instruments/],
     [{ env: { portfolioFeatures: true }, data: { symbol: 'AAA' } }, /^ {2}- env\.portfolioFeatures: true needs a panel run/],
