@@ -5,7 +5,7 @@ import { Rng } from '../../src/random/rng.js';
 import { collect, repoRoot, runCli, startCli, waitForOutput } from '../helpers/cli.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { resultsFingerprint } from '../helpers/fingerprint.js';
-import { ar1Prices, weekdayDates } from '../helpers/synthetic.js';
+import { ar1Prices, toPanelCsv } from '../helpers/synthetic.js';
 import { tempDir } from '../helpers/temp.js';
 
 interface Kill {
@@ -44,11 +44,8 @@ const plans = [
 
 /** Three instruments in long format over the same 800 weekdays. */
 function panelCsv(path: string): void {
-  const dates = weekdayDates(800);
   const series = [ar1Prices(800, 0.4, 0.01, 21), ar1Prices(800, -0.3, 0.012, 22), ar1Prices(800, 0.2, 0.008, 23)];
-  const rows = ['date,symbol,close'];
-  for (let i = 0; i < 800; i++) series.forEach((p, k) => rows.push(`${dates[i]},${'ABC'[k]},${p[i].toFixed(6)}`));
-  writeFileSync(path, `${rows.join('\n')}\n`);
+  writeFileSync(path, toPanelCsv(series.map((prices, k) => ({ symbol: 'ABC'[k], prices }))));
 }
 
 describe.each(plans.map((p) => [p.name, p] as const))('crash harness (%s): SIGKILL at seeded random moments, restart until done', (name, plan) => {

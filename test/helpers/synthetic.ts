@@ -31,3 +31,20 @@ export function toCsv(prices: ArrayLike<number>, dates = weekdayDates(prices.len
   for (let i = 0; i < prices.length; i++) lines.push(`${dates[i]},${prices[i].toFixed(6)}`);
   return lines.join('\n') + '\n';
 }
+
+/** One instrument of a long-format panel: its closes, one per weekday, written from row `from` on (a late starter). */
+export interface PanelSeries {
+  symbol: string;
+  prices: ArrayLike<number>;
+  from?: number;
+}
+
+/** A long-format CSV text (date,symbol,close) of instruments on the same weekdays, sorted by date then by the given order. */
+export function toPanelCsv(series: PanelSeries[], rows = series[0].prices.length): string {
+  const dates = weekdayDates(rows);
+  const lines = ['date,symbol,close'];
+  for (let i = 0; i < rows; i++) {
+    for (const s of series) if (i >= (s.from ?? 0)) lines.push(`${dates[i]},${s.symbol},${s.prices[i].toFixed(6)}`);
+  }
+  return lines.join('\n') + '\n';
+}

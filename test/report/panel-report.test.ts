@@ -10,7 +10,7 @@ import { HEATMAP_MAX_COLUMNS } from '../../src/report/panel-charts.js';
 import { runCli } from '../helpers/cli.js';
 import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { plotsFingerprint } from '../helpers/fingerprint.js';
-import { ar1Prices, weekdayDates } from '../helpers/synthetic.js';
+import { ar1Prices, toPanelCsv } from '../helpers/synthetic.js';
 import { tempDir } from '../helpers/temp.js';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -20,10 +20,7 @@ const SYMBOLS = ['AAA', 'BBB', 'CCC'];
 /** Three instruments in long format; CCC starts late, so the first window trades two of them. */
 function panelCsv(path: string): void {
   const prices = SYMBOLS.map((_, k) => ar1Prices(ROWS, [0.3, -0.2, 0.2][k], [0.01, 0.012, 0.008][k], 41 + k));
-  const dates = weekdayDates(ROWS);
-  const rows = ['date,symbol,close'];
-  for (let i = 0; i < ROWS; i++) SYMBOLS.forEach((s, k) => (s !== 'CCC' || i >= 150) && rows.push(`${dates[i]},${s},${prices[k][i].toFixed(6)}`));
-  writeFileSync(path, `${rows.join('\n')}\n`);
+  writeFileSync(path, toPanelCsv(SYMBOLS.map((symbol, k) => ({ symbol, prices: prices[k], from: symbol === 'CCC' ? 150 : 0 }))));
 }
 
 /** Each instrument over the stitched out-of-sample bars, computed here from the records (a bar an earlier test segment covered is skipped). */

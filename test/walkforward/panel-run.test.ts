@@ -4,7 +4,7 @@ import { readZip } from '../../src/store/zip-store.js';
 import { runCli } from '../helpers/cli.js';
 import { resultsFingerprint } from '../helpers/fingerprint.js';
 import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
-import { ar1Prices, weekdayDates } from '../helpers/synthetic.js';
+import { ar1Prices, toPanelCsv, weekdayDates } from '../helpers/synthetic.js';
 import { killAtCheckpointAndResume } from '../helpers/kill-resume.js';
 import { tempDir } from '../helpers/temp.js';
 
@@ -14,17 +14,12 @@ const CCC_FROM = 50;
 
 /** Three instruments in long format; CCC starts late. */
 function panelCsv(path: string): void {
-  const series = [
-    ['AAA', ar1Prices(ROWS, 0.3, 0.01, 31)],
-    ['BBB', ar1Prices(ROWS, -0.2, 0.012, 32)],
-    ['CCC', ar1Prices(ROWS, 0.2, 0.008, 33)],
-  ] as const;
-  const dates = weekdayDates(ROWS);
-  const rows = ['date,symbol,close'];
-  for (let i = 0; i < ROWS; i++) {
-    for (const [symbol, p] of series) if (symbol !== 'CCC' || i >= CCC_FROM) rows.push(`${dates[i]},${symbol},${p[i].toFixed(6)}`);
-  }
-  writeFileSync(path, `${rows.join('\n')}\n`);
+  const csv = toPanelCsv([
+    { symbol: 'AAA', prices: ar1Prices(ROWS, 0.3, 0.01, 31) },
+    { symbol: 'BBB', prices: ar1Prices(ROWS, -0.2, 0.012, 32) },
+    { symbol: 'CCC', prices: ar1Prices(ROWS, 0.2, 0.008, 33), from: CCC_FROM },
+  ]);
+  writeFileSync(path, csv);
 }
 
 const read = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
