@@ -42,7 +42,8 @@ async function runOne(instruments: number): Promise<Record<string, number | stri
   const window = { iteration: 1, train: { start: 0, end: bars }, validation: null, test: { start: bars - 2, end: bars }, partial: false };
   const trading = panelWindowTrading(
     panelWindowMarket(sets, window, symbols, symbols),
-    { ...config.env, weighting: 'equal', portfolioFeatures: false },
+    // A panel of one is the one-instrument run only with its features as they are (there is no cross-section).
+    { ...config.env, weighting: 'equal', portfolioFeatures: false, crossSection: instruments > 1 ? config.env.crossSection : 'none' },
     { periodsPerYear: 252, riskFreeRate: 0 },
   );
   const agent = new DqnAgent(config.agent, trading.spaces, {

@@ -17,7 +17,21 @@ export const LATER_SETTINGS: ReadonlyArray<readonly [path: string, earlierBehavi
   ['env.portfolioFeatures', false],
   ['env.marketFeatures', false],
   ['portfolio.weighting', 'equal'],
+  // Panel features against the universe's: a one-instrument run has no cross-section, so demean computes what it did.
+  ['env.crossSection', 'demean'],
 ];
+
+/**
+ * Later settings whose earlier behaviour differs for a panel run: panels traded before the cross-section existed saw
+ * each instrument's features as they are. A resume of such an experiment compares against this value, so it is told
+ * what changed instead of silently continuing on other features.
+ */
+const EARLIER_PANEL_BEHAVIOUR: ReadonlyMap<string, unknown> = new Map([['env.crossSection', 'none']]);
+
+/** The value at which the program computes what a run before `path` existed computed, for a panel run or not. */
+export function earlierBehaviour(path: string, value: unknown, panel: boolean): unknown {
+  return panel && EARLIER_PANEL_BEHAVIOUR.has(path) ? EARLIER_PANEL_BEHAVIOUR.get(path) : value;
+}
 
 /** A copy of a config without the later settings that are at their earlier behaviour, for hashing. */
 export function withoutLaterDefaults<T extends object>(config: T): T {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { crossSections } from './panel-spaces.js';
 import { portfolioWeightings } from './panel-weights.js';
 
 const int = () => z.number().int();
@@ -22,6 +23,12 @@ export const envSchema = z
       .boolean()
       .default(false)
       .describe("A panel run: each instrument's observation holds the mean of every feature over the window's instruments at the date"),
+    crossSection: z
+      .enum(crossSections)
+      .default('demean')
+      .describe(
+        "A panel run: each instrument's features less their mean over the window's instruments at the date (demean), also divided by their spread across them (zscore), or as they are (none)",
+      ),
   })
   .strict();
 

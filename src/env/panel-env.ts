@@ -1,5 +1,5 @@
 import type { PanelMarketView } from './panel-market.js';
-import { panelSpaces } from './panel-spaces.js';
+import { panelSpaces, type CrossSection } from './panel-spaces.js';
 import { portfolioWeights, type PortfolioWeighting } from './panel-weights.js';
 import { observationSize, type EnvSpaces } from './spaces.js';
 import type { EnvSettings } from './trading-env.js';
@@ -10,6 +10,8 @@ export interface PanelEnvSettings extends EnvSettings {
   portfolioFeatures: boolean;
   /** Each instrument's observation holds the universe's mean of every feature at the date. */
   marketFeatures?: boolean;
+  /** How each instrument's features are shown against the universe's at the date; none when absent. */
+  crossSection?: CrossSection;
 }
 
 /**
@@ -54,8 +56,11 @@ export class PanelTradingEnv {
   private readonly costRate: number;
   private readonly withExposure: boolean;
   private readonly withMarket: boolean;
-  /** The universe's mean of each feature at the current row (with market features). */
+  private readonly crossSection: CrossSection;
+  /** The universe's mean of each feature at the current row (with market features or a cross-section). */
   private readonly marketMeans: Float64Array;
+  /** The universe's standard deviation of each feature at the current row (zscore). */
+  private readonly marketSpreads: Float64Array;
   private readonly result: PanelStepResult;
 
   constructor(
@@ -69,7 +74,9 @@ export class PanelTradingEnv {
     this.obsDim = observationSize(this.spaces);
     this.withExposure = settings.portfolioFeatures;
     this.withMarket = settings.marketFeatures ?? false;
+    this.crossSection = settings.crossSection ?? 'none';
     this.marketMeans = new Float64Array(market.featureDim);
+    this.marketSpreads = new Float64Array(market.featureDim);
     this.costRate = (settings.costBps + settings.slippageBps) / 1e4;
     this.universe = market.universe;
     this.symbols = market.universe.map((i) => market.symbols[i]);
@@ -135,16 +142,20 @@ export class PanelTradingEnv {
 
   /**
    * Writes the observations of every instrument for the current row into `out`, end to end in the universe's order:
-   * its features, the market's means (with market features), the exposure (with portfolio features), its position.
+   * its features (against the universe's, per the cross-section), the market's means (with market features), the
+   * exposure (with portfolio features), its position.
    */
   observeAll(out: Float32Array = new Float32Array(this.size * this.obsDim)): Float32Array {
     const { features, featureDim: dim, instruments } = this.market;
     const rowBase = this.row * instruments;
-    if (this.withMarket) this.meanFeatures(rowBase);
+    if (this.withMarket || this.crossSection !== 'none') this.meanFeatures(rowBase);
+    if (this.crossSection === 'zscore') this.spreadFeatures(rowBase);
     for (let k = 0; k < this.size; k++) {
       const from = (rowBase + this.universe[k]) * dim;
       let to = k * this.obsDim;
-      for (let c = 0; c < dim; c++) out[to + c] = features[from + c];
+      if (this.crossSection === 'none') for (let c = 0; c < dim; c++) out[to + c] = features[from + c];
+      else if (this.crossSection === 'demean') for (let c = 0; c < dim; c++) out[to + c] = features[from + c] - this.marketMeans[c];
+      else for (let c = 0; c < dim; c++) out[to + c] = (features[from + c] - this.marketMeans[c]) / this.marketSpreads[c];
       to += dim;
       if (this.withMarket) {
         for (let c = 0; c < dim; c++) out[to + c] = this.marketMeans[c];
@@ -164,6 +175,20 @@ export class PanelTradingEnv {
       for (let c = 0; c < dim; c++) this.marketMeans[c] += features[from + c];
     }
     for (let c = 0; c < dim; c++) this.marketMeans[c] /= this.size;
+  }
+
+  /**
+   * The population standard deviation of each feature over the universe at the row (meanFeatures first); a feature
+   * on which every instrument agrees has no spread to divide by, and is shown at 0 spread as 1 (its z-scores are 0).
+   */
+  private spreadFeatures(rowBase: number): void {
+    const { features, featureDim: dim } = this.market;
+    this.marketSpreads.fill(0);
+    for (let k = 0; k < this.size; k++) {
+      const from = (rowBase + this.universe[k]) * dim;
+      for (let c = 0; c < dim; c++) this.marketSpreads[c] += (features[from + c] - this.marketMeans[c]) ** 2;
+    }
+    for (let c = 0; c < dim; c++) this.marketSpreads[c] = Math.sqrt(this.marketSpreads[c] / this.size) || 1;
   }
 
   /** Sets every instrument's position for the next bar (actions in the universe's order) and earns that bar. */

@@ -5,6 +5,14 @@ export const EXPOSURE_FEATURE = 'exposure';
 /** The prefix of a market feature: the mean over the window's universe of one feature at the date. */
 export const MARKET_PREFIX = 'market_';
 
+/**
+ * How a panel shows each instrument its features at a date: as they are, less the universe's mean (the common part
+ * every instrument carries, e.g. a market factor, leaves them), or that divided by their spread across the universe
+ * (Qlib's cross-sectional z-score). Market features, when on, still hold the universe's means, so demean loses nothing.
+ */
+export const crossSections = ['none', 'demean', 'zscore'] as const;
+export type CrossSection = (typeof crossSections)[number];
+
 export interface PanelSpaceSettings {
   allowShort: boolean;
   /** Whether each instrument's observation holds the portfolio's net exposure. */

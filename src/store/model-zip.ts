@@ -1,3 +1,4 @@
+import type { CrossSection } from '../env/panel-spaces.js';
 import type * as TF from '@tensorflow/tfjs';
 import { tf } from '../backend/tf.js';
 import { CheckpointCorruptError } from '../errors/index.js';
@@ -31,8 +32,18 @@ export interface ModelMetadata {
     lookback: number;
     features: FeaturesConfig;
     standardization: Standardization;
-    /** A panel's model: the instruments it was fitted on, each one's standardization and weight (standardization is the first's). */
-    panel?: { symbols: string[]; weights: number[]; standardizations: Standardization[]; portfolioFeatures: boolean; marketFeatures: boolean };
+    /**
+     * A panel's model: the instruments it was fitted on, each one's standardization and weight (standardization is the
+     * first's), and how observations see the universe (crossSection absent: none, as before it existed).
+     */
+    panel?: {
+      symbols: string[];
+      weights: number[];
+      standardizations: Standardization[];
+      portfolioFeatures: boolean;
+      marketFeatures: boolean;
+      crossSection?: CrossSection;
+    };
   };
   /** The training seed of a per-seed file (training.seeds >= 2); absent: seed 0. */
   seed?: number;

@@ -160,6 +160,39 @@ describe('PanelTradingEnv', () => {
     expect(exposureOnly.spaces.observation.names).toEqual(['logReturn_t-1', 'logReturn_t', 'exposure', 'position']);
   });
 
+  test('the cross-section shows each instrument its features less the universe mean (demean) or in units of the spread (zscore)', () => {
+    const market = panelOf(['A', 'B', 'C'], windowOf([0, 4], [4, 8]), ['A', 'B', 'C'], 2).market;
+    const of = (crossSection: 'none' | 'demean' | 'zscore') => {
+      const env = new PanelTradingEnv(market, 4, 8, settings({ crossSection, marketFeatures: true }));
+      env.reset();
+      env.step(Int32Array.of(2, 1, 0));
+      return { obs: Array.from(env.observeAll()), row: env.currentRow, names: env.spaces.observation.names };
+    };
+    const none = of('none');
+    const own = (k: number) => Array.from(market.features.subarray((none.row * 3 + k) * 2, (none.row * 3 + k) * 2 + 2));
+    const means = [0, 1].map((c) => (own(0)[c] + own(1)[c] + own(2)[c]) / 3);
+    const spreads = [0, 1].map((c) => Math.sqrt([0, 1, 2].reduce((a, k) => a + (own(k)[c] - means[c]) ** 2, 0) / 3));
+    expect(of('demean').names).toEqual(none.names);
+    [1, 0, -1].forEach((position, k) => {
+      const market = means.map(Math.fround);
+      expect(none.obs.slice(k * 5, k * 5 + 5)).toEqual([...own(k), ...market, position]);
+      expect(of('demean').obs.slice(k * 5, k * 5 + 5)).toEqual([...own(k).map((x, c) => Math.fround(x - means[c])), ...market, position]);
+      const z = own(k).map((x, c) => Math.fround((x - means[c]) / spreads[c]));
+      expect(of('zscore').obs.slice(k * 5, k * 5 + 5)).toEqual([...z, ...market, position]);
+    });
+    // Across the universe the shown features sum to zero at every date: the part every instrument shares is gone.
+    const demeaned = of('demean').obs;
+    for (const c of [0, 1]) expect(Math.abs(demeaned[c] + demeaned[5 + c] + demeaned[10 + c])).toBeLessThan(1e-6);
+  });
+
+  test('zscore shows a feature on which every instrument agrees as 0, not NaN', () => {
+    const same = { A: hand.A, B: hand.A.map((p) => p * 2) };
+    const market = panelOf(['A', 'B'], windowOf([0, 4], [4, 8]), ['A', 'B'], 1, same).market;
+    const env = new PanelTradingEnv(market, 4, 8, settings({ crossSection: 'zscore' }));
+    const obs = Array.from(env.reset());
+    expect(obs).toEqual([0, 0, 0, 0]);
+  });
+
   test('an instrument outside the window universe has no observation, position or weight, and its data is never read', () => {
     const symbols = ['A', 'B', 'C'];
     const window = windowOf([0, 4], [4, 8]);

@@ -61,12 +61,12 @@ async function trainAndRun(trading: WindowTrading) {
   return out;
 }
 
-test('a panel of one trains, trades, holds and draws chance exactly as the one-instrument path does', async () => {
+test('a panel of one shown its features as they are trains, trades, holds and draws chance exactly as the one-instrument path does', async () => {
   const features = featuresOf(11);
   const single = singleWindowTrading(windowMarket(features, window), config.env, metricOptions);
   const panel = panelWindowTrading(
     panelWindowMarket([features], window, ['X'], ['X']),
-    { ...config.env, weighting: 'equal', portfolioFeatures: false },
+    { ...config.env, weighting: 'equal', portfolioFeatures: false, crossSection: 'none' },
     metricOptions,
   );
   expect(await trainAndRun(panel)).toEqual(await trainAndRun(single));

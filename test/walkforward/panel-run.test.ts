@@ -90,6 +90,7 @@ describe('one agent over a panel of instruments', () => {
     const metadata = JSON.parse((await readZip(join(root, 'checkpoints', 'model_iter_2.zip')))['metadata.json'].toString('utf8'));
     expect(metadata.observation.panel.symbols).toEqual(['AAA', 'BBB', 'CCC']);
     expect(metadata.observation.panel.standardizations).toHaveLength(3);
+    expect(metadata.observation.panel.crossSection).toBe('demean');
     const evaluated = await runCli(['evaluate', '--experiment', 'panel', '--results-dir', exp.resultsDir, '--iteration', '2']);
     expect(evaluated.code).toBe(2);
     expect(evaluated.stderr).toMatch(/model_iter_2\.zip trades a panel of 3 instruments; evaluate runs one-instrument models/);
@@ -126,6 +127,10 @@ describe('one agent over a panel of instruments', () => {
   test.each([
     [{ agent: { bufferSize: 2, batchSize: 1 } }, /^ {2}- agent\.bufferSize 2 cannot hold one date of window 2, which trades 3 instruments/],
     [{ env: { portfolioFeatures: true }, data: { symbol: 'AAA' } }, /^ {2}- env\.portfolioFeatures: true needs a panel run/],
+    [
+      { data: { symbols: ['BBB', 'CCC'] } },
+      /^ {2}- env\.crossSection demean compares each instrument with the others at a date, and window 1 trades only BBB;/,
+    ],
   ])('bad panel settings exit 2 with one line that names the setting: %j', async (overrides, message) => {
     const config = { ...exp.config, ...overrides, data: { ...exp.config.data, ...(overrides as { data?: object }).data } };
     if ('agent' in overrides) config.agent = { ...exp.config.agent, ...overrides.agent };
@@ -138,4 +143,16 @@ describe('one agent over a panel of instruments', () => {
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(message);
   });
+
+  test('a panel experiment begun before the cross-section existed is not resumed on other features unless told to', async () => {
+    const root = join(exp.resultsDir, 'panel');
+    const record = read(join(root, 'config.json'));
+    delete record.config.env.crossSection;
+    writeFileSync(join(root, 'config.json'), JSON.stringify(record, null, 2));
+    const refused = await runCli(args('panel', '--workers', '1'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^ {2}- env\.crossSection: "none" -> "demean"$/m);
+    const resumed = await runCli(args('panel', '--workers', '1', '--set', 'env.crossSection=none'));
+    expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: '' });
+  }, 180_000);
 });

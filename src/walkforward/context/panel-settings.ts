@@ -6,7 +6,8 @@ import type { PanelData } from './context.js';
 
 /**
  * Refuses, before anything is trained, the panel settings some window cannot run: portfolio or market features without a panel,
- * a window with more instruments than the replay buffer holds transitions (one date stores one per instrument), and
+ * a window with more instruments than the replay buffer holds transitions (one date stores one per instrument), a
+ * cross-section over a window of one instrument, and
  * inverse-volatility weights for an instrument whose training rows in a window cannot measure its volatility.
  */
 export function checkPanelSettings(config: PipelineConfig, panel: PanelData | null, windows: Window[]): void {
@@ -24,6 +25,11 @@ export function checkPanelSettings(config: PipelineConfig, panel: PanelData | nu
     if (config.agent.algorithm === 'dqn' && universe.length > bufferSize) {
       throw new ConfigError([
         `agent.bufferSize ${bufferSize} cannot hold one date of window ${window.iteration}, which trades ${universe.length} instruments (one transition each); raise agent.bufferSize to at least ${universe.length} or select fewer data.symbols`,
+      ]);
+    }
+    if (config.env.crossSection !== 'none' && universe.length < 2) {
+      throw new ConfigError([
+        `env.crossSection ${config.env.crossSection} compares each instrument with the others at a date, and window ${window.iteration} trades only ${universe.join(', ')}; set env.crossSection=none or select data.symbols that overlap`,
       ]);
     }
     if (config.portfolio.weighting !== 'inverseVol') continue;

@@ -9,6 +9,10 @@ export function modelObservation(config: PipelineConfig, trading: WindowTrading)
     lookback: config.env.lookback,
     features: config.features,
     standardization,
-    ...(panel ? { panel: { ...panel, portfolioFeatures: config.env.portfolioFeatures, marketFeatures: config.env.marketFeatures } } : {}),
+    ...(panel ? { panel: { ...panel, ...panelObservation(config) } } : {}),
   };
+}
+
+function panelObservation({ env }: PipelineConfig) {
+  return { portfolioFeatures: env.portfolioFeatures, marketFeatures: env.marketFeatures, crossSection: env.crossSection };
 }

@@ -2,7 +2,7 @@ import { ResumeRefusedError } from '../../errors/index.js';
 import { experimentRecords } from '../../store/experiment-records.js';
 import { lstatOrNull } from '../../util/regular-file.js';
 import type { PipelineConfig } from '../../config/schema.js';
-import { LATER_SETTINGS, withoutLaterDefaults } from '../../config/later-settings.js';
+import { earlierBehaviour, LATER_SETTINGS, withoutLaterDefaults } from '../../config/later-settings.js';
 import { deriveSeed } from '../../random/rng.js';
 import { type RunConfigRecord } from '../../records/index.js';
 import type { ExperimentPaths } from '../../store/layout.js';
@@ -38,7 +38,7 @@ export function describeChanges(previous: RunConfigRecord, config: PipelineConfi
   const changes: string[] = [];
   const before = flatten(previous.config);
   // A setting added since that run, at the value that computes what that version did, is no change.
-  for (const [path, value] of LATER_SETTINGS) if (!(path in before)) before[path] = value;
+  for (const [path, value] of LATER_SETTINGS) if (!(path in before)) before[path] = earlierBehaviour(path, value, Boolean(previous.data.panel));
   const after = flatten(config as unknown as Record<string, unknown>);
   for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
     if (key === 'resultsDir') continue;
