@@ -7,6 +7,10 @@ import { algorithmNames } from './agent.js';
  */
 const int = () => z.number().int();
 
+/** How a panel's gradient steps per phase grow with its instruments (see panelGradientSteps below). */
+export const panelGradientScalings = ['sqrt', 'same', 'perInstrument'] as const;
+export type PanelGradientScaling = (typeof panelGradientScalings)[number];
+
 export const replaySchema = z
   .object({
     prioritized: z.boolean().default(true).describe('Prioritized experience replay (Schaul et al.); false = uniform'),
@@ -45,6 +49,12 @@ export const agentSchema = z
     learningStarts: int().min(0).default(1000).describe('Environment steps before the first gradient step'),
     trainFreq: int().min(1).default(4).describe('Environment steps between gradient phases'),
     gradientSteps: int().min(1).default(1).describe('Gradient steps per phase'),
+    panelGradientSteps: z
+      .enum(panelGradientScalings)
+      .default('sqrt')
+      .describe(
+        "A panel run of N instruments, whose date stores N transitions: gradient steps per phase are agent.gradientSteps times ceil(sqrt(N)) (sqrt), times 1 (same), or times N (perInstrument: each transition replayed as often as one instrument's)",
+      ),
     targetUpdateInterval: int().min(1).default(1000).describe('Environment steps between target-network copies (SB3: 10000; runs here are shorter)'),
     explorationFraction: z
       .number()
@@ -75,3 +85,14 @@ export const agentSchema = z
   .strict();
 
 export type AgentConfig = z.infer<typeof agentSchema>;
+
+/**
+ * Gradient steps per phase for a step that stores `transitions` transitions (a panel's instruments). One instrument
+ * learns as it always did. A panel of N gives N times the experience per date: `same` replays each transition 1/N as
+ * often as one instrument's, `perInstrument` as often (and so costs N times the updates, losing the batching's
+ * speed), `sqrt` is the geometric middle of the two.
+ */
+export function gradientStepsPerPhase(config: Pick<AgentConfig, 'gradientSteps' | 'panelGradientSteps'>, transitions: number): number {
+  const factor = { sqrt: Math.ceil(Math.sqrt(transitions)), same: 1, perInstrument: transitions }[config.panelGradientSteps];
+  return config.gradientSteps * factor;
+}

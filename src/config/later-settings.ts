@@ -19,14 +19,19 @@ export const LATER_SETTINGS: ReadonlyArray<readonly [path: string, earlierBehavi
   ['portfolio.weighting', 'equal'],
   // Panel features against the universe's: a one-instrument run has no cross-section, so demean computes what it did.
   ['env.crossSection', 'demean'],
+  // A panel's gradient steps per phase grow with its instruments; one instrument's stay agent.gradientSteps.
+  ['agent.panelGradientSteps', 'sqrt'],
 ];
 
 /**
- * Later settings whose earlier behaviour differs for a panel run: panels traded before the cross-section existed saw
- * each instrument's features as they are. A resume of such an experiment compares against this value, so it is told
- * what changed instead of silently continuing on other features.
+ * Later settings whose earlier behaviour differs for a panel run: panels traded before them saw each instrument's
+ * features as they are and took agent.gradientSteps per phase whatever their instruments. A resume of such an
+ * experiment compares against these values, so it is told what changed instead of silently continuing otherwise.
  */
-const EARLIER_PANEL_BEHAVIOUR: ReadonlyMap<string, unknown> = new Map([['env.crossSection', 'none']]);
+const EARLIER_PANEL_BEHAVIOUR: ReadonlyMap<string, unknown> = new Map([
+  ['env.crossSection', 'none'],
+  ['agent.panelGradientSteps', 'same'],
+]);
 
 /** The value at which the program computes what a run before `path` existed computed, for a panel run or not. */
 export function earlierBehaviour(path: string, value: unknown, panel: boolean): unknown {

@@ -88,3 +88,27 @@ test('a panel stores one transition per instrument per date and scales each inst
   expect(loop.envPositions).toHaveLength(2);
   agent.dispose();
 });
+
+test.each([
+  ['sqrt', 3],
+  ['same', 1],
+  ['perInstrument', 5],
+] as const)('a panel of five takes agent.gradientSteps times %s gradient steps per phase (%i)', async (panelGradientSteps, perPhase) => {
+  const symbols = ['A', 'B', 'C', 'D', 'E'];
+  const panel = panelWindowTrading(
+    panelWindowMarket(
+      symbols.map((_, k) => featuresOf(31 + k)),
+      window,
+      symbols,
+      symbols,
+    ),
+    { ...config.env, weighting: 'equal', portfolioFeatures: false },
+    metricOptions,
+  );
+  const agentConfig = { ...config.agent, gradientSteps: 2, panelGradientSteps };
+  const agent = new DqnAgent(agentConfig, panel.spaces, { rng: Rng.fromSeed(5), timesteps: 300, rewardScale: 1, transitionsPerStep: 5 });
+  await panel.train(agent, 'train-volatility', { timesteps: 300 });
+  // Phases after learningStarts (100), every trainFreq (4) dates.
+  expect(agent.numUpdates).toBe(((300 - 100) / 4) * 2 * perPhase);
+  agent.dispose();
+});

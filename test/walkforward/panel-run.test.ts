@@ -144,15 +144,17 @@ describe('one agent over a panel of instruments', () => {
     expect(problems[0]).toMatch(message);
   });
 
-  test('a panel experiment begun before the cross-section existed is not resumed on other features unless told to', async () => {
+  test('a panel experiment begun before the cross-section and the scaled gradient steps is not resumed on them unless told to', async () => {
     const root = join(exp.resultsDir, 'panel');
     const record = read(join(root, 'config.json'));
     delete record.config.env.crossSection;
+    delete record.config.agent.panelGradientSteps;
     writeFileSync(join(root, 'config.json'), JSON.stringify(record, null, 2));
     const refused = await runCli(args('panel', '--workers', '1'));
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/^ {2}- env\.crossSection: "none" -> "demean"$/m);
-    const resumed = await runCli(args('panel', '--workers', '1', '--set', 'env.crossSection=none'));
+    expect(refused.stderr).toMatch(/^ {2}- agent\.panelGradientSteps: "same" -> "sqrt"\n {2}- env\.crossSection: "none" -> "demean"$/m);
+    const earlier = ['--set', 'env.crossSection=none', '--set', 'agent.panelGradientSteps=same'];
+    const resumed = await runCli(args('panel', '--workers', '1', ...earlier));
     expect({ code: resumed.code, stderr: resumed.stderr }).toEqual({ code: 0, stderr: '' });
   }, 180_000);
 });

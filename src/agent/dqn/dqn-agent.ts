@@ -3,7 +3,7 @@ import type { EnvSpaces } from '../../env/spaces.js';
 import { observationSize } from '../../env/spaces.js';
 import type { Rng } from '../../random/rng.js';
 import type { Agent, AgentOptions, Diagnostics } from '../agent.js';
-import type { AgentConfig } from '../config.js';
+import { gradientStepsPerPhase, type AgentConfig } from '../config.js';
 import { EpsilonGreedyPanel, uniformActions } from '../epsilon-greedy.js';
 import { actionsOut } from '../greedy.js';
 import { QNetwork } from '../q-network.js';
@@ -40,6 +40,8 @@ export class DqnAgent implements Agent {
   private readonly panel: EpsilonGreedyPanel;
   numTimesteps = 0;
   numUpdates = 0;
+  /** agent.gradientSteps, scaled for a panel's instruments (gradientStepsPerPhase). */
+  private readonly gradientSteps: number;
   /** Rewards are multiplied by this before they are stored (see agent.rewardScaling); 1 leaves them as they are. */
   rewardScale: number;
 
@@ -71,6 +73,7 @@ export class DqnAgent implements Agent {
       alpha: config.replay.alpha,
       priorityEpsilon: config.replay.priorityEpsilon,
     });
+    this.gradientSteps = gradientStepsPerPhase(config, options.transitionsPerStep ?? 1);
     this.epsilonAt = explorationSchedule(config, totalTimesteps);
     this.betaAt = linearSchedule(config.replay.betaStart, config.replay.betaEnd, 1, totalTimesteps);
     this.batch = createBatch(config.batchSize, obsDim);
@@ -124,7 +127,7 @@ export class DqnAgent implements Agent {
     let stats: UpdateStats | null = null;
     const c = this.config;
     if (this.numTimesteps > c.learningStarts && this.numTimesteps % c.trainFreq === 0 && this.replay.size >= c.batchSize) {
-      for (let g = 0; g < c.gradientSteps; g++) stats = this.update();
+      for (let g = 0; g < this.gradientSteps; g++) stats = this.update();
     }
     if (this.numTimesteps % c.targetUpdateInterval === 0) this.learner.syncTarget();
     return stats;
