@@ -9,12 +9,19 @@ import { planExperiment, type ExperimentPlan } from '../plan/plan.js';
 import { savePlan } from '../plan/save-plan.js';
 import { experimentChartJobs, iterationChartJobs } from './chart-jobs.js';
 import { ChartWriter } from './charts-writer.js';
-import { writeReport } from './report.js';
+import { benchmarkOf, writeReport } from './report.js';
+import { besideEquitySpec, readBesideRuns } from './beside.js';
 import { iterationRecordNames, layout } from '../store/layout.js';
 import { claimFolder } from '../store/ownership.js';
 
-/** Redraws every plot of an experiment (snapshots included) from its records and rebuilds report.html. */
-export async function generateReport(experimentDir: string, logger: Logger = silentLogger()): Promise<string> {
+/**
+ * Redraws every plot of an experiment (snapshots included) from its records and rebuilds report.html; with `beside`
+ * (ids of other experiments in the same results folder, on the same data and windows, e.g. the linear baseline),
+ * the report also shows them side by side.
+ */
+export async function generateReport(experimentDir: string, logger: Logger = silentLogger(), beside: readonly string[] = []): Promise<string> {
+  // Checked before anything is drawn: an experiment that cannot stand beside this one leaves its folder as it was.
+  const besideRuns = beside.length ? await readBesideRuns(experimentDir, beside) : [];
   // Only into a folder of ours (one of an earlier version gets its marker first): plots and report.html are written there.
   await claimFolder(experimentDir, 'experiment', basename(experimentDir), { log: (line) => logger.info({ event: 'folder-adopted' }, line) });
   const read = experimentRecords(experimentDir);
@@ -38,5 +45,7 @@ export async function generateReport(experimentDir: string, logger: Logger = sil
   const imageEvery = plan ? savePlan(config, plan.windows.length).imageEvery : null;
   for (const record of records)
     await writer.writeAll(iterationChartJobs(record, config.training.timesteps, imageEvery, algorithmOf(config.agent).diagnostics));
-  return writeReport(experimentDir);
+  if (besideRuns.length)
+    await writer.write({ file: layout.besideChart, spec: besideEquitySpec(besideRuns, plan?.series.dates ?? null, benchmarkOf(run)) });
+  return writeReport(experimentDir, besideRuns);
 }

@@ -6,6 +6,7 @@ import { writeFileAtomic } from '../store/atomic-file.js';
 import { listCheckpoints } from '../inspect/listing.js';
 import { type IterationRecord, type RunConfigRecord, type WalkforwardSummary } from '../records/index.js';
 import { iterationRecordNames, layout } from '../store/layout.js';
+import { besideSection, type BesideRun } from './beside.js';
 import { learnedSection } from './learned-section.js';
 import { panelHeader, panelProvenanceRow, panelReport, panelSection } from './panel-section.js';
 
@@ -19,7 +20,7 @@ const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
  * its provenance, the windows, the per-iteration table, the charts, the checkpoints with sizes and hashes, and
  * the cleanup journal. Built from the files on disk, so `wfo report` can rebuild it at any time.
  */
-export async function writeReport(experimentDir: string): Promise<string> {
+export async function writeReport(experimentDir: string, beside: readonly BesideRun[] = []): Promise<string> {
   const read = experimentRecords(experimentDir);
   const run = await read.config();
   const summary: WalkforwardSummary = await read.summary();
@@ -50,7 +51,7 @@ export async function writeReport(experimentDir: string): Promise<string> {
     windows: await chart('windows'),
   };
   const panel = panelReport(run);
-  const bh = panel?.benchmark ?? 'buy-and-hold';
+  const bh = benchmarkOf(run);
   const panelCharts = {
     contributions: await img(layout.panelCharts.contributions, 'contribution per instrument'),
     positions: await img(layout.panelCharts.positions, 'positions heat map'),
@@ -94,7 +95,7 @@ ${coverageRow(run.coverage)}
 <tr><th class="l">resumes</th><td class="l">${run.resumes.length ? run.resumes.map((r) => `${esc(r.at)}${r.forced ? ` (forced: ${esc(r.changes.join('; '))})` : ''}`).join('<br>') : 'none'}</td></tr></table>
 <h2>Windows</h2>${charts.windows}
 <h2>Out of sample</h2>${charts.equity}${charts.drawdown}${charts.returns}
-${panel ? `${panelSection(summary, panelCharts)}\n` : ''}<h2>Iterations</h2>${charts.sharpe}
+${beside.length ? `${besideSection(beside, await img(layout.besideChart, 'equity side by side'), bh)}\n` : ''}${panel ? `${panelSection(summary, panelCharts)}\n` : ''}<h2>Iterations</h2>${charts.sharpe}
 <table id="iterations"><thead><tr><th>iter</th><th class="l">status</th><th class="l">test segment</th><th>selection score</th><th>step</th><th>val Sharpe</th><th>test Sharpe</th><th>test return</th><th>B&amp;H test Sharpe</th><th class="l">note</th></tr></thead><tbody>
 ${summary.iterations
   .map((it) => {
@@ -118,6 +119,11 @@ ${journal.length ? `<table id="journal"><thead><tr><th class="l">time</th><th cl
   const path = join(experimentDir, layout.report);
   await writeFileAtomic(path, html);
   return path;
+}
+
+/** The benchmark's short name: buy-and-hold, or a panel's same-weight buy-and-hold of its universe. */
+export function benchmarkOf(run: RunConfigRecord): string {
+  return panelReport(run)?.benchmark ?? 'buy-and-hold';
 }
 
 /** Every iteration record that parses, by iteration (a damaged one is left out of the luck table, not fatal). */

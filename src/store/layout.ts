@@ -66,6 +66,8 @@ export const layout = {
     returns: 'oos_returns_hist.png',
     windows: 'windows.png',
   },
+  /** `wfo report --beside`: the experiment's equity beside other experiments' on the same windows. */
+  besideChart: 'beside_equity.png',
   /** A panel run's plots besides the experiment's: each instrument's contribution and the positions as a heat map. */
   panelCharts: {
     contributions: 'panel_contributions.png',
