@@ -2,9 +2,9 @@
  * Panel training throughput: instrument-steps per second of training one agent (the default settings: DQN 32x32,
  * the WebAssembly kernel) over panels of 1, 10 and 50 instruments whose log returns are AR(1) 0.1. One step is one
  * date; it acts for every instrument at once (one batched forward pass), stores one transition per instrument, and
- * learns as often as a one-instrument run does (agent.trainFreq dates), so instrument-steps grow with the panel while
- * the gradient steps do not. Each size runs --runs times, each in a fresh process, alternating the sizes; the figures
- * are medians, and the ratio is against one instrument.
+ * learns every agent.trainFreq dates with ceil(sqrt(N)) gradient steps (agent.panelGradientSteps), so instrument-steps
+ * grow with the panel faster than the gradient steps do. Each size runs --runs times, each in a fresh process,
+ * alternating the sizes; the figures are medians, and the ratio is against one instrument.
  *
  *   npm run bench -- --panel                    [--instruments 1,10,50] [--dates 20000] [--runs 5] [--bars 2000]
  */
