@@ -43,7 +43,7 @@ export async function checkJobAgainstExperiment(payload: JobPayload, hashes: Dat
     );
   }
   const recordedPath = String((recorded.config.data as { path?: unknown } | undefined)?.path);
-  const recomputed = resumeHash({ ...setup.config, data: { ...setup.config.data, path: recordedPath } });
+  const recomputed = resumeHash({ ...setup.config, data: { ...setup.config.data, path: recordedPath } }, Boolean(recorded.data.panel));
   if (recomputed !== payload.configHash) {
     throw new JobRefusedError(
       `refused ${which}: its config hashes to ${short(recomputed)}, not to the ${short(payload.configHash)} it names; ` +

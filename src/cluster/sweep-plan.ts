@@ -90,7 +90,8 @@ export async function planSweep(file: string, options: PlanOptions = {}): Promis
       for (const p of err.problems) if (!problems.has(p)) problems.set(p, pointId(settings));
       continue;
     }
-    const hash = resumeHash(config);
+    // Only to tell points apart: every point reads the same data, so panel or not, equal hashes are equal configs.
+    const hash = resumeHash(config, false);
     if (distinct.has(hash)) repeats.push({ settings, hash });
     else distinct.set(hash, { settings, config });
   }

@@ -38,8 +38,12 @@ export function earlierBehaviour(path: string, value: unknown, panel: boolean): 
   return panel && EARLIER_PANEL_BEHAVIOUR.has(path) ? EARLIER_PANEL_BEHAVIOUR.get(path) : value;
 }
 
-/** A copy of a config without the later settings that are at their earlier behaviour, for hashing. */
-export function withoutLaterDefaults<T extends object>(config: T): T {
+/**
+ * A copy of a config without the later settings that are at their earlier behaviour (for a panel run, or not), for
+ * hashing: a panel run at the new defaults of a setting whose earlier panel behaviour differs keeps it, so its hash
+ * differs from that of an experiment begun before the setting existed.
+ */
+export function withoutLaterDefaults<T extends object>(config: T, panel: boolean): T {
   const copy = structuredClone(config) as Record<string, unknown>;
   for (const [path, value] of LATER_SETTINGS) {
     const keys = path.split('.');
@@ -47,7 +51,7 @@ export function withoutLaterDefaults<T extends object>(config: T): T {
     const parents: Array<Record<string, unknown> | undefined> = [copy];
     for (const key of keys) parents.push(parents.at(-1)?.[key] as Record<string, unknown> | undefined);
     const parent = parents.at(-1);
-    if (!parent || JSON.stringify(parent[last]) !== JSON.stringify(value)) continue;
+    if (!parent || JSON.stringify(parent[last]) !== JSON.stringify(earlierBehaviour(path, value, panel))) continue;
     delete parent[last];
     // A section added with its settings (portfolio) leaves with the last of them, as configs before it had none.
     if (keys.length && Object.keys(parent).length === 0) delete parents.at(-2)?.[keys.at(-1) as string];

@@ -39,6 +39,9 @@ export interface PanelStepResult {
  * and with portfolio features the portfolio's net exposure; `observeAll` lays the universe's observations end to end
  * so one batched forward pass acts for all of them.
  */
+/** Below this spread across the universe (in standardized units) a feature's z-scores are its differences. */
+const MIN_SPREAD = 1e-6;
+
 export class PanelTradingEnv {
   readonly spaces: EnvSpaces;
   readonly positions: readonly number[];
@@ -178,8 +181,9 @@ export class PanelTradingEnv {
   }
 
   /**
-   * The population standard deviation of each feature over the universe at the row (meanFeatures first); a feature
-   * on which every instrument agrees has no spread to divide by, and is shown at 0 spread as 1 (its z-scores are 0).
+   * The population standard deviation of each feature over the universe at the row (meanFeatures first). A feature on
+   * which the instruments agree to within MIN_SPREAD (standardized units) has no spread worth dividing by: it is taken
+   * as 1, so its differences show as they are, near 0, instead of being blown up to unit size.
    */
   private spreadFeatures(rowBase: number): void {
     const { features, featureDim: dim } = this.market;
@@ -188,7 +192,10 @@ export class PanelTradingEnv {
       const from = (rowBase + this.universe[k]) * dim;
       for (let c = 0; c < dim; c++) this.marketSpreads[c] += (features[from + c] - this.marketMeans[c]) ** 2;
     }
-    for (let c = 0; c < dim; c++) this.marketSpreads[c] = Math.sqrt(this.marketSpreads[c] / this.size) || 1;
+    for (let c = 0; c < dim; c++) {
+      const spread = Math.sqrt(this.marketSpreads[c] / this.size);
+      this.marketSpreads[c] = spread > MIN_SPREAD ? spread : 1;
+    }
   }
 
   /** Sets every instrument's position for the next bar (actions in the universe's order) and earns that bar. */

@@ -27,7 +27,7 @@ export async function readBesideRuns(experimentDir: string, others: readonly str
   for (const id of others) {
     const dir = besidePath(experimentDir, id);
     const other = await readRun(dir).catch((err: Error) => {
-      throw new UsageError(`--beside ${id}: ${dir} is not a finished experiment (${err.message})`);
+      throw new UsageError(`--beside ${id}: ${dir} is not a finished experiment (${err.message.split('\n')[0]})`);
     });
     const problem = difference(own, other);
     if (problem) throw new UsageError(`--beside ${id}: ${problem}; side by side needs the same data and windows as ${own.run.experiment}`);

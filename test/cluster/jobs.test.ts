@@ -60,7 +60,7 @@ describe('a worker refuses jobs it must not run', () => {
   mkdirSync(dir, { recursive: true });
   const exp = smallExperiment(dir);
   const config = { ...loadConfig({ configFile: exp.configFile }).config };
-  const configHash = resumeHash(config);
+  const configHash = resumeHash(config, false);
   const payload = ({ setup, ...over }: Record<string, unknown> = {}, configOver: Record<string, unknown> = {}) => {
     const c = { ...config, ...configOver };
     return {

@@ -69,7 +69,7 @@ describe('a poisoned feature in a queued job', () => {
 
       // Rewritten: config.json itself holds the poisoned config, so every check of the job passes and DuckDB runs it.
       const record = JSON.parse(readFileSync(join(root, 'config.json'), 'utf8'));
-      writeFileSync(join(root, 'config.json'), JSON.stringify({ ...record, config: poisoned, configHash: resumeHash(poisoned) }));
+      writeFileSync(join(root, 'config.json'), JSON.stringify({ ...record, config: poisoned, configHash: resumeHash(poisoned, false) }));
       const reached = await runOneJob(exp.resultsDir, payloadFor(poisoned, 'x', 2, { iterations: 2 }));
       expect([reached.state, reached.attempts]).toEqual(['failed', 1]);
       expect(reached.worker.stdout).toMatch(/refused job \S+: Invalid configuration:/);

@@ -129,7 +129,11 @@ describe('one agent over a panel of instruments', () => {
     [{ env: { portfolioFeatures: true }, data: { symbol: 'AAA' } }, /^ {2}- env\.portfolioFeatures: true needs a panel run/],
     [
       { data: { symbols: ['BBB', 'CCC'] } },
-      /^ {2}- env\.crossSection demean compares each instrument with the others at a date, and window 1 trades only BBB;/,
+      /^ {2}- env\.crossSection demean needs at least 2 instruments at a date \(each instrument is compared with the others\), and window 1 trades only BBB; set env\.crossSection=none/,
+    ],
+    [
+      { env: { crossSection: 'zscore' } },
+      /^ {2}- env\.crossSection zscore needs at least 3 instruments at a date \(the z-scores of two instruments are only their signs\), and window 1 trades only AAA, BBB; set env\.crossSection=demean or none/,
     ],
   ])('bad panel settings exit 2 with one line that names the setting: %j', async (overrides, message) => {
     const config = { ...exp.config, ...overrides, data: { ...exp.config.data, ...(overrides as { data?: object }).data } };

@@ -27,9 +27,10 @@ export function checkPanelSettings(config: PipelineConfig, panel: PanelData | nu
         `agent.bufferSize ${bufferSize} cannot hold one date of window ${window.iteration}, which trades ${universe.length} instruments (one transition each); raise agent.bufferSize to at least ${universe.length} or select fewer data.symbols`,
       ]);
     }
-    if (config.env.crossSection !== 'none' && universe.length < 2) {
+    const needed = { none: 1, demean: 2, zscore: 3 }[config.env.crossSection];
+    if (universe.length < needed) {
       throw new ConfigError([
-        `env.crossSection ${config.env.crossSection} compares each instrument with the others at a date, and window ${window.iteration} trades only ${universe.join(', ')}; set env.crossSection=none or select data.symbols that overlap`,
+        `env.crossSection ${config.env.crossSection} needs at least ${needed} instruments at a date (${CROSS_SECTION_WHY[config.env.crossSection]}), and window ${window.iteration} trades only ${universe.join(', ')}; set env.crossSection=${needed === 3 ? 'demean or none' : 'none'} or select data.symbols that overlap`,
       ]);
     }
     if (config.portfolio.weighting !== 'inverseVol') continue;
@@ -39,3 +40,9 @@ export function checkPanelSettings(config: PipelineConfig, panel: PanelData | nu
     }
   }
 }
+
+const CROSS_SECTION_WHY = {
+  none: '',
+  demean: 'each instrument is compared with the others',
+  zscore: 'the z-scores of two instruments are only their signs',
+};

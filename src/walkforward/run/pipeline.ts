@@ -109,7 +109,7 @@ async function runOn(
   try {
     const versions = versionsInUse();
     const resumes = [...(start.previous?.resumes ?? []), ...(start.resume ? [start.resume] : [])];
-    const configHash = resumeHash(config);
+    const configHash = resumeHash(config, plan.series.panel !== null);
     await writeRunConfig(paths, {
       experiment: options.experiment,
       config,

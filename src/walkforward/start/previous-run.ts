@@ -8,11 +8,14 @@ import { type RunConfigRecord } from '../../records/index.js';
 import type { ExperimentPaths } from '../../store/layout.js';
 import { sha256, stableStringify } from '../../util/hash.js';
 
-/** The hash that decides whether a resume may continue: the config without where results go. */
-export function resumeHash(config: PipelineConfig): string {
+/**
+ * The hash that decides whether a resume may continue: the config without where results go. `panel`: whether the
+ * run trades a panel, where some later settings' earlier behaviour differs (later-settings.ts).
+ */
+export function resumeHash(config: PipelineConfig, panel: boolean): string {
   // Where results go and what is logged about them do not change what is computed.
   const { resultsDir: _where, logging: _watching, ...what } = config;
-  return sha256(stableStringify(withoutLaterDefaults(what)));
+  return sha256(stableStringify(withoutLaterDefaults(what, panel)));
 }
 
 /**
