@@ -1,3 +1,4 @@
+import { esc, num, pct } from './html-format.js';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stitchOutOfSample, type StitchedBar } from '../analysis/out-of-sample.js';
@@ -6,11 +7,8 @@ import { UsageError } from '../errors/index.js';
 import type { IterationRecord, RunConfigRecord, WalkforwardSummary } from '../records/index.js';
 import { experimentRecords } from '../store/experiment-records.js';
 import { experimentPaths, iterationRecordNames, layout } from '../store/layout.js';
+import { SCHEMA, xOf } from './chart-specs.js';
 import type { ChartSpec } from './render.js';
-
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 
 /** One experiment of a side-by-side comparison: its algorithm, its summary and its stitched out-of-sample bars. */
 export interface BesideRun {
@@ -104,9 +102,9 @@ export function besideEquitySpec(runs: readonly BesideRun[], dates: readonly str
   };
   for (const r of runs) curve(`${r.experiment} (${r.algorithm})`, r.bars, (b) => b.strategyReturn);
   curve(benchmark, runs[0].bars, (b) => b.buyAndHoldReturn);
-  const x = dates ? { field: 'date', type: 'temporal', title: null } : { field: 'row', type: 'quantitative', title: 'row' };
+  const x = xOf(dates);
   return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    $schema: SCHEMA,
     title: 'Out-of-sample equity side by side',
     width: 760,
     height: 300,

@@ -5,7 +5,7 @@ import type { StitchedBar } from '../analysis/out-of-sample.js';
 import type { ChartSpec } from './render.js';
 
 const WIDTH = 560;
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+export const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /** Training curves of one iteration: episode reward, each charted diagnostic of the agent (DQN: loss, epsilon) and the validation score over steps. */
 export function iterationSpec(
@@ -52,7 +52,8 @@ export function iterationSpec(
   } as ChartSpec;
 }
 
-function xOf(dates: readonly string[] | null) {
+/** The x axis of a chart over rows: dates when the data has them, else row numbers. */
+export function xOf(dates: readonly string[] | null) {
   return dates ? { field: 'date', type: 'temporal' as const, title: null } : { field: 'row', type: 'quantitative' as const, title: 'row' };
 }
 

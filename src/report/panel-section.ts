@@ -1,12 +1,9 @@
+import { esc, num, pct } from './html-format.js';
 import { portfolioSchema } from '../config/schema.js';
 import type { PortfolioWeighting } from '../env/panel-weights.js';
 import type { RunConfigRecord, WalkforwardSummary } from '../records/index.js';
 import { layout } from '../store/layout.js';
 import { benchmarkLabel, heatmapCaption } from './panel-charts.js';
-
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
-const pct = (x: number | null | undefined, d = 1) => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(d)}%`);
 
 /** The symbols the header names before "and N more". */
 const HEADER_SYMBOLS = 10;

@@ -1,3 +1,4 @@
+import { esc, num, pct } from './html-format.js';
 import { experimentRecords } from '../store/experiment-records.js';
 import { journalLines } from '../retention/journal.js';
 import { readdir, readFile } from 'node:fs/promises';
@@ -10,9 +11,6 @@ import { besideSection, type BesideRun } from './beside.js';
 import { learnedSection } from './learned-section.js';
 import { panelHeader, panelProvenanceRow, panelReport, panelSection } from './panel-section.js';
 
-const esc = (s: unknown) => String(s ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const num = (x: number | null | undefined, d = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(d));
-const pct = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : `${(x * 100).toFixed(1)}%`);
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 /**
