@@ -33,6 +33,12 @@ export const layout = {
   checkpoints: 'checkpoints',
   iterations: 'iterations',
   archiveFolder: 'archive',
+  /**
+   * The production model: the procedure trained once more on the newest window (ending at the last bar), its card
+   * (what it was trained on and the walk-forward evidence behind it), and the exports written from models.
+   */
+  production: { folder: 'production', model: 'production/model.zip', card: 'production/model_card.json' },
+  exports: 'exports',
   /** TensorBoard event files: not indexed, not checkpoints; `tensorboard --logdir results/<id>/tensorboard`. */
   tensorboard: 'tensorboard',
   /** Seed 0's curves (and a one-seed run's) in tensorboard/iter_NNN/, seed k >= 1's in tensorboard/iter_NNN/seed_k/: one run each. */
