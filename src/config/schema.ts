@@ -41,6 +41,15 @@ export const selectionSchema = z
   })
   .strict();
 
+export const productionSchema = z
+  .object({
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe('After the study, train the procedure once more on the newest window (ending at the last bar): production/model.zip and its card'),
+  })
+  .strict();
+
 export const checkpointSchema = z
   .object({
     saveReplayBuffer: z.boolean().default(true).describe('Training checkpoints include the replay buffer (exact resume)'),
@@ -80,6 +89,7 @@ export const configSchema = z
     agent: agentSchema.prefault({}),
     training: trainingSchema.prefault({}),
     selection: selectionSchema.prefault({}),
+    production: productionSchema.prefault({}),
     checkpoint: checkpointSchema.prefault({}),
     saving: savingSchema.prefault({}),
     logging: loggingSchema.prefault({}),

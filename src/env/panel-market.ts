@@ -49,6 +49,17 @@ export function panelWindowMarket(
   universe: readonly string[],
   symbols: readonly string[],
 ): PanelWindowData {
+  return panelMarketWith(featureSets, window, universe, symbols, (fs) => fitStandardization(fs, window.train.start, window.train.end));
+}
+
+/** The panel market of a window with given standardizations (a saved model's, run on new data): panelWindowMarket's otherwise. */
+export function panelMarketWith(
+  featureSets: readonly FeatureSet[],
+  window: Window,
+  universe: readonly string[],
+  symbols: readonly string[],
+  standardizationOf: (features: FeatureSet, instrument: number) => Standardization,
+): PanelWindowData {
   const instruments = featureSets.length;
   if (instruments === 0 || symbols.length !== instruments) {
     throw new RangeError(`a panel needs one feature set per symbol (${instruments} feature sets, ${symbols.length} symbols)`);
@@ -69,7 +80,7 @@ export function panelWindowMarket(
   const standardizations: (Standardization | null)[] = featureSets.map(() => null);
   for (const i of indices) {
     const fs = featureSets[i];
-    const standardization = fitStandardization(fs, window.train.start, window.train.end);
+    const standardization = standardizationOf(fs, i);
     standardizations[i] = standardization;
     const own = standardize(fs, standardization);
     for (let t = 0; t < rows; t++) {

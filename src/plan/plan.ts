@@ -5,7 +5,7 @@ import type { InstrumentSeries, PriceSeries } from '../data/price-series.js';
 import { DataError } from '../errors/index.js';
 import type { PipelineConfig } from '../config/schema.js';
 import { featureWarmup } from '../config/rules.js';
-import { buildWindows, rowsPerWindow, type Window } from '../windows/build-windows.js';
+import { buildWindows, productionWindow, rowsPerWindow, type Window } from '../windows/build-windows.js';
 import { gateCuts } from './gate-cuts.js';
 import { gatePanelBuiltins, panelCoverage } from './panel-plan.js';
 import { firstValue, warmupError } from './warmup.js';
@@ -21,6 +21,8 @@ export interface ExperimentPlan {
    * whose features warm up over its training bars. A panel window with no instrument stops the plan.
    */
   coverage: WindowCoverage[];
+  /** The window the production model trains on (production.enabled), ending at the last bar, with its coverage. */
+  production: { window: Window; coverage: WindowCoverage } | null;
 }
 
 /** Loads the data and lays the windows; too little data for one window is a DataError saying how much is needed. */
@@ -46,11 +48,16 @@ export async function planExperiment(config: PipelineConfig): Promise<Experiment
         ` + validation ${config.windows.validation} + test ${config.windows.test} + gaps); shorten the windows or use more data`,
     );
   }
-  if (panel) return { series, windows, gate, coverage: panelCoverage(config, panel, windows) };
+  const newest = config.production.enabled ? productionWindow(config.windows, series.rows, series.dates) : null;
+  if (panel) {
+    const production = newest && { window: newest, coverage: panelCoverage(config, panel, [newest])[0] };
+    return { series, windows, gate, coverage: panelCoverage(config, panel, windows), production };
+  }
   // The built-ins' warm-up follows from their settings; an SQL feature's from its values (its first non-empty row).
   const warmup = Math.max(featureWarmup(config), ...Object.values(series.features).map(firstValue));
   if (windows[0].train.end - Math.max(windows[0].train.start, warmup) < 2) {
     throw warmupError(config, warmup);
   }
-  return { series, windows, gate, coverage: windowCoverage(series, windows) };
+  const production = newest && { window: newest, coverage: windowCoverage(series, [newest])[0] };
+  return { series, windows, gate, coverage: windowCoverage(series, windows), production };
 }

@@ -11,6 +11,8 @@ export const fileKinds = [
   'best_record',
   'archive',
   'seed_result',
+  'production',
+  'production_card',
 ] as const;
 
 export const indexEntrySchema = z.object({
@@ -19,7 +21,8 @@ export const indexEntrySchema = z.object({
   kind: z.enum(fileKinds),
   size: z.number().int().min(0),
   sha256: z.string().length(64),
-  iteration: z.number().int().min(1).nullable(),
+  // 0: the production window's (windows/build-windows.ts PRODUCTION_ITERATION).
+  iteration: z.number().int().min(0).nullable(),
   step: z.number().int().min(0).nullable(),
   metrics: z.record(z.string(), z.unknown()).nullable(),
   time: z.string(),

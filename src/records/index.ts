@@ -12,3 +12,4 @@ export * from './checkpoint-index.js';
 export * from './study.js';
 export * from './events.js';
 export * from './float-codec.js';
+export * from './model-card.js';

@@ -92,6 +92,8 @@ const patterns: Array<{ kind: FileKind; re: RegExp; seeded?: boolean }> = [
   { kind: 'current_best', re: /^iterations\/iter_(\d+)\/vote_model\.zip$/ },
   { kind: 'seed_result', re: /^iterations\/iter_(\d+)\/seed_(\d+)_result\.json$/, seeded: true },
   { kind: 'best', re: /^best_model\.zip$/ },
+  { kind: 'production', re: /^production\/model\.zip$/ },
+  { kind: 'production_card', re: /^production\/model_card\.json$/ },
   { kind: 'best_record', re: /^best_model\.json$/ },
   { kind: 'archive', re: /^archive\/pruned-[^/]+\.zip$/ },
 ];

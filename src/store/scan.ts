@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { iterationRecordSchema, bestModelSchema, seedResultSchema, type IndexEntry } from '../records/index.js';
+import { iterationRecordSchema, bestModelSchema, modelCardSchema, seedResultSchema, type IndexEntry } from '../records/index.js';
 import { classify, type OwnedFile } from './layout.js';
 import { sha256 } from '../util/hash.js';
 import { digestOf } from '../analysis/digest.js';
@@ -55,6 +55,10 @@ export async function describeFile(root: string, path: string, owned: OwnedFile)
     if (owned.kind === 'seed_result') {
       seedResultSchema.parse(json);
       metrics = null;
+    } else if (owned.kind === 'production_card') {
+      const card = modelCardSchema.parse(json);
+      metrics = { [card.selection.metric]: card.selection.score };
+      step = card.selection.step;
     } else if (owned.kind === 'best_record') {
       const best = bestModelSchema.parse(json);
       iteration = best.iteration;

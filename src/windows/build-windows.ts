@@ -63,6 +63,28 @@ export function buildWindows(spec: WindowSpec, length: number, dates?: readonly 
   return windows;
 }
 
+/** The production window's iteration number: its training folders are iterations/iter_0, apart from the study's 1..N. */
+export const PRODUCTION_ITERATION = 0;
+
+/**
+ * The newest window the procedure can train on: validation (when there is one) ends at the last bar and training ends
+ * a gap before it (rolling: windows.train rows; anchored: from row 0). It has no test segment: its future is the
+ * bars that have not happened yet (test is the empty segment [length, length)). Null when the data is too short.
+ */
+export function productionWindow(spec: WindowSpec, length: number, dates?: readonly string[] | null): Window | null {
+  const validation = spec.validation > 0 ? { start: length - spec.validation, end: length } : null;
+  const trainEnd = validation ? validation.start - spec.gap : length;
+  const trainStart = spec.mode === 'rolling' ? trainEnd - spec.train : 0;
+  if (trainStart < 0 || trainEnd - trainStart < 2) return null;
+  return {
+    iteration: PRODUCTION_ITERATION,
+    train: withDates({ start: trainStart, end: trainEnd }, dates),
+    validation: validation && withDates(validation, dates),
+    test: { start: length, end: length },
+    partial: false,
+  };
+}
+
 function withDates(segment: Segment, dates?: readonly string[] | null): Segment {
   if (!dates) return segment;
   return { ...segment, startDate: dates[segment.start], endDate: dates[segment.end - 1] };

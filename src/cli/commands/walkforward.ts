@@ -4,6 +4,7 @@ import { resolveConfig, withConfigOptions, type ConfigArgs } from '../options.js
 import { stopSignal } from '../signals.js';
 import { REDIS_WAIT_ENV, resolveRedisUrl, resolveRedisWait } from '../../cluster/redis.js';
 import { resolveQueueSecret } from '../../cluster/signing.js';
+import type { ModelCard } from '../../records/index.js';
 
 type Args = ConfigArgs & {
   experiment: string;
@@ -89,14 +90,25 @@ export const walkforwardCommand: CommandModule<object, Args> = {
       force: args.force,
       resumeFrom: args.resume,
     });
-    const { summary, paths } = await run.finally(() => output.stop());
+    const { summary, paths, production } = await run.finally(() => output.stop());
     const fmt = (x: number | null) => (x === null ? 'n/a' : x.toFixed(3));
     process.stdout.write(
       [
         `Finished experiment ${args.experiment} in ${summary.totalSeconds.toFixed(1)}s: ${summary.qualified} of ${summary.iterations.length} iterations preserved a model`,
         `  out of sample (${summary.stitched.bars} bars): sharpe ${fmt(summary.stitched.strategy.sharpe)}, return ${fmt(summary.stitched.strategy.totalReturn)}; buy-and-hold sharpe ${fmt(summary.stitched.buyAndHold.sharpe)}, return ${fmt(summary.stitched.buyAndHold.totalReturn)}`,
+        ...productionLines(production, args.experiment),
         `  results in ${paths.root}`,
       ].join('\n') + '\n',
     );
   },
 };
+
+/** What the run left to trade: the production model and until when it is current, or why there is none; luck in plain words. */
+function productionLines(card: ModelCard | null, experiment: string): string[] {
+  if (!card) return [];
+  const until = card.currentUntil.date ? `current until about ${card.currentUntil.date}` : `current for ${card.currentUntil.bars} bars`;
+  const head = card.model
+    ? `  production model: ${card.model.file}, trained to ${card.data.lastDate ?? `row ${card.data.rows}`}, ${until}; wfo act --experiment ${experiment} gives the position to hold`
+    : `  production model: none qualified on the newest window (${card.reason})`;
+  return card.warning ? [head, `  warning: ${card.warning}`] : [head];
+}

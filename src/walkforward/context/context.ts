@@ -31,6 +31,8 @@ export interface RunContext {
   /** A panel run: every instrument's features (in series.symbols order) and each window's universe; null for one instrument. */
   panel: PanelData | null;
   windows: Window[];
+  /** The production window (ending at the last bar), trained after the study; null when production.enabled is off. */
+  production: Window | null;
   seed: number;
   configHash: string;
   metadata: Omit<ModelMetadata, 'kind' | 'iteration' | 'step' | 'metrics'>;

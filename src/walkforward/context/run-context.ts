@@ -44,9 +44,10 @@ export async function loadRunData(config: PipelineConfig, planned?: ExperimentPl
     return { plan, features: computeFeatures(series.price, config.env, config.features, series.features), panel: null };
   }
   const featureSets = computePanelFeatures(series, config.env, config.features);
-  const universes = new Map(plan.coverage.map((c) => [c.iteration, c.instruments]));
+  const coverage = plan.production ? [...plan.coverage, plan.production.coverage] : plan.coverage;
+  const universes = new Map(coverage.map((c) => [c.iteration, c.instruments]));
   const panel = { symbols: series.panel.map((i) => i.symbol), featureSets, universes };
-  checkPanelSettings(config, panel, plan.windows);
+  checkPanelSettings(config, panel, plan.production ? [...plan.windows, plan.production.window] : plan.windows);
   return { plan, features: featureSets[0], panel };
 }
 
@@ -75,6 +76,7 @@ export function buildRunContext(data: RunData, setup: RunSetup, services: RunSer
     features: data.features,
     panel: data.panel,
     windows: data.plan.windows,
+    production: data.plan.production?.window ?? null,
     seed: setup.seed,
     configHash: setup.configHash,
     metadata: setup.metadata,

@@ -24,7 +24,7 @@ export async function finishRun(
     started: number;
     backend: BackendInfo;
   },
-): Promise<WalkForwardResult> {
+): Promise<Omit<WalkForwardResult, 'production'>> {
   const { config, store, series } = ctx;
   const { paths } = store;
   if (executor.charts) executor.drawCharts(experimentChartJobs(done.records, config, series.dates));

@@ -4,7 +4,8 @@ import { algorithmOf } from '../../agent/registry.js';
 import { selectBackend } from '../../backend/select-backend.js';
 import { ResumeRefusedError, UsageError } from '../../errors/index.js';
 import type { PipelineConfig } from '../../config/schema.js';
-import { type IterationRecord, type WalkforwardSummary } from '../../records/index.js';
+import { type IterationRecord, type ModelCard, type WalkforwardSummary } from '../../records/index.js';
+import { runProduction } from '../production/run-production.js';
 import { finishRun } from './finish-run.js';
 import { saveLine, resumeLine } from './log-lines.js';
 import { versionsInUse, writeRunConfig } from './run-record.js';
@@ -49,6 +50,8 @@ export interface WalkForwardOptions extends Omit<StartOptions, 'workers'> {
 export interface WalkForwardResult {
   summary: WalkforwardSummary;
   paths: ExperimentPaths;
+  /** The production model's card (production.enabled), null when off. */
+  production: ModelCard | null;
 }
 
 /**
@@ -163,7 +166,8 @@ async function runOn(
     for (const w of checkRules(config).warnings) logger.warn({ event: 'config-warning' }, w);
     executor.setup(ctx, setup);
     const { records, timings } = await runIterations(ctx, start.finished, executor, { beforeIterationCleanup: options.beforeIterationCleanup });
-    return await finishRun(ctx, executor, { records, timings, resumes, started, backend });
+    const finished = await finishRun(ctx, executor, { records, timings, resumes, started, backend });
+    return { ...finished, production: await runProduction(ctx, records, finished.summary) };
   } catch (err) {
     const failure = err as Error & { exitCode?: number };
     logger.error({ event: 'run-failed', error: failure.message, errorName: failure.name, exitCode: failure.exitCode ?? 1 }, (err as Error).message);

@@ -102,7 +102,7 @@ export async function runIterations(
   return { records: records(), timings };
 }
 
-async function preservedWeights(ctx: RunContext, iteration: number): Promise<Float32Array[]> {
+export async function preservedWeights(ctx: RunContext, iteration: number): Promise<Float32Array[]> {
   const loaded = await loadModelZip(ctx.store.paths.preservedModel(iteration));
   loaded.model.dispose();
   return loaded.weights;

@@ -6,6 +6,7 @@ import { scanRunLog } from '../../logging/run-log.js';
 import { readTrainingCheckpoint } from '../../store/training-store.js';
 import type { RunContext } from '../context/index.js';
 import { TrainingSession } from './training-session.js';
+import { PRODUCTION_ITERATION } from '../../windows/build-windows.js';
 
 export interface ResumePoint {
   file: string;
@@ -22,6 +23,9 @@ export async function findResumePoint(ctx: RunContext, n: number, seed = 0): Pro
   const latest = await ctx.store.checkpoints(n, seed).latest(
     ({ metadata, state }) => {
       if (metadata.configHash !== ctx.configHash) return 'was written under another configuration and is not resumed from';
+      // The production window ends at the last bar: data that grew since moved it, so its training starts over.
+      if (n === PRODUCTION_ITERATION && metadata.dataSha256 !== ctx.metadata.dataSha256)
+        return 'trained the production model on an earlier version of the data and is not resumed from';
       const problem = TrainingSession.check(state, algorithmOf(ctx.config.agent));
       return problem && `is not usable (${problem}); trying an older checkpoint`;
     },

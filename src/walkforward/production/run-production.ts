@@ -1,0 +1,80 @@
+import { mkdir, rmdir } from 'node:fs/promises';
+import { score, type MetricName } from '../../analysis/metrics.js';
+import { modelCardSchema, type IterationRecord, type ModelCard, type WalkforwardSummary } from '../../records/index.js';
+import { deleteFolder } from '../../retention/delete.js';
+import { readJson } from '../../store/json-file.js';
+import { layout } from '../../store/layout.js';
+import { sha256File } from '../../util/hash.js';
+import type { Window } from '../../windows/build-windows.js';
+import { warnKept, type RunContext } from '../context/index.js';
+import { windowTradingOf } from '../selection/run-iteration.js';
+import { qualify } from '../selection/preservation.js';
+import { trainIteration } from '../selection/train-iteration.js';
+import { preservedWeights } from '../run/run-iterations.js';
+import { modelCard, type ProductionOutcome } from './model-card.js';
+
+/**
+ * The production model: after the study, the same procedure once more on the newest window (ending at the last bar),
+ * selected on validation as every iteration is and preserved as production/model.zip with its card. Its training
+ * resumes like an iteration's (iterations/iter_0); a card already written for this config and data is kept as it is.
+ */
+export async function runProduction(ctx: RunContext, records: IterationRecord[], summary: WalkforwardSummary): Promise<ModelCard | null> {
+  const window = ctx.production;
+  if (!window) return null;
+  const current = await currentCard(ctx);
+  if (current) {
+    ctx.logger.info({ event: 'production-current', file: layout.production.card }, `production model: ${layout.production.card} is current; not trained again`);
+    return current;
+  }
+  const { config, store, logger } = ctx;
+  logger.info(
+    { event: 'production-start', train: window.train, validation: window.validation },
+    `production model: training on ${describe(window)}, ending at the last bar`,
+  );
+  const trading = windowTradingOf(ctx, window);
+  const previous = records.filter((r) => r.kind === 'model').at(-1);
+  const warm = config.training.warmStart && previous ? await preservedWeights(ctx, previous.iteration) : null;
+  const trained = await trainIteration(ctx, trading, warm);
+  await trained.settle();
+  const segment = trained.scoredOn === 'validation' && window.validation ? window.validation : window.train;
+  const holdValue = score(trading.hold(segment, 1).metrics, config.selection.metric as MetricName);
+  const buyAndHoldScore = Number.isFinite(holdValue) ? holdValue : null;
+  const verdict = qualify(trained.best, buyAndHoldScore, config);
+  let model: ModelCard['model'] = null;
+  if (verdict.qualified && trained.keptModel) {
+    await mkdir(store.paths.at(layout.production.folder), { recursive: true });
+    const copied = await store.copy(trained.keptModel, layout.production.model, {
+      iteration: window.iteration,
+      step: trained.best?.step ?? null,
+      metrics: { [config.selection.metric]: trained.best?.score ?? null },
+    });
+    model = { file: copied.path, sha256: copied.sha256, size: copied.size };
+  }
+  const outcome: ProductionOutcome = { window, trading, best: trained.best, scoredOn: trained.scoredOn, buyAndHoldScore, verdict, model };
+  await mkdir(store.paths.at(layout.production.folder), { recursive: true });
+  const card = await store.commitJson(layout.production.card, modelCardSchema, modelCard(ctx, outcome, summary), {
+    step: trained.best?.step ?? null,
+  });
+  warnKept(ctx, window.iteration, await deleteFolder(store.index, layout.iterationFolder(window.iteration)));
+  await rmdir(store.paths.iterations).catch(() => undefined);
+  logger.info(
+    { event: 'production-done', status: card.status, file: model?.file ?? null, currentUntil: card.currentUntil },
+    model ? `production model: ${model.file} (${verdict.reason})` : `production model: none qualified (${verdict.reason})`,
+  );
+  if (card.warning) logger.info({ event: 'production-luck' }, `production model: ${card.warning}`);
+  return card;
+}
+
+/** The card on disk when it was written for this configuration and this very data, and its model (if any) verifies in the index. */
+async function currentCard(ctx: RunContext): Promise<ModelCard | null> {
+  const card = await readJson(ctx.store.paths.at(layout.production.card), modelCardSchema).catch(() => null);
+  if (!card || card.configHash !== ctx.configHash || card.data.sha256 !== ctx.series.sha256) return null;
+  if (!card.model) return card;
+  const sha = await sha256File(ctx.store.paths.at(layout.production.model)).catch(() => null);
+  return sha === card.model.sha256 ? card : null;
+}
+
+function describe(window: Window): string {
+  const span = (s: Window['train']) => (s.startDate ? `${s.startDate}..${s.endDate}` : `rows ${s.start}..${s.end - 1}`);
+  return window.validation ? `train ${span(window.train)}, validation ${span(window.validation)}` : `train ${span(window.train)}`;
+}
