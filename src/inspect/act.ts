@@ -111,7 +111,8 @@ async function productionCard(experimentDir: string): Promise<ModelCard> {
       throw new UsageError(`${path} does not exist: run wfo walkforward on this experiment to train its production model (production.enabled)`);
     throw new UsageError(`${path} is not a readable model card (${err.message}); run wfo walkforward on this experiment to write it again`);
   });
-  if (!card.model) throw new UsageError(`${path}: no production model qualified on the newest window (${card.reason}); there is no position to act on`);
+  if (!card.model)
+    throw new UsageError(`${path}: no production model qualified on the newest window (${card.reason}); there is no position to act on`);
   return card;
 }
 
@@ -197,7 +198,13 @@ function decidePanel(
   const firstValid = Math.max(...universe.map((u) => u.fs.firstValidRow));
   const start = Math.min(Math.max(from, firstValid + 1), end - 1);
   const window = { iteration: PRODUCTION_ITERATION, train: { start, end }, validation: null, test: { start, end }, partial: false };
-  const data = panelMarketWith(featureSets, window, panel.symbols, loadedSymbols, (_fs, i) => panel.standardizations[panel.symbols.indexOf(loadedSymbols[i])]);
+  const data = panelMarketWith(
+    featureSets,
+    window,
+    panel.symbols,
+    loadedSymbols,
+    (_fs, i) => panel.standardizations[panel.symbols.indexOf(loadedSymbols[i])],
+  );
   const settings = { ...config.env, weighting: config.portfolio.weighting };
   const env = new PanelTradingEnv(data.market, start, end, settings);
   const policy = greedyPolicy(policyShape(config.agent, env.spaces), loaded.weights, voteOf(loaded));

@@ -93,7 +93,9 @@ describe('wfo act: the position to hold from the next bar on (issue 26)', () => 
     const older = join(tmp.dir, 'older.csv');
     writeFileSync(older, lines.slice(0, 700).join('\n') + '\n');
     const lastOld = lines[699].split(',')[0];
-    expect(oneLine(await act('--data', older))).toMatch(new RegExp(`older\\.csv: its newest bar ${lastOld} is older than the production model's training end \\d{4}-`));
+    expect(oneLine(await act('--data', older))).toMatch(
+      new RegExp(`older\\.csv: its newest bar ${lastOld} is older than the production model's training end \\d{4}-`),
+    );
 
     const renamed = join(tmp.dir, 'renamed.csv');
     writeFileSync(renamed, ['date,price', ...lines.slice(1)].join('\n') + '\n');

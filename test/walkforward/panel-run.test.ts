@@ -96,6 +96,29 @@ describe('one agent over a panel of instruments', () => {
     expect(evaluated.stderr).toMatch(/model_iter_2\.zip trades a panel of 3 instruments; evaluate runs one-instrument models/);
   }, 180_000);
 
+  test("the production model trades the newest window's instruments, and wfo act gives each one its position for the next bar", async () => {
+    const root = join(exp.resultsDir, 'panel');
+    const card = read(join(root, 'production', 'model_card.json'));
+    expect(card).toMatchObject({ status: 'model', instruments: ['AAA', 'BBB', 'CCC'], window: { validation: { end: ROWS } } });
+    const actArgs = ['act', '--experiment', 'panel', '--results-dir', exp.resultsDir, '--json'];
+    const answer = JSON.parse((await runCli(actArgs)).stdout);
+    expect(answer.asOf.row).toBe(ROWS - 1);
+    expect(answer.instruments.map((i: { symbol: string }) => i.symbol)).toEqual(['AAA', 'BBB', 'CCC']);
+    for (const i of answer.instruments) {
+      expect(i.position).toBe(answer.positions[i.action]);
+      expect(i.scores.indexOf(Math.max(...i.scores))).toBe(i.action);
+    }
+    // The book the policy's own path holds, given as --held, is the same decision.
+    const held = answer.instruments.map((i: { held: number }) => i.held).join(',');
+    const again = JSON.parse((await runCli([...actArgs, '--held', held])).stdout);
+    expect(again.instruments).toEqual(answer.instruments);
+    const wrong = await runCli([...actArgs, '--held', '1,0']);
+    expect({ code: wrong.code, stderr: wrong.stderr.trim() }).toEqual({
+      code: 2,
+      stderr: 'error: --held: 2 positions for 3 instruments; give one for all or one each',
+    });
+  });
+
   test('worker threads give the same results', async () => {
     const threads = await runCli(args('threads', '--workers', '2'));
     expect({ code: threads.code, stderr: threads.stderr }).toEqual({ code: 0, stderr: '' });

@@ -44,7 +44,16 @@ describe('the production model (issue 26)', () => {
     expect(card.evidence.strategy).toEqual(exp.summary.stitched.strategy);
     expect(card.evidence.luck).toEqual(exp.summary.luck);
     expect(card.warning === null).toBe(exp.summary.luck.verdict === 'distinguishable from chance');
-    expect(card.observation.features).toEqual(['logReturn_t-7', 'logReturn_t-6', 'logReturn_t-5', 'logReturn_t-4', 'logReturn_t-3', 'logReturn_t-2', 'logReturn_t-1', 'logReturn_t']);
+    expect(card.observation.features).toEqual([
+      'logReturn_t-7',
+      'logReturn_t-6',
+      'logReturn_t-5',
+      'logReturn_t-4',
+      'logReturn_t-3',
+      'logReturn_t-2',
+      'logReturn_t-1',
+      'logReturn_t',
+    ]);
     const model = await loadModelZip(join(root, 'production/model.zip'));
     model.model.dispose();
     // Standardised with the newest window's training rows, as every iteration's model is with its own.
@@ -82,9 +91,9 @@ describe('the production model (issue 26)', () => {
     const stopAtProduction = (p: ProgressState) => {
       if (p.iteration === 0 && p.step >= 600) controller.abort('SIGINT');
     };
-    await expect(runWalkForward(config, { experiment: 'stopped', charts: false, signal: controller.signal, onProgress: stopAtProduction })).rejects.toThrow(
-      InterruptedError,
-    );
+    await expect(
+      runWalkForward(config, { experiment: 'stopped', charts: false, signal: controller.signal, onProgress: stopAtProduction }),
+    ).rejects.toThrow(InterruptedError);
     const stoppedRoot = join(exp.resultsDir, 'stopped');
     expect(existsSync(join(stoppedRoot, 'production'))).toBe(false);
     expect(existsSync(join(stoppedRoot, 'iterations/iter_0/training'))).toBe(true);

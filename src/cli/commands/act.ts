@@ -18,7 +18,8 @@ export const actCommand: CommandModule<object, Args> = {
       .option('data', { type: 'string', describe: "Data file with the newest bars (default: the experiment's data)" })
       .option('held', {
         type: 'string',
-        describe: "Positions held now (short, flat, long or a number; one for all instruments or comma-separated, one each); default: the model's own path",
+        describe:
+          "Positions held now (short, flat, long or a number; one for all instruments or comma-separated, one each); default: the model's own path",
       })
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON (a stable schema, schemaVersion 1)' }) as never,
   handler: async (args) => {
@@ -50,7 +51,8 @@ function parseHeld(text: string): number[] {
   return text.split(',').map((part) => {
     const word = part.trim().toLowerCase();
     const value = word in NAMED ? NAMED[word] : Number(word);
-    if (word === '' || !Number.isFinite(value)) throw new UsageError(`--held ${JSON.stringify(text)}: expected short, flat, long or a number, comma-separated`);
+    if (word === '' || !Number.isFinite(value))
+      throw new UsageError(`--held ${JSON.stringify(text)}: expected short, flat, long or a number, comma-separated`);
     return value;
   });
 }

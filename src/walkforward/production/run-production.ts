@@ -23,7 +23,10 @@ export async function runProduction(ctx: RunContext, records: IterationRecord[],
   if (!window) return null;
   const current = await currentCard(ctx);
   if (current) {
-    ctx.logger.info({ event: 'production-current', file: layout.production.card }, `production model: ${layout.production.card} is current; not trained again`);
+    ctx.logger.info(
+      { event: 'production-current', file: layout.production.card },
+      `production model: ${layout.production.card} is current; not trained again`,
+    );
     return current;
   }
   const { config, store, logger } = ctx;
