@@ -11,7 +11,7 @@ import { loadModelZip, voteOf } from '../../src/store/model-zip.js';
 import { runPolicy } from '../../src/training/evaluate.js';
 import { runCli } from '../helpers/cli.js';
 import { finishedExperiment } from '../helpers/finished-experiment.js';
-import { ar1Prices, toCsv, weekdayDates } from '../helpers/synthetic.js';
+import { ar1Prices, weekdayDates } from '../helpers/synthetic.js';
 import { tempDir } from '../helpers/temp.js';
 
 /** The experiment's CSV with `extra` more weekday bars after its last (new prices; the old rows unchanged). */
