@@ -43,7 +43,7 @@ export class ConsoleOutput {
       if (p.phase === 'iteration-done') return;
       const pct = ((100 * p.globalStep) / p.totalSteps).toFixed(0);
       this.out.write(
-        `progress: iteration ${p.iteration}/${p.iterations}, ${seedOf(p, ', ')}step ${p.step}/${p.timesteps} (${pct}% of the run), ` +
+        `progress: ${p.iteration === 0 ? 'production model' : `iteration ${p.iteration}/${p.iterations}`}, ${seedOf(p, ', ')}step ${p.step}/${p.timesteps} (${pct}% of the run), ` +
           `${p.stepsPerSecond.toFixed(0)} steps/s, ETA ${eta === null ? 'n/a' : duration(eta)}, last validation score ${score}\n`,
       );
       return;
@@ -56,9 +56,12 @@ export class ConsoleOutput {
       this.overall = this.bars.create(p.iterations, 0, { label: 'iterations', extra: '' });
       this.current = this.bars.create(p.timesteps, 0, { label: 'steps     ', extra: '' });
     }
-    const done = p.phase === 'iteration-done' ? p.iteration : p.iteration - 1;
+    // Iteration 0 is the production model, trained after every iteration of the study.
+    const done = p.iteration === 0 || p.phase === 'iteration-done' ? p.iteration || p.iterations : p.iteration - 1;
     this.overall?.update(done, { extra: `ETA ${eta === null ? 'n/a' : duration(eta)}` });
-    this.current?.update(p.step, { extra: `iteration ${p.iteration} | ${seedOf(p, ' | ')}${p.stepsPerSecond.toFixed(0)} steps/s | val ${score}` });
+    this.current?.update(p.step, {
+      extra: `${p.iteration === 0 ? 'production' : `iteration ${p.iteration}`} | ${seedOf(p, ' | ')}${p.stepsPerSecond.toFixed(0)} steps/s | val ${score}`,
+    });
   };
 
   stop(): void {

@@ -54,6 +54,7 @@ export async function act(experimentDir: string, options: ActOptions = {}): Prom
   const card = await productionCard(experimentDir);
   const modelPath = join(experimentDir, layout.production.model);
   const model = card.model as NonNullable<ModelCard['model']>;
+  // A model file that cannot be read fails the check as a changed one does.
   if ((await sha256File(modelPath).catch(() => null)) !== model.sha256) {
     throw new CheckpointCorruptError(modelPath, `does not match the sha256 its card records; wfo verify --repair says what is lost`);
   }

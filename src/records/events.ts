@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { segmentSchema } from './common.js';
 import { performanceSchema } from './iteration.js';
 import { resumeEventSchema } from './run-config.js';
 
@@ -18,7 +19,8 @@ const base = {
   runId: z.string(),
   experiment: z.string(),
 };
-const iterationField = { iteration: z.number().int().min(1) };
+// Iteration 0 is the production window's (windows/build-windows.ts PRODUCTION_ITERATION).
+const iterationField = { iteration: z.number().int().min(0) };
 const atStep = { ...iterationField, step: count };
 
 const event = <K extends string, S extends z.ZodRawShape>(kind: K, shape: S) => z.strictObject({ ...base, event: z.literal(kind), ...shape });
@@ -113,6 +115,16 @@ export const iterationDoneEventSchema = event('iteration-done', {
   seconds: num,
   ...performanceSchema.shape,
 });
+/** The production model (issue 26): its training starts, a current card is kept, or it is preserved (or none qualified). */
+export const productionStartEventSchema = event('production-start', { train: segmentSchema, validation: segmentSchema.nullable() });
+export const productionCurrentEventSchema = event('production-current', { file: z.string() });
+export const productionDoneEventSchema = event('production-done', {
+  status: z.enum(['model', 'none']),
+  file: z.string().nullable(),
+  currentUntil: z.object({ bars: count, date: z.string().nullable() }),
+});
+/** The study behind the production model is indistinguishable from chance: said in plain words. */
+export const productionLuckEventSchema = event('production-luck', {});
 export const runDoneEventSchema = event('run-done', { seconds: num, qualified: count });
 export const runFailedEventSchema = event('run-failed', { error: z.string(), errorName: z.string(), exitCode: count });
 
@@ -140,6 +152,10 @@ export const runLogLineSchema = z.discriminatedUnion('event', [
   workerStartEventSchema,
   workerStopEventSchema,
   iterationDoneEventSchema,
+  productionStartEventSchema,
+  productionCurrentEventSchema,
+  productionDoneEventSchema,
+  productionLuckEventSchema,
   runDoneEventSchema,
   runFailedEventSchema,
 ]);

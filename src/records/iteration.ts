@@ -213,10 +213,13 @@ export const seedResultSchema = z.preprocess(
   finalEpsilonAsDiagnostics,
   z.object({
     formatVersion: z.literal(FORMAT_VERSION),
-    iteration: z.number().int().min(1),
+    // 0: the production window's.
+    iteration: z.number().int().min(0),
     seed: z.number().int().min(0),
     rngSeed: z.number().int(),
     configHash: z.string(),
+    /** The data it was trained on (absent before issue 26): the production window moves when the data grows. */
+    dataSha256: z.string().optional(),
     candidates: z.array(candidateSchema),
     best: candidateSchema.nullable(),
     untrained: candidateSchema.nullable(),

@@ -19,7 +19,9 @@ describe('saves in the background: what the run reports', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    const saves = lines.filter((l) => l.event === 'checkpoint');
+    // The study's saves; the production model's (iteration 0) come after its summary.
+    const saves = lines.filter((l) => l.event === 'checkpoint' && l.iteration !== 0);
+    expect(lines.filter((l) => l.event === 'checkpoint' && l.iteration === 0).length).toBeGreaterThan(0);
     expect(saves.filter((s) => s.kind === 'training').length).toBeGreaterThan(2);
     expect(saves.filter((s) => s.kind === 'current_best').length).toBeGreaterThan(0);
     for (const s of saves) {

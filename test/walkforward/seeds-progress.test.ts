@@ -50,8 +50,15 @@ describe('training.seeds=2: progress, status, logs and TensorBoard count every s
     const total = iterations * seeds * timesteps;
     const log = runLog(join(exp.resultsDir, 'one'));
     expect(log.find((l) => l.event === 'save-plan')?.totalSteps).toBe(total);
-    const progress = log.filter((l) => l.event === 'progress');
+    // The study's lines; the production model (iteration 0) trains after it, its steps counted beyond the study's.
+    const progress = log.filter((l) => l.event === 'progress' && l.iteration !== 0);
+    const production = log.filter((l) => l.event === 'progress' && l.iteration === 0);
     expect(progress.every((l) => l.totalSteps === total && l.seeds === seeds)).toBe(true);
+    expect(production.length).toBeGreaterThan(0);
+    for (const l of production) {
+      expect(l.totalSteps).toBe(total + seeds * timesteps);
+      expect(l.globalStep).toBe(total + (l.seed as number) * timesteps + (l.step as number));
+    }
     const global = progress.map((l) => l.globalStep as number);
     expect(global.every((g, i) => i === 0 || g > global[i - 1])).toBe(true);
     // Each line's global step is the steps of the iterations and seeds before it plus its own step.
@@ -62,7 +69,7 @@ describe('training.seeds=2: progress, status, logs and TensorBoard count every s
     expect(Math.max(...global)).toBe(total);
 
     // The console lines say the seed and the share of the whole run, up to 100%.
-    const lines = one.stdout.split('\n').filter((l) => l.startsWith('progress: '));
+    const lines = one.stdout.split('\n').filter((l) => l.startsWith('progress: iteration'));
     expect(lines.some((l) => /^progress: iteration 1\/2, seed 2\/2, step \d+\/600 \(\d+% of the run\)/.test(l))).toBe(true);
     const pct = lines.map((l) => Number(/\((\d+)% of the run\)/.exec(l)?.[1]));
     expect(pct.every((p, i) => i === 0 || p >= pct[i - 1])).toBe(true);

@@ -7,6 +7,7 @@ import {
   bestModelSchema,
   checkpointSummarySchema,
   iterationRecordSchema,
+  modelCardSchema,
   runConfigSchema,
   walkforwardSummarySchema,
 } from '../../src/records/index.js';
@@ -49,9 +50,13 @@ describe('wfo walkforward (real CLI, child process)', () => {
       'visualizations',
       'report.html',
       'tensorboard',
+      'production',
     ]);
     if (summary.bestIteration !== null) ['best_model.zip', 'best_model.json'].forEach((f) => expected.add(f));
     expect(new Set(readdirSync(root))).toEqual(expected);
+    const card = modelCardSchema.parse(readJson(join(root, 'production', 'model_card.json')));
+    expect(new Set(readdirSync(join(root, 'production')))).toEqual(new Set(card.model ? ['model_card.json', 'model.zip'] : ['model_card.json']));
+    expect(card).toMatchObject({ configHash: runConfig.configHash, data: { sha256: runConfig.data.sha256 }, evidence: { luck: summary.luck } });
 
     const checkpointFiles = new Set<string>();
     for (const it of summary.iterations) {

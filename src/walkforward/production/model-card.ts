@@ -7,7 +7,7 @@ import type { Window } from '../../windows/build-windows.js';
 import type { WindowTrading } from '../../training/window-trading.js';
 import type { RunContext } from '../context/index.js';
 import { modelObservation } from '../seed/index.js';
-import type { Qualification } from '../selection/preservation.js';
+import type { Qualification } from '../selection/index.js';
 
 export interface ProductionOutcome {
   window: Window;
@@ -64,7 +64,7 @@ export function modelCard(ctx: RunContext, outcome: ProductionOutcome, summary: 
     },
     warning:
       luck.verdict === 'indistinguishable from chance'
-        ? `the walk-forward study behind it is indistinguishable from chance: its out-of-sample record gives no evidence that trading it beats luck (evidence.luck in ${layout.production.card} has the statistics)`
+        ? `the walk-forward study is indistinguishable from chance: its out-of-sample record gives no evidence that trading this procedure beats luck (evidence.luck in ${layout.production.card} has the statistics)`
         : null,
   };
 }

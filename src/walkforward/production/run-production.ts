@@ -7,10 +7,7 @@ import { layout } from '../../store/layout.js';
 import { sha256File } from '../../util/hash.js';
 import type { Window } from '../../windows/build-windows.js';
 import { warnKept, type RunContext } from '../context/index.js';
-import { windowTradingOf } from '../selection/run-iteration.js';
-import { qualify } from '../selection/preservation.js';
-import { trainIteration } from '../selection/train-iteration.js';
-import { preservedWeights } from '../run/run-iterations.js';
+import { preservedWeights, qualify, trainIteration, windowTradingOf } from '../selection/index.js';
 import { modelCard, type ProductionOutcome } from './model-card.js';
 
 /**
@@ -59,6 +56,7 @@ export async function runProduction(ctx: RunContext, records: IterationRecord[],
     step: trained.best?.step ?? null,
   });
   warnKept(ctx, window.iteration, await deleteFolder(store.index, layout.iterationFolder(window.iteration)));
+  // Not empty (a user's file, a failed iteration's leftovers): the folder stays.
   await rmdir(store.paths.iterations).catch(() => undefined);
   logger.info(
     { event: 'production-done', status: card.status, file: model?.file ?? null, currentUntil: card.currentUntil },
@@ -73,6 +71,7 @@ async function currentCard(ctx: RunContext): Promise<ModelCard | null> {
   const card = await readJson(ctx.store.paths.at(layout.production.card), modelCardSchema).catch(() => null);
   if (!card || card.configHash !== ctx.configHash || card.data.sha256 !== ctx.series.sha256) return null;
   if (!card.model) return card;
+  // A model file that cannot be read is no current model: it is trained again.
   const sha = await sha256File(ctx.store.paths.at(layout.production.model)).catch(() => null);
   return sha === card.model.sha256 ? card : null;
 }

@@ -13,7 +13,7 @@ import type { WalkForwardResult } from './pipeline.js';
 import type { runIterations } from './run-iterations.js';
 import { writeSummaries } from './write-summaries.js';
 
-/** After the last iteration: best model, summaries, the experiment's plots (drawn meanwhile on workers) and the report. */
+/** After the last iteration: best model, summaries, the experiment's plots (drawn meanwhile on workers) and the report (the run is done after its production model). */
 export async function finishRun(
   ctx: RunContext,
   executor: IterationExecutor,
@@ -65,10 +65,5 @@ export async function finishRun(
   }
   await writeReport(paths.root);
   await writeExperimentBoard(ctx, done.records);
-  ctx.trace('done');
-  ctx.logger.info(
-    { event: 'run-done', seconds: summary.totalSeconds, qualified: summary.qualified },
-    `finished in ${summary.totalSeconds.toFixed(1)}s`,
-  );
   return { summary, paths };
 }

@@ -5,7 +5,7 @@ import { selectBackend } from '../../backend/select-backend.js';
 import { ResumeRefusedError, UsageError } from '../../errors/index.js';
 import type { PipelineConfig } from '../../config/schema.js';
 import { type IterationRecord, type ModelCard, type WalkforwardSummary } from '../../records/index.js';
-import { runProduction } from '../production/run-production.js';
+import { runProduction } from '../production/index.js';
 import { finishRun } from './finish-run.js';
 import { saveLine, resumeLine } from './log-lines.js';
 import { versionsInUse, writeRunConfig } from './run-record.js';
@@ -167,7 +167,11 @@ async function runOn(
     executor.setup(ctx, setup);
     const { records, timings } = await runIterations(ctx, start.finished, executor, { beforeIterationCleanup: options.beforeIterationCleanup });
     const finished = await finishRun(ctx, executor, { records, timings, resumes, started, backend });
-    return { ...finished, production: await runProduction(ctx, records, finished.summary) };
+    const production = await runProduction(ctx, records, finished.summary);
+    ctx.trace('done');
+    const { totalSeconds, qualified } = finished.summary;
+    logger.info({ event: 'run-done', seconds: totalSeconds, qualified }, `finished in ${totalSeconds.toFixed(1)}s`);
+    return { ...finished, production };
   } catch (err) {
     const failure = err as Error & { exitCode?: number };
     logger.error({ event: 'run-failed', error: failure.message, errorName: failure.name, exitCode: failure.exitCode ?? 1 }, (err as Error).message);

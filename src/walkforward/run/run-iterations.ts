@@ -1,6 +1,5 @@
 import { algorithmOf } from '../../agent/registry.js';
 import { InterruptedError } from '../../errors/index.js';
-import { loadModelZip } from '../../store/model-zip.js';
 import { layout, type ExperimentPaths } from '../../store/layout.js';
 import { iterationChartJobs, missingCharts } from '../../report/chart-jobs.js';
 import { deleteFolder } from '../../retention/delete.js';
@@ -10,7 +9,7 @@ import { updateBestModel } from './best-model.js';
 import type { RunContext } from '../context/index.js';
 import type { IterationExecutor } from '../executors/index.js';
 import type { ProgressState } from '../context/index.js';
-import { runOneIteration, type IterationOutcome } from '../selection/index.js';
+import { preservedWeights, runOneIteration, type IterationOutcome } from '../selection/index.js';
 
 export interface IterationsOptions {
   /** Called after an iteration's records are on disk and before its temporary folder is removed. */
@@ -100,12 +99,6 @@ export async function runIterations(
     );
   }
   return { records: records(), timings };
-}
-
-export async function preservedWeights(ctx: RunContext, iteration: number): Promise<Float32Array[]> {
-  const loaded = await loadModelZip(ctx.store.paths.preservedModel(iteration));
-  loaded.model.dispose();
-  return loaded.weights;
 }
 
 function iterationDone(record: IterationRecord, iterations: number, seeds: number, totalSteps: number, finished: number): ProgressState {

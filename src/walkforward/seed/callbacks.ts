@@ -9,6 +9,7 @@ import type { TrainCallback } from '../../training/train-loop.js';
 import type { RunContext } from '../context/index.js';
 import { logEvaluation, type CandidateEvaluator } from './evaluate-candidate.js';
 import type { IterationBoard } from './iteration-board.js';
+import { PRODUCTION_ITERATION } from '../../windows/build-windows.js';
 import { reportProgress, reportResumeOverhead } from './reports.js';
 import type { SeedSaves } from './seed-saves.js';
 import type { ChartMoment } from './train-seed.js';
@@ -40,7 +41,8 @@ export function seedCallbacks(run: SeedRun): TrainCallback[] {
   const { agent } = session;
   const timesteps = config.training.timesteps;
   // Checkpoint and progress moments count every seed's steps; plot moments only seed 0's (the seed that draws).
-  const offset = stepsBefore(config, n, seed);
+  // The production window trains after the study's: its steps come after all of the study's.
+  const offset = n === PRODUCTION_ITERATION ? plan.totalSteps + seed * timesteps : stepsBefore(config, n, seed);
   const imageOffset = (n - 1) * timesteps;
   // A network that has not taken a gradient step is never a candidate; the first such score is the reference.
   const keep = async (scored: Candidate, always: boolean) => {

@@ -3,6 +3,7 @@ import type { ProgressState } from '../context/index.js';
 import type { PhaseClock } from '../../training/phase-clock.js';
 import type { IterationBoard } from './iteration-board.js';
 import type { TrainingSession } from './training-session.js';
+import { PRODUCTION_ITERATION } from '../../windows/build-windows.js';
 
 /** The run.log line of a resumed iteration's first step: how long after the process started training went on. */
 export function reportResumeOverhead(ctx: RunContext, n: number): void {
@@ -28,7 +29,8 @@ export function reportProgress(
     step,
     timesteps: ctx.config.training.timesteps,
     globalStep: offset + step,
-    totalSteps: ctx.plan.totalSteps,
+    // The production window's steps extend the run past the study's.
+    totalSteps: ctx.plan.totalSteps + (n === PRODUCTION_ITERATION ? seeds * ctx.config.training.timesteps : 0),
     stepsPerSecond: clock.stepsPerSecond(step),
     diagnostics: session.agent.stateDiagnostics(),
     lastScore: session.candidates.at(-1)?.score ?? null,
@@ -39,7 +41,7 @@ export function reportProgress(
   const { phase: _phase, ...fields } = state;
   ctx.logger.debug(
     { event: 'progress', ...fields },
-    `iteration ${n}${seeds > 1 ? ` seed ${seed}` : ''}: step ${step} of ${state.timesteps}, ${state.stepsPerSecond.toFixed(0)} steps/s`,
+    `${n === PRODUCTION_ITERATION ? 'production model' : `iteration ${n}`}${seeds > 1 ? ` seed ${seed}` : ''}: step ${step} of ${state.timesteps}, ${state.stepsPerSecond.toFixed(0)} steps/s`,
   );
   ctx.onProgress?.(state);
 }

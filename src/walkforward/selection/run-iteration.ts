@@ -5,6 +5,7 @@ import type { TrainingHistory } from '../../training/history.js';
 import type { Window } from '../../windows/build-windows.js';
 import type { RunContext } from '../context/index.js';
 import { finishIteration } from './finish-iteration.js';
+import { loadModelZip } from '../../store/model-zip.js';
 import { trainIteration } from './train-iteration.js';
 import { windowMarket } from '../../env/market.js';
 import { panelWindowMarket } from '../../env/panel-market.js';
@@ -42,4 +43,11 @@ export function windowTradingOf(ctx: Pick<RunContext, 'config' | 'features' | 'p
   const universe = panel.universes.get(window.iteration) ?? [];
   const data = panelWindowMarket(panel.featureSets, window, universe, panel.symbols);
   return panelWindowTrading(data, { ...config.env, weighting: config.portfolio.weighting }, ctx.metricOptions);
+}
+
+/** The weights of an iteration's preserved model: where a warm start begins. */
+export async function preservedWeights(ctx: Pick<RunContext, 'store'>, iteration: number): Promise<Float32Array[]> {
+  const loaded = await loadModelZip(ctx.store.paths.preservedModel(iteration));
+  loaded.model.dispose();
+  return loaded.weights;
 }

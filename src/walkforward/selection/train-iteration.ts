@@ -8,6 +8,7 @@ import { layout } from '../../store/layout.js';
 import { loadModelZip, saveModelZip, type EnsembleMetadata } from '../../store/model-zip.js';
 import type { WindowTrading } from '../../training/window-trading.js';
 import type { RunContext } from '../context/index.js';
+import { PRODUCTION_ITERATION } from '../../windows/build-windows.js';
 import { modelObservation, trainSeed, type ChartMoment, type TrainedSeed } from '../seed/index.js';
 
 export { iterationSeed } from '../seed/index.js';
@@ -81,7 +82,8 @@ async function readSeedResult(ctx: RunContext, n: number, seed: number): Promise
   // No result yet, or one from another run: the seed is trained again.
   const record = await readJson(file, seedResultSchema).catch(() => null);
   if (!record || record.configHash !== ctx.configHash || record.iteration !== n || record.seed !== seed) return null;
-  const { formatVersion: _v, iteration: _n, configHash: _h, history, ...rest } = record;
+  if (n === PRODUCTION_ITERATION && record.dataSha256 !== ctx.metadata.dataSha256) return null;
+  const { formatVersion: _v, iteration: _n, configHash: _h, dataSha256: _d, history, ...rest } = record;
   return { ...rest, history };
 }
 
@@ -90,6 +92,7 @@ async function commitSeedResult(ctx: RunContext, n: number, trained: TrainedSeed
     formatVersion: FORMAT_VERSION,
     iteration: n,
     configHash: ctx.configHash,
+    dataSha256: ctx.metadata.dataSha256,
     ...trained,
     history: { every: trained.history.every, points: trained.history.points, episodes: trained.history.episodes },
   };

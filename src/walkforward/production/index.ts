@@ -1,0 +1,1 @@
+export { runProduction } from './run-production.js';
