@@ -7,7 +7,8 @@ import { WARNING_EVENTS } from '../records/index.js';
 export const KEPT_WARNINGS = 50;
 
 const count = z.number().int().min(0);
-const iteration = z.number().int().min(1);
+// 0: the production model's, trained after the study's iterations.
+const iteration = z.number().int().min(0);
 /**
  * The fields `status` reads from each kind of line, checked before use. Lenient: other fields and kinds pass, a
  * field it does not read may hold anything, and only one it reads with the wrong type gets the line skipped.
@@ -105,6 +106,10 @@ function fold(a: Attempt, l: LogRecord): void {
       break;
     case 'iteration-done':
       a.progress.delete(n as number);
+      break;
+    case 'production-done':
+    case 'production-current':
+      a.progress.delete(0);
       break;
     case 'progress':
     case 'resume': {

@@ -8,7 +8,9 @@ export function formatStatus(s: ExperimentStatus): string {
   lines.push(`  iterations  ${s.iterationsDone} of ${s.iterations ?? '?'} finished`);
   for (const a of s.active) {
     const seed = a.seeds > 1 ? ` seed ${a.seed + 1} of ${a.seeds},` : '';
-    lines.push(`  iteration ${a.iteration} ${seed} step ${a.step} of ${a.timesteps}, ${fmt(a.stepsPerSecond, 0)} steps/s`);
+    lines.push(
+      `  ${a.iteration === 0 ? 'production model' : `iteration ${a.iteration}`} ${seed} step ${a.step} of ${a.timesteps}, ${fmt(a.stepsPerSecond, 0)} steps/s`,
+    );
   }
   if (s.stepsDone !== null && s.totalSteps)
     lines.push(`  steps       ${s.stepsDone} of ${s.totalSteps} in all (${((100 * s.stepsDone) / s.totalSteps).toFixed(0)}%)`);
@@ -19,7 +21,7 @@ export function formatStatus(s: ExperimentStatus): string {
   if (s.lastEvaluation) {
     const e = s.lastEvaluation;
     lines.push(
-      `  validation  ${e.metric} ${fmt(e.score)} at iteration ${e.iteration}${e.seed === null ? '' : `, seed ${e.seed}`}, step ${e.step}${e.newBest ? ' (new best)' : ''}`,
+      `  validation  ${e.metric} ${fmt(e.score)} at ${e.iteration === 0 ? 'the production model' : `iteration ${e.iteration}`}${e.seed === null ? '' : `, seed ${e.seed}`}, step ${e.step}${e.newBest ? ' (new best)' : ''}`,
     );
   }
   const earlier = s.warningCount - s.warnings.length;

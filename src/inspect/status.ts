@@ -106,7 +106,10 @@ export async function experimentStatus(resultsDir: string, experiment: string, o
       ? entries.filter((e) => e.kind === 'metrics' || e.kind === 'placeholder').map((e) => e.iteration as number)
       : iterationRecordNames(await readdir(paths.checkpoints).catch(() => [] as string[])).map((r) => r.iteration),
   );
-  const finished = summary !== null && !entries.some((e) => IN_PROGRESS.has(e.kind) || (e.iteration !== null && !summaryHas(summary, e.iteration)));
+  // The production model (iteration 0) is preserved after the summary; its files are no unfinished iteration.
+  const unfinished = (e: IndexEntry, s: NonNullable<typeof summary>) =>
+    IN_PROGRESS.has(e.kind) || (e.iteration !== null && e.kind !== 'production' && !summaryHas(s, e.iteration));
+  const finished = summary !== null && !entries.some((e) => unfinished(e, summary));
   const ranBefore = entries.length > 0 || done.size > 0 || summary !== null;
   const state = stateOf(holder !== null, finished, attempt, ranBefore);
   const active = state === 'running' && attempt ? [...attempt.progress.values()].filter((p) => !done.has(p.iteration)) : [];

@@ -22,7 +22,8 @@ export const runLogRecordSchema = z.looseObject({
   time: z.number().min(-MAX_TIME_MS).max(MAX_TIME_MS),
   msg: z.string(),
   event: z.string().optional(),
-  iteration: z.number().int().min(1).optional(),
+  // 0: the production model's (trained after the study).
+  iteration: z.number().int().min(0).optional(),
   step: z.number().min(0).nullable().optional(),
 });
 
