@@ -144,6 +144,9 @@ function lostLine(path: string, how = 'corrupt'): string {
     case 'best':
     case 'best_record':
       return `${path} (${how}, no intact copy): run walkforward on this experiment again to rewrite the best model`;
+    case 'production':
+    case 'production_card':
+      return `${path} (${how}): run walkforward on this experiment again to train the production model again`;
     default:
       return `${path} (${how})`;
   }
