@@ -90,6 +90,10 @@ export async function planSweep(file: string, options: PlanOptions = {}): Promis
       for (const p of err.problems) if (!problems.has(p)) problems.set(p, pointId(settings));
       continue;
     }
+    // A study compares procedures; the one to trade is trained once chosen, so points train no production model unless asked.
+    if (!('production.enabled' in settings) && (fileSettings as { production?: unknown }).production === undefined) {
+      config = { ...config, production: { enabled: false } };
+    }
     // Only to tell points apart: every point reads the same data, so panel or not, equal hashes are equal configs.
     const hash = resumeHash(config, false);
     if (distinct.has(hash)) repeats.push({ settings, hash });

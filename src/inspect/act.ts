@@ -11,7 +11,7 @@ import { marketView } from '../env/market.js';
 import { PanelTradingEnv } from '../env/panel-env.js';
 import { panelMarketWith } from '../env/panel-market.js';
 import { TradingEnv } from '../env/trading-env.js';
-import { CheckpointCorruptError, UsageError } from '../errors/index.js';
+import { CheckpointCorruptError, ConfigError, UsageError } from '../errors/index.js';
 import { modelCardSchema, runConfigSchema, type ModelCard } from '../records/index.js';
 import { readJson } from '../store/json-file.js';
 import { layout } from '../store/layout.js';
@@ -56,26 +56,42 @@ export async function act(experimentDir: string, options: ActOptions = {}): Prom
   const model = card.model as NonNullable<ModelCard['model']>;
   // A model file that cannot be read fails the check as a changed one does.
   if ((await sha256File(modelPath).catch(() => null)) !== model.sha256) {
-    throw new CheckpointCorruptError(modelPath, `does not match the sha256 its card records; wfo verify --repair says what is lost`);
+    throw new CheckpointCorruptError(
+      modelPath,
+      `does not match the sha256 its card records (a run stopped between the two, or an edit); run wfo walkforward on this experiment to train its production model again`,
+    );
   }
   const loaded = await loadModelZip(modelPath);
   try {
     const run = runConfigSchema.parse(await readJson(join(experimentDir, layout.config), runConfigSchema));
+    if (run.configHash !== card.configHash) {
+      throw new UsageError(
+        `${join(experimentDir, layout.config)} was written by a later run under another configuration than the production model's; run wfo walkforward on this experiment to finish its production model`,
+      );
+    }
     const config = configSchema.parse(run.config);
     const dataPath = options.data ?? config.data.path;
     const observation = loaded.metadata.observation;
     if (!observation) throw new UsageError(`${modelPath} does not record how its observations are built`);
-    const series = await loadPriceSeries({ ...config.data, path: dataPath, features: sqlFeatures(observation.features) });
+    // Every instrument of a panel file is loaded: the model's are picked from them, and a missing one is named.
+    const instruments = observation.panel ? { symbols: 'all' as const, symbol: null } : {};
+    const source = { ...config.data, ...instruments, path: dataPath, features: sqlFeatures(observation.features) };
+    const series = await loadPriceSeries(source).catch((err: unknown) => {
+      // The loader's problems (a missing column, a feature's SQL on this file) in one line that names the file.
+      if (err instanceof ConfigError) throw new UsageError(`${dataPath}: ${err.problems.join('; ')}`);
+      throw err;
+    });
     const rows = series.rows;
     checkNewest(card, series, dataPath);
     const from = pathStart(card, series);
     const decision = observation.panel
-      ? decidePanel(config, loaded, series, dataPath, from, options.held ?? null)
+      ? decidePanel(config, loaded, series, dataPath, from, card, options.held ?? null)
       : decideSingle(config, loaded, series, dataPath, from, card, options.held ?? null);
     const scores = scoresOf(loaded, decision.observations);
     const barsSinceTraining = barsAfter(series, card);
     const warnings: string[] = [];
-    if (barsSinceTraining > card.currentUntil.bars) {
+    // The model decides for the test segment's bars after its training end: the newest of them at barsSinceTraining test - 1.
+    if (barsSinceTraining >= card.currentUntil.bars) {
       warnings.push(
         `the model is ${barsSinceTraining} bars past its training end (${card.data.lastDate ?? `row ${card.data.rows}`}) and was current for ${card.currentUntil.bars}${card.currentUntil.date ? `, until about ${card.currentUntil.date}` : ''}; run walkforward on the newest data to retrain it`,
       );
@@ -87,7 +103,7 @@ export async function act(experimentDir: string, options: ActOptions = {}): Prom
       model: { file: model.file, sha256: model.sha256, trainedTo: card.data.lastDate, currentUntil: card.currentUntil },
       data: dataPath,
       asOf: { row: rows - 1, date: series.dates?.[rows - 1] ?? null },
-      pathFrom: { row: from, date: series.dates?.[from] ?? null },
+      pathFrom: { row: decision.start, date: series.dates?.[decision.start] ?? null },
       barsSinceTraining,
       positions,
       instruments: decision.symbols.map((symbol, k) => ({
@@ -163,7 +179,7 @@ function decideSingle(
   from: number,
   card: ModelCard,
   held: number[] | null,
-): NextDecision & { symbols: string[] } {
+): NextDecision & { symbols: string[]; start: number } {
   const observation = loaded.metadata.observation as NonNullable<LoadedModel['metadata']['observation']>;
   const features = computeFeatures(series.price, { lookback: observation.lookback }, observation.features, series.features);
   checkFeatures(features, card.observation.features, dataPath, null);
@@ -172,7 +188,7 @@ function decideSingle(
   const env = new TradingEnv(marketView(features, observation.standardization), start, end, config.env);
   const policy = greedyPolicy(policyShape(config.agent, env.spaces), loaded.weights, voteOf(loaded));
   try {
-    return { ...nextPosition(env, policy, end, heldOf(held, 1, env.positions)?.[0] ?? null), symbols: [series.symbol] };
+    return { ...nextPosition(env, policy, end, heldOf(held, 1, env.positions)?.[0] ?? null), symbols: [series.symbol], start };
   } finally {
     policy.dispose();
   }
@@ -184,8 +200,9 @@ function decidePanel(
   series: PriceSeries,
   dataPath: string,
   from: number,
+  card: ModelCard,
   held: number[] | null,
-): NextDecision & { symbols: string[] } {
+): NextDecision & { symbols: string[]; start: number } {
   const observation = loaded.metadata.observation as NonNullable<LoadedModel['metadata']['observation']>;
   const panel = observation.panel as NonNullable<typeof observation.panel>;
   if (!series.panel) throw new UsageError(`${dataPath} holds one instrument; the production model trades a panel of ${panel.symbols.join(', ')}`);
@@ -198,7 +215,15 @@ function decidePanel(
   const end = series.rows;
   const firstValid = Math.max(...universe.map((u) => u.fs.firstValidRow));
   const start = Math.min(Math.max(from, firstValid + 1), end - 1);
-  const window = { iteration: PRODUCTION_ITERATION, train: { start, end }, validation: null, test: { start, end }, partial: false };
+  // Inverse-volatility weights are fitted on the production training rows: found by their dates in this data.
+  const train = rowsByDates(card.window.train, series);
+  if (!train && config.portfolio.weighting === 'inverseVol') {
+    const { startDate, endDate } = card.window.train;
+    throw new UsageError(
+      `${dataPath}: lacks the production training bars ${startDate}..${endDate} the model's inverse-volatility weights are fitted on`,
+    );
+  }
+  const window = { iteration: PRODUCTION_ITERATION, train: train ?? { start, end }, validation: null, test: { start, end }, partial: false };
   const data = panelMarketWith(
     featureSets,
     window,
@@ -213,10 +238,18 @@ function decidePanel(
     const actions = (obs: Float32Array, count: number, out: Int32Array) => {
       for (let k = 0; k < count; k++) out[k] = policy.action(obs.subarray(k * env.obsDim, (k + 1) * env.obsDim));
     };
-    return { ...nextPanelPositions(env, actions, end, heldOf(held, env.size, env.positions)), symbols: [...env.symbols] };
+    return { ...nextPanelPositions(env, actions, end, heldOf(held, env.size, env.positions)), symbols: [...env.symbols], start };
   } finally {
     policy.dispose();
   }
+}
+
+/** A segment of the model's data found in this data by its first and last dates; null when either is missing. */
+function rowsByDates(segment: ModelCard['window']['train'], series: PriceSeries): { start: number; end: number } | null {
+  if (!series.dates || !segment.startDate || !segment.endDate) return segment.end <= series.rows ? { start: segment.start, end: segment.end } : null;
+  const start = series.dates.indexOf(segment.startDate);
+  const last = series.dates.indexOf(segment.endDate);
+  return start >= 0 && last >= start ? { start, end: last + 1 } : null;
 }
 
 /** --held: one position for every instrument or one each, each one the model can take. */

@@ -23,6 +23,8 @@ export interface ExperimentPlan {
   coverage: WindowCoverage[];
   /** The window the production model trains on (production.enabled), ending at the last bar, with its coverage. */
   production: { window: Window; coverage: WindowCoverage } | null;
+  /** Why the production window cannot be traded though production.enabled is on: the study runs, and no production model follows. */
+  productionSkipped?: string;
 }
 
 /** Loads the data and lays the windows; too little data for one window is a DataError saying how much is needed. */
@@ -50,8 +52,14 @@ export async function planExperiment(config: PipelineConfig): Promise<Experiment
   }
   const newest = config.production.enabled ? productionWindow(config.windows, series.rows, series.dates) : null;
   if (panel) {
-    const production = newest && { window: newest, coverage: panelCoverage(config, panel, [newest])[0] };
-    return { series, windows, gate, coverage: panelCoverage(config, panel, windows), production };
+    const coverage = panelCoverage(config, panel, windows);
+    try {
+      return { series, windows, gate, coverage, production: newest && { window: newest, coverage: panelCoverage(config, panel, [newest])[0] } };
+    } catch (err) {
+      // The newest window's own problem (its instruments, their warm-up) stops the production model, not the study.
+      if (!(err instanceof DataError)) throw err;
+      return { series, windows, gate, coverage, production: null, productionSkipped: err.message };
+    }
   }
   // The built-ins' warm-up follows from their settings; an SQL feature's from its values (its first non-empty row).
   const warmup = Math.max(featureWarmup(config), ...Object.values(series.features).map(firstValue));

@@ -123,6 +123,7 @@ export const productionDoneEventSchema = event('production-done', {
   file: z.string().nullable(),
   currentUntil: z.object({ bars: count, date: z.string().nullable() }),
 });
+export const productionSkippedEventSchema = event('production-skipped', { reason: z.string() });
 /** The study behind the production model is indistinguishable from chance: said in plain words. */
 export const productionLuckEventSchema = event('production-luck', {});
 export const runDoneEventSchema = event('run-done', { seconds: num, qualified: count });
@@ -156,6 +157,7 @@ export const runLogLineSchema = z.discriminatedUnion('event', [
   productionCurrentEventSchema,
   productionDoneEventSchema,
   productionLuckEventSchema,
+  productionSkippedEventSchema,
   runDoneEventSchema,
   runFailedEventSchema,
 ]);
@@ -180,4 +182,5 @@ export const WARNING_EVENTS: readonly RunLogEventKind[] = [
   'report-no-data',
   'tensorboard-damaged',
   'foreign-file-kept',
+  'production-skipped',
 ];

@@ -107,6 +107,15 @@ describe('wfo act: the position to hold from the next bar on (issue 26)', () => 
 
     expect(oneLine(await act('--held', 'sideways'))).toMatch(/--held "sideways": expected short, flat, long or a number/);
 
+    cpSync(exp.paths.root, join(exp.resultsDir, 'none'), { recursive: true });
+    const cardPath = join(exp.resultsDir, 'none', 'production', 'model_card.json');
+    const card = JSON.parse(readFileSync(cardPath, 'utf8'));
+    writeFileSync(cardPath, JSON.stringify({ ...card, status: 'none', model: null, reason: 'best sharpe -0.5 is below selection.minScore 0' }));
+    const none = await runCli(['act', '--experiment', 'none', '--results-dir', exp.resultsDir]);
+    expect(oneLine(none)).toMatch(
+      /model_card\.json: no production model qualified on the newest window \(best sharpe -0\.5 is below selection\.minScore 0\)/,
+    );
+
     cpSync(exp.paths.root, join(exp.resultsDir, 'bare'), { recursive: true });
     rmSync(join(exp.resultsDir, 'bare', 'production'), { recursive: true });
     const bare = await runCli(['act', '--experiment', 'bare', '--results-dir', exp.resultsDir]);

@@ -112,6 +112,19 @@ describe('one agent over a panel of instruments', () => {
     const held = answer.instruments.map((i: { held: number }) => i.held).join(',');
     const again = JSON.parse((await runCli([...actArgs, '--held', held])).stdout);
     expect(again.instruments).toEqual(answer.instruments);
+    const withoutC = join(tmp.dir, 'without-ccc.csv');
+    writeFileSync(
+      withoutC,
+      readFileSync(join(tmp.dir, 'panel.csv'), 'utf8')
+        .split('\n')
+        .filter((l) => !l.includes(',CCC,'))
+        .join('\n'),
+    );
+    const missing = await runCli([...actArgs, '--data', withoutC]);
+    expect({ code: missing.code, stderr: missing.stderr.trim() }).toEqual({
+      code: 2,
+      stderr: `error: ${withoutC}: the production model trades CCC, which the data does not hold`,
+    });
     const wrong = await runCli([...actArgs, '--held', '1,0']);
     expect({ code: wrong.code, stderr: wrong.stderr.trim() }).toEqual({
       code: 2,

@@ -85,6 +85,22 @@ describe('the production model (issue 26)', () => {
     expect(again.production?.model?.sha256).toBe(JSON.parse(before.toString()).model.sha256);
   });
 
+  test('production.enabled false leaves the study exactly as it was, without a production folder', async () => {
+    const { config } = loadConfig({ configFile: exp.configFile, sets: ['production.enabled=false'] });
+    const off = await runWalkForward(config, { experiment: 'off', charts: false });
+    const offRoot = off.paths.root;
+    expect(off.production).toBeNull();
+    expect(existsSync(join(offRoot, 'production'))).toBe(false);
+    expect(off.summary.configHash).toBe(exp.summary.configHash);
+    expect(readFileSync(join(offRoot, 'oos_returns.csv'))).toEqual(readFileSync(join(root, 'oos_returns.csv')));
+    // The earlier test's cleanup kept the newest preserved model only.
+    expect(
+      Buffer.compare(await weightsOf(join(offRoot, 'checkpoints/model_iter_4.zip')), await weightsOf(join(root, 'checkpoints/model_iter_4.zip'))),
+    ).toBe(0);
+    expect(off.summary.iterations.map((i) => [i.selectionScore, i.test])).toEqual(exp.summary.iterations.map((i) => [i.selectionScore, i.test]));
+    expect(off.summary.luck).toEqual(exp.summary.luck);
+  });
+
   test('a run stopped in the middle of the production training resumes it and preserves the same model', async () => {
     const { config } = loadConfig({ configFile: exp.configFile });
     const controller = new AbortController();

@@ -33,6 +33,8 @@ export interface RunContext {
   windows: Window[];
   /** The production window (ending at the last bar), trained after the study; null when production.enabled is off. */
   production: Window | null;
+  /** Why the newest window cannot be traded though production.enabled is on (null: it can, or production is off). */
+  productionSkipped: string | null;
   seed: number;
   configHash: string;
   metadata: Omit<ModelMetadata, 'kind' | 'iteration' | 'step' | 'metrics'>;

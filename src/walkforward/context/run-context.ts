@@ -12,6 +12,7 @@ import { experimentPaths } from '../../store/layout.js';
 import type { ModelMetadata } from '../../store/model-zip.js';
 import type { PanelData, RunContext } from './context.js';
 import { checkPanelSettings } from './panel-settings.js';
+import { ConfigError } from '../../errors/index.js';
 import type { ProgressListener } from './progress.js';
 
 /** What a run decides once it owns the experiment; plain data, so worker threads (and later machines) get the same. */
@@ -47,7 +48,15 @@ export async function loadRunData(config: PipelineConfig, planned?: ExperimentPl
   const coverage = plan.production ? [...plan.coverage, plan.production.coverage] : plan.coverage;
   const universes = new Map(coverage.map((c) => [c.iteration, c.instruments]));
   const panel = { symbols: series.panel.map((i) => i.symbol), featureSets, universes };
-  checkPanelSettings(config, panel, plan.production ? [...plan.windows, plan.production.window] : plan.windows);
+  checkPanelSettings(config, panel, plan.windows);
+  if (!plan.production) return { plan, features: featureSets[0], panel };
+  try {
+    checkPanelSettings(config, panel, [plan.production.window]);
+  } catch (err) {
+    // Settings the newest window cannot run stop its production model, not the study.
+    if (!(err instanceof ConfigError)) throw err;
+    return { plan: { ...plan, production: null, productionSkipped: err.problems.join('; ') }, features: featureSets[0], panel };
+  }
   return { plan, features: featureSets[0], panel };
 }
 
@@ -77,6 +86,7 @@ export function buildRunContext(data: RunData, setup: RunSetup, services: RunSer
     panel: data.panel,
     windows: data.plan.windows,
     production: data.plan.production?.window ?? null,
+    productionSkipped: data.plan.productionSkipped ?? null,
     seed: setup.seed,
     configHash: setup.configHash,
     metadata: setup.metadata,

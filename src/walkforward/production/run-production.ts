@@ -1,11 +1,11 @@
 import { mkdir, rmdir } from 'node:fs/promises';
 import { score, type MetricName } from '../../analysis/metrics.js';
 import { modelCardSchema, type IterationRecord, type ModelCard, type WalkforwardSummary } from '../../records/index.js';
-import { deleteFolder } from '../../retention/delete.js';
+import { deleteFolder, deleteIndexed } from '../../retention/delete.js';
 import { readJson } from '../../store/json-file.js';
 import { layout } from '../../store/layout.js';
 import { sha256File } from '../../util/hash.js';
-import type { Window } from '../../windows/build-windows.js';
+import { PRODUCTION_ITERATION, type Window } from '../../windows/build-windows.js';
 import { warnKept, type RunContext } from '../context/index.js';
 import { preservedWeights, qualify, trainIteration, windowTradingOf } from '../selection/index.js';
 import { modelCard, type ProductionOutcome } from './model-card.js';
@@ -17,13 +17,22 @@ import { modelCard, type ProductionOutcome } from './model-card.js';
  */
 export async function runProduction(ctx: RunContext, records: IterationRecord[], summary: WalkforwardSummary): Promise<ModelCard | null> {
   const window = ctx.production;
-  if (!window) return null;
+  if (!window) {
+    if (ctx.productionSkipped)
+      ctx.logger.warn(
+        { event: 'production-skipped', reason: ctx.productionSkipped },
+        `production model: none, the newest window cannot be traded: ${ctx.productionSkipped}`,
+      );
+    return null;
+  }
   const current = await currentCard(ctx);
   if (current) {
     ctx.logger.info(
       { event: 'production-current', file: layout.production.card },
       `production model: ${layout.production.card} is current; not trained again`,
     );
+    // A run stopped after the card committed left the training folder behind.
+    await removeTrainingFolder(ctx);
     return current;
   }
   const { config, store, logger } = ctx;
@@ -50,20 +59,26 @@ export async function runProduction(ctx: RunContext, records: IterationRecord[],
     });
     model = { file: copied.path, sha256: copied.sha256, size: copied.size };
   }
+  // A model of earlier data that nothing qualified to replace is not left beside a card that says there is none.
+  if (!model) await deleteIndexed(store.index, [layout.production.model]);
   const outcome: ProductionOutcome = { window, trading, best: trained.best, scoredOn: trained.scoredOn, buyAndHoldScore, verdict, model };
   await mkdir(store.paths.at(layout.production.folder), { recursive: true });
   const card = await store.commitJson(layout.production.card, modelCardSchema, modelCard(ctx, outcome, summary), {
     step: trained.best?.step ?? null,
   });
-  warnKept(ctx, window.iteration, await deleteFolder(store.index, layout.iterationFolder(window.iteration)));
-  // Not empty (a user's file, a failed iteration's leftovers): the folder stays.
-  await rmdir(store.paths.iterations).catch(() => undefined);
+  await removeTrainingFolder(ctx);
   logger.info(
     { event: 'production-done', status: card.status, file: model?.file ?? null, currentUntil: card.currentUntil },
     model ? `production model: ${model.file} (${verdict.reason})` : `production model: none qualified (${verdict.reason})`,
   );
   if (card.warning) logger.info({ event: 'production-luck' }, `production model: ${card.warning}`);
   return card;
+}
+
+async function removeTrainingFolder(ctx: RunContext): Promise<void> {
+  warnKept(ctx, PRODUCTION_ITERATION, await deleteFolder(ctx.store.index, layout.iterationFolder(PRODUCTION_ITERATION)));
+  // Not empty (a user's file, a failed iteration's leftovers): the folder stays.
+  await rmdir(ctx.store.paths.iterations).catch(() => undefined);
 }
 
 /** The card on disk when it was written for this configuration and this very data, and its model (if any) verifies in the index. */

@@ -167,6 +167,7 @@ async function runOn(
     executor.setup(ctx, setup);
     const { records, timings } = await runIterations(ctx, start.finished, executor, { beforeIterationCleanup: options.beforeIterationCleanup });
     const finished = await finishRun(ctx, executor, { records, timings, resumes, started, backend });
+    await executor.close(); // its workers idle while this thread trains the production model
     const production = await runProduction(ctx, records, finished.summary);
     ctx.trace('done');
     const { totalSeconds, qualified } = finished.summary;
