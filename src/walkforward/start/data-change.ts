@@ -34,7 +34,7 @@ export function dataChange(previous: RunConfigRecord, config: PipelineConfig, pl
   const label = (row: number) => (series.dates ? `${series.dates[row]} (row ${row + 1})` : `row ${row + 1}`);
   if (rows.kind === 'shrank') return changed(`${series.rows} rows, fewer than the ${recorded.rows} it had`);
   if (rows.kind === 'changed') {
-    return changed(`an earlier row changed, the first between ${label(rows.firstRow)} and ${label(rows.lastRow)}`);
+    return changed(`rows it had changed, the first change between ${label(rows.firstRow)} and ${label(rows.lastRow)}`);
   }
   if (rows.kind === 'same') return { ...none, note: `${file} changed (${hashes}) but the rows this run loads from it did not` };
   const before = buildWindows(config.windows, recorded.rows, series.dates?.slice(0, recorded.rows));
