@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { loadPriceSeries } from '../../src/data/load-series.js';
+import { compareRows, rowContent } from '../../src/data/row-content.js';
+import { ar1Prices, toCsv, toPanelCsv, weekdayDates } from '../helpers/synthetic.js';
+import { toParquet } from '../helpers/parquet.js';
+import { tempDir } from '../helpers/temp.js';
+
+const base = { priceColumn: 'close', dateColumn: 'date', fillMissing: 'none' as const };
+const prices = ar1Prices(120, 0.3, 0.01, 5);
+const dates = weekdayDates(120);
+
+describe('the loaded rows recorded in blocks, to tell appended rows from changed ones', () => {
+  const tmp = tempDir();
+  afterAll(tmp.cleanup);
+  const csv = (name: string, values: Float64Array, rows: number) => {
+    const path = join(tmp.dir, name);
+    writeFileSync(path, toCsv(values.slice(0, rows), dates.slice(0, rows)));
+    return path;
+  };
+
+  test('CSV: the same rows, rows appended, an old price changed, rows removed', async () => {
+    const recorded = rowContent(await loadPriceSeries({ ...base, path: csv('old.csv', prices, 100) }));
+    expect(recorded.rows).toBe(100);
+    expect(recorded.blockRows).toBe(4);
+    expect(recorded.blocks).toHaveLength(25);
+    expect(compareRows(recorded, await loadPriceSeries({ ...base, path: csv('same.csv', prices, 100) }))).toEqual({ kind: 'same' });
+    expect(compareRows(recorded, await loadPriceSeries({ ...base, path: csv('grown.csv', prices, 120) }))).toEqual({ kind: 'appended' });
+    const changed = prices.slice();
+    changed[41] += 0.5;
+    const edited = await loadPriceSeries({ ...base, path: csv('edited.csv', changed, 120) });
+    expect(compareRows(recorded, edited)).toEqual({ kind: 'changed', firstRow: 40, lastRow: 43 });
+    expect(compareRows(recorded, await loadPriceSeries({ ...base, path: csv('short.csv', prices, 99) }))).toEqual({ kind: 'shrank' });
+  });
+
+  test('a Parquet panel: its first rows hash as the rows loaded before, a changed instrument does not', async () => {
+    const series = [
+      { symbol: 'AAA', prices },
+      { symbol: 'BBB', prices: ar1Prices(120, -0.2, 0.01, 6) },
+    ];
+    const long = join(tmp.dir, 'panel.csv');
+    writeFileSync(long, toPanelCsv(series, 120));
+    const old = join(tmp.dir, 'old.parquet');
+    await toParquet(long, old, '*', `date <= DATE '${dates[99]}'`);
+    const grown = join(tmp.dir, 'grown.parquet');
+    await toParquet(long, grown);
+    const recorded = rowContent(await loadPriceSeries({ ...base, path: old }));
+    expect(recorded.rows).toBe(100);
+    expect(compareRows(recorded, await loadPriceSeries({ ...base, path: grown }))).toEqual({ kind: 'appended' });
+    const edited = join(tmp.dir, 'edited.parquet');
+    await toParquet(long, edited, `date, symbol, CASE WHEN symbol = 'BBB' AND date = DATE '${dates[7]}' THEN close + 1 ELSE close END AS close`);
+    expect(compareRows(recorded, await loadPriceSeries({ ...base, path: edited }))).toEqual({ kind: 'changed', firstRow: 4, lastRow: 7 });
+  });
+});
