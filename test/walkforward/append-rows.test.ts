@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { layout } from '../../src/store/layout.js';
 import { runCli } from '../helpers/cli.js';
+import { resultsFingerprint } from '../helpers/fingerprint.js';
 import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { ar1Prices, toCsv, toPanelCsv, weekdayDates } from '../helpers/synthetic.js';
 import { tempDir } from '../helpers/temp.js';
@@ -55,6 +56,9 @@ describe('re-running an experiment after rows were appended to its data', () => 
     expect(config.resumes.at(-1).dataAppended).toEqual({ rowsBefore: ROWS, rowsAfter: ROWS + MORE, sha256Before });
     const summary = read(join(root, 'walkforward_summary.json'));
     expect(summary.dataSha256).toBe(config.data.sha256);
+    // The extended study is the one a run on the grown file from the start computes.
+    expect((await runCli(walkforwardArgs(exp, 'whole', '--workers', '1', '--no-charts', '--quiet'))).code).toBe(0);
+    expect(await resultsFingerprint(root)).toEqual(await resultsFingerprint(join(exp.resultsDir, 'whole')));
 
     // One old price changed: refused as any changed data file, naming the file and where the first change lies.
     const changed = prices.slice();
