@@ -6,8 +6,9 @@ const BLOCKS = 32;
 
 /**
  * The loaded rows' content as config.json records it: hashes of consecutive blocks of `blockRows` rows (dates, prices,
- * columns, SQL features, a panel's instruments). Hashing what was loaded, not the file's bytes, works alike for CSV,
- * Parquet and folders of instruments, and a later load with rows appended hashes its first `rows` rows the same.
+ * columns, SQL features, a panel's instruments and where they lack bars). Hashing what was loaded, not the file's
+ * bytes, works alike for CSV, Parquet and folders of instruments, and a later load with rows appended hashes its first
+ * `rows` rows the same.
  */
 export interface RowContent {
   rows: number;
@@ -40,6 +41,9 @@ function blockHashes(series: PriceSeries, rows: number, blockRows: number): stri
     const end = Math.min(rows, start + blockRows);
     const hash = createHash('sha256').update(header);
     if (series.dates) hash.update(JSON.stringify(series.dates.slice(start, end)));
+    // Where an instrument lacks bars (align ffill), clipped to the block: a gap at the end grows with appended rows.
+    const gaps = series.gaps.filter((g) => g.from < end && g.to >= start);
+    if (gaps.length) hash.update(JSON.stringify(gaps.map((g) => [g.symbol, Math.max(g.from, start), Math.min(g.to, end - 1)])));
     for (const [, values] of columns) hash.update(new Uint8Array(values.buffer, values.byteOffset + start * 8, (end - start) * 8));
     blocks.push(hash.digest('hex'));
   }

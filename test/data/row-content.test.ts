@@ -51,4 +51,23 @@ describe('the loaded rows recorded in blocks, to tell appended rows from changed
     await toParquet(long, edited, `date, symbol, CASE WHEN symbol = 'BBB' AND date = DATE '${dates[7]}' THEN close + 1 ELSE close END AS close`);
     expect(compareRows(recorded, await loadPriceSeries({ ...base, path: edited }))).toEqual({ kind: 'changed', firstRow: 4, lastRow: 7 });
   });
+
+  test('a panel under align ffill: an instrument without bars at the end may stay without them, or trade again, in the appended rows', async () => {
+    const aaa = { symbol: 'AAA', prices };
+    const bbb = ar1Prices(120, -0.2, 0.01, 7);
+    const write = (name: string, rows: number, bbbRows: (i: number) => boolean) => {
+      const lines = ['date,symbol,close'];
+      for (let i = 0; i < rows; i++) {
+        lines.push(`${dates[i]},AAA,${aaa.prices[i].toFixed(6)}`);
+        if (bbbRows(i)) lines.push(`${dates[i]},BBB,${bbb[i].toFixed(6)}`);
+      }
+      const path = join(tmp.dir, name);
+      writeFileSync(path, lines.join('\n') + '\n');
+      return loadPriceSeries({ ...base, path, align: 'ffill' });
+    };
+    const recorded = rowContent(await write('gap-old.csv', 100, (i) => i < 90));
+    expect(compareRows(recorded, await write('gap-still.csv', 120, (i) => i < 90))).toEqual({ kind: 'appended' });
+    expect(compareRows(recorded, await write('gap-back.csv', 120, (i) => i < 90 || i >= 105))).toEqual({ kind: 'appended' });
+    expect(compareRows(recorded, await write('gap-filled.csv', 120, () => true))).toMatchObject({ kind: 'changed', firstRow: 88 });
+  });
 });
