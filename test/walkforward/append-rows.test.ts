@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { runLogEventSchemas } from '../../src/records/index.js';
 import { layout } from '../../src/store/layout.js';
 import { runCli } from '../helpers/cli.js';
 import { resultsFingerprint } from '../helpers/fingerprint.js';
@@ -54,6 +55,12 @@ describe('re-running an experiment after rows were appended to its data', () => 
     expect(config.data.sha256).not.toBe(sha256Before);
     expect(config.resumes.at(-1)).toMatchObject({ forced: false, changes: [], finishedIterations: [1, 2] });
     expect(config.resumes.at(-1).dataAppended).toEqual({ rowsBefore: ROWS, rowsAfter: ROWS + MORE, sha256Before });
+    const resumed = readFileSync(join(root, 'run.log'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.event === 'run-resume');
+    expect(runLogEventSchemas['run-resume'].parse(resumed.at(-1)).dataAppended).toEqual(config.resumes.at(-1).dataAppended);
     const summary = read(join(root, 'walkforward_summary.json'));
     expect(summary.dataSha256).toBe(config.data.sha256);
     // The extended study is the one a run on the grown file from the start computes.
