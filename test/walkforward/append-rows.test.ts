@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runLogEventSchemas } from '../../src/records/index.js';
+import { runResumeEventSchema } from '../../src/records/index.js';
 import { layout } from '../../src/store/layout.js';
 import { runCli } from '../helpers/cli.js';
 import { resultsFingerprint } from '../helpers/fingerprint.js';
@@ -60,7 +60,7 @@ describe('re-running an experiment after rows were appended to its data', () => 
       .split('\n')
       .map((l) => JSON.parse(l))
       .filter((l) => l.event === 'run-resume');
-    expect(runLogEventSchemas['run-resume'].parse(resumed.at(-1)).dataAppended).toEqual(config.resumes.at(-1).dataAppended);
+    expect(runResumeEventSchema.parse(resumed.at(-1)).dataAppended).toEqual(config.resumes.at(-1).dataAppended);
     const summary = read(join(root, 'walkforward_summary.json'));
     expect(summary.dataSha256).toBe(config.data.sha256);
     // The extended study is the one a run on the grown file from the start computes.
