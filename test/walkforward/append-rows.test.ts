@@ -93,6 +93,27 @@ describe('re-running an experiment after rows were appended to its data', () => 
     expect(read(join(root, 'config.json'))).toEqual(config);
   });
 
+  test('with windows.maxIterations reached, appended rows add no window and change nothing of the study', async () => {
+    const dir = join(tmp.dir, 'capped');
+    mkdirSync(dir);
+    const exp = smallExperiment(dir, { ...overrides, windows: { ...overrides.windows, maxIterations: 2 } });
+    const prices = ar1Prices(ROWS + MORE, 0.4, 0.01, 24);
+    const dates = weekdayDates(ROWS + MORE);
+    writeFileSync(exp.data, toCsv(prices.slice(0, ROWS), dates.slice(0, ROWS)));
+    const args = (...more: string[]) => walkforwardArgs(exp, 'capped', '--workers', '1', '--no-charts', ...more);
+    const root = join(exp.resultsDir, 'capped');
+    expect((await runCli(args('--quiet'))).code).toBe(0);
+    const before = [1, 2].map((n) => iterationFiles(root, n));
+    writeFileSync(exp.data, toCsv(prices, dates));
+    const run = await runCli(args());
+    expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(run.stdout).toContain(
+      `rows were appended (${ROWS} -> ${ROWS + MORE} rows, the new last bar ${dates.at(-1)}); 0 new windows, the 2 earlier ones are kept`,
+    );
+    expect([1, 2].map((n) => iterationFiles(root, n))).toEqual(before);
+    expect(iterationFiles(root, 3)).toEqual({});
+  });
+
   test('a partial last window that the new rows would lengthen is refused, naming its iteration', async () => {
     const dir = join(tmp.dir, 'partial');
     mkdirSync(dir);
