@@ -11,6 +11,8 @@ const BLOCKS = 32;
  * `rows` rows the same.
  */
 export interface RowContent {
+  /** What the blocks hash, by name: the price, the numeric columns, the SQL features, a panel's instruments. */
+  columns: string[];
   rows: number;
   blockRows: number;
   blocks: string[];
@@ -18,13 +20,23 @@ export interface RowContent {
 
 export function rowContent(series: PriceSeries): RowContent {
   const blockRows = Math.max(1, Math.ceil(series.rows / BLOCKS));
-  return { rows: series.rows, blockRows, blocks: blockHashes(series, series.rows, blockRows) };
+  const columns = namedColumns(series).map(([name]) => name);
+  return { columns, rows: series.rows, blockRows, blocks: blockHashes(series, series.rows, blockRows) };
 }
 
-/** How `series` relates to the recorded rows: the same rows, those rows with more after them, or other rows. */
-export type RowComparison = { kind: 'same' } | { kind: 'appended' } | { kind: 'shrank' } | { kind: 'changed'; firstRow: number; lastRow: number };
+/** How `series` relates to the recorded rows: the same rows, those rows with more after them, or other rows or columns. */
+export type RowComparison =
+  | { kind: 'same' }
+  | { kind: 'appended' }
+  | { kind: 'shrank' }
+  | { kind: 'columns'; added: string[]; removed: string[] }
+  | { kind: 'changed'; firstRow: number; lastRow: number };
 
 export function compareRows(recorded: RowContent, series: PriceSeries): RowComparison {
+  const columns = namedColumns(series).map(([name]) => name);
+  if (JSON.stringify(columns) !== JSON.stringify(recorded.columns)) {
+    return { kind: 'columns', added: columns.filter((c) => !recorded.columns.includes(c)), removed: recorded.columns.filter((c) => !columns.includes(c)) };
+  }
   if (series.rows < recorded.rows) return { kind: 'shrank' };
   const now = blockHashes(series, recorded.rows, recorded.blockRows);
   const differs = now.findIndex((hash, i) => hash !== recorded.blocks[i]);
@@ -35,11 +47,10 @@ export function compareRows(recorded: RowContent, series: PriceSeries): RowCompa
 
 function blockHashes(series: PriceSeries, rows: number, blockRows: number): string[] {
   const columns = namedColumns(series);
-  const header = JSON.stringify([series.priceColumn, ...columns.map(([name]) => name)]);
   const blocks: string[] = [];
   for (let start = 0; start < rows; start += blockRows) {
     const end = Math.min(rows, start + blockRows);
-    const hash = createHash('sha256').update(header);
+    const hash = createHash('sha256');
     if (series.dates) hash.update(JSON.stringify(series.dates.slice(start, end)));
     // Where an instrument lacks bars (align ffill), clipped to the block: a gap at the end grows with appended rows.
     const gaps = series.gaps.filter((g) => g.from < end && g.to >= start);

@@ -32,7 +32,9 @@ export const runConfigSchema = z.object({
     symbol: z.string().optional(),
     panel: z.array(z.string()).optional(),
     /** Hashes of the loaded rows in blocks (data/row-content.ts), to recognise rows appended later (absent before issue 26). */
-    content: z.object({ rows: z.number().int(), blockRows: z.number().int().min(1), blocks: z.array(z.string()) }).optional(),
+    content: z
+      .object({ columns: z.array(z.string()), rows: z.number().int(), blockRows: z.number().int().min(1), blocks: z.array(z.string()) })
+      .optional(),
   }),
   /** The look-ahead gate of the features: what it checked, where it cut the data, and its verdict (absent before issue 24). */
   featureGate: z.object({ features: z.array(z.string()), cuts: z.array(z.string()), verdict: z.literal('passed') }).optional(),

@@ -31,6 +31,9 @@ describe('the loaded rows recorded in blocks, to tell appended rows from changed
     const edited = await loadPriceSeries({ ...base, path: csv('edited.csv', changed, 120) });
     expect(compareRows(recorded, edited)).toEqual({ kind: 'changed', firstRow: 40, lastRow: 43 });
     expect(compareRows(recorded, await loadPriceSeries({ ...base, path: csv('short.csv', prices, 99) }))).toEqual({ kind: 'shrank' });
+    const withVolume = join(tmp.dir, 'volume.csv');
+    writeFileSync(withVolume, ['date,close,volume', ...dates.map((d, i) => `${d},${prices[i].toFixed(6)},100`)].join('\n') + '\n');
+    expect(compareRows(recorded, await loadPriceSeries({ ...base, path: withVolume }))).toEqual({ kind: 'columns', added: ['column volume'], removed: [] });
   });
 
   test('a Parquet panel: its first rows hash as the rows loaded before, a changed instrument does not', async () => {

@@ -162,8 +162,8 @@ describe('re-running an experiment after rows were appended to its data', () => 
     const dir = join(tmp.dir, 'panel');
     mkdirSync(dir);
     const series = [
-      { symbol: 'AAA', prices: ar1Prices(ROWS + MORE, 0.3, 0.01, 31) },
-      { symbol: 'BBB', prices: ar1Prices(ROWS + MORE, -0.2, 0.012, 32) },
+      { symbol: 'AAA', prices: ar1Prices(ROWS + 2 * MORE, 0.3, 0.01, 31) },
+      { symbol: 'BBB', prices: ar1Prices(ROWS + 2 * MORE, -0.2, 0.012, 32) },
     ];
     const data = join(dir, 'panel.csv');
     writeFileSync(data, toPanelCsv(series, ROWS));
@@ -180,5 +180,11 @@ describe('re-running an experiment after rows were appended to its data', () => 
     expect([1, 2].map((n) => iterationFiles(root, n))).toEqual(before);
     expect(Object.keys(iterationFiles(root, 3)).length).toBeGreaterThan(0);
     expect(read(join(root, 'config.json')).data).toMatchObject({ rows: ROWS + MORE, panel: ['AAA', 'BBB'] });
+
+    // An instrument added to the file changes the panel: refused, naming it.
+    writeFileSync(data, toPanelCsv([...series, { symbol: 'CCC', prices: ar1Prices(ROWS + 2 * MORE, 0.2, 0.01, 33) }], ROWS + 2 * MORE));
+    const refused = await runCli(args('--quiet'));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`data file ${data}: its columns changed (added CCC price) (sha256 `);
   });
 });

@@ -32,6 +32,10 @@ export function dataChange(previous: RunConfigRecord, config: PipelineConfig, pl
   }
   const rows = compareRows(recorded.content, series);
   const label = (row: number) => (series.dates ? `${series.dates[row]} (row ${row + 1})` : `row ${row + 1}`);
+  if (rows.kind === 'columns') {
+    const named = (what: string, list: string[]) => (list.length ? [`${what} ${list.join(', ')}`] : []);
+    return changed(`its columns changed (${[...named('added', rows.added), ...named('removed', rows.removed)].join('; ') || 'their order'})`);
+  }
   if (rows.kind === 'shrank') return changed(`${series.rows} rows, fewer than the ${recorded.rows} it had`);
   if (rows.kind === 'changed') {
     return changed(`rows it had changed, the first change between ${label(rows.firstRow)} and ${label(rows.lastRow)}`);
