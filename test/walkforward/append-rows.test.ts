@@ -112,6 +112,13 @@ describe('re-running an experiment after rows were appended to its data', () => 
     );
     expect([1, 2].map((n) => iterationFiles(root, n))).toEqual(before);
     expect(iterationFiles(root, 3)).toEqual({});
+
+    // Other bytes, the same values: nothing to redo, and a line says why the file is accepted.
+    writeFileSync(exp.data, toCsv(prices, dates).replace(/\n(\S+),(\S+)/g, '\n$1,$20'));
+    const same = await runCli(args());
+    expect(same.code).toBe(0);
+    expect(same.stdout).toMatch(/data file \S+ changed \(sha256 \w+\.\.\. -> \w+\.\.\.\) but the rows this run loads from it did not/);
+    expect([1, 2].map((n) => iterationFiles(root, n))).toEqual(before);
   });
 
   test('a partial last window that the new rows would lengthen is refused, naming its iteration', async () => {
