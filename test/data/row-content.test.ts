@@ -73,4 +73,16 @@ describe('the loaded rows recorded in blocks, to tell appended rows from changed
     expect(compareRows(recorded, await write('gap-back.csv', 120, (i) => i < 90 || i >= 105))).toEqual({ kind: 'appended' });
     expect(compareRows(recorded, await write('gap-filled.csv', 120, () => true))).toMatchObject({ kind: 'changed', firstRow: 88 });
   });
+
+  test('SQL features as loaded: a causal one hashes its first rows as before, a look-ahead one changes the last old row', async () => {
+    const features = [
+      { name: 'mom_10', sql: 'close / lag(close, 10) OVER w - 1', at: 0 },
+      { name: 'next', sql: 'coalesce(lead(close) OVER w, close)', at: 1 },
+    ];
+    const load = (path: string, only: number) => loadPriceSeries({ ...base, path, features: features.slice(0, only) });
+    const old = csv('features-old.csv', prices, 100);
+    const grown = csv('features-grown.csv', prices, 120);
+    expect(compareRows(rowContent(await load(old, 1)), await load(grown, 1))).toEqual({ kind: 'appended' });
+    expect(compareRows(rowContent(await load(old, 2)), await load(grown, 2))).toEqual({ kind: 'changed', firstRow: 96, lastRow: 99 });
+  });
 });
