@@ -6,6 +6,8 @@ export const resumeEventSchema = z.object({
   forced: z.boolean(),
   changes: z.array(z.string()),
   finishedIterations: z.array(z.number().int()),
+  /** Rows were appended to the data since the previous start: the earlier iterations were computed on its first rowsBefore. */
+  dataAppended: z.object({ rowsBefore: z.number().int(), rowsAfter: z.number().int(), sha256Before: z.string().length(64) }).optional(),
 });
 
 /** An instrument a window left out: it lacks bars in it, or (reason warmup, a panel run) its features warm up over the training bars. */
@@ -29,6 +31,10 @@ export const runConfigSchema = z.object({
     priceColumn: z.string(),
     symbol: z.string().optional(),
     panel: z.array(z.string()).optional(),
+    /** Hashes of the loaded rows in blocks (data/row-content.ts), to recognise rows appended later (absent before issue 26). */
+    content: z
+      .object({ columns: z.array(z.string()), rows: z.number().int(), blockRows: z.number().int().min(1), blocks: z.array(z.string()) })
+      .optional(),
   }),
   /** The look-ahead gate of the features: what it checked, where it cut the data, and its verdict (absent before issue 24). */
   featureGate: z.object({ features: z.array(z.string()), cuts: z.array(z.string()), verdict: z.literal('passed') }).optional(),

@@ -98,9 +98,7 @@ async function runOn(
   const logLevel = options.logLevel ?? 'info';
   // Lines from before the lock is held go to the console only; run.log is written once this process owns the folder.
   const early = createRunLogger({ level: logLevel, runId, experiment: options.experiment, sink: options.onLog });
-  const start = await startExperiment(paths, options.experiment, config, plan.series.sha256, plan, { ...options, now }, (line) =>
-    early.info({ event: 'start' }, line),
-  );
+  const start = await startExperiment(paths, options.experiment, config, plan, { ...options, now }, (line) => early.info({ event: 'start' }, line));
   let logger: ReturnType<typeof createRunLogger>;
   try {
     logger = createRunLogger({ level: logLevel, runId, experiment: options.experiment, sink: options.onLog, file: paths.runLog });

@@ -1,5 +1,6 @@
 import type { BackendInfo } from '../../backend/select-backend.js';
 import { tf } from '../../backend/tf.js';
+import { rowContent } from '../../data/row-content.js';
 import type { PipelineConfig } from '../../config/schema.js';
 import type { ExperimentPlan } from '../../plan/plan.js';
 import { FORMAT_VERSION, runConfigSchema, type ResumeEvent, type RunConfigRecord } from '../../records/index.js';
@@ -35,6 +36,7 @@ export async function writeRunConfig(paths: ExperimentPaths, f: RunConfigFacts):
       priceColumn: series.priceColumn,
       // A panel run trades every instrument it selected: it names them all, and no single traded symbol.
       ...(series.panel ? { panel: series.panel.map((i) => i.symbol) } : { symbol: series.symbol }),
+      content: rowContent(series),
     },
     featureGate: f.plan.gate,
     ...incompleteWindows(f.plan),

@@ -36,8 +36,8 @@ export async function readPrevious(paths: ExperimentPaths): Promise<RunConfigRec
   }
 }
 
-/** What differs between the recorded run and this one, one line per changed setting or file. */
-export function describeChanges(previous: RunConfigRecord, config: PipelineConfig, dataSha256: string): string[] {
+/** What settings differ between the recorded run and this one, one line per change (the data: data-change.ts). */
+export function describeChanges(previous: RunConfigRecord, config: PipelineConfig): string[] {
   const changes: string[] = [];
   const before = flatten(previous.config);
   // A setting added since that run, at the value that computes what that version did, is no change.
@@ -48,9 +48,6 @@ export function describeChanges(previous: RunConfigRecord, config: PipelineConfi
     const a = JSON.stringify(before[key]);
     const b = JSON.stringify(after[key]);
     if (a !== b) changes.push(`${key}: ${a ?? '(unset)'} -> ${b ?? '(unset)'}`);
-  }
-  if (previous.data.sha256 !== dataSha256) {
-    changes.push(`data file ${config.data.path}: sha256 ${previous.data.sha256.slice(0, 12)}... -> ${dataSha256.slice(0, 12)}...`);
   }
   return changes;
 }

@@ -15,6 +15,7 @@ import type { Window } from '../../windows/build-windows.js';
 import { layout, type ExperimentPaths } from '../../store/layout.js';
 import { describeChanges, readPrevious, seedInUse } from './previous-run.js';
 import { planWarnings } from './plan-warnings.js';
+import { dataChange } from './data-change.js';
 
 export interface StartOptions {
   /** Move an existing experiment folder aside (never deleted) and start over. */
@@ -40,15 +41,14 @@ export interface StartedExperiment {
 
 /**
  * Opens the experiment folder for writing: takes the lock, removes temporary leftovers, refuses to resume over a
- * changed config or data file (unless forced), rebuilds the index from what verifies on disk and finds the
- * iterations that are already finished.
+ * changed config or data file (unless forced; rows only appended to the data extend the study), rebuilds the index
+ * from what verifies on disk and finds the iterations that are already finished.
  */
 export async function startExperiment(
   paths: ExperimentPaths,
   experiment: string,
   config: PipelineConfig,
-  dataSha256: string,
-  plan: Pick<ExperimentPlan, 'windows' | 'coverage'>,
+  plan: Pick<ExperimentPlan, 'series' | 'windows' | 'coverage'>,
   options: StartOptions,
   log: (line: string) => void,
 ): Promise<StartedExperiment> {
@@ -73,7 +73,8 @@ export async function startExperiment(
     const previous = await readPrevious(paths);
     let resume: ResumeEvent | null = null;
     if (previous) {
-      const changes = describeChanges(previous, config, dataSha256);
+      const data = dataChange(previous, config, plan);
+      const changes = [...describeChanges(previous, config), ...(data.change ? [data.change] : [])];
       if (changes.length && !options.force) {
         throw new ResumeRefusedError(
           `experiment ${experiment} was started with another configuration or data; resuming would mix results:\n` +
@@ -81,7 +82,14 @@ export async function startExperiment(
             '\nUse --force to resume anyway (recorded in the summary), --fresh to start over, or another --experiment id.',
         );
       }
-      resume = { at: now().toISOString(), forced: changes.length > 0, changes, finishedIterations: [] };
+      if (data.note) log(data.note);
+      resume = {
+        at: now().toISOString(),
+        forced: changes.length > 0,
+        changes,
+        finishedIterations: [],
+        ...(data.appended && { dataAppended: data.appended }),
+      };
     }
     const scan = await scanExperiment(paths.root);
     for (const bad of scan.corrupt) log(`warning: ${bad.path} fails verification and is ignored: ${bad.problem}`);
