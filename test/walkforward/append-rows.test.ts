@@ -40,6 +40,8 @@ describe('re-running an experiment after rows were appended to its data', () => 
     const before = [1, 2].map((n) => iterationFiles(root, n));
     expect(Object.keys(before[0]).length).toBeGreaterThan(0);
     const sha256Before = read(join(root, 'config.json')).data.sha256;
+    const cardBefore = read(join(root, layout.production.card));
+    expect(cardBefore.data.lastDate).toBe(dates[ROWS - 1]);
 
     const grown = toCsv(prices, dates);
     writeFileSync(exp.data, grown);
@@ -63,6 +65,12 @@ describe('re-running an experiment after rows were appended to its data', () => 
     expect(runResumeEventSchema.parse(resumed.at(-1)).dataAppended).toEqual(config.resumes.at(-1).dataAppended);
     const summary = read(join(root, 'walkforward_summary.json'));
     expect(summary.dataSha256).toBe(config.data.sha256);
+    // The production model moves to the new last bar: trained again on the newest window of the grown file.
+    const card = read(join(root, layout.production.card));
+    expect(card.data).toMatchObject({ rows: ROWS + MORE, lastDate: dates[ROWS + MORE - 1], sha256: config.data.sha256 });
+    expect(card.window.validation).toMatchObject({ start: ROWS + MORE - 50, end: ROWS + MORE, endDate: dates[ROWS + MORE - 1] });
+    expect(card.evidence.iterations).toBe(3);
+    expect(run.stdout).toMatch(/production model: training on train \S+, validation \S+, ending at the last bar/);
     // The extended study is the one a run on the grown file from the start computes.
     expect((await runCli(walkforwardArgs(exp, 'whole', '--workers', '1', '--no-charts', '--quiet'))).code).toBe(0);
     expect(await resultsFingerprint(root)).toEqual(await resultsFingerprint(join(exp.resultsDir, 'whole')));

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
 import type { LogRecord } from '../../src/logging/logger.js';
@@ -13,6 +13,8 @@ import { sha256 } from '../../src/util/hash.js';
 import { runWalkForward } from '../../src/walkforward/run/index.js';
 import { finishedExperiment } from '../helpers/finished-experiment.js';
 import { tempDir } from '../helpers/temp.js';
+import { smallExperiment } from '../helpers/experiment.js';
+import { weekdayDates } from '../helpers/synthetic.js';
 
 const weightsOf = async (zip: string) => (await readZip(zip, ['weights.bin']))['weights.bin'];
 
@@ -118,5 +120,29 @@ describe('the production model (issue 26)', () => {
     expect(lines.find((r) => r.event === 'resume' && r.iteration === 0)?.step).toBeGreaterThanOrEqual(300);
     // The same seed and data: the resumed production model's weights are the uninterrupted run's.
     expect(Buffer.compare(await weightsOf(join(stoppedRoot, 'production/model.zip')), await weightsOf(join(root, 'production/model.zip')))).toBe(0);
+  });
+
+  test('a production training stopped before rows were appended starts over on the new newest window', async () => {
+    const dir = join(tmp.dir, 'grows');
+    mkdirSync(dir);
+    const grows = smallExperiment(dir, { selection: { minScore: -1000 }, windows: { train: 300, validation: 100, test: 100, maxIterations: null } });
+    const { config } = loadConfig({ configFile: grows.configFile });
+    const controller = new AbortController();
+    const stopAtProduction = (p: ProgressState) => {
+      if (p.iteration === 0 && p.step >= 600) controller.abort('SIGINT');
+    };
+    await expect(
+      runWalkForward(config, { experiment: 'grows', charts: false, signal: controller.signal, onProgress: stopAtProduction }),
+    ).rejects.toThrow(InterruptedError);
+    const csv = readFileSync(grows.data, 'utf8').trim().split('\n');
+    const last = Number(csv.at(-1)?.split(',')[1]);
+    const dates = weekdayDates(csv.length - 1 + 100).slice(csv.length - 1);
+    writeFileSync(grows.data, [...csv, ...dates.map((d, i) => `${d},${(last * (1 + 0.001 * Math.sin(i))).toFixed(6)}`)].join('\n') + '\n');
+    const lines: LogRecord[] = [];
+    const grown = await runWalkForward(config, { experiment: 'grows', charts: false, onLog: (r) => lines.push(r) });
+    // Its checkpoints of the earlier data are not resumed from: the production window moved with the last bar.
+    expect(lines.some((r) => r.event === 'resume' && r.iteration === 0)).toBe(false);
+    expect(lines.some((r) => r.event === 'checkpoint-skipped' && /earlier version of the data/.test(r.msg))).toBe(true);
+    expect(grown.production).toMatchObject({ status: 'model', data: { rows: 900, lastDate: dates.at(-1) }, window: { validation: { end: 900 } } });
   });
 });
