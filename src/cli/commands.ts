@@ -8,6 +8,7 @@ import { cleanupCommand } from './commands/cleanup.js';
 import { analyzeCommand } from './commands/analyze.js';
 import { experimentsCommand } from './commands/experiments.js';
 import { evaluateCommand } from './commands/evaluate.js';
+import { exportCommand } from './commands/export.js';
 import { reportCommand } from './commands/report.js';
 import { synthCommand } from './commands/synth.js';
 import { statusCommand } from './commands/status.js';
@@ -28,6 +29,7 @@ export const commands = [
   cleanupCommand,
   verifyCommand,
   evaluateCommand,
+  exportCommand,
   reportCommand,
   experimentsCommand,
   synthCommand,
