@@ -69,9 +69,8 @@ export interface ExportManifest {
 export async function exportPolicy(experimentDir: string, options: ExportOptions): Promise<ExportResult> {
   const loaded = await loadSource(experimentDir, options.source);
   loaded.model.dispose();
-  const folder =
-    options.out ??
-    join(experimentDir, layout.exportFolder(options.source === 'production' ? 'production' : options.source.iteration, options.format));
+  const source = options.source === 'production' ? options.source : options.source.iteration;
+  const folder = options.out ?? join(experimentDir, layout.exportFolder(source, options.format));
   const previous = await claimExportFolder(folder);
   const { metadata } = loaded;
   const policy = loaded.metadata.ensemble && loaded.members ? 'vote' : 'network';
@@ -91,8 +90,8 @@ export async function exportPolicy(experimentDir: string, options: ExportOptions
     });
   } else {
     const entries = await readZip(loaded.file, [MODEL_ENTRY, WEIGHTS_ENTRY]);
-    contents[files.tfjsModel] = entries[MODEL_ENTRY];
-    contents[files.tfjsWeights] = entries[WEIGHTS_ENTRY];
+    contents[MODEL_ENTRY] = entries[MODEL_ENTRY];
+    contents[WEIGHTS_ENTRY] = entries[WEIGHTS_ENTRY];
   }
   const manifest = exportManifest(experimentDir, loaded, options, Object.keys(contents), columns, policy);
   for (const [name, bytes] of Object.entries(contents)) await writeFileAtomic(join(folder, name), bytes);
@@ -124,7 +123,7 @@ async function claimExportFolder(folder: string): Promise<string[]> {
   if (!info.isDirectory()) throw refuse('exists and is not a folder');
   const names = (await readdir(folder)).filter((n) => !isTempName(n));
   if (names.length === 0) return [];
-  const ours = new Set<string>(Object.values(layout.exportFiles));
+  const ours = new Set<string>([...Object.values(layout.exportFiles), MODEL_ENTRY, WEIGHTS_ENTRY]);
   const foreign = names.find((n) => !ours.has(n));
   if (foreign !== undefined) throw refuse(`holds ${JSON.stringify(foreign.slice(0, 80))}, which is not an export file`);
   if (!(await isExportManifest(join(folder, layout.exportFiles.manifest))))

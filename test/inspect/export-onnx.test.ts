@@ -132,8 +132,7 @@ describe('wfo export: the ONNX graph takes the actions of the pipeline’s own p
     const tfjs = await cli(single, 'export', '--experiment', 'one', '--iteration', '1', '--format', 'tfjs');
     expect({ code: tfjs.code, stderr: tfjs.stderr }).toEqual({ code: 0, stderr: '' });
     const tfjsFolder = join(root, layout.exportFolder(1, 'tfjs'));
-    for (const name of [layout.exportFiles.tfjsModel, layout.exportFiles.tfjsWeights, layout.exportFiles.manifest])
-      expect(existsSync(join(tfjsFolder, name))).toBe(true);
+    for (const name of ['model.json', 'weights.bin', layout.exportFiles.manifest]) expect(existsSync(join(tfjsFolder, name))).toBe(true);
     expect(readJson(join(tfjsFolder, layout.exportFiles.manifest)).observation.columns[0]).toEqual(
       expect.objectContaining({ name: expect.any(String) }),
     );
@@ -148,6 +147,7 @@ describe('wfo export: the ONNX graph takes the actions of the pipeline’s own p
     };
     await refused(single, /--iteration N or --production/, '--experiment', 'one');
     await refused(single, /--iteration N or --production/, '--experiment', 'one', '--iteration', '1', '--production');
+    await refused(single, /typo/, '--experiment', 'typo', '--iteration', '1');
     await refused(single, /iteration 7 is not in/, '--experiment', 'one', '--iteration', '7');
     await refused(single, /iteration 1 has no model/, '--experiment', 'none', '--iteration', '1');
     await refused(single, /production[/\\]model\.zip does not exist/, '--experiment', 'one', '--production');
@@ -170,7 +170,7 @@ describe('wfo export: the ONNX graph takes the actions of the pipeline’s own p
       expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
     }
     expect(existsSync(join(out, layout.exportFiles.onnx))).toBe(true);
-    expect(existsSync(join(out, layout.exportFiles.tfjsModel))).toBe(false);
+    expect(existsSync(join(out, 'model.json'))).toBe(false);
   }, 120_000);
 });
 

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../../errors/index.js';
-import { experimentRoot, withExperimentOptions, type ExperimentArgs } from '../experiment-options.js';
+import { withExperimentOptions, type ExperimentArgs } from '../experiment-options.js';
 
 type Args = ExperimentArgs & { iteration?: number; production?: boolean; format: 'onnx' | 'tfjs'; out?: string; json?: boolean };
 
@@ -16,12 +16,15 @@ export const exportCommand: CommandModule<object, Args> = {
       .option('json', { type: 'boolean', default: false, describe: 'Print JSON' }) as never,
   handler: async (args) => {
     if ((args.iteration === undefined) === !args.production) throw new UsageError('wfo export: give either --iteration N or --production');
-    const [{ exportPolicy }, { selectBackend }] = await Promise.all([
+    const [{ exportPolicy }, { experimentToRead }, { selectBackend }] = await Promise.all([
       import('../../inspect/export-policy.js'),
+      import('../../inspect/experiment-folder.js'),
       import('../../backend/select-backend.js'),
     ]);
+    // An unknown id, a study or a folder that is not ours is refused before anything is written into it.
+    const { root } = await experimentToRead(args.resultsDir, args.experiment);
     await selectBackend('auto');
-    const r = await exportPolicy(experimentRoot(args), {
+    const r = await exportPolicy(root, {
       source: args.production ? 'production' : { iteration: args.iteration as number },
       format: args.format,
       out: args.out,
