@@ -7,7 +7,7 @@ import { writeFileAtomic, isTempName } from '../store/atomic-file.js';
 import { layout } from '../store/layout.js';
 import { loadModelZip, MODEL_ENTRY, WEIGHTS_ENTRY, type LoadedModel, type ModelMetadata } from '../store/model-zip.js';
 import { readZip } from '../store/zip-store.js';
-import { lstatOrNull } from '../util/regular-file.js';
+import { lstatOrNull, refuseNonFolder } from '../util/regular-file.js';
 import { productVersion } from '../util/version.js';
 import { loadCheckpointModel } from './load-checkpoint-model.js';
 import { encodeOnnxPolicy, ONNX_NAMES, ONNX_OPSET } from './onnx-policy.js';
@@ -67,6 +67,8 @@ export interface ExportManifest {
 
 /** Writes the greedy policy of a preserved or production model as ONNX (or tfjs) with export.json beside it. */
 export async function exportPolicy(experimentDir: string, options: ExportOptions): Promise<ExportResult> {
+  // The experiment's exports/ folder is written into only when it is a real folder, never through a link.
+  if (options.out === undefined) await refuseNonFolder(join(experimentDir, layout.exports), 'move it away or give --out');
   const loaded = await loadSource(experimentDir, options.source);
   loaded.model.dispose();
   const source = options.source === 'production' ? options.source : options.source.iteration;

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { greedyPolicy } from '../../src/agent/ensemble.js';
@@ -49,6 +49,7 @@ describe('wfo export: the ONNX graph takes the actions of the pipeline’s own p
       train(single, 'one'),
       train(single, 'vote', 'training.seeds=3', 'selection.ensemble=vote'),
       train(single, 'none', 'selection.minScore=1000000000'),
+      train(single, 'ridge', 'agent.algorithm=linear'),
       train(panel, 'panel'),
     ]);
     for (const r of runs) expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
@@ -69,7 +70,7 @@ describe('wfo export: the ONNX graph takes the actions of the pipeline’s own p
     expect(manifest.input.columns).toHaveLength(metadata.observationDim);
 
     const observations = [
-      ...(await dataObservations(root, checkpoint)),
+      ...(await dataObservations(root, checkpoint, manifest.input.columns)),
       ...randomObservations(metadata.observationDim, metadata.actions, RANDOM_OBSERVATIONS),
     ];
     expect(observations.length).toBeGreaterThanOrEqual(1000);
@@ -105,6 +106,10 @@ describe('wfo export: the ONNX graph takes the actions of the pipeline’s own p
 
   test('one instrument: the data’s rows at every position and random observations', async () => {
     await expectSameActions(single, 'one', 'network');
+  }, 60_000);
+
+  test('the ridge baseline (agent.algorithm linear): its greedy network exports the same way', async () => {
+    await expectSameActions(single, 'ridge', 'network');
   }, 60_000);
 
   test('a panel of three instruments', async () => {
@@ -152,6 +157,9 @@ describe('wfo export: the ONNX graph takes the actions of the pipeline’s own p
     await refused(single, /iteration 1 has no model/, '--experiment', 'none', '--iteration', '1');
     await refused(single, /production[/\\]model\.zip does not exist/, '--experiment', 'one', '--production');
 
+    // An experiment's exports/ that is a link to a folder elsewhere is not written through.
+    symlinkSync(mkdir(tmp.dir, 'elsewhere'), join(single.resultsDir, 'none', layout.exports));
+    await refused(single, /exports: it is a symbolic link/, '--experiment', 'none', '--iteration', '1');
     const foreignFile = join(tmp.dir, 'notes.txt');
     writeFileSync(foreignFile, 'mine');
     await refused(single, /notes\.txt exists and is not a folder/, '--experiment', 'one', '--iteration', '1', '--out', foreignFile);
@@ -188,13 +196,14 @@ function shapeOf(checkpoint: CheckpointModel): { obsDim: number; hidden: number[
 }
 
 /** One-instrument models: every valid row of the data, standardized as the pipeline does, at every position. */
-async function dataObservations(root: string, checkpoint: CheckpointModel): Promise<Float32Array[]> {
+async function dataObservations(root: string, checkpoint: CheckpointModel, observationColumns: string[]): Promise<Float32Array[]> {
   const observation = checkpoint.metadata.observation;
   if (!observation || observation.panel) return [];
   const config = configSchema.parse(runConfigSchema.parse(readJson(join(root, layout.config))).config);
   const series = await loadPriceSeries(config.data);
   const features = computeFeatures(series.price, { lookback: observation.lookback }, observation.features, series.features);
   const market = marketView(features, observation.standardization);
+  expect(observationColumns).toEqual([...features.names, 'position']);
   const rows: Float32Array[] = [];
   for (let t = market.firstValidRow; t < series.rows; t++) {
     for (const position of checkpoint.metadata.actions) {
