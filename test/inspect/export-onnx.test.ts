@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { greedyPolicy } from '../../src/agent/ensemble.js';
@@ -141,6 +141,16 @@ describe('wfo export: the ONNX graph takes the actions of the pipeline’s own p
     expect(readJson(join(tfjsFolder, layout.exportFiles.manifest)).observation.columns[0]).toEqual(
       expect.objectContaining({ name: expect.any(String) }),
     );
+  });
+
+  test('--production exports the production model to exports/production_onnx', async () => {
+    const root = join(single.resultsDir, 'ridge');
+    mkdir(root, 'production');
+    copyFileSync(join(root, layout.preservedModel(1)), join(root, layout.production.model));
+    const r = await cli(single, 'export', '--experiment', 'ridge', '--production');
+    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
+    const manifest = readJson(join(root, layout.exportFolder('production', 'onnx'), layout.exportFiles.manifest));
+    expect(manifest.source).toMatchObject({ production: true, model: layout.production.model, iteration: 1 });
   });
 
   test('refusals: exit 2 with one line', async () => {
