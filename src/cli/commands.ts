@@ -9,6 +9,7 @@ import { analyzeCommand } from './commands/analyze.js';
 import { experimentsCommand } from './commands/experiments.js';
 import { evaluateCommand } from './commands/evaluate.js';
 import { actCommand } from './commands/act.js';
+import { exportCommand } from './commands/export.js';
 import { reportCommand } from './commands/report.js';
 import { synthCommand } from './commands/synth.js';
 import { statusCommand } from './commands/status.js';
@@ -30,6 +31,7 @@ export const commands = [
   verifyCommand,
   evaluateCommand,
   actCommand,
+  exportCommand,
   reportCommand,
   experimentsCommand,
   synthCommand,

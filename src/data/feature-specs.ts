@@ -74,3 +74,11 @@ export function describeFeatures(features: FeaturesConfig, lookback: number): st
     .map((s) => (s.kind === 'returns' ? `${lookback} returns` : s.kind === 'sql' ? s.name : `${s.kind}_${s.window}`))
     .join(', ');
 }
+
+/** The observation's feature columns as computeFeatures names them (logReturn_t-7 .. logReturn_t, volatility_20, ...). */
+export function featureColumnNames(features: FeaturesConfig, lookback: number): string[] {
+  return featureSpecs(features).flatMap((s) => {
+    if (s.kind === 'returns') return Array.from({ length: lookback }, (_, i) => (i === lookback - 1 ? 'logReturn_t' : `logReturn_t-${lookback - 1 - i}`));
+    return [s.kind === 'sql' ? s.name : `${s.kind}_${s.window}`];
+  });
+}

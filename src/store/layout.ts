@@ -39,6 +39,14 @@ export const layout = {
    */
   production: { folder: 'production', model: 'production/model.zip', card: 'production/model_card.json' },
   exports: 'exports',
+  /** One export of `wfo export`: a folder per model and format under exports/ (iter_3_onnx, production_tfjs). */
+  exportFolder: (source: number | 'production', format: 'onnx' | 'tfjs') =>
+    `exports/${source === 'production' ? 'production' : `iter_${source}`}_${format}`,
+  /**
+   * The files of an export folder besides a tfjs export's model.json and weights.bin (the model zip's entry names);
+   * `manifest` is written last and marks the folder as an export this program wrote.
+   */
+  exportFiles: { onnx: 'policy.onnx', manifest: 'export.json' },
   /** TensorBoard event files: not indexed, not checkpoints; `tensorboard --logdir results/<id>/tensorboard`. */
   tensorboard: 'tensorboard',
   /** Seed 0's curves (and a one-seed run's) in tensorboard/iter_NNN/, seed k >= 1's in tensorboard/iter_NNN/seed_k/: one run each. */
