@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { greedyPolicy } from '../../src/agent/ensemble.js';
@@ -11,7 +11,7 @@ import { marketView } from '../../src/env/market.js';
 import { loadCheckpointModel, type CheckpointModel } from '../../src/inspect/load-checkpoint-model.js';
 import { runConfigSchema } from '../../src/records/index.js';
 import { layout } from '../../src/store/layout.js';
-import { voteOf } from '../../src/store/model-zip.js';
+import { loadModelZip, voteOf } from '../../src/store/model-zip.js';
 import { Rng } from '../../src/random/rng.js';
 import { repoRoot, runCli } from '../helpers/cli.js';
 import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
@@ -56,14 +56,22 @@ describe('wfo export: the ONNX graph takes the actions of the pipeline’s own p
   }, 300_000);
 
   /** Exports iteration 1 to ONNX and compares its actions with greedyPolicy's on the data's rows and random observations. */
-  async function expectSameActions(exp: ReturnType<typeof smallExperiment>, id: string, policyKind: 'network' | 'vote'): Promise<void> {
+  async function expectSameActions(
+    exp: ReturnType<typeof smallExperiment>,
+    id: string,
+    policyKind: 'network' | 'vote',
+    source: 1 | 'production' = 1,
+  ): Promise<void> {
     const root = join(exp.resultsDir, id);
-    const run = await cli(exp, 'export', '--experiment', id, '--iteration', '1', '--format', 'onnx');
+    const which = source === 'production' ? ['--production'] : ['--iteration', '1'];
+    const run = await cli(exp, 'export', '--experiment', id, ...which, '--format', 'onnx');
     expect({ code: run.code, stderr: run.stderr }).toEqual({ code: 0, stderr: '' });
-    const folder = join(root, layout.exportFolder(1, 'onnx'));
+    const folder = join(root, layout.exportFolder(source, 'onnx'));
     const manifest = readJson(join(folder, layout.exportFiles.manifest));
     expect(manifest).toMatchObject({ product: 'wfo-rl', kind: 'policy-export', format: 'onnx', policy: policyKind });
-    const checkpoint = await loadCheckpointModel(root, 1);
+    const productionFile = join(root, layout.production.model);
+    const checkpoint: CheckpointModel =
+      source === 'production' ? { iteration: 0, file: productionFile, ...(await loadModelZip(productionFile)) } : await loadCheckpointModel(root, 1);
     checkpoint.model.dispose();
     const { metadata } = checkpoint;
     expect(manifest.positions).toEqual(metadata.actions);
@@ -143,15 +151,11 @@ describe('wfo export: the ONNX graph takes the actions of the pipeline’s own p
     );
   });
 
-  test('--production exports the production model to exports/production_onnx', async () => {
-    const root = join(single.resultsDir, 'ridge');
-    mkdir(root, 'production');
-    copyFileSync(join(root, layout.preservedModel(1)), join(root, layout.production.model));
-    const r = await cli(single, 'export', '--experiment', 'ridge', '--production');
-    expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 0, stderr: '' });
-    const manifest = readJson(join(root, layout.exportFolder('production', 'onnx'), layout.exportFiles.manifest));
-    expect(manifest.source).toMatchObject({ production: true, model: layout.production.model, iteration: 1 });
-  });
+  test('--production: the production model (the newest window, ending at the last bar) exports the same way', async () => {
+    await expectSameActions(single, 'one', 'network', 'production');
+    const manifest = readJson(join(single.resultsDir, 'one', layout.exportFolder('production', 'onnx'), layout.exportFiles.manifest));
+    expect(manifest.source).toMatchObject({ production: true, model: layout.production.model, iteration: 0 });
+  }, 60_000);
 
   test('refusals: exit 2 with one line', async () => {
     const refused = async (exp: { resultsDir: string }, pattern: RegExp, ...args: string[]) => {
@@ -165,7 +169,8 @@ describe('wfo export: the ONNX graph takes the actions of the pipeline’s own p
     await refused(single, /typo/, '--experiment', 'typo', '--iteration', '1');
     await refused(single, /iteration 7 is not in/, '--experiment', 'one', '--iteration', '7');
     await refused(single, /iteration 1 has no model/, '--experiment', 'none', '--iteration', '1');
-    await refused(single, /production[/\\]model\.zip does not exist/, '--experiment', 'one', '--production');
+    // No candidate qualified on the newest window either: there is no production model to export.
+    await refused(single, /production[/\\]model\.zip does not exist/, '--experiment', 'none', '--production');
 
     // An experiment's exports/ that is a link to a folder elsewhere is not written through.
     symlinkSync(mkdir(tmp.dir, 'elsewhere'), join(single.resultsDir, 'none', layout.exports));
