@@ -84,9 +84,8 @@ export async function act(experimentDir: string, options: ActOptions = {}): Prom
     const rows = series.rows;
     checkNewest(card, series, dataPath);
     const from = pathStart(card, series);
-    const decision = observation.panel
-      ? decidePanel(config, loaded, series, dataPath, from, card, options.held ?? null)
-      : decideSingle(config, loaded, series, dataPath, from, card, options.held ?? null);
+    const inputs = { config, loaded, series, dataPath, from, card, held: options.held ?? null };
+    const decision = observation.panel ? decidePanel(inputs) : decideSingle(inputs);
     const scores = scoresOf(loaded, decision.observations);
     const barsSinceTraining = barsAfter(series, card);
     const warnings: string[] = [];
@@ -171,15 +170,20 @@ function checkFeatures(features: FeatureSet, names: readonly string[], dataPath:
   }
 }
 
-function decideSingle(
-  config: PipelineConfig,
-  loaded: LoadedModel,
-  series: PriceSeries,
-  dataPath: string,
-  from: number,
-  card: ModelCard,
-  held: number[] | null,
-): NextDecision & { symbols: string[]; start: number } {
+/** What both decisions read: the run's settings, the model, the newest data and where the policy's path starts. */
+interface DecisionInputs {
+  config: PipelineConfig;
+  loaded: LoadedModel;
+  series: PriceSeries;
+  dataPath: string;
+  from: number;
+  card: ModelCard;
+  held: number[] | null;
+}
+
+type Decision = NextDecision & { symbols: string[]; start: number };
+
+function decideSingle({ config, loaded, series, dataPath, from, card, held }: DecisionInputs): Decision {
   const observation = loaded.metadata.observation as NonNullable<LoadedModel['metadata']['observation']>;
   const features = computeFeatures(series.price, { lookback: observation.lookback }, observation.features, series.features);
   checkFeatures(features, card.observation.features, dataPath, null);
@@ -194,15 +198,7 @@ function decideSingle(
   }
 }
 
-function decidePanel(
-  config: PipelineConfig,
-  loaded: LoadedModel,
-  series: PriceSeries,
-  dataPath: string,
-  from: number,
-  card: ModelCard,
-  held: number[] | null,
-): NextDecision & { symbols: string[]; start: number } {
+function decidePanel({ config, loaded, series, dataPath, from, card, held }: DecisionInputs): Decision {
   const observation = loaded.metadata.observation as NonNullable<LoadedModel['metadata']['observation']>;
   const panel = observation.panel as NonNullable<typeof observation.panel>;
   if (!series.panel) throw new UsageError(`${dataPath} holds one instrument; the production model trades a panel of ${panel.symbols.join(', ')}`);

@@ -140,6 +140,7 @@ async function isExportManifest(path: string): Promise<boolean> {
     const manifest = JSON.parse(await readFile(path, 'utf8')) as Partial<ExportManifest>;
     return manifest.product === 'wfo-rl' && manifest.kind === 'policy-export';
   } catch {
+    // Unreadable or not JSON: not a manifest this command wrote, so the folder is not ours to write into.
     return false;
   }
 }
