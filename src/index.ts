@@ -21,6 +21,9 @@ export { listExperiments, listStudies, type ExperimentRow, type StudyRow } from 
 export { experimentStatus, formatStatus, type ExperimentStatus, type RunState } from './inspect/status.js';
 export { readExperimentLog, type LogFilter } from './inspect/logs.js';
 
+// Trade what a run chose: the production model's position for the next bar.
+export { act, type ActOptions, type ActAnswer } from './inspect/act.js';
+
 // Free disk without touching what matters.
 export { cleanupCheckpoints, type CleanupOptions, type CleanupResult, type CleanupRow } from './retention/cleanup.js';
 
