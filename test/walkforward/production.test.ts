@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load-config.js';
+import type { PipelineConfig } from '../../src/config/schema.js';
 import type { LogRecord } from '../../src/logging/logger.js';
 import type { ProgressState } from '../../src/walkforward/context/index.js';
 import { InterruptedError } from '../../src/errors/index.js';
@@ -15,6 +16,17 @@ import { finishedExperiment } from '../helpers/finished-experiment.js';
 import { tempDir } from '../helpers/temp.js';
 import { smallExperiment } from '../helpers/experiment.js';
 import { weekdayDates } from '../helpers/synthetic.js';
+
+/** Runs the experiment and stops it (as Ctrl+C does) half-way through its production model's training. */
+async function stoppedInProduction(config: PipelineConfig, experiment: string): Promise<void> {
+  const controller = new AbortController();
+  const stopAtProduction = (p: ProgressState) => {
+    if (p.iteration === 0 && p.step >= 600) controller.abort('SIGINT');
+  };
+  await expect(runWalkForward(config, { experiment, charts: false, signal: controller.signal, onProgress: stopAtProduction })).rejects.toThrow(
+    InterruptedError,
+  );
+}
 
 const weightsOf = async (zip: string) => (await readZip(zip, ['weights.bin']))['weights.bin'];
 
@@ -105,13 +117,7 @@ describe('the production model (issue 26)', () => {
 
   test('a run stopped in the middle of the production training resumes it and preserves the same model', async () => {
     const { config } = loadConfig({ configFile: exp.configFile });
-    const controller = new AbortController();
-    const stopAtProduction = (p: ProgressState) => {
-      if (p.iteration === 0 && p.step >= 600) controller.abort('SIGINT');
-    };
-    await expect(
-      runWalkForward(config, { experiment: 'stopped', charts: false, signal: controller.signal, onProgress: stopAtProduction }),
-    ).rejects.toThrow(InterruptedError);
+    await stoppedInProduction(config, 'stopped');
     const stoppedRoot = join(exp.resultsDir, 'stopped');
     expect(existsSync(join(stoppedRoot, 'production'))).toBe(false);
     expect(existsSync(join(stoppedRoot, 'iterations/iter_0/training'))).toBe(true);
@@ -127,13 +133,7 @@ describe('the production model (issue 26)', () => {
     mkdirSync(dir);
     const grows = smallExperiment(dir, { selection: { minScore: -1000 }, windows: { train: 300, validation: 100, test: 100, maxIterations: null } });
     const { config } = loadConfig({ configFile: grows.configFile });
-    const controller = new AbortController();
-    const stopAtProduction = (p: ProgressState) => {
-      if (p.iteration === 0 && p.step >= 600) controller.abort('SIGINT');
-    };
-    await expect(
-      runWalkForward(config, { experiment: 'grows', charts: false, signal: controller.signal, onProgress: stopAtProduction }),
-    ).rejects.toThrow(InterruptedError);
+    await stoppedInProduction(config, 'grows');
     const csv = readFileSync(grows.data, 'utf8').trim().split('\n');
     const last = Number(csv.at(-1)?.split(',')[1]);
     const dates = weekdayDates(csv.length - 1 + 100).slice(csv.length - 1);

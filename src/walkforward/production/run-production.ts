@@ -50,8 +50,8 @@ export async function runProduction(ctx: RunContext, records: IterationRecord[],
   const buyAndHoldScore = Number.isFinite(holdValue) ? holdValue : null;
   const verdict = qualify(trained.best, buyAndHoldScore, config);
   let model: ModelCard['model'] = null;
+  await mkdir(store.paths.at(layout.production.folder), { recursive: true });
   if (verdict.qualified && trained.keptModel) {
-    await mkdir(store.paths.at(layout.production.folder), { recursive: true });
     const copied = await store.copy(trained.keptModel, layout.production.model, {
       iteration: window.iteration,
       step: trained.best?.step ?? null,
@@ -62,7 +62,6 @@ export async function runProduction(ctx: RunContext, records: IterationRecord[],
   // A model of earlier data that nothing qualified to replace is not left beside a card that says there is none.
   if (!model) await deleteIndexed(store.index, [layout.production.model]);
   const outcome: ProductionOutcome = { window, trading, best: trained.best, scoredOn: trained.scoredOn, buyAndHoldScore, verdict, model };
-  await mkdir(store.paths.at(layout.production.folder), { recursive: true });
   const card = await store.commitJson(layout.production.card, modelCardSchema, modelCard(ctx, outcome, summary), {
     step: trained.best?.step ?? null,
   });
