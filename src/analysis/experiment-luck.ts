@@ -19,7 +19,7 @@ import type { Stitched } from './out-of-sample.js';
 import { panelStitchedChance, type StitchedInstrument } from './panel-out-of-sample.js';
 import { deriveSeed, Rng } from '../random/rng.js';
 import { decodeFloats } from '../records/index.js';
-import type { ChanceSummary, ExperimentLuck, IterationRecord } from '../records/index.js';
+import type { ChanceSummary, ExperimentLuck, IterationRecord, LedgerTrials, ValidationSearch } from '../records/index.js';
 
 export interface ExperimentLuckInputs {
   records: IterationRecord[];
@@ -36,50 +36,29 @@ export interface ExperimentLuckInputs {
 
 /**
  * The statistics that say whether the stitched out-of-sample result is luck:
- * - PSR (Bailey and Lopez de Prado 2012) of the stitched returns against a Sharpe of 0 and against buy-and-hold;
- * - DSR (Bailey and Lopez de Prado 2014). Each test segment is traded by the best of its iteration's N candidates, so
- *   N is the mean number of candidates per iteration, and V[SR] the mean variance of the candidates' per-bar
- *   validation Sharpe ratios within an iteration. The paper measures V on the same sample as the tested series;
- *   validation segments are shorter than the stitched series, and the spread of Sharpe estimates shrinks as 1/T, so V
- *   is rescaled by validation bars / stitched bars. On a market without signal this puts the expected best-of-N
- *   Sharpe about 1.5 standard errors above 0, so the DSR stays below 0.5 about nine times in ten;
- * - Newey-West t of the mean return (Bartlett kernel, automatic lags) beside the plain t;
- * - PBO pooled: the share of all iterations' CSCV combinations (Bailey, Borwein, Lopez de Prado and Zhu 2017) whose
- *   in-sample best lands in the lower half out of sample;
- * - the strategy's percentile among random position sequences with its number of position changes.
+ * - PSR (Bailey and Lopez de Prado 2012) of the stitched returns against 0 and against buy-and-hold. Each test segment
+ *   is traded by a model chosen on validation, whose bars took no part in the choice: under the null of no skill its
+ *   expected test Sharpe is 0, so PSR against 0 is the test, not the DSR against the best of the candidates;
+ * - Newey-West t of the mean return (Bartlett kernel, automatic lags) beside the plain t; the verdict takes its
+ *   one-sided p-value, as skill shows as a mean above 0;
+ * - the strategy's percentile among random position sequences with its number of position changes;
+ * - as diagnostics of the validation search: the kept models' validation DSR against what luck gives the best of each
+ *   iteration's N candidates, and PBO pooled over all iterations' CSCV combinations (Bailey, Borwein, Lopez de Prado
+ *   and Zhu 2017).
+ * The search that does inflate an out-of-sample result, the configurations a researcher tried on the same bars, is
+ * counted by the trial ledger and joins the verdict through `withTrials`.
  */
 export function experimentLuck(inputs: ExperimentLuckInputs): ExperimentLuck {
   const { stitched, records, metricOptions } = inputs;
   const returns = stitched.bars.map((b) => b.strategyReturn);
   const hold = stitched.bars.map((b) => b.buyAndHoldReturn);
-  const selection = selectionBreadth(records, returns.length);
-  const dsr =
-    selection.variance === null
-      ? null
-      : deflatedSharpeRatio(returns, { trials: selection.trials, sharpeVariance: selection.variance, periodsPerYear: metricOptions.periodsPerYear });
   const significance = meanSignificance(returns);
-  const pbo = pooledPbo(records);
-  const chance = stitchedChance(inputs, returns);
-  // PBO judges the choice among candidates, not the strategy: when every candidate learned the same signal their
-  // ranking out of sample is a coin toss and PBO is near 0.5 although the result is far from luck. It is reported
-  // beside the verdict, not in it.
-  const verdict = luckVerdict(
-    { dsr: dsr?.dsr ?? null, pbo: pbo.pbo, neweyWestPValue: significance.neweyWestPValue, chancePercentile: chance.keptPercentile },
-    { ...DEFAULT_VERDICT_THRESHOLDS, maxPbo: null },
-  );
-  return {
+  const luck: ExperimentLuck = {
     psr: {
       vsZero: psrBrief(probabilisticSharpeRatio(returns, { periodsPerYear: metricOptions.periodsPerYear })),
       vsBuyAndHold: psrBrief(psrAgainstBenchmark(returns, hold, { periodsPerYear: metricOptions.periodsPerYear })),
     },
-    dsr: {
-      dsr: dsr?.dsr ?? null,
-      trials: selection.trials,
-      sharpeVariance: selection.variance,
-      expectedMaxSharpe: dsr?.expectedMaxSharpe ?? null,
-      annualizedExpectedMaxSharpe: dsr?.annualizedExpectedMaxSharpe ?? null,
-      reason: dsr ? dsr.reason : 'fewer than 2 candidates with a defined Sharpe ratio',
-    },
+    validationSearch: validationSearch(records, metricOptions.periodsPerYear),
     significance: {
       lags: significance.lags,
       neweyWestT: significance.neweyWestT,
@@ -88,32 +67,89 @@ export function experimentLuck(inputs: ExperimentLuckInputs): ExperimentLuck {
       iidPValue: significance.iidPValue,
       reason: significance.reason,
     },
-    pbo,
-    chance,
+    pbo: pooledPbo(records),
+    chance: stitchedChance(inputs, returns),
     untrained: untrainedBeside(records),
-    verdict: verdict.verdict,
-    sentence: verdict.sentence,
+    trials: null,
+    verdict: 'indistinguishable from chance',
+    sentence: '',
+  };
+  return withTrials(luck, null);
+}
+
+/**
+ * The luck record with the configurations tried on the same bars (null: no ledger was counted) and the verdict
+ * that weighs them: PSR, Newey-West p and chance percentile always, the DSR over the trials when there are 2 or more.
+ */
+export function withTrials(luck: ExperimentLuck, trials: LedgerTrials | null): ExperimentLuck {
+  const verdict = luckVerdict({
+    psr: luck.psr.vsZero.psr,
+    neweyWestPValue: oneSided(luck.significance.neweyWestT, luck.significance.neweyWestPValue),
+    chancePercentile: luck.chance.keptPercentile,
+    trials,
+  });
+  return { ...luck, trials, verdict: verdict.verdict, sentence: verdict.sentence, checks: verdict.checks };
+}
+
+/** The one-sided p-value of a mean above 0 from a two-sided p-value and the sign of its t. */
+function oneSided(t: number | null, twoSided: number | null): number | null {
+  if (t === null || twoSided === null) return null;
+  return t > 0 ? twoSided / 2 : 1 - twoSided / 2;
+}
+
+/**
+ * How far the kept models' validation Sharpe ratios stand above what luck gives the best of N candidates with their
+ * spread of Sharpe ratios (DSR, Bailey and Lopez de Prado 2014, on the validation bars the choice was made on). A
+ * diagnostic of the search, reported beside PBO: a walk-forward trades the chosen model on bars the choice never saw.
+ */
+function validationSearch(records: IterationRecord[], periodsPerYear: number): ValidationSearch {
+  const kept: number[] = [];
+  const luck: number[] = [];
+  const dsrs: number[] = [];
+  const counts: number[] = [];
+  for (const r of records) {
+    if (r.kind !== 'model') continue;
+    const sharpes = r.selection.candidates.map((c) => returnMoments(decodeFloats(c.returns)).sharpe).filter((s): s is number => s !== null);
+    const variance = trialSharpeVariance(sharpes);
+    const chosen = keptCandidate(r);
+    if (variance === null || !chosen) continue;
+    const trials = trialsBehind(r);
+    const dsr = deflatedSharpeRatio(decodeFloats(chosen.returns), { trials, sharpeVariance: variance });
+    if (dsr.sharpe === null || dsr.dsr === null || dsr.expectedMaxSharpe === null) continue;
+    counts.push(trials);
+    kept.push(dsr.sharpe);
+    luck.push(dsr.expectedMaxSharpe);
+    dsrs.push(dsr.dsr);
+  }
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const annual = Math.sqrt(periodsPerYear);
+  if (!dsrs.length)
+    return {
+      iterations: 0,
+      trials: 1,
+      keptSharpe: null,
+      expectedMaxSharpe: null,
+      dsr: null,
+      reaching: 0,
+      reason: 'no iteration kept a model chosen among 2 or more candidates with a defined Sharpe ratio',
+    };
+  return {
+    iterations: dsrs.length,
+    trials: Math.max(1, Math.round(mean(counts))),
+    keptSharpe: mean(kept) * annual,
+    expectedMaxSharpe: mean(luck) * annual,
+    dsr: mean(dsrs),
+    reaching: dsrs.filter((d) => d >= DEFAULT_VERDICT_THRESHOLDS.minDsr).length,
+    reason: null,
   };
 }
 
-/** N and V[SR] of the DSR: candidates per iteration and their Sharpe spread, rescaled to the stitched horizon. */
-function selectionBreadth(records: IterationRecord[], stitchedBars: number): { trials: number; variance: number | null } {
-  const counts: number[] = [];
-  const variances: number[] = [];
-  const bars: number[] = [];
-  for (const r of records) {
-    const series = r.selection.candidates.map((c) => decodeFloats(c.returns));
-    const sharpes = series.map((s) => returnMoments(s).sharpe).filter((s): s is number => s !== null);
-    counts.push(trialsBehind(r));
-    const v = trialSharpeVariance(sharpes);
-    if (v === null) continue;
-    variances.push(v);
-    bars.push(series[0].length);
-  }
-  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const trials = Math.max(1, Math.round(counts.length ? mean(counts) : 1));
-  if (!variances.length || stitchedBars === 0) return { trials, variance: null };
-  return { trials, variance: (mean(variances) * mean(bars)) / stitchedBars };
+/** The candidate the iteration kept: the vote, or the kept seed's candidate at the selection's step. */
+function keptCandidate(r: IterationRecord): IterationRecord['selection']['candidates'][number] | null {
+  const s = r.selection;
+  if (s.kept === 'vote') return s.vote?.candidate ?? null;
+  const seed = s.kept ?? 0;
+  return s.candidates.find((c) => c.step === s.step && (c.seed ?? 0) === seed) ?? null;
 }
 
 /**

@@ -16,6 +16,7 @@ import { statusCommand } from './commands/status.js';
 import { logsCommand } from './commands/logs.js';
 import { workerCommand } from './commands/worker.js';
 import { sweepCommand } from './commands/sweep.js';
+import { ledgerCommand } from './commands/ledger.js';
 
 /**
  * Every command of `wfo`, in the order `--help` lists them: main.ts registers these, and the docs check
@@ -27,6 +28,7 @@ export const commands = [
   checkFeaturesCommand,
   listCommand,
   analyzeCommand,
+  ledgerCommand,
   cleanupCommand,
   verifyCommand,
   evaluateCommand,

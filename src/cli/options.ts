@@ -13,6 +13,8 @@ export interface ConfigArgs {
   resultsDir?: string;
   backend?: string;
   set?: string[];
+  /** walkforward's --ledger (ledger.name). */
+  ledger?: string;
 }
 
 export function withConfigOptions<T>(y: Argv<T>): Argv<T & ConfigArgs> {
@@ -40,6 +42,7 @@ export async function resolveConfig(args: ConfigArgs): Promise<LoadedConfig> {
       seed: args.seed,
       resultsDir: args.resultsDir,
       backend: args.backend,
+      ledger: args.ledger,
     },
     sets: args.set,
   });

@@ -7,7 +7,8 @@ import {
   returnMoments,
   trialSharpeVariance,
 } from '../analysis/luck/index.js';
-import { FORMAT_VERSION, runConfigSchema, walkforwardSummarySchema } from '../records/index.js';
+import { FORMAT_VERSION, runConfigSchema, walkforwardSummarySchema, type WalkforwardSummary } from '../records/index.js';
+import { luckNow } from '../inspect/ledger-now.js';
 import { iterationFailureSchema, studyManifestSchema, studySummarySchema, type StudyPoint, type StudySummary } from '../records/index.js';
 import { stableStringify } from '../util/hash.js';
 import { writeFileAtomic } from '../store/atomic-file.js';
@@ -57,6 +58,7 @@ export async function analyzeStudy(dir: string, now: () => Date = () => new Date
   const manifest = await readJson(join(dir, layout.study.manifest), studyManifestSchema);
   const points: StudyPoint[] = [];
   const returns = new Map<string, Float64Array>();
+  const summaries = new Map<string, WalkforwardSummary>();
   let periodsPerYear: number | undefined;
   for (const point of manifest.points) {
     const paths = experimentPaths(dir, point.id);
@@ -65,6 +67,7 @@ export async function analyzeStudy(dir: string, now: () => Date = () => new Date
     const series = summary ? await oosReturns(paths.oosReturns) : null;
     if (summary && series) {
       returns.set(point.id, series);
+      summaries.set(point.id, summary);
       // Without a readable config the study falls back to the sweep's periods per year.
       const config = await readJson(paths.config, runConfigSchema).catch(() => null);
       const data = config?.config.data as { periodsPerYear?: number } | undefined;
@@ -83,16 +86,29 @@ export async function analyzeStudy(dir: string, now: () => Date = () => new Date
       perBarSharpe: series ? returnMoments(series).sharpe : null,
     });
   }
+  const trials = trialStatistics(points, returns, periodsPerYear);
   const summary = {
     formatVersion: FORMAT_VERSION,
     study: manifest.study,
     points,
     duplicates: manifest.duplicates,
     seedSpread: seedSpread(points),
-    trials: trialStatistics(points, returns, periodsPerYear),
+    trials,
+    ledger: trials.best ? await bestByLedger(dir, trials.best, summaries.get(trials.best) as WalkforwardSummary) : null,
     createdAt: now().toISOString(),
   };
   return studySummarySchema.parse(summary);
+}
+
+/** The best point's verdict with every configuration its ledger holds on the same bars (null: no ledger counted it). */
+async function bestByLedger(dir: string, point: string, summary: WalkforwardSummary): Promise<StudySummary['ledger']> {
+  const root = experimentPaths(dir, point).root;
+  // A ledger that cannot be read now leaves the trials as the point's summary recorded them.
+  const luck = await luckNow(root, summary).then(
+    (now) => now.luck,
+    () => summary.luck,
+  );
+  return luck.trials ? { point, trials: luck.trials, verdict: luck.verdict, sentence: luck.sentence } : null;
 }
 
 function seedSpread(points: StudyPoint[]): StudySummary['seedSpread'] {
@@ -175,6 +191,18 @@ export async function writeStudy(dir: string, now: () => Date = () => new Date()
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const num = (x: number | null | undefined, digits = 3) => (x === null || x === undefined ? 'n/a' : x.toFixed(digits));
 
+function ledgerHtml(s: StudySummary): string {
+  const l = s.ledger;
+  if (!l) return '';
+  const t = l.trials;
+  return `<h2>The best point, judged by the trial ledger</h2>
+<p id="ledger-verdict" data-verdict="${esc(l.verdict)}">${esc(l.sentence)}</p>
+<ul>
+<li>Trial ledger ${esc(t.ledger)} (${esc(t.file)} from ${esc(l.point)}): ${t.count} configurations on these data and test bars, ${t.runs} runs, this sweep's points and every earlier run on them</li>
+<li>Luck alone would give the best an annualized Sharpe of ${num(t.annualizedExpectedMaxSharpe)}; the best tried made ${num(t.annualizedBestSharpe)}; deflated Sharpe ratio ${num(t.dsr)}${t.reason ? ` (${esc(t.reason)})` : ''}</li>
+</ul>`;
+}
+
 /** A small self-contained HTML page of the study summary. */
 export function studyHtml(s: StudySummary): string {
   const settings = (o: Record<string, unknown>) =>
@@ -223,6 +251,7 @@ ${spread.length ? `<table><tr><th>settings</th><th>seeds</th><th>mean Sharpe</th
 <li>Deflated Sharpe ratio: ${num(t.deflatedSharpe.value)} (expected maximum per-bar Sharpe of ${t.count} skill-less trials ${num(t.deflatedSharpe.expectedMaxSharpe, 4)})${why(t.deflatedSharpe.reason)}</li>
 <li>Probability of backtest overfitting: ${num(t.pbo.value)} over ${t.pbo.bars} bars, ${t.pbo.combinations} combinations${why(t.pbo.reason)}</li>
 </ul>
+${ledgerHtml(s)}
 </body></html>
 `;
 }

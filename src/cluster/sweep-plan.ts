@@ -37,6 +37,8 @@ export interface PlanOptions {
   maxPoints?: number;
   /** Parent of the study folder; wins over the sweep file's resultsDir and the base config's. */
   resultsDir?: string;
+  /** The trial ledger every point is counted in (ledger.name; default: the base config's). */
+  ledger?: string;
   /** Planning stops, having written nothing, once this aborts. */
   signal?: AbortSignal;
   /** Called once the number of points is known and allowed, before any of them is built. */
@@ -83,7 +85,7 @@ export async function planSweep(file: string, options: PlanOptions = {}): Promis
     const sets = Object.entries(settings).map(([key, value]) => `${key}=${JSON.stringify(value)}`);
     let config: PipelineConfig;
     try {
-      config = loadConfig({ fileSettings, flags: { resultsDir: dir }, sets }).config;
+      config = loadConfig({ fileSettings, flags: { resultsDir: dir, ledger: options.ledger }, sets }).config;
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
       // The same bad value usually fails many points: each problem is told once, with the first point it failed.

@@ -14,6 +14,8 @@ export interface ConfigFlags {
   seed?: number;
   resultsDir?: string;
   backend?: string;
+  /** The trial ledger (ledger.name). */
+  ledger?: string;
 }
 
 /** Where settings come from; later sources win: defaults, preset, config file, named flags, --set. */
@@ -94,6 +96,7 @@ function flagsToConfig(flags: ConfigFlags): Plain {
   if (flags.seed !== undefined) out.seed = flags.seed;
   if (flags.resultsDir !== undefined) out.resultsDir = flags.resultsDir;
   if (flags.backend !== undefined) out.backend = flags.backend;
+  if (flags.ledger !== undefined) out.ledger = { name: flags.ledger };
   return out;
 }
 

@@ -50,6 +50,18 @@ export const productionSchema = z
   })
   .strict();
 
+export const ledgerSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit")
+      .default('default')
+      .describe(
+        'Trial ledger the finished run is counted in (<resultsDir>/_ledgers/<name>.jsonl, --ledger): the configurations tried on the same data and test bars deflate the verdict',
+      ),
+  })
+  .strict();
+
 export const checkpointSchema = z
   .object({
     saveReplayBuffer: z.boolean().default(true).describe('Training checkpoints include the replay buffer (exact resume)'),
@@ -90,6 +102,7 @@ export const configSchema = z
     training: trainingSchema.prefault({}),
     selection: selectionSchema.prefault({}),
     production: productionSchema.prefault({}),
+    ledger: ledgerSchema.prefault({}),
     checkpoint: checkpointSchema.prefault({}),
     saving: savingSchema.prefault({}),
     logging: loggingSchema.prefault({}),

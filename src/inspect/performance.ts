@@ -2,6 +2,7 @@ import { layout } from '../store/layout.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openExperiment } from '../store/experiment.js';
+import { luckNow } from './ledger-now.js';
 import { walkforwardSummarySchema, type CheckpointAnalysis, type ExperimentLuck, type MetricDigest, type Statistic } from '../records/index.js';
 import { metricDigest } from '../analysis/digest.js';
 import { analyzeDigests } from '../analysis/checkpoint-analysis.js';
@@ -34,8 +35,13 @@ export interface PerformanceAnalysis {
     bars: number;
     walkForwardEfficiency: Statistic;
     tStatistic: Statistic;
-    /** Whether the result is distinguishable from luck, with the numbers behind it. */
+    /**
+     * Whether the result is distinguishable from luck, with the numbers behind it; the configurations tried on the
+     * same bars are those the trial ledger holds now.
+     */
     luck: ExperimentLuck;
+    /** How many configurations the summary counted when the run finished, where the ledger now holds another number. */
+    trialsCountedThen: number | null;
   } | null;
   /** Why outOfSample is null (the run has not written its summary yet). */
   outOfSampleReason: string | null;
@@ -69,15 +75,19 @@ export async function analyzeCheckpointPerformance(experimentDir: string): Promi
   // No summary yet: outOfSampleReason below says so.
   const text = await readFile(join(exp.root, layout.summary), 'utf8').catch(() => null);
   const parsed = text === null ? null : walkforwardSummarySchema.safeParse(parseOrNull(text));
+  const warnings = [...exp.warnings];
   if (parsed?.success) {
     const summary = parsed.data;
+    const now = await luckNow(exp.root, summary);
+    warnings.push(...now.warnings);
     outOfSample = {
       strategy: metricDigest(summary.stitched.strategy),
       buyAndHold: metricDigest(summary.stitched.buyAndHold),
       bars: summary.stitched.bars,
       walkForwardEfficiency: summary.walkForwardEfficiency,
       tStatistic: summary.tStatistic,
-      luck: summary.luck,
+      luck: now.luck,
+      trialsCountedThen: now.countedThen,
     };
   } else {
     outOfSampleReason =
@@ -92,7 +102,7 @@ export async function analyzeCheckpointPerformance(experimentDir: string): Promi
     analysis: analyzeDigests(exp.digests),
     outOfSample,
     outOfSampleReason,
-    warnings: exp.warnings,
+    warnings,
   };
 }
 

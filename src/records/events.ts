@@ -126,6 +126,10 @@ export const productionDoneEventSchema = event('production-done', {
 export const productionSkippedEventSchema = event('production-skipped', { reason: z.string() });
 /** The study behind the production model is indistinguishable from chance: said in plain words. */
 export const productionLuckEventSchema = event('production-luck', {});
+/** The finished run appended to its trial ledger; trials: the configurations tried on the same data and test bars. */
+export const trialRecordedEventSchema = event('trial-recorded', { ledger: z.string(), file: z.string(), trials: count });
+/** A ledger line skipped on reading: a torn last line or one that is not a trial. */
+export const ledgerDamagedEventSchema = event('ledger-damaged', {});
 export const runDoneEventSchema = event('run-done', { seconds: num, qualified: count });
 export const runFailedEventSchema = event('run-failed', { error: z.string(), errorName: z.string(), exitCode: count });
 
@@ -158,6 +162,8 @@ export const runLogLineSchema = z.discriminatedUnion('event', [
   productionDoneEventSchema,
   productionLuckEventSchema,
   productionSkippedEventSchema,
+  trialRecordedEventSchema,
+  ledgerDamagedEventSchema,
   runDoneEventSchema,
   runFailedEventSchema,
 ]);
@@ -183,4 +189,5 @@ export const WARNING_EVENTS: readonly RunLogEventKind[] = [
   'tensorboard-damaged',
   'foreign-file-kept',
   'production-skipped',
+  'ledger-damaged',
 ];

@@ -13,3 +13,4 @@ export * from './study.js';
 export * from './events.js';
 export * from './float-codec.js';
 export * from './model-card.js';
+export * from './ledger.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { finite, FORMAT_VERSION, metricsSchema } from './common.js';
+import { ledgerTrialsSchema } from './summary.js';
 
 /** Every JSON file of the cluster and of studies; numbers are finite or null, as in every record. */
 const nullableFinite = finite.nullable();
@@ -75,6 +76,19 @@ export const studySummarySchema = z.object({
     deflatedSharpe: statistic.extend({ expectedMaxSharpe: nullableFinite, sharpe: nullableFinite }),
     pbo: statistic.extend({ partitions: z.number().int().nullable(), combinations: z.number().int(), bars: z.number().int() }),
   }),
+  /**
+   * The best point as its trial ledger judges it: every configuration tried on its data and test bars (the other
+   * points and the runs before the sweep), the deflated Sharpe ratio and the verdict. Null without a best point.
+   */
+  ledger: z
+    .object({
+      point: z.string(),
+      trials: ledgerTrialsSchema,
+      verdict: z.enum(['distinguishable from chance', 'indistinguishable from chance']),
+      sentence: z.string(),
+    })
+    .nullable()
+    .optional(),
   createdAt: z.string(),
 });
 export type StudySummary = z.infer<typeof studySummarySchema>;

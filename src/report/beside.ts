@@ -81,13 +81,13 @@ export function besideSection(runs: readonly BesideRun[], chart: string, benchma
   const row = (r: BesideRun, i: number) => {
     const s = r.summary.stitched.strategy;
     const luck = r.summary.luck;
-    return `<tr data-experiment="${esc(r.experiment)}"><td class="l">${esc(r.experiment)}${i === 0 ? ' (this report)' : ''}</td><td class="l">${esc(r.algorithm)}</td><td>${num(s.sharpe)}</td><td>${pct(s.totalReturn)}</td><td>${pct(s.maxDrawdown)}</td><td>${num(luck.dsr.dsr)}</td><td class="l">${esc(luck.verdict)}</td></tr>`;
+    return `<tr data-experiment="${esc(r.experiment)}"><td class="l">${esc(r.experiment)}${i === 0 ? ' (this report)' : ''}</td><td class="l">${esc(r.algorithm)}</td><td>${num(s.sharpe)}</td><td>${pct(s.totalReturn)}</td><td>${pct(s.maxDrawdown)}</td><td>${num(luck.psr.vsZero.psr)}</td><td class="l">${esc(luck.verdict)}</td></tr>`;
   };
   const hold = runs[0].summary.stitched.buyAndHold;
   return `<h2 id="beside">Side by side</h2>
 <p>Experiments on the same data and windows, each over its own stitched out-of-sample bars.</p>
 ${chart}
-<table id="beside-table"><thead><tr><th class="l">experiment</th><th class="l">agent</th><th>OOS Sharpe</th><th>return</th><th>max drawdown</th><th>DSR</th><th class="l">verdict</th></tr></thead><tbody>
+<table id="beside-table"><thead><tr><th class="l">experiment</th><th class="l">agent</th><th>OOS Sharpe</th><th>return</th><th>max drawdown</th><th>PSR vs 0</th><th class="l">verdict</th></tr></thead><tbody>
 ${runs.map(row).join('\n')}
 <tr data-experiment=""><td class="l">${esc(benchmark)}</td><td class="l"></td><td>${num(hold.sharpe)}</td><td>${pct(hold.totalReturn)}</td><td>${pct(hold.maxDrawdown)}</td><td></td><td class="l"></td></tr>
 </tbody></table>`;

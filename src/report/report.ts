@@ -9,6 +9,7 @@ import { type IterationRecord, type RunConfigRecord, type WalkforwardSummary } f
 import { iterationRecordNames, layout } from '../store/layout.js';
 import { besideSection, type BesideRun } from './beside.js';
 import { learnedSection } from './learned-section.js';
+import { luckNow } from '../inspect/ledger-now.js';
 import { panelHeader, panelProvenanceRow, panelReport, panelSection } from './panel-section.js';
 
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
@@ -22,6 +23,11 @@ export async function writeReport(experimentDir: string, beside: readonly Beside
   const read = experimentRecords(experimentDir);
   const run = await read.config();
   const summary: WalkforwardSummary = await read.summary();
+  // A ledger that cannot be read now (moved away, not ours) leaves the trials as the summary recorded them.
+  const luck = await luckNow(experimentDir, summary).then(
+    (now) => now.luck,
+    () => summary.luck,
+  );
   const list = await listCheckpoints(experimentDir);
   const iterationRecords = await readIterationRecords(experimentDir);
   const records = new Map<number, { reason?: string }>();
@@ -78,7 +84,7 @@ ${panel ? `${panelHeader(panel)}\n` : ''}<div class="cards">
 <div class="card">Walk-forward efficiency<b>${num(summary.walkForwardEfficiency.value)}</b>${esc(summary.walkForwardEfficiency.reason ?? '')}</div>
 <div class="card">t-statistic of OOS returns<b>${num(summary.tStatistic.value)}</b>${esc(summary.tStatistic.reason ?? '')}</div>
 </div>
-${learnedSection(summary, iterationRecords)}
+${learnedSection(summary, iterationRecords, luck)}
 <h2>Provenance</h2>
 <table><tr><th class="l">data file</th><td class="l">${esc(run.data.file)} (${run.data.rows} rows, column ${esc(run.data.priceColumn)})</td></tr>
 <tr><th class="l">data sha256</th><td class="l"><code>${esc(run.data.sha256)}</code></td></tr>

@@ -71,6 +71,11 @@ export const layout = {
   archive: (time: Date) => `archive/pruned-${time.toISOString().replace(/[:.]/g, '-')}.zip`,
   iterationChart: (n: number) => `iter_${pad(n, 3)}.png`,
   snapshotChart: (n: number, step: number) => `iter_${pad(n, 3)}_step_${pad(step, 7)}.png`,
+  /**
+   * The trial ledgers, at the results folder's root beside the experiment folders: one JSON-lines file per ledger.
+   * The folder's name starts with '_', which no experiment id or study name can, so it is never mistaken for one.
+   */
+  ledgers: { folder: '_ledgers', file: (name: string) => `_ledgers/${name}.jsonl` },
   /** Files of a study folder (results/<study>/), which holds one experiment folder per point. */
   study: { manifest: 'study.json', summary: 'study_summary.json', report: 'study_report.html' },
   experimentCharts: {

@@ -16,12 +16,12 @@ import { layout } from './layout.js';
  * adopted when their config.json is a run record naming the same experiment (the content, not the name, decides).
  */
 
-export type FolderKind = 'experiment' | 'study';
+export type FolderKind = 'experiment' | 'study' | 'ledger';
 
 export const ownerMarkerSchema = z.strictObject({
   formatVersion: z.literal(1),
   product: z.literal('wfo-rl'),
-  kind: z.enum(['experiment', 'study']),
+  kind: z.enum(['experiment', 'study', 'ledger']),
   /** The id the folder was made for (an experiment folder renamed since stays ours). */
   id: z.string(),
   createdAt: z.string(),
@@ -38,10 +38,11 @@ export type Ownership =
 
 /** Records larger than this are not ours (a config.json or marker is a few KiB). */
 const MAX_RECORD_BYTES = 16 * 2 ** 20;
-const article = (kind: FolderKind) => (kind === 'experiment' ? 'an experiment' : 'a study');
+const article = (kind: FolderKind) => ({ experiment: 'an experiment', study: 'a study', ledger: 'a folder of trial ledgers' })[kind];
 const hints: Record<FolderKind, string> = {
   experiment: 'give another --experiment or --results-dir, or empty that folder',
   study: 'rename the study or move that folder away',
+  ledger: 'move that folder away; the trial ledgers of wfo-rl live there',
 };
 
 /** What `folder` is to this program; reads only. `id` is the experiment id (or study name) it is opened as. */
@@ -107,8 +108,10 @@ function refusal(folder: string, kind: FolderKind, why: string): NotOwnedError {
 
 /** Null when the folder is ours from an earlier version; else why it is not, in words. */
 async function legacyRecord(folder: string, kind: FolderKind, id: string, held: string[]): Promise<string | null> {
-  const file = kind === 'experiment' ? layout.config : layout.study.manifest;
   const notOurs = `it holds ${shown(held)} but is not ${article(kind)} of wfo-rl (no ${layout.ownerMarker})`;
+  // Ledgers came with their marker: a folder of them without one was never ours.
+  if (kind === 'ledger') return notOurs;
+  const file = kind === 'experiment' ? layout.config : layout.study.manifest;
   if (!held.includes(file)) return notOurs;
   const read =
     kind === 'experiment' ? await readRecord(join(folder, file), runConfigSchema) : await readRecord(join(folder, file), studyManifestSchema);

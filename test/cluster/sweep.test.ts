@@ -2,8 +2,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { studySummarySchema } from '../../src/records/index.js';
 import { analyzeStudy } from '../../src/cluster/study.js';
-import { waitForOutput } from '../helpers/cli.js';
-import { smallExperiment } from '../helpers/experiment.js';
+import { runCli, waitForOutput } from '../helpers/cli.js';
+import { smallExperiment, walkforwardArgs } from '../helpers/experiment.js';
 import { tempDir } from '../helpers/temp.js';
 import { ownRedis, start, startWorker, stop } from './cluster-helpers.js';
 
@@ -18,6 +18,9 @@ test('a sweep of 2 settings x 3 seeds runs through two workers, survives a SIGKI
   const exp = smallExperiment(dir, { windows: { train: 300, validation: 100, test: 100, maxIterations: 2 } });
   const sweepFile = join(dir, 'lr.yaml');
   writeFileSync(sweepFile, ['study: lr', 'base: config.json', 'grid:', '  agent.learningRate: [0.0001, 0.0003]', '  seed: [1, 2, 3]', ''].join('\n'));
+  // A run of its own before the sweep, on the same data and test bars: the sweep's trials count it too.
+  const before = await runCli(walkforwardArgs(exp, 'before', '--seed', '9', '--quiet', '--no-charts', '--workers', '1'));
+  expect(before.code).toBe(0);
   const sweep = start(['sweep', '--config', sweepFile, '--redis', redis.url, '--no-charts']);
   const first = startWorker(redis.url, exp.resultsDir);
   const second = startWorker(redis.url, exp.resultsDir);
@@ -48,9 +51,19 @@ test('a sweep of 2 settings x 3 seeds runs through two workers, survives a SIGKI
   expect(summary.trials.count).toBe(6);
   expect(summary.trials.sharpeVariance).not.toBeNull();
   expect(summary.trials.pbo.bars).toBe(200);
+  // The trial ledger beside the study counts the six points and the run before them, and judges the best point by them.
+  const ledger = readFileSync(join(exp.resultsDir, '_ledgers', 'default.jsonl'), 'utf8')
+    .trimEnd()
+    .split('\n')
+    .slice(1)
+    .map((l) => JSON.parse(l));
+  expect(ledger.map((l) => [l.study, l.experiment]).sort()).toEqual([[null, 'before'], ...ids.map((id) => ['lr', id])].sort());
+  expect(summary.ledger).toMatchObject({ point: summary.trials.best, trials: { ledger: 'default', count: 7, runs: 7 } });
+  expect(summary.ledger?.sentence).toContain('you have tried 7 configurations on these bars');
   const report = readFileSync(join(studyDir, 'study_report.html'), 'utf8');
   for (const id of ids) expect(report).toContain(`<td>${id}</td>`);
   expect(report).toMatch(/Deflated Sharpe ratio/);
+  expect(report).toContain(`data-verdict="${summary.ledger?.verdict}"`);
   for (const id of ids) expect(existsSync(join(studyDir, id, 'oos_returns.csv'))).toBe(true);
   const again = await analyzeStudy(studyDir);
   expect({ ...again, createdAt: '' }).toEqual({ ...summary, createdAt: '' });

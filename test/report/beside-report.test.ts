@@ -43,7 +43,7 @@ describe('wfo report --beside: another agent on the same data and windows', () =
         stitched.strategy.sharpe.toFixed(3),
         `${(stitched.strategy.totalReturn * 100).toFixed(1)}%`,
         `${(stitched.strategy.maxDrawdown * 100).toFixed(1)}%`,
-        luck.dsr.dsr === null ? 'n/a' : luck.dsr.dsr.toFixed(3),
+        luck.psr.vsZero.psr === null ? 'n/a' : luck.psr.vsZero.psr.toFixed(3),
         luck.verdict,
       ]);
     }

@@ -64,10 +64,25 @@ describe('plots and the HTML report', () => {
     expect(await page.$$eval('#checkpoints tbody tr', (rows) => rows.length)).toBe(summary.iterations.length);
     // "Did it learn?": the verdict in words, every statistic, one row per iteration.
     expect(await page.getAttribute('#verdict', 'data-verdict')).toBe(summary.luck.verdict);
-    expect(await page.textContent('#verdict')).toMatch(new RegExp(`^${summary.luck.verdict}\\. The deflated Sharpe ratio`, 'i'));
-    const luckRows = await page.$$eval('#luck tbody tr', (rows) => rows.map((r) => r.querySelector('td')?.textContent));
-    expect(luckRows[2]).toBe(summary.luck.dsr.dsr === null ? 'n/a' : summary.luck.dsr.dsr.toFixed(3));
-    expect(luckRows).toHaveLength(7);
+    expect(await page.textContent('#verdict')).toMatch(new RegExp(`^${summary.luck.verdict}\\. .*the probabilistic Sharpe ratio against 0 is`, 'i'));
+    const luckRows = await page.$$eval('#luck tbody tr', (rows) =>
+      rows.map((r) => [r.querySelector('th')?.textContent, r.querySelector('td')?.textContent]),
+    );
+    const psr = summary.luck.psr.vsZero.psr;
+    expect(Object.fromEntries(luckRows)['probabilistic Sharpe ratio vs 0']).toBe(psr === null ? 'n/a' : psr.toFixed(3));
+    // The ledger's row first, the out-of-sample statistics of the verdict, then the validation search's diagnostics.
+    expect(luckRows.map(([name]) => name)).toEqual([
+      summary.luck.trials?.count === 1
+        ? 'configurations tried on these bars'
+        : `deflated Sharpe ratio over ${summary.luck.trials?.count} configurations tried`,
+      'probabilistic Sharpe ratio vs 0',
+      'probabilistic Sharpe ratio vs buy-and-hold',
+      'Newey-West t (p-value)',
+      'percentile among random policies',
+      'deflated Sharpe ratio on validation (validation search)',
+      'probability of backtest overfitting (validation search)',
+      'untrained network vs kept models',
+    ]);
     expect(await page.$$eval('#luck-iterations tbody tr', (rows) => rows.length)).toBe(summary.iterations.length);
     expect(outside).toEqual([]);
     mkdirSync(join(repoRoot, 'test-output'), { recursive: true });

@@ -40,20 +40,24 @@ describe('default settings learn where there is signal and say so only then', ()
     expect(summary.stitched.strategy.sharpe as number).toBeGreaterThan(0.5 * oracle);
     expect(summary.stitched.strategy.sharpe as number).toBeGreaterThan(summary.stitched.buyAndHold.sharpe as number);
     const l = summary.luck;
-    expect(l.dsr.dsr as number).toBeGreaterThan(0.95);
+    expect(l.psr.vsZero.psr as number).toBeGreaterThan(0.95);
     expect(l.verdict).toBe('distinguishable from chance');
-    // The verdict is the one its own numbers give.
+    // The verdict is the one its own numbers give, the Newey-West p-value taken one-sided (a mean above 0).
+    const t = l.significance.neweyWestT as number;
+    expect(t).toBeGreaterThan(0);
     const again = luckVerdict(
-      { dsr: l.dsr.dsr, pbo: l.pbo.pbo, neweyWestPValue: l.significance.neweyWestPValue, chancePercentile: l.chance.keptPercentile },
-      { ...DEFAULT_VERDICT_THRESHOLDS, maxPbo: null },
+      { psr: l.psr.vsZero.psr, neweyWestPValue: (l.significance.neweyWestPValue as number) / 2, chancePercentile: l.chance.keptPercentile },
+      DEFAULT_VERDICT_THRESHOLDS,
     );
     expect(again.sentence).toBe(l.sentence);
+    // The only configuration in its ledger: no search to deflate for, and the summary says which ledger it counted.
+    expect(l.trials).toMatchObject({ ledger: 'default', count: 1 });
   }, 120_000);
 
-  test('a random walk: indistinguishable from chance, with a deflated Sharpe ratio below 0.5', async () => {
+  test('a random walk: indistinguishable from chance, with a PSR against 0 far from 0.95', async () => {
     const { summary } = await defaultRun(tmp.dir, 'walk', 0, 5);
     expect(summary.luck.verdict).toBe('indistinguishable from chance');
-    expect(summary.luck.dsr.dsr as number).toBeLessThan(0.5);
+    expect(summary.luck.psr.vsZero.psr as number).toBeLessThan(0.9);
     expect(summary.luck.sentence).toMatch(/^Indistinguishable from chance: /);
   }, 120_000);
 });

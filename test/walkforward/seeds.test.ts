@@ -49,10 +49,12 @@ describe('training.seeds: several agents per window (real CLI)', () => {
       expect(r.training.updates).toBe(r.training.seeds?.reduce((a, s) => a + s.updates, 0));
       expect(r.selection.untrainedBySeed).toHaveLength(3);
     }
-    // The luck statistics count every candidate as a trial: the selection is a max over all of them.
+    // The validation search counts every candidate as a trial: the selection is a max over all of them.
     const summary = walkforwardSummarySchema.parse(readJson(join(exp.resultsDir, 'none3', 'walkforward_summary.json')));
-    const perIteration = records('none3').map((r) => r.selection.candidates.length);
-    expect(summary.luck.dsr.trials).toBe(Math.round(perIteration.reduce((a, b) => a + b, 0) / perIteration.length));
+    const perIteration = records('none3')
+      .filter((r) => r.kind === 'model')
+      .map((r) => r.selection.candidates.length);
+    expect(summary.luck.validationSearch?.trials).toBe(Math.round(perIteration.reduce((a, b) => a + b, 0) / perIteration.length));
   });
 
   test('ensemble vote keeps the vote of the per-seed bests; the preserved zip loads as one model whose argmax is the exact vote', async () => {
@@ -61,8 +63,10 @@ describe('training.seeds: several agents per window (real CLI)', () => {
     expect(first.selection.vote?.members.map((m) => m.seed)).toEqual([0, 1, 2]);
     expect(first.selection.score).toBe(first.selection.vote?.candidate.score);
     const summary = walkforwardSummarySchema.parse(readJson(join(exp.resultsDir, 'vote3', 'walkforward_summary.json')));
-    const perSeed = records('vote3').map((r) => r.selection.candidates.length / 3);
-    expect(summary.luck.dsr.trials).toBe(Math.round(perSeed.reduce((a, b) => a + b, 0) / perSeed.length));
+    const perSeed = records('vote3')
+      .filter((r) => r.kind === 'model')
+      .map((r) => r.selection.candidates.length / 3);
+    expect(summary.luck.validationSearch?.trials).toBe(Math.round(perSeed.reduce((a, b) => a + b, 0) / perSeed.length));
 
     for (const r of records('vote3').filter((x) => x.kind === 'model')) {
       const checkpoint = await loadCheckpointModel(join(exp.resultsDir, 'vote3'), r.iteration);

@@ -1,6 +1,6 @@
 /**
  * Statistics that say whether a backtest result is luck: moments, the probabilistic and deflated Sharpe ratios,
- * the probability of backtest overfitting (CSCV), Newey-West significance of the mean, the chance distribution of
+ * the probability of backtest overfitting (CSCV), the deflation for configurations tried on the same bars, Newey-West significance of the mean, the chance distribution of
  * random policies with the same turnover, and a verdict that weighs them. Pure functions on plain numbers and
  * Float64Arrays (per-bar simple returns); Sharpe ratios are per bar unless a field says annualised.
  */
@@ -31,6 +31,7 @@ export {
   type ChanceQuantiles,
   type ChanceResult,
 } from './chance.js';
+export { trialDeflation, type TrialDeflation } from './trial-deflation.js';
 export {
   luckVerdict,
   DEFAULT_VERDICT_THRESHOLDS,

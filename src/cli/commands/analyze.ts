@@ -39,22 +39,39 @@ export const analyzeCommand: CommandModule<object, Args> = {
           `buy-and-hold sharpe ${num(o.buyAndHold.sharpe)}, return ${num(o.buyAndHold.totalReturn)}`,
         `Walk-forward efficiency: ${num(o.walkForwardEfficiency.value)}${o.walkForwardEfficiency.reason ? ` (${o.walkForwardEfficiency.reason})` : ''}; t-statistic of OOS returns: ${num(o.tStatistic.value)}`,
       );
-      if (o.luck) lines.push(...luckLines(o.luck));
+      if (o.luck) lines.push(...luckLines(o.luck, o.trialsCountedThen));
     } else lines.push(`Out of sample: ${a.outOfSampleReason}`);
     lines.push(`Diagnostic, in hindsight (not a selection): best iteration on test ${s.diagnostics.bestByTestInHindsight ?? 'none'}`);
     process.stdout.write(lines.join('\n') + '\n');
   },
 };
 
-/** "Did it learn?" in a few lines: the verdict and each statistic behind it. */
-export function luckLines(l: ExperimentLuck): string[] {
-  return [
-    `Did it learn? ${l.sentence}`,
+/** "Did it learn?" in a few lines: the verdict and each statistic behind it, the validation search's diagnostics last. */
+export function luckLines(l: ExperimentLuck, countedThen: number | null = null): string[] {
+  const lines = [`Did it learn? ${l.sentence}`];
+  const t = l.trials;
+  if (t) {
+    const then = countedThen === null ? '' : `; ${countedThen} when this run finished`;
+    lines.push(
+      t.count > 1
+        ? `  trials: ${t.count} configurations on these data and test bars in ledger ${t.ledger} (${t.file}${then}); luck alone would give the best an annualized sharpe of ${num(t.annualizedExpectedMaxSharpe)}, the best tried made ${num(t.annualizedBestSharpe)}; deflated Sharpe ratio ${num(t.dsr)}`
+        : `  trials: the only configuration on these data and test bars in ledger ${t.ledger} (${t.file}${then})`,
+    );
+  }
+  lines.push(
     `  probabilistic Sharpe ratio vs 0: ${num(l.psr.vsZero.psr)}, vs buy-and-hold: ${num(l.psr.vsBuyAndHold.psr)}`,
-    `  deflated Sharpe ratio: ${num(l.dsr.dsr)} (best of ${l.dsr.trials} candidates per iteration; expected best by luck: annualized sharpe ${num(l.dsr.annualizedExpectedMaxSharpe)})`,
     `  mean return: Newey-West t ${num(l.significance.neweyWestT)} (p ${num(l.significance.neweyWestPValue)}, ${l.significance.lags} lags); plain t ${num(l.significance.iidT)} (p ${num(l.significance.iidPValue)})`,
-    `  probability of backtest overfitting: ${num(l.pbo.pbo)} (${l.pbo.combinations} combinations over ${l.pbo.iterations} iterations)`,
     `  random policies with the same turnover: sharpe p5 ${num(l.chance.p5)}, median ${num(l.chance.p50)}, p95 ${num(l.chance.p95)}; the strategy at percentile ${num(l.chance.keptPercentile, 1)}`,
+  );
+  const v = l.validationSearch;
+  if (v)
+    lines.push(
+      `  validation search (a diagnostic, not in the verdict): the kept models' validation sharpe ${num(v.keptSharpe)} against ${num(v.expectedMaxSharpe)} that luck gives the best of ${v.trials} candidates; deflated Sharpe ratio on validation ${num(v.dsr)}, at least 0.95 in ${v.reaching} of ${v.iterations} iterations`,
+    );
+  else if (l.dsr) lines.push(`  deflated Sharpe ratio over the candidates per iteration (as this summary's version judged): ${num(l.dsr.dsr)}`);
+  lines.push(
+    `  probability of backtest overfitting (a diagnostic of the validation search): ${num(l.pbo.pbo)} (${l.pbo.combinations} combinations over ${l.pbo.iterations} iterations)`,
     `  untrained networks' mean validation score ${num(l.untrained.meanScore)} against the kept models' ${num(l.untrained.keptMeanScore)}`,
-  ];
+  );
+  return lines;
 }

@@ -12,6 +12,7 @@ type Args = {
   redisWait?: unknown;
   resultsDir?: string;
   maxPoints?: unknown;
+  ledger?: string;
   quiet: boolean;
   charts: boolean;
   logLevel: string;
@@ -34,6 +35,11 @@ export const sweepCommand: CommandModule<object, Args> = {
       .option('max-points', {
         type: 'string',
         describe: `Refuse a sweep of more points than this (default: maxPoints in the sweep file, else ${DEFAULT_MAX_POINTS})`,
+      })
+      .option('ledger', {
+        type: 'string',
+        describe:
+          "Trial ledger every point is counted in, beside the study folder (<results-dir>/_ledgers/<name>.jsonl; default: the base config's ledger.name)",
       })
       .option('redis', { type: 'string', describe: 'Send every iteration of every point to the queue (default: $WFO_REDIS_URL; else run here)' })
       .option('redis-wait', {
@@ -65,6 +71,7 @@ export const sweepCommand: CommandModule<object, Args> = {
     const { plan, summary } = await runSweep(args.config, {
       redisUrl,
       resultsDir: args.resultsDir,
+      ledger: args.ledger,
       maxPoints,
       redisWaitMs,
       queueSecret,
@@ -91,8 +98,9 @@ export const sweepCommand: CommandModule<object, Args> = {
             `  ${p.id}: sharpe ${fmt(p.stitched?.strategy.sharpe)} vs buy-and-hold ${fmt(p.stitched?.buyAndHold.sharpe)}; ${p.qualified}/${p.iterations} qualified`,
         ),
         t.best
-          ? `  deflated Sharpe of the best (${t.best}): ${fmt(t.deflatedSharpe.value)}; PBO ${fmt(t.pbo.value)}`
+          ? `  deflated Sharpe of the best (${t.best}) among the points: ${fmt(t.deflatedSharpe.value)}; PBO ${fmt(t.pbo.value)}`
           : `  no best point: ${t.bestReason}; PBO ${fmt(t.pbo.value)}`,
+        ...(summary.ledger ? [`  the best point, judged by trial ledger ${summary.ledger.trials.ledger}: ${summary.ledger.sentence}`] : []),
         `  ${plan.dir}/${layout.study.summary} and ${layout.study.report}`,
       ].join('\n') + '\n',
     );

@@ -4,7 +4,7 @@ import { resolveConfig, withConfigOptions, type ConfigArgs } from '../options.js
 import { stopSignal } from '../signals.js';
 import { REDIS_WAIT_ENV, resolveRedisUrl, resolveRedisWait } from '../../cluster/redis.js';
 import { resolveQueueSecret } from '../../cluster/signing.js';
-import type { ModelCard } from '../../records/index.js';
+import type { ModelCard, WalkforwardSummary } from '../../records/index.js';
 
 type Args = ConfigArgs & {
   experiment: string;
@@ -28,6 +28,10 @@ export const walkforwardCommand: CommandModule<object, Args> = {
       .option('fresh', { type: 'boolean', default: false, describe: 'Start over; the old folder is moved to <id>.old-<time>, never deleted' })
       .option('force', { type: 'boolean', default: false, describe: 'Resume even though the config or data changed (recorded)' })
       .option('resume', { type: 'string', describe: 'Continue from this training checkpoint zip' })
+      .option('ledger', {
+        type: 'string',
+        describe: 'Trial ledger the run is counted in, at <results-dir>/_ledgers/<name>.jsonl (ledger.name; default: default)',
+      })
       .option('quiet', { type: 'boolean', default: false, describe: 'No progress and only warnings, errors and the final summary' })
       .option('log-level', {
         type: 'string',
@@ -96,12 +100,23 @@ export const walkforwardCommand: CommandModule<object, Args> = {
       [
         `Finished experiment ${args.experiment} in ${summary.totalSeconds.toFixed(1)}s: ${summary.qualified} of ${summary.iterations.length} iterations preserved a model`,
         `  out of sample (${summary.stitched.bars} bars): sharpe ${fmt(summary.stitched.strategy.sharpe)}, return ${fmt(summary.stitched.strategy.totalReturn)}; buy-and-hold sharpe ${fmt(summary.stitched.buyAndHold.sharpe)}, return ${fmt(summary.stitched.buyAndHold.totalReturn)}`,
+        `  did it learn? ${summary.luck.sentence}`,
+        ...trialLines(summary),
         ...productionLines(production, args.experiment),
         `  results in ${paths.root}`,
       ].join('\n') + '\n',
     );
   },
 };
+
+/** Which ledger counted the run, and how many configurations it holds on these bars. */
+function trialLines(summary: WalkforwardSummary): string[] {
+  const t = summary.luck.trials;
+  if (!t) return [];
+  const tried =
+    t.count === 1 ? 'the only configuration tried on these data and test bars' : `${t.count} configurations tried on these data and test bars`;
+  return [`  trial ledger ${t.ledger} (${t.file}): ${tried}; wfo ledger lists them`];
+}
 
 /** What the run left to trade: the production model and until when it is current, or why there is none; luck in plain words. */
 function productionLines(card: ModelCard | null, experiment: string): string[] {

@@ -54,6 +54,10 @@ export async function finishRun(
     totalSeconds: (performance.now() - done.started) / 1000,
     metricOptions: ctx.metricOptions,
     now: store.now,
+    ledger: {
+      warn: (line) => ctx.logger.warn({ event: 'ledger-damaged' }, line),
+      recorded: (line, trials) => ctx.logger.info({ event: 'trial-recorded', ledger: trials.ledger, file: trials.file, trials: trials.count }, line),
+    },
   });
   const undrawn = await executor.chartsDrawn();
   if (undrawn > 0) {

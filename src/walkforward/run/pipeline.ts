@@ -6,6 +6,7 @@ import { ResumeRefusedError, UsageError } from '../../errors/index.js';
 import type { PipelineConfig } from '../../config/schema.js';
 import { type IterationRecord, type ModelCard, type WalkforwardSummary } from '../../records/index.js';
 import { runProduction } from '../production/index.js';
+import { checkRunLedger } from './record-trial.js';
 import { finishRun } from './finish-run.js';
 import { saveLine, resumeLine } from './log-lines.js';
 import { versionsInUse, writeRunConfig } from './run-record.js';
@@ -98,6 +99,7 @@ async function runOn(
   const logLevel = options.logLevel ?? 'info';
   // Lines from before the lock is held go to the console only; run.log is written once this process owns the folder.
   const early = createRunLogger({ level: logLevel, runId, experiment: options.experiment, sink: options.onLog });
+  await checkRunLedger(config);
   const start = await startExperiment(paths, options.experiment, config, plan, { ...options, now }, (line) => early.info({ event: 'start' }, line));
   let logger: ReturnType<typeof createRunLogger>;
   try {

@@ -7,10 +7,11 @@ import { FORMAT_VERSION, walkforwardSummarySchema, type IterationRecord, type Re
 import type { Window } from '../../windows/build-windows.js';
 import { layout, type ExperimentPaths } from '../../store/layout.js';
 import { oosCsv, stitchOutOfSample, walkForwardEfficiency } from '../../analysis/out-of-sample.js';
-import { experimentLuck } from '../../analysis/experiment-luck.js';
+import { experimentLuck, withTrials } from '../../analysis/experiment-luck.js';
 import { instrumentSummaries, oosPositionsCsv, stitchPanel } from '../../analysis/panel-out-of-sample.js';
 import { CHANCE_DRAWS } from '../selection/index.js';
 import { tradingPositions } from '../../env/spaces.js';
+import { recordTrial, type TrialInputs } from './record-trial.js';
 
 export interface SummaryInputs {
   paths: ExperimentPaths;
@@ -29,11 +30,13 @@ export interface SummaryInputs {
   totalSeconds: number;
   metricOptions: MetricOptions;
   now: () => Date;
+  ledger: Pick<TrialInputs, 'warn' | 'recorded'>;
 }
 
 /**
  * Writes oos_returns.csv (a panel's: the portfolio's), oos_positions.csv (a panel's instruments), walkforward_summary.json
- * and checkpoint_summary.json from the iteration records.
+ * and checkpoint_summary.json from the iteration records; appends the run to its trial ledger first, so that the
+ * verdict counts the configurations tried on the same bars.
  */
 export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSummary> {
   const { paths, records } = s;
@@ -43,6 +46,18 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
   const panel = stitchPanel(records);
   if (panel) await writeFileAtomic(paths.oosPositions, oosPositionsCsv(records, s.dates));
 
+  const returns = stitched.bars.map((b) => b.strategyReturn);
+  const luck = experimentLuck({
+    records,
+    stitched,
+    seed: s.seed,
+    costRate: entryCost,
+    allowedPositions: tradingPositions(s.config.env),
+    metricOptions: s.metricOptions,
+    draws: CHANCE_DRAWS,
+    panel,
+  });
+  const trials = await recordTrial({ ...s, ...s.ledger, experimentRoot: paths.root, returns });
   const fileOf = (r: IterationRecord) =>
     r.kind === 'model' ? [layout.preservedModel(r.iteration), layout.metrics(r.iteration)] : [layout.placeholder(r.iteration)];
   const summary = await writeJson(paths.summary, walkforwardSummarySchema, {
@@ -71,16 +86,7 @@ export async function writeSummaries(s: SummaryInputs): Promise<WalkforwardSumma
     stitched: { bars: stitched.bars.length, strategy: stitched.strategy, buyAndHold: stitched.buyAndHold },
     walkForwardEfficiency: walkForwardEfficiency(records, s.metricOptions),
     tStatistic: stitched.tStatistic,
-    luck: experimentLuck({
-      records,
-      stitched,
-      seed: s.seed,
-      costRate: entryCost,
-      allowedPositions: tradingPositions(s.config.env),
-      metricOptions: s.metricOptions,
-      draws: CHANCE_DRAWS,
-      panel,
-    }),
+    luck: withTrials(luck, trials),
     ...(panel ? { panel: { instruments: instrumentSummaries(panel, s.metricOptions) } } : {}),
     bestIteration: s.bestIteration,
     resumes: s.resumes,

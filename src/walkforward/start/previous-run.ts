@@ -13,8 +13,9 @@ import { sha256, stableStringify } from '../../util/hash.js';
  * run trades a panel, where some later settings' earlier behaviour differs (later-settings.ts).
  */
 export function resumeHash(config: PipelineConfig, panel: boolean): string {
-  // Where results go, what is logged about them and whether a production model follows do not change what the study computes.
-  const { resultsDir: _where, logging: _watching, production: _after, ...what } = config;
+  // Where results go, what is logged about them, whether a production model follows and which ledger counts the run do
+  // not change what the study computes.
+  const { resultsDir: _where, logging: _watching, production: _after, ledger: _counted, ...what } = config;
   return sha256(stableStringify(withoutLaterDefaults(what, panel)));
 }
 
@@ -44,7 +45,7 @@ export function describeChanges(previous: RunConfigRecord, config: PipelineConfi
   for (const [path, value] of LATER_SETTINGS) if (!(path in before)) before[path] = earlierBehaviour(path, value, Boolean(previous.data.panel));
   const after = flatten(config as unknown as Record<string, unknown>);
   for (const key of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
-    if (key === 'resultsDir' || key.startsWith('production.')) continue;
+    if (key === 'resultsDir' || key.startsWith('production.') || key.startsWith('ledger.')) continue;
     const a = JSON.stringify(before[key]);
     const b = JSON.stringify(after[key]);
     if (a !== b) changes.push(`${key}: ${a ?? '(unset)'} -> ${b ?? '(unset)'}`);

@@ -1,0 +1,143 @@
+import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { isAccessDenied, AccessError, NotOwnedError, UsageError } from '../errors/index.js';
+import { LEDGER_NAME, ledgerHeaderSchema, ledgerTrialSchema, type LedgerHeader, type LedgerTrial } from '../records/index.js';
+import { lstatOrNull, openForAppend } from '../util/regular-file.js';
+import { tempPathFor } from './atomic-file.js';
+import { layout } from './layout.js';
+import { claimFolder, checkOwned } from './ownership.js';
+
+/**
+ * The trial ledgers at a results folder's root: one JSON-lines file per ledger, a header line first, then one line per
+ * finished run. Lines are only ever appended, each in one write of the whole line to a file opened for appending (the
+ * kernel keeps two appenders' lines whole and apart), and fsynced; nothing of this program removes or rewrites a
+ * ledger (cleanup and --fresh work inside experiment folders). A last line cut short by a crash is skipped with a
+ * warning, and the next append starts on a line of its own.
+ */
+
+export const DEFAULT_LEDGER = 'default';
+
+/** Refuses a ledger name that is no plain file name (exit 2). */
+export function checkLedgerName(name: string): string {
+  if (!LEDGER_NAME.test(name)) {
+    throw new UsageError(
+      `--ledger ${JSON.stringify(name.slice(0, 120))}: a ledger's name is 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
+  }
+  return name;
+}
+
+/** The file of ledger `name` under the results folder `root`. */
+export function ledgerFile(root: string, name: string): string {
+  return join(root, layout.ledgers.file(checkLedgerName(name)));
+}
+
+export interface LedgerContents {
+  file: string;
+  /** Every readable trial line, in the order appended. */
+  trials: LedgerTrial[];
+  /** A torn last line, or a line that is not a trial: skipped, each said once. */
+  warnings: string[];
+}
+
+/** The trials of ledger `name` (none when it does not exist yet); refuses a file that is not a ledger of this program. */
+export async function readLedger(root: string, name: string): Promise<LedgerContents> {
+  return readLedgerFile(ledgerFile(root, name));
+}
+
+/** The trials of the ledger at `file`, as readLedger. */
+export async function readLedgerFile(file: string): Promise<LedgerContents> {
+  const info = await lstatOrNull(file);
+  if (!info) return { file, trials: [], warnings: [] };
+  if (!info.isFile()) throw notALedger(file, 'it is not a regular file');
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw isAccessDenied(err) ? new AccessError(file, err.code as string) : err;
+  });
+  return parseLedger(file, text);
+}
+
+/** The lines of a ledger file's text: its header checked, its trials, and what was skipped. */
+export function parseLedger(file: string, text: string): LedgerContents {
+  if (text === '') return { file, trials: [], warnings: [] };
+  const lines = text.split('\n');
+  const torn = lines.pop() as string;
+  const header = lines.length ? ledgerHeaderSchema.safeParse(parseOrNull(lines[0])) : null;
+  if (!header?.success) throw notALedger(file, 'its first line is not the header of a trial ledger of wfo-rl');
+  const trials: LedgerTrial[] = [];
+  const warnings: string[] = [];
+  lines.slice(1).forEach((line, i) => {
+    if (line.trim() === '') return;
+    const trial = ledgerTrialSchema.safeParse(parseOrNull(line));
+    if (trial.success) trials.push(trial.data);
+    else warnings.push(`${file}: line ${i + 2} is not a trial record; skipped`);
+  });
+  if (torn !== '') warnings.push(`${file}: the last line is incomplete (a write cut short); skipped`);
+  return { file, trials, warnings };
+}
+
+/**
+ * Makes sure ledger `name` can be appended to before a run spends its time: the ledgers folder and the file, where
+ * they exist, are this program's. Reads only.
+ */
+export async function checkLedger(root: string, name: string): Promise<void> {
+  const file = ledgerFile(root, name);
+  await checkOwned(dirname(file), 'ledger', layout.ledgers.folder);
+  await readLedger(root, name);
+}
+
+/** Appends one trial to ledger `name` under `root`, creating the folder and the file (with its header) when missing. */
+export async function appendTrial(root: string, name: string, trial: LedgerTrial, now: () => Date = () => new Date()): Promise<LedgerContents> {
+  const file = ledgerFile(root, name);
+  await mkdir(dirname(file), { recursive: true });
+  await claimFolder(dirname(file), 'ledger', layout.ledgers.folder, { now });
+  await createWithHeader(file, { product: 'wfo-rl', kind: 'trial-ledger', formatVersion: 1, ledger: name, createdAt: now().toISOString() });
+  const line = JSON.stringify(ledgerTrialSchema.parse(trial));
+  const handle = await openForAppend(file, 'move it away: the trial ledgers of wfo-rl live there');
+  try {
+    const before = parseLedger(file, await readFile(file, 'utf8'));
+    // A torn last line is closed off, so this trial starts a line of its own.
+    const tornTail = before.warnings.some((w) => w.endsWith('(a write cut short); skipped'));
+    await handle.write(`${tornTail ? '\n' : ''}${line}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  return readLedger(root, name);
+}
+
+/** Writes the header under a temporary name and links it into place: the file appears whole, or another's stays. */
+async function createWithHeader(file: string, header: LedgerHeader): Promise<void> {
+  if (await lstatOrNull(file)) return;
+  const temp = tempPathFor(file);
+  const handle = await open(temp, 'wx', 0o644);
+  try {
+    await handle.writeFile(`${JSON.stringify(header)}\n`);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(temp, file);
+  } catch (err) {
+    // Another run created it first: its header stands.
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+function notALedger(file: string, why: string): NotOwnedError {
+  return new NotOwnedError(
+    file,
+    `refusing to use ${file} as a trial ledger: ${why}; nothing was written to it; move it away or give another --ledger`,
+  );
+}
+
+function parseOrNull(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    // Not JSON: the schema check that follows reports the line.
+    return null;
+  }
+}
