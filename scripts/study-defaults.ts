@@ -92,7 +92,7 @@ interface Cell {
   market: string;
   seed: number;
   value: number | null;
-  dsr: number | null;
+  psr: number | null;
 }
 
 async function marketFile(market: string, seed: number): Promise<{ file: string; oracle: number | null }> {
@@ -129,10 +129,10 @@ async function measure(variant: string, market: string, seed: number): Promise<C
   if (market === 'sp500') {
     const kept = summary.iterations.filter((i: { status: string }) => i.status === 'model').map((i: { selectionScore: number }) => i.selectionScore);
     const mean = kept.length ? kept.reduce((a: number, b: number) => a + b, 0) / kept.length : null;
-    return { variant, market, seed, value: mean, dsr: null };
+    return { variant, market, seed, value: mean, psr: null };
   }
   const sharpe = summary.stitched.strategy.sharpe as number | null;
-  return { variant, market, seed, value: sharpe !== null && oracle ? sharpe / oracle : null, dsr: summary.luck.dsr.dsr };
+  return { variant, market, seed, value: sharpe !== null && oracle ? sharpe / oracle : null, psr: summary.luck.psr.vsZero.psr };
 }
 
 const tasks = values.variants
@@ -152,12 +152,12 @@ const mean = (xs: Array<number | null>) => {
   return d.length ? d.reduce((a, b) => a + b, 0) / d.length : null;
 };
 const markets = values.markets.split(',');
-const header = ['variant', ...markets.map((m) => (m === 'sp500' ? 'S&P mean kept validation Sharpe' : `${m}: OOS Sharpe / oracle (DSR)`))];
+const header = ['variant', ...markets.map((m) => (m === 'sp500' ? 'S&P mean kept validation Sharpe' : `${m}: OOS Sharpe / oracle (PSR vs 0)`))];
 console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
 for (const v of values.variants.split(',')) {
   const row = markets.map((m) => {
     const mine = cells.filter((c) => c.variant === v && c.market === m);
-    return m === 'sp500' ? fmt(mean(mine.map((c) => c.value))) : `${fmt(mean(mine.map((c) => c.value)))} (${fmt(mean(mine.map((c) => c.dsr)))})`;
+    return m === 'sp500' ? fmt(mean(mine.map((c) => c.value))) : `${fmt(mean(mine.map((c) => c.value)))} (${fmt(mean(mine.map((c) => c.psr)))})`;
   });
   console.log(`| ${v} | ${row.join(' | ')} |`);
   if (values['per-seed'])

@@ -2,7 +2,7 @@ import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isAccessDenied, AccessError, NotOwnedError, UsageError } from '../errors/index.js';
 import { LEDGER_NAME, ledgerHeaderSchema, ledgerTrialSchema, type LedgerHeader, type LedgerTrial } from '../records/index.js';
-import { lstatOrNull, openForAppend } from '../util/regular-file.js';
+import { lstatOrNull, openForAppend, refuseNonFolder } from '../util/regular-file.js';
 import { tempPathFor } from './atomic-file.js';
 import { layout } from './layout.js';
 import { claimFolder, checkOwned } from './ownership.js';
@@ -16,6 +16,7 @@ import { claimFolder, checkOwned } from './ownership.js';
  */
 
 export const DEFAULT_LEDGER = 'default';
+const FOLDER_HINT = 'move it away: the trial ledgers of wfo-rl live there';
 
 /** Refuses a ledger name that is no plain file name (exit 2). */
 export function checkLedgerName(name: string): string {
@@ -81,6 +82,7 @@ export function parseLedger(file: string, text: string): LedgerContents {
  */
 export async function checkLedger(root: string, name: string): Promise<void> {
   const file = ledgerFile(root, name);
+  await refuseNonFolder(dirname(file), FOLDER_HINT);
   await checkOwned(dirname(file), 'ledger', layout.ledgers.folder);
   await readLedger(root, name);
 }
@@ -88,11 +90,12 @@ export async function checkLedger(root: string, name: string): Promise<void> {
 /** Appends one trial to ledger `name` under `root`, creating the folder and the file (with its header) when missing. */
 export async function appendTrial(root: string, name: string, trial: LedgerTrial, now: () => Date = () => new Date()): Promise<LedgerContents> {
   const file = ledgerFile(root, name);
+  await refuseNonFolder(dirname(file), FOLDER_HINT);
   await mkdir(dirname(file), { recursive: true });
   await claimFolder(dirname(file), 'ledger', layout.ledgers.folder, { now });
   await createWithHeader(file, { product: 'wfo-rl', kind: 'trial-ledger', formatVersion: 1, ledger: name, createdAt: now().toISOString() });
   const line = JSON.stringify(ledgerTrialSchema.parse(trial));
-  const handle = await openForAppend(file, 'move it away: the trial ledgers of wfo-rl live there');
+  const handle = await openForAppend(file, FOLDER_HINT);
   try {
     const before = parseLedger(file, await readFile(file, 'utf8'));
     // A torn last line is closed off, so this trial starts a line of its own.

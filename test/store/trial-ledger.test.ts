@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NotOwnedError, UsageError } from '../../src/errors/index.js';
 import type { LedgerTrial } from '../../src/records/index.js';
@@ -105,6 +105,14 @@ describe('the trial ledger', () => {
       `refusing to use ${file} as a trial ledger: its first line is not the header of a trial ledger of wfo-rl; nothing was written to it`,
     );
     expect(readFileSync(file, 'utf8')).toBe('my own notes\n');
+
+    // A link where the ledgers folder goes would lead the writes elsewhere, even to an empty folder.
+    const linked = join(tmp.dir, 'linked');
+    mkdirSync(join(tmp.dir, 'elsewhere'));
+    mkdirSync(linked);
+    symlinkSync(join(tmp.dir, 'elsewhere'), join(linked, '_ledgers'));
+    await expect(appendTrial(linked, 'default', trial('x'))).rejects.toThrow(/refusing to write in .*_ledgers: it is a symbolic link/);
+    expect(readdirSync(join(tmp.dir, 'elsewhere'))).toEqual([]);
   });
 
   test("a ledger's name cannot leave the ledgers folder", async () => {
