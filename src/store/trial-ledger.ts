@@ -1,4 +1,4 @@
-import { link, mkdir, open, readFile, rm } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { isAccessDenied, AccessError, NotOwnedError, UsageError } from '../errors/index.js';
 import { LEDGER_NAME, ledgerHeaderSchema, ledgerTrialSchema, type LedgerHeader, type LedgerTrial } from '../records/index.js';
@@ -77,11 +77,14 @@ export function parseLedger(file: string, text: string): LedgerContents {
 }
 
 /**
- * Makes sure ledger `name` can be appended to before a run spends its time: the ledgers folder and the file, where
- * they exist, are this program's. Reads only.
+ * Makes sure ledger `name` can be appended to before a run spends its time (and before it makes its folder): the
+ * ledgers folder and the file, where they exist, are this program's. Reads only.
  */
 export async function checkLedger(root: string, name: string): Promise<void> {
   const file = ledgerFile(root, name);
+  // A results folder that is not there yet holds no ledger; one that is no folder is refused where experiments are made.
+  const home = await stat(root).catch(() => null);
+  if (!home?.isDirectory()) return;
   await refuseNonFolder(dirname(file), FOLDER_HINT);
   await checkOwned(dirname(file), 'ledger', layout.ledgers.folder);
   await readLedger(root, name);

@@ -10,6 +10,9 @@ import { collect, repoRoot, startCli } from '../../helpers/cli.js';
 import { syntheticSidecarSchema } from '../../../src/markets/synthetic-file.js';
 import { at, canChattr, cli, ID, walk, type Case, type Outcome, type Row } from '../harness.js';
 
+/** The trial ledgers the base experiment's run left beside it. */
+const LEDGERS = '_ledgers';
+
 const MARKER = '.wfo-owner.json';
 const kindOf = (p: string) => {
   const s = lstatSync(p);
@@ -144,7 +147,7 @@ export const ownershipRows: Row[] = [
     message,
     check: (c) => {
       expect(kindOf(join(c.results, 'out.csv'))).toBe(kind);
-      expect(readdirSync(c.results).sort()).toEqual([ID, 'out.csv']);
+      expect(readdirSync(c.results).sort()).toEqual([LEDGERS, ID, 'out.csv']);
     },
   })),
   {
@@ -157,7 +160,7 @@ export const ownershipRows: Row[] = [
     message: /Wrote .*results\/out\.csv: 200 rows/,
     check: (c) => {
       expect(readFileSync(join(c.results, 'out.csv'), 'utf8')).toMatch(/^date,close\n/);
-      expect(readdirSync(c.results).sort()).toEqual([ID, 'out.csv', 'out.csv.json']);
+      expect(readdirSync(c.results).sort()).toEqual([LEDGERS, ID, 'out.csv', 'out.csv.json']);
     },
   },
   {
@@ -294,7 +297,7 @@ export const ownershipRows: Row[] = [
     code: 2,
     message: /refusing to use .*results\/x: .*nothing in it was touched; give another --experiment or --results-dir/,
     check: (c) => {
-      expect(readdirSync(c.results).sort()).toEqual([ID, 'x']);
+      expect(readdirSync(c.results).sort()).toEqual([LEDGERS, ID, 'x']);
       expect(walk(foreign(c))).toHaveLength(5);
     },
   },
@@ -421,7 +424,7 @@ export const ownershipRows: Row[] = [
     code: 2,
     message: /--bars: got 10000000; expected a whole number from 10 to 1000000/,
     maxRssMiB: 200,
-    check: (c) => expect(readdirSync(c.results)).toEqual([ID]),
+    check: (c) => expect(readdirSync(c.results).sort()).toEqual([LEDGERS, ID]),
   },
   {
     name: 'synth --bars 1000000 (the maximum) finishes in bounded memory; the oracle figures that overflow a double are null with the reason',
@@ -432,7 +435,7 @@ export const ownershipRows: Row[] = [
     message: /Wrote .*big\.csv: 1000000 rows/,
     maxRssMiB: 500,
     check: (c) => {
-      expect(readdirSync(c.results).sort()).toEqual(['big.csv', 'big.csv.json', ID]);
+      expect(readdirSync(c.results).sort()).toEqual([LEDGERS, 'big.csv', 'big.csv.json', ID]);
       const sidecar = syntheticSidecarSchema.parse(JSON.parse(readFileSync(join(c.results, 'big.csv.json'), 'utf8')));
       expect(sidecar.generator.bars).toBe(1_000_000);
       for (const [key, value] of Object.entries(sidecar.oracle.metrics))
@@ -459,7 +462,7 @@ export const ownershipRows: Row[] = [
     run: (c) => synth(join(c.results, 'x.csv'), ...flags),
     code: 2,
     message,
-    check: (c) => expect(readdirSync(c.results)).toEqual([ID]),
+    check: (c) => expect(readdirSync(c.results).sort()).toEqual([LEDGERS, ID]),
   })),
   {
     name: 'synth --kind ou with a diffusion no double holds is refused naming --sigma',
@@ -489,7 +492,7 @@ export const ownershipRows: Row[] = [
     run: (c) => cli(['synth', '--kind', 'ar1', '--bars', '200', '--out', join(c.results, 'x.csv')], { WFO_FAULT_INJECT: fault }),
     code: 1,
     message,
-    check: (c) => expect(readdirSync(c.results)).toEqual([ID]),
+    check: (c) => expect(readdirSync(c.results).sort()).toEqual([LEDGERS, ID]),
   })),
   // 14: a refusal by the operating system is named as one, with the path
   ...(
