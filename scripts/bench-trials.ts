@@ -139,7 +139,7 @@ async function searches() {
     console.log(
       `| ${r.seed} | ${r.best ?? '-'} | ${f(r.sharpe)} | ${f(r.psr)} | ${r.trials ?? '-'} | ${f(r.luckGives)} | ${f(r.dsr)} | ${r.verdict} |`,
     );
-  const calm = rows.filter((r) => r.verdict !== 'distinguishable from chance').length;
+  const calm = rows.filter((r) => r.verdict === 'indistinguishable from chance').length;
   console.log(
     `\nthe best point would pass on PSR alone on ${rows.filter((r) => r.passesPsr).length} of ${rows.length} walks, ` +
       `on the single-run verdict (PSR, Newey-West, chance) on ${rows.filter((r) => r.passesSingle).length}; ` +

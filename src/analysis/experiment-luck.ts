@@ -92,7 +92,7 @@ export function withTrials(luck: ExperimentLuck, trials: LedgerTrials | null): E
 }
 
 /** The one-sided p-value of a mean above 0 from a two-sided p-value and the sign of its t. */
-function oneSided(t: number | null, twoSided: number | null): number | null {
+export function oneSided(t: number | null, twoSided: number | null): number | null {
   if (t === null || twoSided === null) return null;
   return t > 0 ? twoSided / 2 : 1 - twoSided / 2;
 }

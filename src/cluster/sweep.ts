@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { selectBackend } from '../backend/select-backend.js';
 import type { KeyObject } from 'node:crypto';
 import { ExperimentLockedError, InterruptedError, IterationFailedError, RedisUnavailableError } from '../errors/index.js';
@@ -10,6 +10,7 @@ import { writeJson } from '../store/json-file.js';
 import { layout } from '../store/layout.js';
 import { acquireLock, readLock, type ExperimentLock } from '../store/lock.js';
 import { claimFolder } from '../store/ownership.js';
+import { checkLedger } from '../store/trial-ledger.js';
 import { runWalkForward } from '../walkforward/run/index.js';
 import { QueueExecutor } from './queue-executor.js';
 import { writeStudy } from './study.js';
@@ -45,6 +46,8 @@ export async function runSweep(file: string, options: SweepOptions = {}): Promis
   const plan = await planSweep(file, options);
   options.onPlanned?.(plan);
   const now = options.now ?? (() => new Date());
+  // Every point appends to a ledger beside the study: one that is not ours stops the sweep before it makes anything.
+  for (const name of new Set(plan.points.map((p) => p.config.ledger.name))) await checkLedger(dirname(resolve(plan.dir)), name);
   await mkdir(plan.dir, { recursive: true });
   await claimFolder(plan.dir, 'study', plan.study, {
     now,

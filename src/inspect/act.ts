@@ -12,8 +12,10 @@ import { PanelTradingEnv } from '../env/panel-env.js';
 import { panelMarketWith } from '../env/panel-market.js';
 import { TradingEnv } from '../env/trading-env.js';
 import { CheckpointCorruptError, ConfigError, UsageError } from '../errors/index.js';
-import { modelCardSchema, runConfigSchema, type ModelCard } from '../records/index.js';
+import { modelCardSchema, runConfigSchema, type ExperimentLuck, type ModelCard } from '../records/index.js';
 import { readJson } from '../store/json-file.js';
+import { experimentRecords } from '../store/experiment-records.js';
+import { chanceWarning, luckNow } from './ledger-now.js';
 import { layout } from '../store/layout.js';
 import { loadModelZip, voteOf, type LoadedModel } from '../store/model-zip.js';
 import { nextPanelPositions, nextPosition, type NextDecision } from '../training/next-position.js';
@@ -95,7 +97,9 @@ export async function act(experimentDir: string, options: ActOptions = {}): Prom
         `the model is ${barsSinceTraining} bars past its training end (${card.data.lastDate ?? `row ${card.data.rows}`}) and was current for ${card.currentUntil.bars}${card.currentUntil.date ? `, until about ${card.currentUntil.date}` : ''}; run walkforward on the newest data to retrain it`,
       );
     }
-    if (card.warning) warnings.push(card.warning);
+    const luck = await studyLuck(experimentDir, card);
+    const warning = chanceWarning(luck);
+    if (warning) warnings.push(warning);
     const positions = [...loaded.metadata.actions];
     return {
       experiment: card.experiment,
@@ -112,7 +116,7 @@ export async function act(experimentDir: string, options: ActOptions = {}): Prom
         position: positions[decision.actions[k]],
         scores: scores[k],
       })),
-      luck: { verdict: card.evidence.luck.verdict, sentence: card.evidence.luck.sentence },
+      luck: { verdict: luck.verdict, sentence: luck.sentence },
       warnings,
     };
   } finally {
@@ -267,4 +271,21 @@ function scoresOf(loaded: LoadedModel, observations: Float32Array[]): number[][]
     const out = loaded.model.predict(tf.tensor2d(flat, [observations.length, dim])) as ReturnType<typeof tf.tensor2d>;
     return (out.arraySync() as number[][]).map((row) => row.map((x) => Math.round(x * 1e6) / 1e6));
   });
+}
+
+/**
+ * The verdict on the study behind the model, as the trial ledger judges it now (configurations tried on the same bars
+ * since the card was written count too); the card's own where the summary is not the card's study or cannot be read.
+ */
+async function studyLuck(experimentDir: string, card: ModelCard): Promise<ExperimentLuck> {
+  // No readable summary: the card's evidence is all there is.
+  const summary = await experimentRecords(experimentDir)
+    .summary()
+    .catch(() => null);
+  if (!summary || summary.configHash !== card.configHash || summary.dataSha256 !== card.data.sha256) return card.evidence.luck;
+  // A ledger that cannot be read now leaves the verdict as the summary recorded it.
+  return luckNow(experimentDir, summary).then(
+    (now) => now.luck,
+    () => summary.luck,
+  );
 }

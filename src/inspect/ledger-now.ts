@@ -2,7 +2,15 @@ import { resolve } from 'node:path';
 import { withTrials } from '../analysis/experiment-luck.js';
 import { configurationKey, countedTrials, searchKey } from '../analysis/trial-search.js';
 import type { ExperimentLuck, WalkforwardSummary } from '../records/index.js';
+import { layout } from '../store/layout.js';
 import { readLedgerFile } from '../store/trial-ledger.js';
+
+/** What the production card and `wfo act` say when the study behind a model is indistinguishable from chance. */
+export function chanceWarning(luck: Pick<ExperimentLuck, 'verdict'>): string | null {
+  return luck.verdict === 'indistinguishable from chance'
+    ? `the walk-forward study is indistinguishable from chance: its out-of-sample record gives no evidence that trading this procedure beats luck (evidence.luck in ${layout.production.card} has the statistics)`
+    : null;
+}
 
 export interface LuckNow {
   /** The summary's luck with the trials the ledger holds now (the verdict recomputed with them). */

@@ -1,4 +1,5 @@
 import { esc, num, pct } from './html-format.js';
+import { luckNow } from '../inspect/ledger-now.js';
 import { readdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stitchOutOfSample, type StitchedBar } from '../analysis/out-of-sample.js';
@@ -45,7 +46,13 @@ function besidePath(experimentDir: string, id: string): string {
 async function readRun(dir: string): Promise<{ record: RunConfigRecord; run: BesideRun }> {
   const read = experimentRecords(dir);
   const record = await read.config();
-  const summary = await read.summary();
+  const recorded = await read.summary();
+  // The verdict as the trial ledger judges it now, as the report's own section shows it; as recorded where it cannot be read.
+  const luck = await luckNow(dir, recorded).then(
+    (now) => now.luck,
+    () => recorded.luck,
+  );
+  const summary = { ...recorded, luck };
   const config = configSchema.parse(record.config);
   // No checkpoints folder: a run that stopped before its first record has no bars to show.
   const names = await readdir(join(dir, layout.checkpoints)).catch(() => [] as string[]);

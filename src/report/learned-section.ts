@@ -1,3 +1,4 @@
+import { oneSided } from '../analysis/experiment-luck.js';
 import type { ExperimentLuck, IterationRecord, WalkforwardSummary } from '../records/index.js';
 
 const esc = (s: unknown) => String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] as string);
@@ -28,7 +29,7 @@ export function learnedSection(summary: WalkforwardSummary, records: Map<number,
 <table id="luck"><thead><tr><th class="l">statistic</th><th>value</th><th class="l">how to read it</th></tr></thead><tbody>
 ${trialsRow(l, row)}${row('probabilistic Sharpe ratio vs 0', num(l.psr.vsZero.psr), 'probability that the true out-of-sample Sharpe is above 0, given skewness and kurtosis; at least 0.95 counts')}
 ${row(`probabilistic Sharpe ratio vs ${hold}`, num(l.psr.vsBuyAndHold.psr), `the same for the returns in excess of ${hold} (reported, not in the verdict)`)}
-${row('Newey-West t (p-value)', `${num(l.significance.neweyWestT)} (${num(l.significance.neweyWestPValue)})`, `mean return robust to autocorrelation, ${l.significance.lags} lags; plain t ${num(l.significance.iidT)} (${num(l.significance.iidPValue)}); at most 0.05 counts`)}
+${row('Newey-West t (one-sided p-value)', `${num(l.significance.neweyWestT)} (${num(oneSided(l.significance.neweyWestT, l.significance.neweyWestPValue))})`, `mean return robust to autocorrelation, ${l.significance.lags} lags; two-sided p ${num(l.significance.neweyWestPValue)}; plain t ${num(l.significance.iidT)} (two-sided p ${num(l.significance.iidPValue)}); a one-sided p of at most 0.05 counts`)}
 ${row('percentile among random policies', num(l.chance.keptPercentile, 1), `${changes}: Sharpe p5 ${num(l.chance.p5)}, median ${num(l.chance.p50)}, p95 ${num(l.chance.p95)}; at least 95 counts`)}
 ${validationRow(l, row)}${row('probability of backtest overfitting (validation search)', num(l.pbo.pbo), `share of ${l.pbo.combinations} cross-validation splits over ${l.pbo.iterations} iterations where the in-sample best falls below the median out of sample; 0.5 is what noise gives (a diagnostic)`)}
 ${row('untrained network vs kept models', `${num(l.untrained.meanScore)} vs ${num(l.untrained.keptMeanScore)}`, 'mean validation score before any gradient step, beside the mean score of the kept models')}

@@ -1,5 +1,6 @@
 import { link, mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { z } from 'zod';
 import { isAccessDenied, AccessError, NotOwnedError, UsageError } from '../errors/index.js';
 import { LEDGER_NAME, ledgerHeaderSchema, ledgerTrialSchema, type LedgerHeader, type LedgerTrial } from '../records/index.js';
 import { lstatOrNull, openForAppend, refuseNonFolder } from '../util/regular-file.js';
@@ -17,6 +18,7 @@ import { claimFolder, checkOwned } from './ownership.js';
 
 export const DEFAULT_LEDGER = 'default';
 const FOLDER_HINT = 'move it away: the trial ledgers of wfo-rl live there';
+const TORN = '(a write cut short); skipped';
 
 /** Refuses a ledger name that is no plain file name (exit 2). */
 export function checkLedgerName(name: string): string {
@@ -57,22 +59,32 @@ export async function readLedgerFile(file: string): Promise<LedgerContents> {
   return parseLedger(file, text);
 }
 
-/** The lines of a ledger file's text: its header checked, its trials, and what was skipped. */
+/**
+ * Follows a torn line that an append closed off: the line before it is known to be cut short and was reported when it
+ * was closed, so reading it again says nothing.
+ */
+const closedMarkerSchema = z.strictObject({ kind: z.literal('torn-line-closed'), at: z.string() });
+
+/**
+ * The lines of a ledger file's text: its header checked, its trials, and what was skipped. A ledger of ours is never
+ * empty (its header comes with the file), so an empty file is someone else's.
+ */
 export function parseLedger(file: string, text: string): LedgerContents {
-  if (text === '') return { file, trials: [], warnings: [] };
+  if (text === '') throw notALedger(file, 'it is empty, and a trial ledger of wfo-rl starts with its header');
   const lines = text.split('\n');
   const torn = lines.pop() as string;
   const header = lines.length ? ledgerHeaderSchema.safeParse(parseOrNull(lines[0])) : null;
   if (!header?.success) throw notALedger(file, 'its first line is not the header of a trial ledger of wfo-rl');
   const trials: LedgerTrial[] = [];
   const warnings: string[] = [];
-  lines.slice(1).forEach((line, i) => {
-    if (line.trim() === '') return;
+  const closed = (line: string | undefined) => line !== undefined && closedMarkerSchema.safeParse(parseOrNull(line)).success;
+  lines.forEach((line, i) => {
+    if (i === 0 || line.trim() === '' || closed(line)) return;
     const trial = ledgerTrialSchema.safeParse(parseOrNull(line));
     if (trial.success) trials.push(trial.data);
-    else warnings.push(`${file}: line ${i + 2} is not a trial record; skipped`);
+    else if (!closed(lines[i + 1])) warnings.push(`${file}: line ${i + 1} is not a trial record; skipped`);
   });
-  if (torn !== '') warnings.push(`${file}: the last line is incomplete (a write cut short); skipped`);
+  if (torn !== '') warnings.push(`${file}: the last line is incomplete ${TORN}`);
   return { file, trials, warnings };
 }
 
@@ -98,17 +110,21 @@ export async function appendTrial(root: string, name: string, trial: LedgerTrial
   await claimFolder(dirname(file), 'ledger', layout.ledgers.folder, { now });
   await createWithHeader(file, { product: 'wfo-rl', kind: 'trial-ledger', formatVersion: 1, ledger: name, createdAt: now().toISOString() });
   const line = JSON.stringify(ledgerTrialSchema.parse(trial));
-  const handle = await openForAppend(file, FOLDER_HINT);
+  // The file is there with its header by now: one that went missing meanwhile is not made again without one.
+  const handle = await openForAppend(file, FOLDER_HINT, { create: false });
+  let before: LedgerContents;
   try {
-    const before = parseLedger(file, await readFile(file, 'utf8'));
-    // A torn last line is closed off, so this trial starts a line of its own.
-    const tornTail = before.warnings.some((w) => w.endsWith('(a write cut short); skipped'));
-    await handle.write(`${tornTail ? '\n' : ''}${line}\n`);
+    before = parseLedger(file, await readFile(file, 'utf8'));
+    // A torn last line is closed off and marked, so this trial starts a line of its own and the tear is told once.
+    const tornTail = before.warnings.some((w) => w.endsWith(TORN));
+    const marker = tornTail ? `\n${JSON.stringify({ kind: 'torn-line-closed', at: now().toISOString() })}\n` : '';
+    await handle.write(`${marker}${line}\n`);
     await handle.sync();
   } finally {
     await handle.close();
   }
-  return readLedger(root, name);
+  const after = await readLedger(root, name);
+  return { ...after, warnings: [...new Set([...before.warnings, ...after.warnings])] };
 }
 
 /** Writes the header under a temporary name and links it into place: the file appears whole, or another's stays. */

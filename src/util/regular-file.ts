@@ -69,11 +69,11 @@ const APPEND_FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT
 /** The codes open() gives for a link (ELOOP), a FIFO without reader or a socket (ENXIO), a folder (EISDIR). */
 const NOT_A_FILE_CODES = new Set(['ELOOP', 'ENXIO', 'EISDIR', 'EOPNOTSUPP', 'EMLINK']);
 
-/** Opens a file of ours for appending (creating it), refusing a path that is not a regular file. */
-export async function openForAppend(path: string, hint?: string): Promise<FileHandle> {
+/** Opens a file of ours for appending (creating it unless `create` is false), refusing a path that is not a regular file. */
+export async function openForAppend(path: string, hint?: string, options: { create?: boolean } = {}): Promise<FileHandle> {
   let handle: FileHandle;
   try {
-    handle = await open(path, APPEND_FLAGS, 0o644);
+    handle = await open(path, options.create === false ? APPEND_FLAGS & ~constants.O_CREAT : APPEND_FLAGS, 0o644);
   } catch (err) {
     // Nothing there to describe: the open's own error is rethrown.
     const info = NOT_A_FILE_CODES.has((err as NodeJS.ErrnoException).code ?? '') ? await lstatOrNull(path).catch(() => null) : null;

@@ -77,7 +77,7 @@ describe('plots and the HTML report', () => {
         : `deflated Sharpe ratio over ${summary.luck.trials?.count} configurations tried`,
       'probabilistic Sharpe ratio vs 0',
       'probabilistic Sharpe ratio vs buy-and-hold',
-      'Newey-West t (p-value)',
+      'Newey-West t (one-sided p-value)',
       'percentile among random policies',
       'deflated Sharpe ratio on validation (validation search)',
       'probability of backtest overfitting (validation search)',

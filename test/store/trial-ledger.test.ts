@@ -81,9 +81,16 @@ describe('the trial ledger', () => {
     const torn = await readLedger(root, 'default');
     expect(torn.trials.map((t) => t.experiment)).toEqual(['before']);
     expect(torn.warnings).toEqual([`${file}: the last line is incomplete (a write cut short); skipped`]);
+    // The append that closes the torn line says so once; later reads are quiet about it.
     const after = await appendTrial(root, 'default', trial('after'));
     expect(after.trials.map((t) => t.experiment)).toEqual(['before', 'after']);
-    expect(after.warnings).toEqual([`${file}: line 3 is not a trial record; skipped`]);
+    expect(after.warnings).toEqual(torn.warnings);
+    const again = await readLedger(root, 'default');
+    expect(again.trials.map((t) => t.experiment)).toEqual(['before', 'after']);
+    expect(again.warnings).toEqual([]);
+    // A line damaged otherwise (an edit) is told on every read.
+    appendFileSync(file, '{"kind":"trial"}\n');
+    expect((await readLedger(root, 'default')).warnings).toEqual([`${file}: line 6 is not a trial record; skipped`]);
   });
 
   test('a file or folder that is not ours is never written to', async () => {
@@ -105,6 +112,11 @@ describe('the trial ledger', () => {
       `refusing to use ${file} as a trial ledger: its first line is not the header of a trial ledger of wfo-rl; nothing was written to it`,
     );
     expect(readFileSync(file, 'utf8')).toBe('my own notes\n');
+    // An empty file there is not a ledger of ours either (ours start with their header).
+    const empty = join(other, '_ledgers', 'empty.jsonl');
+    writeFileSync(empty, '');
+    await expect(appendTrial(other, 'empty', trial('x'))).rejects.toThrow(/it is empty/);
+    expect(readFileSync(empty, 'utf8')).toBe('');
 
     // A link where the ledgers folder goes would lead the writes elsewhere, even to an empty folder.
     const linked = join(tmp.dir, 'linked');

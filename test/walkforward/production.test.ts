@@ -8,6 +8,7 @@ import { InterruptedError } from '../../src/errors/index.js';
 import { checkpointIndexSchema, modelCardSchema } from '../../src/records/index.js';
 import { cleanupCheckpoints } from '../../src/retention/cleanup.js';
 import { verifyExperiment } from '../../src/inspect/verify.js';
+import { act } from '../../src/inspect/act.js';
 import { loadModelZip } from '../../src/store/model-zip.js';
 import { readZip } from '../../src/store/zip-store.js';
 import { sha256 } from '../../src/util/hash.js';
@@ -147,5 +148,24 @@ describe('the production model (issue 26)', () => {
     expect(lines.some((r) => r.event === 'resume' && r.iteration === 0)).toBe(false);
     expect(lines.some((r) => r.event === 'checkpoint-skipped' && /earlier version of the data/.test(r.msg))).toBe(true);
     expect(grown.production).toMatchObject({ status: 'model', data: { rows: 900, lastDate: dates.at(-1) }, window: { validation: { end: 900 } } });
+  });
+
+  test('another configuration tried on the same bars: wfo act and the kept card judge the study with both', async () => {
+    const before = modelCardSchema.parse(JSON.parse(readFileSync(join(root, 'production/model_card.json'), 'utf8')));
+    expect(before.evidence.luck.trials?.count).toBe(1);
+    const { config } = loadConfig({ configFile: exp.configFile, sets: ['seed=99', 'production.enabled=false'] });
+    await runWalkForward(config, { experiment: 'other-seed', charts: false });
+    const answer = await act(root);
+    expect(answer.luck.sentence).toMatch(/^Indistinguishable from chance: you have tried 2 configurations on these bars; /);
+    expect(answer.warnings.some((w) => w.startsWith('the walk-forward study is indistinguishable from chance'))).toBe(true);
+    // Run again, the study keeps its model and card, with the evidence the ledger gives now.
+    const { config: same } = loadConfig({ configFile: exp.configFile });
+    const again = await runWalkForward(same, { experiment: 'prod', charts: false });
+    const card = modelCardSchema.parse(JSON.parse(readFileSync(join(root, 'production/model_card.json'), 'utf8')));
+    expect(card.model).toEqual(before.model);
+    expect(card.evidence.luck).toEqual(again.summary.luck);
+    expect(card.evidence.luck.trials?.count).toBe(2);
+    expect(card.warning).not.toBeNull();
+    expect((await verifyExperiment(root, 'prod')).ok).toBe(true);
   });
 });

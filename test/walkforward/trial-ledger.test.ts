@@ -124,6 +124,12 @@ describe('the trial ledger counts what the researcher tried', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`refusing to use ${join(other, '_ledgers', 'default.jsonl')} as a trial ledger: its first line is not the header`);
     expect(readFileSync(join(other, '_ledgers', 'default.jsonl'), 'utf8')).toBe('a,b,c\n1,2,3\n');
-    expect(existsSync(join(other, 'x', 'checkpoints'))).toBe(false);
+    expect(existsSync(join(other, 'x'))).toBe(false);
+    // A sweep is refused as a whole, before it makes its study folder.
+    writeFileSync(join(tmp.dir, 'sweep.yaml'), 'study: s\ngrid:\n  seed: [1, 2]\n');
+    const sweep = await runCli(['sweep', '--config', join(tmp.dir, 'sweep.yaml'), '--results-dir', other, '--quiet', '--no-charts']);
+    expect(sweep.code).toBe(2);
+    expect(sweep.stderr).toContain(`refusing to use ${join(other, '_ledgers', 'default.jsonl')} as a trial ledger`);
+    expect(existsSync(join(other, 's'))).toBe(false);
   }, 60_000);
 });

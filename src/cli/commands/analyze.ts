@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { oneSided } from '../../analysis/experiment-luck.js';
 import type { ExperimentLuck } from '../../records/index.js';
 import { experimentRoot, withExperimentOptions, type ExperimentArgs } from '../experiment-options.js';
 import { num, table } from '../format.js';
@@ -60,7 +61,7 @@ export function luckLines(l: ExperimentLuck, countedThen: number | null = null):
   }
   lines.push(
     `  probabilistic Sharpe ratio vs 0: ${num(l.psr.vsZero.psr)}, vs buy-and-hold: ${num(l.psr.vsBuyAndHold.psr)}`,
-    `  mean return: Newey-West t ${num(l.significance.neweyWestT)} (p ${num(l.significance.neweyWestPValue)}, ${l.significance.lags} lags); plain t ${num(l.significance.iidT)} (p ${num(l.significance.iidPValue)})`,
+    `  mean return: Newey-West t ${num(l.significance.neweyWestT)} (one-sided p ${num(oneSided(l.significance.neweyWestT, l.significance.neweyWestPValue))}, two-sided ${num(l.significance.neweyWestPValue)}, ${l.significance.lags} lags); plain t ${num(l.significance.iidT)} (p ${num(l.significance.iidPValue)})`,
     `  random policies with the same turnover: sharpe p5 ${num(l.chance.p5)}, median ${num(l.chance.p50)}, p95 ${num(l.chance.p95)}; the strategy at percentile ${num(l.chance.keptPercentile, 1)}`,
   );
   const v = l.validationSearch;

@@ -2,7 +2,7 @@ import type { Candidate, ModelCard, WalkforwardSummary } from '../../records/ind
 import { FORMAT_VERSION } from '../../records/index.js';
 import { algorithmOf } from '../../agent/registry.js';
 import { parseInstant } from '../../util/instant.js';
-import { layout } from '../../store/layout.js';
+import { chanceWarning } from '../../inspect/ledger-now.js';
 import type { Window } from '../../windows/build-windows.js';
 import type { WindowTrading } from '../../training/window-trading.js';
 import type { RunContext } from '../context/index.js';
@@ -24,7 +24,6 @@ export function modelCard(ctx: RunContext, outcome: ProductionOutcome, summary: 
   const { config, series } = ctx;
   const { window, trading, best } = outcome;
   const dates = series.dates;
-  const luck = summary.luck;
   return {
     formatVersion: FORMAT_VERSION,
     experiment: ctx.experiment,
@@ -54,18 +53,22 @@ export function modelCard(ctx: RunContext, outcome: ProductionOutcome, summary: 
       buyAndHoldScore: outcome.buyAndHoldScore,
       metrics: best?.metrics ?? null,
     },
+    ...evidenceOf(summary),
+  };
+}
+
+/** The study's evidence on a card, and the warning when it is indistinguishable from chance. */
+export function evidenceOf(summary: WalkforwardSummary): Pick<ModelCard, 'evidence' | 'warning'> {
+  return {
     evidence: {
       iterations: summary.iterations.length,
       qualified: summary.qualified,
       bars: summary.stitched.bars,
       strategy: summary.stitched.strategy,
       buyAndHold: summary.stitched.buyAndHold,
-      luck,
+      luck: summary.luck,
     },
-    warning:
-      luck.verdict === 'indistinguishable from chance'
-        ? `the walk-forward study is indistinguishable from chance: its out-of-sample record gives no evidence that trading this procedure beats luck (evidence.luck in ${layout.production.card} has the statistics)`
-        : null,
+    warning: chanceWarning(summary.luck),
   };
 }
 

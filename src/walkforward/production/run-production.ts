@@ -8,7 +8,8 @@ import { sha256File } from '../../util/hash.js';
 import { PRODUCTION_ITERATION, type Window } from '../../windows/build-windows.js';
 import { warnKept, type RunContext } from '../context/index.js';
 import { preservedWeights, qualify, trainIteration, windowTradingOf } from '../selection/index.js';
-import { modelCard, type ProductionOutcome } from './model-card.js';
+import { evidenceOf, modelCard, type ProductionOutcome } from './model-card.js';
+import { stableStringify } from '../../util/hash.js';
 
 /**
  * The production model: after the study, the same procedure once more on the newest window (ending at the last bar),
@@ -33,7 +34,7 @@ export async function runProduction(ctx: RunContext, records: IterationRecord[],
     );
     // A run stopped after the card committed left the training folder behind.
     await removeTrainingFolder(ctx);
-    return current;
+    return withEvidence(ctx, current, summary);
   }
   const { config, store, logger } = ctx;
   logger.info(
@@ -72,6 +73,21 @@ export async function runProduction(ctx: RunContext, records: IterationRecord[],
   );
   if (card.warning) logger.info({ event: 'production-luck' }, `production model: ${card.warning}`);
   return card;
+}
+
+/**
+ * A kept card with the study's evidence as the summary now gives it: the verdict changes when the trial ledger counts
+ * more configurations on these bars (the model itself does not).
+ */
+async function withEvidence(ctx: RunContext, card: ModelCard, summary: WalkforwardSummary): Promise<ModelCard> {
+  const fresh = { ...card, ...evidenceOf(summary) };
+  // How often the ledger saw this very configuration is no new evidence: the card stays as it is for that.
+  const judged = (c: ModelCard) => {
+    const trials = c.evidence.luck.trials;
+    return stableStringify({ ...c, evidence: { ...c.evidence, luck: { ...c.evidence.luck, trials: trials && { ...trials, runs: 0 } } } });
+  };
+  if (judged(fresh) === judged(card)) return card;
+  return ctx.store.commitJson(layout.production.card, modelCardSchema, fresh, { step: card.selection.step });
 }
 
 async function removeTrainingFolder(ctx: RunContext): Promise<void> {

@@ -1,4 +1,4 @@
-import { basename, dirname, relative } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { returnMoments } from '../../analysis/luck/index.js';
 import { countedTrials } from '../../analysis/trial-search.js';
 import type { MetricOptions } from '../../analysis/metrics.js';
@@ -13,8 +13,9 @@ import type { Window } from '../../windows/build-windows.js';
  * ledger is the one beside the study: a sweep counts with the runs made before it on the same data.
  */
 export async function ledgerHome(resultsDir: string): Promise<{ root: string; study: string | null }> {
-  const study = await ownershipOf(resultsDir, 'study');
-  return study.state === 'ours' ? { root: dirname(resultsDir), study: basename(resultsDir) } : { root: resultsDir, study: null };
+  const dir = resolve(resultsDir);
+  const study = await ownershipOf(dir, 'study');
+  return study.state === 'ours' ? { root: dirname(dir), study: basename(dir) } : { root: dir, study: null };
 }
 
 /** Refuses, before any training, a ledger this run could not append to (a file or folder that is not ours). */
