@@ -1,4 +1,4 @@
-import { trialDeflation } from './luck/index.js';
+import { trialDeflation, type TrialDeflation } from './luck/index.js';
 import type { LedgerTrial, LedgerTrials } from '../records/index.js';
 
 /** Where a trial was tested: the data and the test segments. Runs with the same key are trials of one search. */
@@ -25,9 +25,24 @@ export function searchTrials(trials: readonly LedgerTrial[], key: string): { con
 }
 
 /**
+ * `trial`'s deflated Sharpe ratio against what luck gives the best of `tried` (itself among them); a configuration
+ * that never traded counts with a Sharpe ratio of 0.
+ */
+export function deflationAmong(trial: LedgerTrial, tried: readonly LedgerTrial[]): TrialDeflation {
+  const sample =
+    trial.sharpe === null || trial.skewness === null || trial.kurtosis === null
+      ? null
+      : { sharpe: trial.sharpe, bars: trial.bars, skewness: trial.skewness, kurtosis: trial.kurtosis };
+  return trialDeflation(
+    sample,
+    tried.map((c) => c.sharpe ?? 0),
+    trial.periodsPerYear,
+  );
+}
+
+/**
  * What the ledger says about `run`'s search: the configurations tried on its data and test bars (its own included,
- * also when the ledger does not hold it yet) and its deflated Sharpe ratio against the best of them by luck. A
- * configuration that never traded counts with a Sharpe ratio of 0.
+ * also when the ledger does not hold it yet) and its deflated Sharpe ratio against the best of them by luck.
  */
 export function countedTrials(all: readonly LedgerTrial[], run: LedgerTrial, ledger: { name: string; file: string }): LedgerTrials {
   const key = searchKey(run);
@@ -35,15 +50,7 @@ export function countedTrials(all: readonly LedgerTrial[], run: LedgerTrial, led
   const tried = [...configurations.filter((c) => configurationKey(c) !== configurationKey(run)), run];
   const isRun = (t: LedgerTrial) =>
     searchKey(t) === key && configurationKey(t) === configurationKey(run) && t.experiment === run.experiment && t.finishedAt === run.finishedAt;
-  const sample =
-    run.sharpe === null || run.skewness === null || run.kurtosis === null
-      ? null
-      : { sharpe: run.sharpe, bars: run.bars, skewness: run.skewness, kurtosis: run.kurtosis };
-  const d = trialDeflation(
-    sample,
-    tried.map((c) => c.sharpe ?? 0),
-    run.periodsPerYear,
-  );
+  const d = deflationAmong(run, tried);
   return {
     ledger: ledger.name,
     file: ledger.file,

@@ -1,7 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { searchKey, searchTrials } from '../analysis/trial-search.js';
-import { trialDeflation } from '../analysis/luck/index.js';
+import { deflationAmong, searchKey, searchTrials } from '../analysis/trial-search.js';
 import type { LedgerTrial } from '../records/index.js';
 import { layout } from '../store/layout.js';
 import { DEFAULT_LEDGER, readLedger } from '../store/trial-ledger.js';
@@ -56,15 +55,7 @@ function describeSearch({ configurations, runs }: { configurations: LedgerTrial[
   const annual = (t: LedgerTrial) => (t.sharpe === null ? null : t.sharpe * Math.sqrt(t.periodsPerYear));
   const ranked = [...configurations].sort((a, b) => (b.sharpe ?? -Infinity) - (a.sharpe ?? -Infinity));
   const best = ranked[0];
-  const sample =
-    best.sharpe === null || best.skewness === null || best.kurtosis === null
-      ? null
-      : { sharpe: best.sharpe, bars: best.bars, skewness: best.skewness, kurtosis: best.kurtosis };
-  const deflation = trialDeflation(
-    sample,
-    configurations.map((c) => c.sharpe ?? 0),
-    best.periodsPerYear,
-  );
+  const deflation = deflationAmong(best, configurations);
   return {
     dataSha256: latest.dataSha256,
     dataPath: latest.dataPath,

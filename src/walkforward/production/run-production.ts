@@ -4,12 +4,11 @@ import { modelCardSchema, type IterationRecord, type ModelCard, type Walkforward
 import { deleteFolder, deleteIndexed } from '../../retention/delete.js';
 import { readJson } from '../../store/json-file.js';
 import { layout } from '../../store/layout.js';
-import { sha256File } from '../../util/hash.js';
+import { sha256File, stableStringify } from '../../util/hash.js';
 import { PRODUCTION_ITERATION, type Window } from '../../windows/build-windows.js';
 import { warnKept, type RunContext } from '../context/index.js';
 import { preservedWeights, qualify, trainIteration, windowTradingOf } from '../selection/index.js';
 import { evidenceOf, modelCard, type ProductionOutcome } from './model-card.js';
-import { stableStringify } from '../../util/hash.js';
 
 /**
  * The production model: after the study, the same procedure once more on the newest window (ending at the last bar),
