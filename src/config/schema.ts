@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { agentSchema } from '../agent/config.js';
-import { selectionMetrics } from '../records/index.js';
+import { LEDGER_NAME, selectionMetrics } from '../records/index.js';
 import { backendNames } from '../backend/names.js';
 import { dataSchema, featuresSchema } from '../data/config.js';
 import { envSchema, portfolioSchema } from '../env/config.js';
@@ -54,7 +54,7 @@ export const ledgerSchema = z
   .object({
     name: z
       .string()
-      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, "1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit")
+      .regex(LEDGER_NAME, "1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit")
       .default('default')
       .describe(
         'Trial ledger the finished run is counted in (<resultsDir>/_ledgers/<name>.jsonl, --ledger): the configurations tried on the same data and test bars deflate the verdict',

@@ -131,5 +131,12 @@ describe('the trial ledger counts what the researcher tried', () => {
     expect(sweep.code).toBe(2);
     expect(sweep.stderr).toContain(`refusing to use ${join(other, '_ledgers', 'default.jsonl')} as a trial ledger`);
     expect(existsSync(join(other, 's'))).toBe(false);
+    // A ledger's name cannot leave the ledgers folder.
+    const named = await runCli(['walkforward', '--experiment', 'y', '--preset', 'quick', '--results-dir', other, '--ledger', '../up', '--quiet']);
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/ledger\.name.*1 to 100 letters, digits/);
+    const listed = await runCli(['ledger', '--results-dir', other, '--ledger', 'a/b']);
+    expect(listed.code).toBe(2);
+    expect(listed.stderr).toContain(`--ledger "a/b": a ledger's name is 1 to 100 letters`);
   }, 60_000);
 });
