@@ -79,10 +79,11 @@ export function parseLedger(file: string, text: string): LedgerContents {
   const warnings: string[] = [];
   const closed = (line: string | undefined) => line !== undefined && closedMarkerSchema.safeParse(parseOrNull(line)).success;
   lines.forEach((line, i) => {
-    if (i === 0 || line.trim() === '' || closed(line)) return;
+    // A line an append closed off was skipped (and said) as torn when it was last: it stays skipped, even if whole.
+    if (i === 0 || line.trim() === '' || closed(line) || closed(lines[i + 1])) return;
     const trial = ledgerTrialSchema.safeParse(parseOrNull(line));
     if (trial.success) trials.push(trial.data);
-    else if (!closed(lines[i + 1])) warnings.push(`${file}: line ${i + 1} is not a trial record; skipped`);
+    else warnings.push(`${file}: line ${i + 1} is not a trial record; skipped`);
   });
   if (torn !== '') warnings.push(`${file}: the last line is incomplete ${TORN}`);
   return { file, trials, warnings };
@@ -111,15 +112,23 @@ export async function appendTrial(root: string, name: string, trial: LedgerTrial
   await createWithHeader(file, { product: 'wfo-rl', kind: 'trial-ledger', formatVersion: 1, ledger: name, createdAt: now().toISOString() });
   const line = JSON.stringify(ledgerTrialSchema.parse(trial));
   // The file is there with its header by now: one that went missing meanwhile is not made again without one.
-  const handle = await openForAppend(file, FOLDER_HINT, { create: false });
+  const handle = await openForAppend(file, FOLDER_HINT, { create: false }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'ENOENT') throw err;
+    throw new Error(`${file}: the trial ledger was removed while this run was adding its trial to it; nothing was written`);
+  });
   let before: LedgerContents;
   try {
     before = parseLedger(file, await readFile(file, 'utf8'));
     // A torn last line is closed off and marked, so this trial starts a line of its own and the tear is told once.
     const tornTail = before.warnings.some((w) => w.endsWith(TORN));
     const marker = tornTail ? `\n${JSON.stringify({ kind: 'torn-line-closed', at: now().toISOString() })}\n` : '';
-    await handle.write(`${marker}${line}\n`);
+    const text = `${marker}${line}\n`;
+    const { bytesWritten } = await handle.write(text);
     await handle.sync();
+    // A short write (a full disk) leaves a torn line, which the next append closes off; this run's trial is not in.
+    if (bytesWritten !== Buffer.byteLength(text)) {
+      throw new Error(`${file}: only ${bytesWritten} of ${Buffer.byteLength(text)} bytes of this run's trial were written (is the disk full?)`);
+    }
   } finally {
     await handle.close();
   }

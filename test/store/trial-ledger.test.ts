@@ -93,6 +93,19 @@ describe('the trial ledger', () => {
     expect((await readLedger(root, 'default')).warnings).toEqual([`${file}: line 6 is not a trial record; skipped`]);
   });
 
+  test('a torn last line that happens to be a whole trial stays skipped once closed, as its warning said', async () => {
+    const root = join(tmp.dir, 'torn-whole');
+    mkdirSync(root);
+    await appendTrial(root, 'default', trial('before'));
+    const file = ledgerFile(root, 'default');
+    appendFileSync(file, JSON.stringify(trial('no-newline')));
+    const torn = await readLedger(root, 'default');
+    expect(torn.trials.map((t) => t.experiment)).toEqual(['before']);
+    const after = await appendTrial(root, 'default', trial('after'));
+    expect(after.trials.map((t) => t.experiment)).toEqual(['before', 'after']);
+    expect((await readLedger(root, 'default')).trials.map((t) => t.experiment)).toEqual(['before', 'after']);
+  });
+
   test('a file or folder that is not ours is never written to', async () => {
     const root = join(tmp.dir, 'foreign');
     mkdirSync(join(root, '_ledgers'), { recursive: true });
