@@ -122,12 +122,12 @@ export async function appendTrial(root: string, name: string, trial: LedgerTrial
     // A torn last line is closed off and marked, so this trial starts a line of its own and the tear is told once.
     const tornTail = before.warnings.some((w) => w.endsWith(TORN));
     const marker = tornTail ? `\n${JSON.stringify({ kind: 'torn-line-closed', at: now().toISOString() })}\n` : '';
-    const text = `${marker}${line}\n`;
+    const text = Buffer.from(`${marker}${line}\n`);
     const { bytesWritten } = await handle.write(text);
     await handle.sync();
     // A short write (a full disk) leaves a torn line, which the next append closes off; this run's trial is not in.
-    if (bytesWritten !== Buffer.byteLength(text)) {
-      throw new Error(`${file}: only ${bytesWritten} of ${Buffer.byteLength(text)} bytes of this run's trial were written (is the disk full?)`);
+    if (bytesWritten !== text.length) {
+      throw new Error(`${file}: only ${bytesWritten} of ${text.length} bytes of this run's trial were written (is the disk full?)`);
     }
   } finally {
     await handle.close();
